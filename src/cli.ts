@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * `msgsim`: serve every provider (or one at the root) with flags > MSGSIM_* env > defaults, and shut
+ * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, flush state, exit).
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createLogger, type LogLevel } from './http/logger.js';
+import { PROVIDERS } from './providers/index.js';
+import { createSimulator } from './simulator.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port from 0 to 65535');
+  return n;
+}
+
+function integer(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
+  return n;
+}
+
+const program = new Command()
+  .name('msgsim')
+  .description('Provider simulator and contract-testing mock server for messaging APIs')
+  .addOption(new Option('-p, --port <port>', 'port to listen on (0 = any free port)').env('MSGSIM_PORT').argParser(port).default(4010))
+  .addOption(new Option('--host <host>', 'address to bind').env('MSGSIM_HOST').default('127.0.0.1'))
+  .addOption(new Option('--provider <name>', 'serve only this provider, at the root').env('MSGSIM_PROVIDER').choices(PROVIDERS.map((p) => p.name)))
+  .addOption(new Option('--clock <mode>', 'simulation clock').env('MSGSIM_CLOCK').choices(['real', 'manual', 'speed']))
+  .addOption(new Option('--speed <factor>', 'speed factor (implies --clock speed)').env('MSGSIM_SPEED').argParser(positiveNumber))
+  .addOption(new Option('--data <file>', 'persist state to this JSON file (in memory by default)').env('MSGSIM_DATA'))
+  .addOption(new Option('--seed <n>', 'seed for ids and probabilities').env('MSGSIM_SEED').argParser(integer).default(1))
+  .addOption(new Option('--no-rate-limits', 'do not enforce the providers\' rate limits'))
+  .addOption(new Option('--log-level <level>', 'log level').env('MSGSIM_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
+  .action(async (opts: { port: number; host: string; provider?: string; clock?: 'real' | 'manual' | 'speed'; speed?: number; data?: string; seed: number; rateLimits: boolean; logLevel: LogLevel }) => {
+    const logger = createLogger(opts.logLevel);
+    if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
+    const sim = await createSimulator({
+      port: opts.port,
+      host: opts.host,
+      ...(opts.provider ? { provider: opts.provider } : {}),
+      clock: opts.clock ?? (opts.speed ? 'speed' : 'real'),
+      ...(opts.speed ? { speed: opts.speed } : {}),
+      ...(opts.data ? { data: opts.data } : {}),
+      seed: opts.seed,
+      rateLimits: opts.rateLimits && process.env.MSGSIM_RATE_LIMITS !== 'false',
+      logger,
+    });
+    const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;
+    const served = opts.provider ? PROVIDERS.filter((p) => p.name === opts.provider) : PROVIDERS;
+    logger.info({ url: base, clock: sim.clock.mode, data: opts.data ?? null }, 'msgsim listening');
+    for (const p of served) logger.info(`${p.title}: ${base}${opts.provider ? '' : `/${p.name}`}${p.basePath}`);
+    logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
+
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      logger.info({ signal }, 'shutting down');
+      sim
+        .close()
+        .then(() => process.exit(0))
+        .catch((err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        });
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`msgsim: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

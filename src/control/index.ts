@@ -1,0 +1,26 @@
+/** The /_sim control API: steering the simulation from tests and QA, kept apart from provider routes. */
+import express, { type Router } from 'express';
+import { registerClockRoutes } from './clock-routes.js';
+import type { ControlContext } from './context.js';
+import { controlError, notFound } from './errors.js';
+import { registerMessageRoutes } from './message-routes.js';
+import { registerSystemRoutes } from './system-routes.js';
+import { registerWebhookRoutes } from './webhook-routes.js';
+
+export type { ControlContext, MountedProvider } from './context.js';
+
+export const CONTROL_PREFIX = '/_sim';
+
+export function createControlRouter(context: ControlContext): Router {
+  const router = express.Router();
+  router.use(express.json({ limit: '1mb' }));
+  registerSystemRoutes(router, context);
+  registerClockRoutes(router, context);
+  registerMessageRoutes(router, context);
+  registerWebhookRoutes(router, context);
+  router.use((req) => {
+    throw notFound(`No control route ${req.method} ${CONTROL_PREFIX}${req.path}`);
+  });
+  router.use(controlError);
+  return router;
+}

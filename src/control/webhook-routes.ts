@@ -1,0 +1,40 @@
+/** /_sim/webhooks/deliveries: every attempt of every webhook, with replay. */
+import type { Router } from 'express';
+import type { DeliveryStatus } from '../engine/webhooks.js';
+import type { ControlContext } from './context.js';
+import { notFound } from './errors.js';
+import { optionalString, parseIntParam } from './params.js';
+
+export function registerWebhookRoutes(router: Router, { engine }: ControlContext): void {
+  router.get('/webhooks/deliveries', (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const filter = {
+      namespace: optionalString(q.provider, 'provider'),
+      tenant: optionalString(q.tenant, 'tenant'),
+      eventType: optionalString(q.eventType, 'eventType'),
+      status: optionalString(q.status, 'status') as DeliveryStatus | undefined,
+      subject: optionalString(q.subject, 'subject'),
+    };
+    const limit = parseIntParam(q.limit, 'limit', 1, 1000, 100);
+    const defined = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
+    const all = engine.webhooks.list(defined);
+    res.json({ data: all.slice(0, limit).map(view), total: all.length });
+  });
+
+  router.get('/webhooks/deliveries/:id', (req, res) => {
+    const delivery = engine.webhooks.get(req.params.id);
+    if (!delivery) throw notFound(`No webhook delivery ${req.params.id}`);
+    res.json(view(delivery));
+  });
+
+  router.post('/webhooks/deliveries/:id/replay', (req, res) => {
+    const delivery = engine.webhooks.replay(req.params.id);
+    if (!delivery) throw notFound(`No webhook delivery ${req.params.id}`);
+    res.status(202).json(view(delivery));
+  });
+}
+
+function view<T extends { namespace: string }>(delivery: T) {
+  const { namespace, ...rest } = delivery;
+  return { provider: namespace, ...rest };
+}

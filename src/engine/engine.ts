@@ -1,0 +1,108 @@
+/**
+ * The engine: every provider-neutral service wired to one clock and one seed. Providers and the
+ * control API receive this object; nothing in it knows about HTTP or about any provider.
+ */
+import { Clock, type ClockOptions } from './clock.js';
+import { EventBus } from './events.js';
+import { IdempotencyStore } from './idempotency.js';
+import { Lifecycle, type LifecycleTimings } from './lifecycle.js';
+import type { SimMessage } from './message.js';
+import { IdGenerator, SeededRandom } from './random.js';
+import { RateLimiter } from './rate-limit.js';
+import { Store } from './store.js';
+import { WebhookDispatcher } from './webhooks.js';
+
+export interface EngineOptions {
+  clock?: Clock | ClockOptions;
+  /** Seed for ids, secrets and probabilities: the same seed gives the same run. */
+  seed?: number;
+  /** Persist state to this JSON file (lowdb JSONFile adapter). */
+  dataFile?: string;
+  timings?: Partial<LifecycleTimings>;
+  /** Enforce the providers' documented rate limits (on by default). */
+  rateLimits?: boolean;
+  /** Delays before each webhook attempt, ms. */
+  webhookRetrySchedule?: number[];
+  webhookTimeoutMs?: number;
+  /** Where errors thrown by timers and listeners are reported. */
+  onError?: (error: unknown, where: string) => void;
+}
+
+export interface EngineSettings {
+  rateLimits: boolean;
+}
+
+export interface Engine {
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly random: SeededRandom;
+  readonly ids: IdGenerator;
+  readonly events: EventBus;
+  readonly lifecycle: Lifecycle;
+  readonly rateLimiter: RateLimiter;
+  readonly idempotency: IdempotencyStore;
+  readonly webhooks: WebhookDispatcher;
+  readonly settings: EngineSettings;
+  /** Forgets state: everything, one namespace (provider) or one tenant of it. */
+  reset(namespace?: string, tenant?: string): void;
+  /** Resolves once no webhook attempt is in flight (tests await it after advancing the clock). */
+  settle(): Promise<void>;
+  /** Flushes state to disk and stops timers. */
+  close(): Promise<void>;
+}
+
+export const MESSAGES = 'messages';
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const onError = options.onError ?? (() => undefined);
+  const clock =
+    options.clock instanceof Clock
+      ? options.clock
+      : new Clock({ ...options.clock, onError: (error, label) => onError(error, `timer ${label}`) });
+  const random = new SeededRandom(options.seed ?? 1);
+  const ids = new IdGenerator(random);
+  const events = new EventBus((error, name) => onError(error, `listener ${name}`));
+  const store = await Store.open({ clock, ...(options.dataFile ? { file: options.dataFile } : {}) });
+  const lifecycle = new Lifecycle(clock, events, store, options.timings);
+  const rateLimiter = new RateLimiter(clock);
+  const idempotency = new IdempotencyStore(clock);
+  const webhooks = new WebhookDispatcher(clock, {
+    ids,
+    onGone: (delivery) => events.emit('webhook.gone', { delivery }),
+    onListenerError: (error) => onError(error, 'webhook listener'),
+    ...(options.webhookRetrySchedule ? { retrySchedule: options.webhookRetrySchedule } : {}),
+    ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
+  });
+  const settings: EngineSettings = { rateLimits: options.rateLimits ?? true };
+
+  // Messages restored from a data file continue their lifecycle where they left off.
+  for (const ref of store.collections<SimMessage>(MESSAGES)) lifecycle.resume(ref.collection.all());
+
+  return {
+    clock,
+    store,
+    random,
+    ids,
+    events,
+    lifecycle,
+    rateLimiter,
+    idempotency,
+    webhooks,
+    settings,
+    reset(namespace, tenant) {
+      lifecycle.clear(namespace, tenant);
+      if (!namespace) clock.clearTimers();
+      store.reset(namespace, tenant);
+      idempotency.reset(namespace, tenant);
+      rateLimiter.reset(namespace ? `${namespace}:${tenant ? `${tenant}:` : ''}` : undefined);
+      webhooks.reset(namespace, tenant);
+      events.emit('reset', { ...(namespace ? { namespace } : {}), ...(tenant ? { tenant } : {}) });
+    },
+    settle: () => webhooks.settle(),
+    async close() {
+      clock.close();
+      await webhooks.settle();
+      await store.flush();
+    },
+  };
+}

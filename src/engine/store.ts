@@ -1,0 +1,222 @@
+/**
+ * The state of every simulated account: lowdb-backed collections partitioned by namespace (a provider,
+ * opaque here) and tenant (one API key or account), with in-memory indexes for get-by-id and ordered
+ * listing. In memory by default; with a file, lowdb's JSONFile adapter writes atomically (steno:
+ * temp file + rename), so the file on disk is always a complete, valid snapshot.
+ */
+import { Low, Memory } from 'lowdb';
+import { JSONFile } from 'lowdb/node';
+import type { Clock } from './clock.js';
+
+export interface BaseRecord {
+  id: string;
+  /** Global insertion number: breaks createdAt ties and keeps cursors stable. */
+  seq: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Partition = Record<string, BaseRecord[]>;
+
+interface StoreData {
+  version: 1;
+  seq: number;
+  partitions: Record<string, Record<string, Partition>>;
+}
+
+export interface StoreOptions {
+  clock: Clock;
+  /** Persist to this JSON file; omitted = in memory only. */
+  file?: string;
+  /** How long after a change the file is rewritten (wall time); the durability window. */
+  flushDelayMs?: number;
+}
+
+export type NewRecord<T extends BaseRecord> = Omit<T, 'seq' | 'createdAt' | 'updatedAt'> &
+  Partial<Pick<T, 'createdAt' | 'updatedAt'>>;
+
+/** One collection of one tenant: insertion-ordered array plus an id index. */
+export class Collection<T extends BaseRecord> {
+  private readonly byId = new Map<string, T>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly rows: T[],
+  ) {
+    for (const row of rows) this.byId.set(row.id, row);
+  }
+
+  get size(): number {
+    return this.rows.length;
+  }
+
+  insert(input: NewRecord<T>): T {
+    if (this.byId.has(input.id)) throw new Error(`duplicate id ${input.id}`);
+    const now = this.store.clock.iso();
+    const record = { createdAt: now, updatedAt: now, ...input, seq: this.store.nextSeq() } as T;
+    this.rows.push(record);
+    this.byId.set(record.id, record);
+    this.store.changed();
+    return record;
+  }
+
+  get(id: string): T | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Applies `patch` in place (records are shared with timers and indexes) and stamps updatedAt. */
+  update(id: string, patch: Partial<Omit<T, 'id' | 'seq' | 'createdAt'>>): T | undefined {
+    const record = this.byId.get(id);
+    if (!record) return undefined;
+    Object.assign(record, patch, { updatedAt: this.store.clock.iso() });
+    this.store.changed();
+    return record;
+  }
+
+  remove(id: string): boolean {
+    const record = this.byId.get(id);
+    if (!record) return false;
+    this.byId.delete(id);
+    const index = this.rows.indexOf(record);
+    if (index >= 0) this.rows.splice(index, 1);
+    this.store.changed();
+    return true;
+  }
+
+  /** Oldest first (insertion order). */
+  all(): readonly T[] {
+    return this.rows;
+  }
+
+  /** Newest first, optionally filtered; the order every list endpoint uses. */
+  newestFirst(predicate?: (record: T) => boolean): T[] {
+    const out: T[] = [];
+    for (let i = this.rows.length - 1; i >= 0; i--) {
+      const row = this.rows[i]!;
+      if (!predicate || predicate(row)) out.push(row);
+    }
+    return out;
+  }
+}
+
+export interface CollectionRef<T extends BaseRecord> {
+  namespace: string;
+  tenant: string;
+  collection: Collection<T>;
+}
+
+export class Store {
+  readonly clock: Clock;
+  private readonly db: Low<StoreData>;
+  private readonly cache = new Map<string, Collection<BaseRecord>>();
+  private readonly flushDelayMs: number;
+  private cancelFlush: (() => void) | undefined;
+  private dirty = false;
+  private writing: Promise<void> = Promise.resolve();
+
+  private constructor(clock: Clock, db: Low<StoreData>, flushDelayMs: number, readonly file: string | undefined) {
+    this.clock = clock;
+    this.db = db;
+    this.flushDelayMs = flushDelayMs;
+  }
+
+  static async open(options: StoreOptions): Promise<Store> {
+    const empty: StoreData = { version: 1, seq: 0, partitions: {} };
+    const adapter = options.file ? new JSONFile<StoreData>(options.file) : new Memory<StoreData>();
+    const db = new Low<StoreData>(adapter, empty);
+    await db.read();
+    if (!isStoreData(db.data)) db.data = empty;
+    return new Store(options.clock, db, options.flushDelayMs ?? 200, options.file);
+  }
+
+  nextSeq(): number {
+    return ++this.db.data.seq;
+  }
+
+  collection<T extends BaseRecord>(namespace: string, tenant: string, name: string): Collection<T> {
+    const key = `${namespace}\u0000${tenant}\u0000${name}`;
+    let collection = this.cache.get(key);
+    if (!collection) {
+      const partition = (this.db.data.partitions[namespace] ??= {});
+      const rows = ((partition[tenant] ??= {})[name] ??= []);
+      collection = new Collection<BaseRecord>(this, rows);
+      this.cache.set(key, collection);
+    }
+    return collection as unknown as Collection<T>;
+  }
+
+  /** True when the tenant has ever stored anything in this namespace (used to seed fixtures once). */
+  hasTenant(namespace: string, tenant: string): boolean {
+    return Boolean(this.db.data.partitions[namespace]?.[tenant]);
+  }
+
+  tenants(namespace: string): string[] {
+    return Object.keys(this.db.data.partitions[namespace] ?? {});
+  }
+
+  namespaces(): string[] {
+    return Object.keys(this.db.data.partitions);
+  }
+
+  /** Every tenant's collection of that name, across namespaces (the control API's outbox). */
+  collections<T extends BaseRecord>(name: string, namespace?: string): CollectionRef<T>[] {
+    const out: CollectionRef<T>[] = [];
+    const namespaces = namespace ? [namespace] : this.namespaces();
+    for (const ns of namespaces) {
+      for (const tenant of this.tenants(ns)) {
+        if (this.db.data.partitions[ns]?.[tenant]?.[name]) {
+          out.push({ namespace: ns, tenant, collection: this.collection<T>(ns, tenant, name) });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Forgets everything, one namespace, or one tenant of a namespace. */
+  reset(namespace?: string, tenant?: string): void {
+    const partitions = this.db.data.partitions;
+    if (!namespace) {
+      this.db.data.partitions = {};
+    } else if (!tenant) {
+      delete partitions[namespace];
+    } else if (partitions[namespace]) {
+      delete partitions[namespace][tenant];
+    }
+    for (const key of [...this.cache.keys()]) {
+      const [ns, tn] = key.split('\u0000');
+      if (!namespace || (ns === namespace && (!tenant || tn === tenant))) this.cache.delete(key);
+    }
+    this.changed();
+  }
+
+  /** Marks state as changed; a file-backed store rewrites its file within flushDelayMs. */
+  changed(): void {
+    if (!this.file) return;
+    this.dirty = true;
+    if (this.cancelFlush) return;
+    this.cancelFlush = this.clock.realTimeout(this.flushDelayMs, () => {
+      this.cancelFlush = undefined;
+      void this.flush();
+    });
+  }
+
+  /** Writes pending changes now; resolves when the file is on disk. */
+  async flush(): Promise<void> {
+    if (!this.file) return;
+    this.cancelFlush?.();
+    this.cancelFlush = undefined;
+    // Serialise writes: steno already coalesces, but callers awaiting flush must see their data written.
+    this.writing = this.writing.then(async () => {
+      if (!this.dirty) return;
+      this.dirty = false;
+      await this.db.write();
+    });
+    return this.writing;
+  }
+}
+
+function isStoreData(value: unknown): value is StoreData {
+  if (!value || typeof value !== 'object') return false;
+  const data = value as Partial<StoreData>;
+  return data.version === 1 && typeof data.seq === 'number' && typeof data.partitions === 'object';
+}

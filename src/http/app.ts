@@ -1,0 +1,62 @@
+/**
+ * Builds the msgsim express app (never listens: the CLI and createSimulator do). Every provider is
+ * mounted under /<name> (or alone at the root), the control API under /_sim, and anything else gets a
+ * JSON 404 — never express's HTML page.
+ */
+import express, { type Express } from 'express';
+import { CONTROL_PREFIX, createControlRouter, type MountedProvider } from '../control/index.js';
+import type { Engine } from '../engine/engine.js';
+import { SimError } from '../engine/errors.js';
+import type { Provider } from '../providers/provider.js';
+import { controlError } from '../control/errors.js';
+import { requestLogger, type Logger } from './logger.js';
+import { createProviderRouter, render, send } from './provider-router.js';
+
+export interface AppOptions {
+  engine: Engine;
+  providers: readonly Provider[];
+  /** Serve this one provider at the root (`/api/v1/...`) instead of under `/<name>`. */
+  only?: string;
+  logger?: Logger;
+  bodyLimit?: string;
+}
+
+export interface MsgsimApp {
+  app: Express;
+  providers: Map<string, MountedProvider>;
+}
+
+export async function createApp(options: AppOptions): Promise<MsgsimApp> {
+  const { engine, logger } = options;
+  const selected = options.only ? options.providers.filter((p) => p.name === options.only) : options.providers;
+  if (options.only && selected.length === 0) {
+    throw new Error(`unknown provider ${options.only}; known: ${options.providers.map((p) => p.name).join(', ')}`);
+  }
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  if (logger) app.use(requestLogger(logger, engine.clock));
+
+  const mounted = new Map<string, MountedProvider>();
+  const control = createControlRouter({ engine, providers: mounted });
+  app.use(CONTROL_PREFIX, control);
+
+  for (const provider of selected) {
+    const mountPath = options.only ? '' : `/${provider.name}`;
+    const apiPrefix = `${mountPath}${provider.basePath}`;
+    const { router, instance } = await createProviderRouter({ provider, engine, mountPath, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}), ...(logger ? { logger } : {}) });
+    mounted.set(provider.name, { provider, instance, apiPrefix });
+    app.use(apiPrefix, router);
+    // Anything else under the provider's prefix is still answered in the provider's envelope.
+    app.use(mountPath || '/', (req, res) => {
+      send(res, render(provider, new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.originalUrl.split('?')[0]}`, field: 'path' })));
+    });
+  }
+
+  app.use((req, _res, next) => {
+    next(new SimError({ kind: 'route_not_found', code: 'not_found', message: `No route ${req.method} ${req.path}; providers are served under ${[...mounted.values()].map((m) => m.apiPrefix).join(', ')}` }));
+  });
+  app.use(controlError);
+  return { app, providers: mounted };
+}

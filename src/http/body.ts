@@ -1,0 +1,62 @@
+/**
+ * Request bodies: JSON only, size-limited, and free of prototype-polluting keys. Every failure here is
+ * a SimError, so the provider renders it in its own envelope (never an HTML page from a default handler).
+ */
+import express, { type RequestHandler } from 'express';
+import { SimError } from '../engine/errors.js';
+
+export const DEFAULT_BODY_LIMIT = '1mb';
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+const MAX_DEPTH = 32;
+
+/** Parses JSON bodies; a body of another media type is a 415, not silently ignored. */
+export function jsonBody(limit: string = DEFAULT_BODY_LIMIT): RequestHandler[] {
+  const parse = express.json({ limit, strict: true, type: isJsonType });
+  const requireJson: RequestHandler = (req, _res, next) => {
+    if (hasBody(req.headers) && !isJsonType(req)) {
+      next(
+        new SimError({
+          kind: 'unsupported_media_type',
+          message: `Content-Type must be application/json (got ${req.headers['content-type'] ?? 'none'})`,
+          field: 'Content-Type',
+          value: req.headers['content-type'] ?? null,
+        }),
+      );
+      return;
+    }
+    next();
+  };
+  const guard: RequestHandler = (req, _res, next) => {
+    const problem = inspect(req.body, '', 0);
+    next(problem);
+  };
+  return [requireJson, parse, guard];
+}
+
+function isJsonType(req: { headers: Record<string, string | string[] | undefined> }): boolean {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+  const length = headers['content-length'];
+  if (length !== undefined) return Number(length) > 0;
+  return headers['transfer-encoding'] !== undefined;
+}
+
+/** Finds keys that could pollute prototypes and absurd nesting; returns the error, or undefined. */
+function inspect(value: unknown, path: string, depth: number): SimError | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth > MAX_DEPTH) {
+    return new SimError({ kind: 'invalid_request', message: `Body is nested deeper than ${MAX_DEPTH} levels`, field: path || 'body' });
+  }
+  for (const key of Object.keys(value)) {
+    const field = path ? `${path}.${key}` : key;
+    if (FORBIDDEN_KEYS.has(key)) {
+      return new SimError({ kind: 'invalid_request', message: `Property name '${key}' is not allowed`, field, value: key });
+    }
+    const problem = inspect((value as Record<string, unknown>)[key], field, depth + 1);
+    if (problem) return problem;
+  }
+  return undefined;
+}

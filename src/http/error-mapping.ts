@@ -1,0 +1,99 @@
+/**
+ * Turns anything thrown on the request path (body-parser, express-openapi-validator, handlers) into the
+ * one SimError type, carrying the field that was wrong; the provider then renders it in its envelope.
+ */
+import type { Request } from 'express';
+import { SimError, isSimError, type SimErrorKind } from '../engine/errors.js';
+import type { Provider } from '../providers/provider.js';
+
+interface ValidatorItem {
+  path?: string;
+  message?: string;
+  errorCode?: string;
+}
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  message?: string;
+  errors?: ValidatorItem[];
+  headers?: Record<string, string>;
+}
+
+const LOCATIONS = ['body', 'query', 'path', 'headers'] as const;
+type Location = (typeof LOCATIONS)[number];
+
+export function toSimError(error: unknown, provider: Provider, req: Request): SimError {
+  if (isSimError(error)) return error;
+  if (!error || typeof error !== 'object') return internal();
+  const err = error as HttpLikeError;
+  if (err.type) return fromBodyParser(err);
+  if (Array.isArray(err.errors)) return fromValidator(err, provider, req);
+  return internal();
+}
+
+function fromBodyParser(err: HttpLikeError): SimError {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new SimError({ kind: 'invalid_json', message: `Request body is not valid JSON: ${err.message ?? ''}`.trim(), field: 'body' });
+    case 'entity.too.large':
+      return new SimError({ kind: 'payload_too_large', message: 'Request body is too large', field: 'body' });
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new SimError({ kind: 'unsupported_media_type', message: err.message ?? 'Unsupported encoding', field: 'Content-Type' });
+    default:
+      return new SimError({ kind: 'invalid_request', message: err.message ?? 'Bad request', field: 'body' });
+  }
+}
+
+function fromValidator(err: HttpLikeError, provider: Provider, req: Request): SimError {
+  const status = err.status ?? err.statusCode ?? 400;
+  const first = err.errors?.[0] ?? {};
+  const { location, field, segments } = parsePath(first.path ?? '');
+  const kind: SimErrorKind =
+    status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : status === 404 ? 'route_not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request';
+  const code = location && field ? provider.validationErrorCode?.(field, location) : undefined;
+  const message = describe(first, field) ?? err.message ?? 'Invalid request';
+  return new SimError({
+    kind,
+    ...(code ? { code } : {}),
+    message,
+    ...(field ? { field } : {}),
+    value: location ? lookup(req, location, segments) : undefined,
+    ...(err.headers ? { headers: err.headers } : {}),
+  });
+}
+
+/** '/body/tags/0' → location body, field 'tags[0]'. */
+function parsePath(path: string): { location?: Location; field?: string; segments: string[] } {
+  const parts = path.replace(/^\.?\/?/, '').split(/[/.]/).filter(Boolean);
+  const head = parts[0] === 'request' ? parts.slice(1) : parts;
+  const location = LOCATIONS.find((l) => l === head[0]);
+  const segments = location ? head.slice(1) : head;
+  const field = segments.reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+  return { ...(location ? { location } : {}), ...(field ? { field } : {}), segments };
+}
+
+/** Ajv's wording, made to name the field once: "limit must be <= 100", "Unknown field 'extra'". */
+function describe(item: ValidatorItem, field: string | undefined): string | undefined {
+  if (!item.message) return undefined;
+  const message = item.message.replace(/^request\/\w+\/?\S*\s/, '');
+  if (item.errorCode === 'additionalProperties.openapi.validation' && field) return `Unknown field '${field}'`;
+  if (!field || message.includes(`'${field}'`)) return message;
+  return `${field} ${message}`;
+}
+
+function lookup(req: Request, location: Location, segments: string[]): unknown {
+  const root: unknown = location === 'body' ? req.body : location === 'query' ? req.query : location === 'path' ? req.params : req.headers;
+  let value: unknown = root;
+  for (const segment of segments) {
+    if (!value || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+function internal(): SimError {
+  return new SimError({ kind: 'internal', code: 'internal_error', message: 'Internal server error' });
+}

@@ -1,0 +1,167 @@
+/**
+ * One provider's HTTP surface, assembled from its spec. The request path is the same for every provider
+ * (after stripe-mock: route → auth → limit → parse → validate → idempotency → handler), and every error
+ * on it, whoever throws it, is rendered once by the provider's own renderer.
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { OpenAPIV3 } from 'openapi-types';
+import type { Engine } from '../engine/engine.js';
+import { SimError } from '../engine/errors.js';
+import type { HandlerRequest, HandlerResult, Provider, ProviderInstance, Tenant } from '../providers/provider.js';
+import { jsonBody } from './body.js';
+import { toSimError } from './error-mapping.js';
+import { runIdempotent } from './idempotency.js';
+import type { Logger } from './logger.js';
+import { RouteTable, type RouteOperation } from './route-table.js';
+import { loadSpec } from './spec.js';
+
+export interface ProviderRouterOptions {
+  provider: Provider;
+  engine: Engine;
+  /** Where the provider is served: '/msghub', or '' when it is served at the root. */
+  mountPath: string;
+  bodyLimit?: string;
+  logger?: Logger;
+}
+
+interface Locals {
+  operation: RouteOperation;
+  params: Record<string, string>;
+  tenant: Tenant;
+}
+
+export async function createProviderRouter(options: ProviderRouterOptions): Promise<{ router: Router; instance: ProviderInstance }> {
+  const { provider, engine, mountPath } = options;
+  const spec = await loadSpec(provider.specFile);
+  const routes = new RouteTable(spec);
+  const instance = provider.create(engine);
+  for (const operation of routes.operations) {
+    if (!instance.operations[operation.operationId]) {
+      throw new Error(`${provider.name}: no handler for operation ${operation.operationId} (${operation.method.toUpperCase()} ${operation.template})`);
+    }
+  }
+
+  const router = express.Router({ caseSensitive: true, strict: true });
+  const locals = (res: Response): Locals => res.locals as Locals;
+
+  router.use((req, res, next) => {
+    const match = routes.match(req.method, req.path);
+    if (match.kind === 'not_found') {
+      throw new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.path}`, field: 'path', value: req.path });
+    }
+    if (match.kind === 'method_not_allowed') {
+      throw new SimError({
+        kind: 'method_not_allowed',
+        message: `${req.method} is not allowed on ${req.path}; allowed: ${match.allow.join(', ')}`,
+        headers: { Allow: match.allow.join(', ') },
+      });
+    }
+    locals(res).operation = match.operation;
+    locals(res).params = match.params;
+    next();
+  });
+
+  router.use((req, res, next) => {
+    locals(res).tenant = provider.authenticate(incoming(req), engine);
+    next();
+  });
+
+  router.use((_req, res, next) => {
+    const windows = provider.rateLimits;
+    if (!windows || windows.length === 0 || !engine.settings.rateLimits) return next();
+    const decision = engine.rateLimiter.consume(`${provider.name}:${locals(res).tenant.id}:`, windows);
+    const info = { limit: decision.limit, remaining: decision.remaining, resetAt: decision.resetAt, retryAfterSeconds: decision.retryAfterSeconds };
+    const headers = provider.rateLimitHeaders?.(info) ?? {};
+    res.set(headers);
+    if (!decision.allowed) {
+      throw new SimError({
+        kind: 'rate_limited',
+        message: `Too many requests: the ${decision.window} limit of ${decision.limit} is used up; retry in ${decision.retryAfterSeconds}s`,
+        retryAfter: decision.retryAfterSeconds,
+        headers: { ...headers, 'Retry-After': String(decision.retryAfterSeconds) },
+      });
+    }
+    next();
+  });
+
+  router.use(jsonBody(options.bodyLimit));
+  router.use(OpenApiValidator.middleware(validatorOptions(spec, `${mountPath}${provider.basePath}`)));
+
+  router.use(async (req, res, next) => {
+    try {
+      const { operation, params, tenant } = locals(res);
+      const handler = instance.operations[operation.operationId]!;
+      const request: HandlerRequest = {
+        ...incoming(req),
+        operationId: operation.operationId,
+        tenant,
+        params,
+        body: req.body,
+      };
+      const run = async (): Promise<HandlerResult> => {
+        try {
+          return await handler(request);
+        } catch (error) {
+          // Handler errors are results too: rendered now, and replayed under the same Idempotency-Key.
+          if (error instanceof SimError) return render(provider, error);
+          throw error;
+        }
+      };
+      const result = provider.idempotentOperations?.includes(operation.operationId)
+        ? await runIdempotent(engine, provider, request, operation.template, run)
+        : await run();
+      send(res, result);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const simError = toSimError(error, provider, req);
+    if (simError.status >= 500 && simError.kind === 'internal') options.logger?.error({ err: error, path: req.path }, 'unhandled error');
+    send(res, render(provider, simError));
+  });
+
+  return { router, instance };
+}
+
+/** The provider's envelope for any error, as a handler result. */
+export function render(provider: Provider, error: SimError): HandlerResult {
+  const rendered = provider.renderError(error);
+  return { status: rendered.status, body: rendered.body, headers: { ...error.headers, ...rendered.headers } };
+}
+
+export function send(res: Response, result: HandlerResult): void {
+  if (result.headers) res.set(result.headers);
+  res.status(result.status);
+  if (result.body === undefined || result.status === 204 || result.status === 304) {
+    res.end();
+    return;
+  }
+  res.json(result.body);
+}
+
+function incoming(req: Request) {
+  return {
+    method: req.method,
+    path: req.path,
+    headers: req.headers as Record<string, string | undefined>,
+    query: req.query as Record<string, unknown>,
+  };
+}
+
+function validatorOptions(spec: OpenAPIV3.Document, serverUrl: string): Parameters<typeof OpenApiValidator.middleware>[0] {
+  // The validator matches req.originalUrl against servers[].url, so point it at where we are mounted.
+  const apiSpec = structuredClone(spec);
+  apiSpec.servers = [{ url: serverUrl || '/' }];
+  return {
+    apiSpec: apiSpec as never,
+    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+    validateResponses: false,
+    // Auth is the provider's own (its 401 envelope), checked before validation.
+    validateSecurity: false,
+    validateFormats: true,
+    ignoreUndocumented: true,
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * The provider's routes, built from its spec: which operation a method and path name, and which
+ * methods a path allows (for 405 with Allow). Literal segments win over templated ones, as in the
+ * OpenAPI rule that concrete paths match before templated paths.
+ */
+import type { OpenAPIV3 } from 'openapi-types';
+import { HTTP_METHODS, type HttpMethod } from './spec.js';
+
+export interface RouteOperation {
+  operationId: string;
+  method: HttpMethod;
+  /** The spec's path template, e.g. /messages/{messageId}. */
+  template: string;
+}
+
+interface CompiledPath {
+  template: string;
+  pattern: RegExp;
+  paramNames: string[];
+  literalSegments: number;
+  operations: Map<HttpMethod, RouteOperation>;
+}
+
+export type RouteMatch =
+  | { kind: 'operation'; operation: RouteOperation; params: Record<string, string> }
+  | { kind: 'method_not_allowed'; allow: string[] }
+  | { kind: 'not_found' };
+
+export class RouteTable {
+  private readonly paths: CompiledPath[];
+
+  constructor(spec: OpenAPIV3.Document) {
+    this.paths = Object.entries(spec.paths ?? {}).map(([template, item]) => compile(template, item ?? {}));
+    // Most literal segments first, so /messages/send beats /messages/{messageId}.
+    this.paths.sort((a, b) => b.literalSegments - a.literalSegments);
+  }
+
+  get operations(): RouteOperation[] {
+    return this.paths.flatMap((path) => [...path.operations.values()]);
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const wanted = (method.toLowerCase() === 'head' ? 'get' : method.toLowerCase()) as HttpMethod;
+    const allow = new Set<string>();
+    for (const compiled of this.paths) {
+      const found = compiled.pattern.exec(path);
+      if (!found) continue;
+      const operation = compiled.operations.get(wanted);
+      if (operation) {
+        const params: Record<string, string> = {};
+        compiled.paramNames.forEach((name, i) => {
+          params[name] = safeDecode(found[i + 1] ?? '');
+        });
+        return { kind: 'operation', operation, params };
+      }
+      for (const m of compiled.operations.keys()) allow.add(m.toUpperCase());
+    }
+    if (allow.size > 0) return { kind: 'method_not_allowed', allow: [...allow].sort() };
+    return { kind: 'not_found' };
+  }
+}
+
+function compile(template: string, item: OpenAPIV3.PathItemObject): CompiledPath {
+  const paramNames: string[] = [];
+  let literalSegments = 0;
+  const source = template
+    .split('/')
+    .map((segment) => {
+      if (/^\{[^}]+\}$/.test(segment)) {
+        paramNames.push(segment.slice(1, -1));
+        return '([^/]+)';
+      }
+      if (segment) literalSegments++;
+      return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('/');
+  const operations = new Map<HttpMethod, RouteOperation>();
+  for (const method of HTTP_METHODS) {
+    const operation = item[method];
+    if (operation?.operationId) operations.set(method, { operationId: operation.operationId, method, template });
+  }
+  return { template, pattern: new RegExp(`^${source}$`), paramNames, literalSegments, operations };
+}
+
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}

@@ -1,0 +1,8 @@
+/** msgsim as a library. */
+export { createSimulator, type Simulator, type SimulatorOptions } from './simulator.js';
+export { createApp, type AppOptions, type MsgsimApp } from './http/app.js';
+export { createEngine, type Engine, type EngineOptions } from './engine/engine.js';
+export { Clock, type ClockMode } from './engine/clock.js';
+export { MAGIC_RECIPIENTS } from './engine/magic.js';
+export { PROVIDERS } from './providers/index.js';
+export type { Provider } from './providers/provider.js';

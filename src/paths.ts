@@ -1,0 +1,7 @@
+/** Where the package's own files live, from src/ (tsx, vitest) and dist/ (built) alike. */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const specPath = (name: string): string => path.join(PACKAGE_ROOT, 'openapi', `${name}.yaml`);
+export const fixturePath = (name: string): string => path.join(PACKAGE_ROOT, 'fixtures', name);

@@ -1,0 +1,48 @@
+/** Turns engine events into Msghub's webhook events, with the payloads its doc shows. */
+import type { Engine } from '../../engine/engine.js';
+import type { MessageState } from '../../engine/message.js';
+import type { ContactRecord } from './contacts.js';
+import { contactView } from './contacts.js';
+import { NAMESPACE } from './messages.js';
+import { publish, webhooksOf, type WebhookEvent } from './webhooks.js';
+
+const STATUS_EVENTS: Partial<Record<MessageState, { event: WebhookEvent; stamp: 'deliveredAt' | 'readAt' | 'failedAt' }>> = {
+  delivered: { event: 'message.delivered', stamp: 'deliveredAt' },
+  read: { event: 'message.read', stamp: 'readAt' },
+  failed: { event: 'message.failed', stamp: 'failedAt' },
+};
+
+export function subscribeMsghubEvents(engine: Engine): () => void {
+  const off = [
+    engine.events.on('message.status', ({ message, to }) => {
+      if (message.namespace !== NAMESPACE) return;
+      const mapping = STATUS_EVENTS[to];
+      if (!mapping) return;
+      publish(
+        engine,
+        message.tenant,
+        mapping.event,
+        {
+          messageId: message.id,
+          channel: message.channel,
+          to: message.to,
+          status: to,
+          [mapping.stamp]: message[mapping.stamp],
+          ...(to === 'failed' && message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
+        },
+        message.id,
+      );
+    }),
+    engine.events.on('record.created', ({ namespace, tenant, kind, record }) => {
+      if (namespace !== NAMESPACE || kind !== 'contact') return;
+      const { contactId, name, phone, email, createdAt } = contactView(record as ContactRecord);
+      publish(engine, tenant, 'contact.created', { contactId, name, ...(phone ? { phone } : {}), ...(email ? { email } : {}), createdAt }, contactId);
+    }),
+    // A receiver that answers 410 Gone has removed its endpoint: disable the subscription.
+    engine.events.on('webhook.gone', ({ delivery }) => {
+      if (delivery.namespace !== NAMESPACE || !delivery.endpointId) return;
+      webhooksOf(engine, delivery.tenant).update(delivery.endpointId, { active: false });
+    }),
+  ];
+  return () => off.forEach((fn) => fn());
+}

@@ -1,0 +1,121 @@
+/**
+ * Flows: automated sequences authored in Msghub's UI, so the API only lists, reads and triggers them.
+ * Every tenant starts with the fixture flows; a trigger runs the steps on the clock (waits included)
+ * and sends each message through the same path as POST /messages/send.
+ */
+import type { Engine } from '../../engine/engine.js';
+import type { BaseRecord } from '../../engine/store.js';
+import type { HandlerRequest, HandlerResult } from '../provider.js';
+import { addressKind, checkRecipient } from './channels.js';
+import { findContact } from './contacts.js';
+import { MsghubCode, msghubError } from './errors.js';
+import { MSGHUB_FIXTURES, renderPlaceholders, type FlowFixture } from './fixtures.js';
+import { pageOf, queryString } from './listing.js';
+import { createMessage, NAMESPACE, prepareSend } from './messages.js';
+
+interface FlowRecord extends BaseRecord, Omit<FlowFixture, 'flowId'> {}
+
+interface ExecutionRecord extends BaseRecord {
+  flowId: string;
+  to: string;
+  status: 'running' | 'completed';
+  messageIds: string[];
+}
+
+export function flowsOf(engine: Engine, tenant: string) {
+  const flows = engine.store.collection<FlowRecord>(NAMESPACE, tenant, 'flows');
+  if (flows.size === 0 && !engine.store.collection<BaseRecord>(NAMESPACE, tenant, 'flags').get('flows-seeded')) {
+    for (const { flowId, ...flow } of MSGHUB_FIXTURES.flows) flows.insert({ id: flowId, ...flow });
+    engine.store.collection<BaseRecord>(NAMESPACE, tenant, 'flags').insert({ id: 'flows-seeded' });
+  }
+  return flows;
+}
+
+function flowView(flow: FlowRecord) {
+  return {
+    flowId: flow.id,
+    name: flow.name,
+    ...(flow.description !== undefined ? { description: flow.description } : {}),
+    status: flow.status,
+    trigger: flow.trigger,
+    steps: flow.steps,
+    createdAt: flow.createdAt,
+    updatedAt: flow.updatedAt,
+  };
+}
+
+export function flowHandlers(engine: Engine) {
+  const find = (tenant: string, id: string): FlowRecord => {
+    const flow = flowsOf(engine, tenant).get(id);
+    if (!flow) throw msghubError.notFound(MsghubCode.flowNotFound, 'Flow does not exist', 'flowId', id);
+    return flow;
+  };
+
+  return {
+    listFlows(req: HandlerRequest): HandlerResult {
+      const status = queryString(req.query, 'status');
+      const items = flowsOf(engine, req.tenant.id).all().filter((f) => !status || f.status === status);
+      return { status: 200, body: pageOf(items, req.query, flowView) };
+    },
+
+    getFlow(req: HandlerRequest): HandlerResult {
+      return { status: 200, body: flowView(find(req.tenant.id, req.params.flowId!)) };
+    },
+
+    triggerFlow(req: HandlerRequest): HandlerResult {
+      const tenant = req.tenant.id;
+      const flow = find(tenant, req.params.flowId!);
+      const input = req.body as { to: string; contactId?: string; variables?: Record<string, string> };
+      if (flow.status !== 'active') throw msghubError.conflict(MsghubCode.flowInactive, `Flow ${flow.id} is inactive`, 'flowId', flow.id);
+      const contact = input.contactId ? findContact(engine, tenant, input.contactId) : undefined;
+      const variables = { ...(contact ? { name: contact.name } : {}), ...input.variables };
+      for (const step of flow.steps) {
+        if (step.type !== 'send_message' || !step.channel) continue;
+        checkRecipient(step.channel, input.to, 'to');
+        const missing = renderPlaceholders(step.body ?? '', variables).missing;
+        if (missing.length > 0) throw msghubError.invalid(`variables is missing ${missing.join(', ')}`, `variables.${missing[0]}`);
+      }
+      const executions = engine.store.collection<ExecutionRecord>(NAMESPACE, tenant, 'executions');
+      const execution = executions.insert({ id: engine.ids.next('exe_'), flowId: flow.id, to: input.to, status: 'running', messageIds: [] });
+      runSteps(engine, tenant, flow, execution, variables);
+      return {
+        status: 202,
+        body: { executionId: execution.id, flowId: flow.id, to: execution.to, status: execution.status, startedAt: execution.createdAt },
+      };
+    },
+  };
+}
+
+/** Schedules each step at its cumulative delay; the execution completes after the last one. */
+function runSteps(engine: Engine, tenant: string, flow: FlowRecord, execution: ExecutionRecord, variables: Record<string, string>): void {
+  let delayMs = 0;
+  const executions = engine.store.collection<ExecutionRecord>(NAMESPACE, tenant, 'executions');
+  const live = () => executions.get(execution.id) === execution;
+  for (const step of flow.steps) {
+    if (step.type === 'wait') {
+      delayMs += (step.delaySeconds ?? 0) * 1000;
+      continue;
+    }
+    const channel = step.channel;
+    if (!channel || addressKind(channel) === 'platform') continue;
+    const send = () => {
+      if (!live()) return;
+      const input = { channel, to: execution.to, body: renderPlaceholders(step.body ?? '', variables).text, flowId: flow.id };
+      let text: { body: string; subject?: string };
+      try {
+        text = prepareSend(engine, tenant, input);
+      } catch {
+        // A channel disconnected since the trigger: the real service skips the step.
+        return;
+      }
+      execution.messageIds.push(createMessage(engine, tenant, input, text).id);
+    };
+    if (delayMs === 0) send();
+    else engine.clock.schedule(delayMs, send, `flow ${execution.id} step`);
+  }
+  const complete = () => {
+    if (live()) executions.update(execution.id, { status: 'completed' });
+  };
+  if (delayMs === 0) complete();
+  else engine.clock.schedule(delayMs, complete, `flow ${execution.id} done`);
+}

@@ -1,0 +1,174 @@
+/** POST /messages/send, GET /messages/{messageId}, GET /messages — and the one send path campaigns and flows reuse. */
+import type { Engine } from '../../engine/engine.js';
+import { MESSAGES } from '../../engine/engine.js';
+import { SimError } from '../../engine/errors.js';
+import { magicOutcome } from '../../engine/magic.js';
+import type { SimMessage } from '../../engine/message.js';
+import type { HandlerRequest, HandlerResult } from '../provider.js';
+import { checkRecipient, requireConnected, type Channel } from './channels.js';
+import { MsghubCode, MsghubMessage, msghubError } from './errors.js';
+import { findTemplate, renderPlaceholders } from './fixtures.js';
+import { pageOf, queryString } from './listing.js';
+
+export const NAMESPACE = 'msghub';
+
+/** Seconds a client is told to wait when the rate-limit magic recipient answers 429. */
+const MAGIC_RETRY_AFTER = 30;
+
+export interface SendInput {
+  channel: Channel;
+  to: string;
+  body?: string;
+  subject?: string;
+  templateId?: string;
+  templateParams?: Record<string, string>;
+  mediaUrl?: string;
+  metadata?: Record<string, string>;
+  campaignId?: string;
+  flowId?: string;
+}
+
+export interface MsghubMessageData {
+  body?: string;
+  subject?: string;
+  templateId?: string;
+  mediaUrl?: string;
+  metadata?: Record<string, string>;
+  campaignId?: string;
+  flowId?: string;
+}
+
+export function messagesOf(engine: Engine, tenant: string) {
+  return engine.store.collection<SimMessage>(NAMESPACE, tenant, MESSAGES);
+}
+
+/** Checks a send the way Msghub does; returns the text to deliver. `field` prefixes error fields (campaigns). */
+export function prepareSend(engine: Engine, tenant: string, input: SendInput, toField = 'to'): { body: string; subject?: string } {
+  requireConnected(engine, tenant, input.channel);
+  checkRecipient(input.channel, input.to, toField);
+  if (input.subject !== undefined && input.channel !== 'email') throw msghubError.invalid('subject is only for the email channel', 'subject', input.subject);
+  if (input.templateId === undefined) {
+    if (input.body === undefined) throw msghubError.invalid('body is required unless templateId is given', 'body');
+    return { body: input.body, ...(input.subject !== undefined ? { subject: input.subject } : {}) };
+  }
+  const template = findTemplate(input.templateId);
+  if (!template) {
+    throw new SimError({ kind: 'not_found', code: MsghubCode.templateNotFound, message: MsghubMessage.templateNotFound, field: 'templateId', value: input.templateId });
+  }
+  if (!template.channels.includes(input.channel)) {
+    throw msghubError.invalid(`template ${template.templateId} is not approved for ${input.channel}`, 'templateId', input.templateId);
+  }
+  const params = input.templateParams ?? {};
+  const text = renderPlaceholders(template.text, params);
+  const subject = template.subject ? renderPlaceholders(template.subject, params) : undefined;
+  const missing = [...new Set([...text.missing, ...(subject?.missing ?? [])])];
+  if (missing.length > 0) throw msghubError.invalid(`templateParams is missing ${missing.join(', ')}`, `templateParams.${missing[0]}`);
+  const finalSubject = input.subject ?? (input.channel === 'email' ? subject?.text : undefined);
+  return { body: text.text, ...(finalSubject !== undefined ? { subject: finalSubject } : {}) };
+}
+
+/** Applies the magic recipients that answer at send time (invalid number, 429, 500). */
+export function rejectBySendMagic(input: SendInput, toField = 'to'): void {
+  switch (magicOutcome(input.to)) {
+    case 'invalid':
+      throw input.channel === 'email' ? msghubError.invalidEmail(toField, input.to) : msghubError.invalidPhone(toField, input.to);
+    case 'rate_limit':
+      throw new SimError({ kind: 'rate_limited', code: MsghubCode.rateLimitExceeded, message: MsghubMessage.rateLimitExceeded, retryAfter: MAGIC_RETRY_AFTER });
+    case 'server_error':
+      throw new SimError({ kind: 'internal', code: MsghubCode.internalError, message: MsghubMessage.internalError });
+    default:
+  }
+}
+
+/** Stores a checked send and starts its lifecycle. */
+export function createMessage(engine: Engine, tenant: string, input: SendInput, text: { body: string; subject?: string }): SimMessage {
+  const data: MsghubMessageData = {
+    body: text.body,
+    ...(text.subject !== undefined ? { subject: text.subject } : {}),
+    ...(input.templateId !== undefined ? { templateId: input.templateId } : {}),
+    ...(input.mediaUrl !== undefined ? { mediaUrl: input.mediaUrl } : {}),
+    ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
+    ...(input.campaignId !== undefined ? { campaignId: input.campaignId } : {}),
+    ...(input.flowId !== undefined ? { flowId: input.flowId } : {}),
+  };
+  const message = messagesOf(engine, tenant).insert({
+    id: engine.ids.next('msg_'),
+    namespace: NAMESPACE,
+    tenant,
+    channel: input.channel,
+    to: input.to,
+    status: 'queued',
+    outcome: magicOutcome(input.to),
+    history: [{ status: 'queued', at: engine.clock.iso() }],
+    data: { ...data },
+  });
+  engine.lifecycle.start(message);
+  return message;
+}
+
+export function messageView(message: SimMessage) {
+  const data = message.data as MsghubMessageData;
+  return {
+    messageId: message.id,
+    channel: message.channel,
+    to: message.to,
+    status: message.status,
+    ...(data.body !== undefined ? { body: data.body } : {}),
+    ...(data.subject !== undefined ? { subject: data.subject } : {}),
+    ...(data.templateId !== undefined ? { templateId: data.templateId } : {}),
+    ...(data.campaignId !== undefined ? { campaignId: data.campaignId } : {}),
+    ...(data.flowId !== undefined ? { flowId: data.flowId } : {}),
+    ...(data.metadata !== undefined ? { metadata: data.metadata } : {}),
+    createdAt: message.createdAt,
+    updatedAt: message.updatedAt,
+    ...(message.sentAt ? { sentAt: message.sentAt } : {}),
+    ...(message.deliveredAt ? { deliveredAt: message.deliveredAt } : {}),
+    ...(message.readAt ? { readAt: message.readAt } : {}),
+    ...(message.failedAt ? { failedAt: message.failedAt } : {}),
+    ...(message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
+  };
+}
+
+export function messageHandlers(engine: Engine) {
+  return {
+    sendMessage(req: HandlerRequest): HandlerResult {
+      const input = req.body as SendInput;
+      const text = prepareSend(engine, req.tenant.id, input);
+      rejectBySendMagic(input);
+      const message = createMessage(engine, req.tenant.id, input, text);
+      return {
+        status: 201,
+        body: { messageId: message.id, channel: message.channel, to: message.to, status: 'queued', createdAt: message.createdAt },
+      };
+    },
+
+    getMessage(req: HandlerRequest): HandlerResult {
+      const message = messagesOf(engine, req.tenant.id).get(req.params.messageId!);
+      if (!message) throw msghubError.notFound(MsghubCode.messageNotFound, 'Message does not exist', 'messageId', req.params.messageId);
+      return { status: 200, body: messageView(message) };
+    },
+
+    listMessages(req: HandlerRequest): HandlerResult {
+      const q = req.query;
+      const status = queryString(q, 'status');
+      const channel = queryString(q, 'channel');
+      const to = queryString(q, 'to');
+      const campaignId = queryString(q, 'campaignId');
+      const after = queryString(q, 'createdAfter');
+      const before = queryString(q, 'createdBefore');
+      const afterMs = after ? Date.parse(after) : undefined;
+      const beforeMs = before ? Date.parse(before) : undefined;
+      const items = messagesOf(engine, req.tenant.id).newestFirst((m) => {
+        if (status && m.status !== status) return false;
+        if (channel && m.channel !== channel) return false;
+        if (to && m.to !== to) return false;
+        if (campaignId && (m.data as MsghubMessageData).campaignId !== campaignId) return false;
+        const created = Date.parse(m.createdAt);
+        if (afterMs !== undefined && created < afterMs) return false;
+        if (beforeMs !== undefined && created > beforeMs) return false;
+        return true;
+      });
+      return { status: 200, body: pageOf(items, q, messageView) };
+    },
+  };
+}

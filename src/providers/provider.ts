@@ -1,0 +1,91 @@
+/**
+ * The whole seam between the engine and a provider's dialect. A provider is data plus plain functions:
+ * handlers take a framework-free request and return a status and body, so the HTTP layer (src/http)
+ * owns express and the provider folder owns only the provider's rules and words.
+ */
+import type { Engine } from '../engine/engine.js';
+import type { SimError } from '../engine/errors.js';
+import type { RateWindow } from '../engine/rate-limit.js';
+
+export interface Tenant {
+  /** Stable partition key for the engine (a key, a token, a username+key pair). */
+  id: string;
+  /** Provider-specific facts about the credential (scopes, team, plan…). */
+  properties?: Record<string, unknown>;
+}
+
+export interface IncomingRequest {
+  method: string;
+  /** The path as the client sent it, without the query string. */
+  path: string;
+  headers: Record<string, string | undefined>;
+  query: Record<string, unknown>;
+}
+
+export interface HandlerRequest<Body = unknown> extends IncomingRequest {
+  operationId: string;
+  tenant: Tenant;
+  params: Record<string, string>;
+  body: Body;
+}
+
+export interface HandlerResult {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export type OperationHandler = (request: HandlerRequest) => HandlerResult | Promise<HandlerResult>;
+
+export interface RenderedError {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RateLimitInfo {
+  limit: number;
+  remaining: number;
+  resetAt: number;
+  retryAfterSeconds: number;
+}
+
+export interface ProviderInstance {
+  /** Handlers by the spec's operationId; the HTTP layer refuses to start if one is missing. */
+  operations: Record<string, OperationHandler>;
+  /** Per-tenant account settings QA can change through /_sim (connected channels…). */
+  tenantSettings?: TenantSettings;
+}
+
+export interface TenantSettings {
+  get(tenant: string): Record<string, unknown>;
+  /** Applies a partial update; throws a SimError (400) for an invalid one. */
+  update(tenant: string, patch: unknown): Record<string, unknown>;
+}
+
+export interface Provider {
+  /** URL prefix and engine namespace: 'msghub'. */
+  name: string;
+  title: string;
+  /** Absolute path of the provider's OpenAPI document. */
+  specFile: string;
+  /** Path of the API below the provider prefix: '/api/v1'. */
+  basePath: string;
+  /** Reads the credential from the request; throws the provider's 401 as a SimError. */
+  authenticate(request: IncomingRequest, engine: Engine): Tenant;
+  /** Renders any SimError in the provider's own envelope. */
+  renderError(error: SimError): RenderedError;
+  /** Documented request limits per tenant (checked before validation and handlers). */
+  rateLimits?: readonly RateWindow[];
+  /** Headers a provider sends about its limits on every response (optional). */
+  rateLimitHeaders?(info: RateLimitInfo): Record<string, string>;
+  /** Operations that honour an Idempotency-Key header. */
+  idempotentOperations?: readonly string[];
+  /** Maps a spec validation failure on a field to the provider's own error code. */
+  validationErrorCode?(field: string, location: 'body' | 'query' | 'path' | 'headers'): string | undefined;
+  /**
+   * Builds the provider on an engine: subscribes to events (including `reset`, to drop timers it owns),
+   * returns the handlers.
+   */
+  create(engine: Engine): ProviderInstance;
+}

@@ -1,0 +1,593 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Clock } from '../../src/engine/clock.js';
+import { IdGenerator, SeededRandom } from '../../src/engine/random.js';
+import { standardWebhooksSigner, verifyStandardWebhook, type WebhookSigner } from '../../src/engine/webhook-signing.js';
+import {
+  WebhookDispatcher,
+  type WebhookDelivery,
+  type WebhookDispatcherOptions,
+  type WebhookRequest,
+} from '../../src/engine/webhooks.js';
+
+// ---------------------------------------------------------------------------------------------------
+// A real HTTP receiver on 127.0.0.1: records every request and answers from a per-test script.
+
+interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+type Reply =
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | 'hang' // never answers (timeout test)
+  | 'reset'; // destroys the socket (connection reset)
+
+class Receiver {
+  readonly received: ReceivedRequest[] = [];
+  private script: Reply[] = [];
+  private readonly server: Server;
+  private readonly hanging = new Set<ServerResponse>();
+  url = '';
+
+  constructor() {
+    this.server = createServer((req, res) => this.handle(req, res));
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  /** Replies used in order; once used up, every request gets a 200. */
+  answer(...replies: Reply[]): void {
+    this.script = replies;
+  }
+
+  clear(): void {
+    this.received.length = 0;
+    this.script = [];
+    for (const res of this.hanging) res.destroy();
+    this.hanging.clear();
+  }
+
+  async stop(): Promise<void> {
+    this.clear();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (typeof value === 'string') headers[name] = value;
+      }
+      this.received.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      const reply = this.script.shift() ?? { status: 200, body: 'ok' };
+      if (reply === 'hang') {
+        this.hanging.add(res);
+        return;
+      }
+      if (reply === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
+      res.end(reply.body ?? '');
+    });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+const START = Date.parse('2024-04-08T10:30:00Z');
+const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+
+const receiver = new Receiver();
+let clock: Clock;
+let dispatcher: WebhookDispatcher;
+
+beforeAll(() => receiver.start());
+afterAll(() => receiver.stop());
+
+function makeDispatcher(options: Partial<WebhookDispatcherOptions> = {}): WebhookDispatcher {
+  dispatcher = new WebhookDispatcher(clock, { ids: new IdGenerator(new SeededRandom(42)), ...options });
+  return dispatcher;
+}
+
+beforeEach(() => {
+  receiver.clear();
+  clock = new Clock({ mode: 'manual', start: START });
+  makeDispatcher();
+});
+
+afterEach(async () => {
+  dispatcher.reset();
+  receiver.clear();
+  await dispatcher.settle();
+  clock.close();
+});
+
+function request(overrides: Partial<WebhookRequest> = {}): WebhookRequest {
+  return {
+    namespace: 'acme',
+    tenant: 'tenant-a',
+    endpointId: 'sub_1',
+    url: `${receiver.url}/hooks`,
+    secret: SECRET,
+    eventId: 'evt_0001',
+    eventType: 'message.delivered',
+    payload: { type: 'message.delivered', data: { id: 'msg_1', to: '+15005550000', text: 'héllo ✓' } },
+    sign: standardWebhooksSigner,
+    subject: 'msg_1',
+    ...overrides,
+  };
+}
+
+/** Advances the simulated clock and waits for the attempts it started. */
+async function advance(ms: number): Promise<void> {
+  clock.advance(ms);
+  await dispatcher.settle();
+}
+
+describe('WebhookDispatcher — delivery and signing', () => {
+  it('returns at once and delivers without the clock moving', async () => {
+    const delivery = dispatcher.dispatch(request());
+    expect(delivery.id).toMatch(/^whd_[0-9A-Za-z]{16}$/);
+    expect(delivery.status).toBe('pending');
+    expect(delivery.createdAt).toBe('2024-04-08T10:30:00.000Z');
+    expect(delivery.attempts).toEqual([]);
+    expect(receiver.received).toHaveLength(0);
+
+    await dispatcher.settle();
+
+    expect(receiver.received).toHaveLength(1);
+    expect(delivery.status).toBe('succeeded');
+    expect(delivery.nextAttemptAt).toBeNull();
+    expect(delivery.attempts).toHaveLength(1);
+    const [attempt] = delivery.attempts;
+    expect(attempt).toMatchObject({
+      attempt: 1,
+      at: '2024-04-08T10:30:00.000Z',
+      outcome: 'success',
+      response: { status: 200, body: 'ok' },
+    });
+    expect(attempt?.error).toBeUndefined();
+    expect(dispatcher.get(delivery.id)).toBe(delivery);
+  });
+
+  it('sends a signed POST that verifies with verifyStandardWebhook and with a hand-computed HMAC', async () => {
+    const delivery = dispatcher.dispatch(request({ headers: { 'X-Extra': 'yes', 'User-Agent': 'custom/2' } }));
+    await dispatcher.settle();
+
+    const [received] = receiver.received;
+    if (!received) throw new Error('nothing received');
+    expect(received.method).toBe('POST');
+    expect(received.path).toBe('/hooks');
+    expect(received.body).toBe(JSON.stringify(request().payload));
+    expect(received.headers['content-type']).toBe('application/json');
+    expect(received.headers['x-extra']).toBe('yes');
+    // Provider headers may replace the defaults, without producing a duplicate header.
+    expect(received.headers['user-agent']).toBe('custom/2');
+    expect(received.headers['webhook-id']).toBe('evt_0001');
+    expect(received.headers['webhook-timestamp']).toBe(String(Math.floor(START / 1000)));
+
+    expect(verifyStandardWebhook(SECRET, received.headers, received.body)).toBe(true);
+    expect(verifyStandardWebhook(SECRET, received.headers, `${received.body} `)).toBe(false);
+
+    const key = Buffer.from(SECRET.slice('whsec_'.length), 'base64');
+    const expected = createHmac('sha256', key)
+      .update(`evt_0001.${Math.floor(START / 1000)}.${received.body}`)
+      .digest('base64');
+    expect(received.headers['webhook-signature']).toBe(`v1,${expected}`);
+
+    // The log shows exactly what went on the wire.
+    const logged = delivery.attempts[0]?.request;
+    expect(logged?.body).toBe(received.body);
+    expect(logged?.url).toBe(`${receiver.url}/hooks`);
+    expect(logged?.headers['webhook-signature']).toBe(received.headers['webhook-signature']);
+  });
+
+  it('uses the default user agent when the provider sets none', async () => {
+    dispatcher.dispatch(request());
+    await dispatcher.settle();
+    expect(receiver.received[0]?.headers['user-agent']).toBe('msgsim-webhooks/1.0');
+  });
+
+  it('works with a provider-specific signer', async () => {
+    const hexSigner: WebhookSigner = ({ secret, rawBody }) => ({
+      'X-Acme-Signature': `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`,
+    });
+    dispatcher.dispatch(request({ secret: 'plain', sign: hexSigner }));
+    await dispatcher.settle();
+    const [received] = receiver.received;
+    expect(received?.headers['x-acme-signature']).toBe(
+      `sha256=${createHmac('sha256', 'plain').update(received?.body ?? '').digest('hex')}`,
+    );
+    expect(received?.headers['webhook-signature']).toBeUndefined();
+  });
+
+  it('snapshots the payload: later changes to the caller object neither alter the log nor the retries', async () => {
+    receiver.answer({ status: 500 });
+    const payload = { n: 1 };
+    const delivery = dispatcher.dispatch(request({ payload }));
+    payload.n = 2;
+    await dispatcher.settle();
+    await advance(5 * SECOND);
+    expect(delivery.payload).toEqual({ n: 1 });
+    expect(receiver.received.map((r) => r.body)).toEqual(['{"n":1}', '{"n":1}']);
+  });
+
+  it('keeps at most 4 KiB of the response body', async () => {
+    receiver.answer({ status: 200, body: 'x'.repeat(64 * 1024) });
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    expect(delivery.status).toBe('succeeded');
+    expect(delivery.attempts[0]?.response?.body).toBe('x'.repeat(4096));
+    expect(delivery.attempts[0]?.response?.headers['content-type']).toBe('text/plain');
+  });
+
+  it('calls onChange after every attempt', async () => {
+    const seen: string[] = [];
+    makeDispatcher({
+      retrySchedule: [0, 10],
+      onChange: (d) => seen.push(`${d.status}:${d.attempts.length}`),
+    });
+    receiver.answer({ status: 500 });
+    dispatcher.dispatch(request());
+    await dispatcher.settle();
+    await advance(10);
+    expect(seen).toEqual(['retrying:1', 'succeeded:2']);
+  });
+
+  it('survives a listener that throws and reports it', async () => {
+    const reported: unknown[] = [];
+    makeDispatcher({
+      onChange: () => {
+        throw new Error('listener bug');
+      },
+      onListenerError: (error) => reported.push(error),
+    });
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    expect(delivery.status).toBe('succeeded');
+    expect(reported).toHaveLength(1);
+  });
+});
+
+describe('WebhookDispatcher — retries on the clock', () => {
+  it('retries only when the clock is advanced by the schedule, with the same body and event id', async () => {
+    receiver.answer({ status: 500 }, { status: 502 }, { status: 200 });
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+
+    expect(receiver.received).toHaveLength(1);
+    expect(delivery.status).toBe('retrying');
+    expect(delivery.nextAttemptAt).toBe('2024-04-08T10:30:05.000Z');
+    expect(delivery.attempts[0]).toMatchObject({ outcome: 'failure', response: { status: 500 } });
+
+    await advance(5 * SECOND - 1);
+    expect(receiver.received).toHaveLength(1);
+    await advance(1);
+    expect(receiver.received).toHaveLength(2);
+    expect(delivery.status).toBe('retrying');
+    expect(delivery.nextAttemptAt).toBe('2024-04-08T10:35:05.000Z');
+
+    await advance(5 * MINUTE - 1);
+    expect(receiver.received).toHaveLength(2);
+    await advance(1);
+    expect(receiver.received).toHaveLength(3);
+    expect(delivery.status).toBe('succeeded');
+    expect(delivery.nextAttemptAt).toBeNull();
+
+    expect(delivery.attempts.map((a) => [a.attempt, a.at, a.outcome, a.response?.status])).toEqual([
+      [1, '2024-04-08T10:30:00.000Z', 'failure', 500],
+      [2, '2024-04-08T10:30:05.000Z', 'failure', 502],
+      [3, '2024-04-08T10:35:05.000Z', 'success', 200],
+    ]);
+
+    // At-least-once: identical bytes and event id on every attempt, each signed afresh with its own time.
+    const bodies = new Set(receiver.received.map((r) => r.body));
+    expect(bodies.size).toBe(1);
+    expect(new Set(receiver.received.map((r) => r.headers['webhook-id']))).toEqual(new Set(['evt_0001']));
+    expect(receiver.received.map((r) => r.headers['webhook-timestamp'])).toEqual([
+      String(Date.parse('2024-04-08T10:30:00Z') / 1000),
+      String(Date.parse('2024-04-08T10:30:05Z') / 1000),
+      String(Date.parse('2024-04-08T10:35:05Z') / 1000),
+    ]);
+    for (const r of receiver.received) expect(verifyStandardWebhook(SECRET, r.headers, r.body)).toBe(true);
+  });
+
+  it('gives up after the last attempt of the default schedule with status failed and every attempt logged', async () => {
+    receiver.answer(...Array.from({ length: 10 }, () => ({ status: 503 })));
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    for (const delay of [5 * SECOND, 5 * MINUTE, 30 * MINUTE, 2 * HOUR, 5 * HOUR]) {
+      expect(delivery.status).toBe('retrying');
+      await advance(delay);
+    }
+    expect(receiver.received).toHaveLength(6);
+    expect(delivery.status).toBe('failed');
+    expect(delivery.nextAttemptAt).toBeNull();
+    expect(delivery.attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(delivery.attempts.map((a) => a.at)).toEqual([
+      '2024-04-08T10:30:00.000Z',
+      '2024-04-08T10:30:05.000Z',
+      '2024-04-08T10:35:05.000Z',
+      '2024-04-08T11:05:05.000Z',
+      '2024-04-08T13:05:05.000Z',
+      '2024-04-08T18:05:05.000Z',
+    ]);
+    expect(delivery.attempts.every((a) => a.outcome === 'failure' && a.response?.status === 503)).toBe(true);
+
+    await advance(48 * HOUR);
+    expect(receiver.received).toHaveLength(6);
+    expect(clock.state().pendingEvents).toBe(0);
+  });
+
+  it('follows a schedule set at runtime', async () => {
+    dispatcher.setRetrySchedule([0, 10, 20]);
+    receiver.answer({ status: 500 }, { status: 500 }, { status: 500 });
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    await advance(10);
+    await advance(20);
+    expect(delivery.status).toBe('failed');
+    expect(delivery.attempts).toHaveLength(3);
+    expect(() => dispatcher.setRetrySchedule([])).toThrow(/retrySchedule/);
+    expect(() => dispatcher.setRetrySchedule([0, -1])).toThrow(/retrySchedule/);
+  });
+
+  it('a schedule of one entry means a single attempt', async () => {
+    makeDispatcher({ retrySchedule: [0] });
+    receiver.answer({ status: 500 });
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    expect(delivery.status).toBe('failed');
+    expect(clock.state().pendingEvents).toBe(0);
+  });
+});
+
+describe('WebhookDispatcher — outcomes', () => {
+  it('410 disables the delivery, calls onGone and never retries', async () => {
+    const gone: WebhookDelivery[] = [];
+    makeDispatcher({ onGone: (d) => gone.push(d) });
+    receiver.answer({ status: 410, body: 'unsubscribed' });
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+
+    expect(delivery.status).toBe('disabled');
+    expect(delivery.nextAttemptAt).toBeNull();
+    expect(delivery.attempts[0]).toMatchObject({ outcome: 'gone', response: { status: 410, body: 'unsubscribed' } });
+    expect(gone).toEqual([delivery]);
+    expect(gone[0]?.endpointId).toBe('sub_1');
+
+    await advance(24 * HOUR);
+    expect(receiver.received).toHaveLength(1);
+  });
+
+  it('a 3xx redirect is a failure and is not followed', async () => {
+    receiver.answer({ status: 302, headers: { location: '/elsewhere' } });
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+
+    expect(receiver.received.map((r) => r.path)).toEqual(['/hooks']);
+    expect(delivery.status).toBe('retrying');
+    expect(delivery.attempts[0]).toMatchObject({ outcome: 'failure', response: { status: 302 } });
+    expect(delivery.attempts[0]?.response?.headers.location).toBe('/elsewhere');
+  });
+
+  it('a 4xx other than 410 is a failure and is retried', async () => {
+    receiver.answer({ status: 400 });
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    expect(delivery.status).toBe('retrying');
+    await advance(5 * SECOND);
+    expect(delivery.status).toBe('succeeded');
+  });
+
+  it('connection refused (closed port) is a failure logged with an error', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+
+    const delivery = dispatcher.dispatch(request({ url: `http://127.0.0.1:${port}/hooks` }));
+    await dispatcher.settle();
+    expect(delivery.status).toBe('retrying');
+    expect(delivery.attempts[0]?.outcome).toBe('failure');
+    expect(delivery.attempts[0]?.response).toBeUndefined();
+    expect(delivery.attempts[0]?.error).toMatch(/ECONNREFUSED/);
+  });
+
+  it('a connection reset is a failure logged with an error, and the retry can succeed', async () => {
+    receiver.answer('reset');
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    expect(receiver.received).toHaveLength(1);
+    expect(delivery.status).toBe('retrying');
+    expect(delivery.attempts[0]?.outcome).toBe('failure');
+    expect(delivery.attempts[0]?.response).toBeUndefined();
+    expect(delivery.attempts[0]?.error).toEqual(expect.any(String));
+    expect(delivery.attempts[0]?.error).not.toBe('');
+
+    await advance(5 * SECOND);
+    expect(delivery.status).toBe('succeeded');
+  });
+
+  it('a receiver that does not answer within timeoutMs is a failure (real wall-time wait of 200 ms)', async () => {
+    makeDispatcher({ timeoutMs: 200 });
+    receiver.answer('hang');
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    expect(delivery.status).toBe('retrying');
+    expect(delivery.attempts[0]?.outcome).toBe('failure');
+    expect(delivery.attempts[0]?.error).toBe('timeout after 200 ms');
+  });
+});
+
+describe('WebhookDispatcher — never throws', () => {
+  it('an invalid URL, an unsupported scheme or a throwing signer become logged failures', async () => {
+    const broken = [
+      dispatcher.dispatch(request({ url: 'not a url' })),
+      dispatcher.dispatch(request({ url: 'ftp://127.0.0.1/hooks' })),
+      dispatcher.dispatch(
+        request({
+          sign: () => {
+            throw new Error('bad secret');
+          },
+        }),
+      ),
+    ];
+    await dispatcher.settle();
+    for (const delivery of broken) {
+      expect(delivery.status).toBe('retrying');
+      expect(delivery.attempts[0]?.outcome).toBe('failure');
+      expect(delivery.attempts[0]?.error).toEqual(expect.any(String));
+    }
+    expect(broken[2]?.attempts[0]?.error).toContain('bad secret');
+    expect(receiver.received).toHaveLength(0);
+  });
+});
+
+describe('WebhookDispatcher — replay', () => {
+  it('sends the same event again with the same id and bytes, as a new delivery', async () => {
+    const original = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    await advance(HOUR);
+
+    const replay = dispatcher.replay(original.id);
+    if (!replay) throw new Error('replay returned nothing');
+    await dispatcher.settle();
+
+    expect(replay.id).not.toBe(original.id);
+    expect(replay.replayOf).toBe(original.id);
+    expect(replay.eventId).toBe(original.eventId);
+    expect(replay.createdAt).toBe('2024-04-08T11:30:00.000Z');
+    expect(replay.status).toBe('succeeded');
+    expect(replay.attempts.map((a) => a.attempt)).toEqual([1]);
+    expect(original.attempts).toHaveLength(1);
+
+    const [first, second] = receiver.received;
+    expect(second?.body).toBe(first?.body);
+    expect(second?.headers['webhook-id']).toBe(first?.headers['webhook-id']);
+    expect(second?.headers['webhook-timestamp']).toBe(String(Date.parse('2024-04-08T11:30:00Z') / 1000));
+    expect(verifyStandardWebhook(SECRET, second?.headers ?? {}, second?.body ?? '')).toBe(true);
+
+    expect(dispatcher.list().map((d) => d.id)).toEqual([replay.id, original.id]);
+    expect(dispatcher.replay('whd_unknown')).toBeUndefined();
+  });
+
+  it('a replayed delivery retries on its own schedule', async () => {
+    receiver.answer({ status: 200 }, { status: 500 });
+    const original = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    const replay = dispatcher.replay(original.id);
+    await dispatcher.settle();
+    expect(replay?.status).toBe('retrying');
+    await advance(5 * SECOND);
+    expect(replay?.status).toBe('succeeded');
+    expect(original.attempts).toHaveLength(1);
+  });
+});
+
+describe('WebhookDispatcher — reset and the log', () => {
+  it('reset cancels pending retries', async () => {
+    receiver.answer({ status: 500 }, { status: 500 });
+    const doomed = dispatcher.dispatch(request({ tenant: 'tenant-a' }));
+    const kept = dispatcher.dispatch(request({ tenant: 'tenant-b', eventId: 'evt_0002' }));
+    await dispatcher.settle();
+    expect(doomed.status).toBe('retrying');
+    expect(kept.status).toBe('retrying');
+    expect(clock.state().pendingEvents).toBe(2);
+
+    dispatcher.reset('acme', 'tenant-a');
+    expect(dispatcher.get(doomed.id)).toBeUndefined();
+    expect(dispatcher.list().map((d) => d.id)).toEqual([kept.id]);
+    expect(clock.state().pendingEvents).toBe(1);
+
+    await advance(24 * HOUR);
+    expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual(['evt_0001', 'evt_0002', 'evt_0002']);
+    expect(doomed.attempts).toHaveLength(1);
+    expect(kept.status).toBe('succeeded');
+
+    dispatcher.reset();
+    expect(dispatcher.list()).toEqual([]);
+  });
+
+  it('reset of a namespace leaves other namespaces alone', () => {
+    dispatcher.dispatch(request({ namespace: 'acme' }));
+    const other = dispatcher.dispatch(request({ namespace: 'globex' }));
+    dispatcher.reset('acme');
+    expect(dispatcher.list()).toEqual([other]);
+  });
+
+  it('an attempt in flight during reset is not logged and schedules nothing', async () => {
+    receiver.answer({ status: 500 });
+    const delivery = dispatcher.dispatch(request());
+    dispatcher.reset();
+    await dispatcher.settle();
+    expect(delivery.attempts).toHaveLength(0);
+    expect(clock.state().pendingEvents).toBe(0);
+  });
+
+  it('list filters and returns newest first', async () => {
+    receiver.answer({ status: 500 });
+    const a = dispatcher.dispatch(request({ eventType: 'message.failed', subject: 'msg_a', endpointId: 'sub_1' }));
+    const b = dispatcher.dispatch(request({ tenant: 'tenant-b', subject: 'msg_b', endpointId: 'sub_2' }));
+    const c = dispatcher.dispatch(request({ namespace: 'globex', subject: 'msg_a', endpointId: undefined }));
+    await dispatcher.settle();
+
+    const ids = (list: WebhookDelivery[]): string[] => list.map((d) => d.id);
+    expect(ids(dispatcher.list())).toEqual([c.id, b.id, a.id]);
+    expect(ids(dispatcher.list({ namespace: 'acme' }))).toEqual([b.id, a.id]);
+    expect(ids(dispatcher.list({ tenant: 'tenant-b' }))).toEqual([b.id]);
+    expect(ids(dispatcher.list({ eventType: 'message.failed' }))).toEqual([a.id]);
+    expect(ids(dispatcher.list({ subject: 'msg_a' }))).toEqual([c.id, a.id]);
+    expect(ids(dispatcher.list({ endpointId: 'sub_2' }))).toEqual([b.id]);
+    expect(ids(dispatcher.list({ status: 'retrying' }))).toEqual([a.id]);
+    expect(ids(dispatcher.list({ status: 'succeeded', namespace: 'acme' }))).toEqual([b.id]);
+    expect(dispatcher.list({ namespace: 'nobody' })).toEqual([]);
+    expect('endpointId' in c).toBe(false);
+  });
+
+  it('keeps at most maxLogEntries, dropping the oldest with its retries', async () => {
+    makeDispatcher({ maxLogEntries: 2 });
+    receiver.answer({ status: 500 });
+    const oldest = dispatcher.dispatch(request({ eventId: 'evt_1' }));
+    await dispatcher.settle();
+    expect(clock.state().pendingEvents).toBe(1);
+
+    const middle = dispatcher.dispatch(request({ eventId: 'evt_2' }));
+    const newest = dispatcher.dispatch(request({ eventId: 'evt_3' }));
+    await dispatcher.settle();
+
+    expect(dispatcher.list().map((d) => d.id)).toEqual([newest.id, middle.id]);
+    expect(dispatcher.get(oldest.id)).toBeUndefined();
+    expect(clock.state().pendingEvents).toBe(0);
+  });
+
+  it('ids are deterministic for a seed', async () => {
+    const firstDispatcher = dispatcher;
+    const first = firstDispatcher.dispatch(request()).id;
+    makeDispatcher();
+    expect(dispatcher.dispatch(request()).id).toBe(first);
+    await firstDispatcher.settle();
+  });
+});
