@@ -29,6 +29,13 @@ export function registerSystemRoutes(router: Router, context: ControlContext): v
     res.json({ reset: { provider: provider ?? null, tenant: tenant ?? null } });
   });
 
+  router.get('/openapi/:file', (req, res) => {
+    const name = req.params.file.replace(/\.ya?ml$/, '');
+    const mounted = providers.get(name);
+    if (!mounted) throw notFound(`No provider ${name}`);
+    res.type('application/yaml').sendFile(mounted.provider.specFile);
+  });
+
   router.get('/config', (_req, res) => {
     res.json(config());
   });

@@ -245,3 +245,14 @@ describe('/_sim control API', () => {
     expect(root.headers['content-type']).toMatch(/^application\/json/);
   });
 });
+
+describe('/_sim/openapi', () => {
+  it('serves each mounted provider spec as YAML', async () => {
+    const sim = await createTestSim();
+    const res = await sim.http.get('/_sim/openapi/msghub.yaml');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/yaml/);
+    expect(res.text).toMatch(/^openapi: 3\.0\.3/);
+    expect((await sim.http.get('/_sim/openapi/nope.yaml')).status).toBe(404);
+  });
+});
