@@ -3,6 +3,8 @@ import express, { type Router } from 'express';
 import { registerClockRoutes } from './clock-routes.js';
 import type { ControlContext } from './context.js';
 import { controlError, notFound } from './errors.js';
+import { registerInboundRoutes } from './inbound-routes.js';
+import { registerKeyRoutes } from './key-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
@@ -18,6 +20,8 @@ export function createControlRouter(context: ControlContext): Router {
   registerClockRoutes(router, context);
   registerMessageRoutes(router, context);
   registerWebhookRoutes(router, context);
+  registerKeyRoutes(router, context);
+  registerInboundRoutes(router, context);
   router.use((req) => {
     throw notFound(`No control route ${req.method} ${CONTROL_PREFIX}${req.path}`);
   });

@@ -7,6 +7,7 @@ import { EventBus } from './events.js';
 import { IdempotencyStore } from './idempotency.js';
 import { Lifecycle, type LifecycleTimings } from './lifecycle.js';
 import type { SimMessage } from './message.js';
+import { KeyRegistry } from './keys.js';
 import { IdGenerator, SeededRandom } from './random.js';
 import { RateLimiter } from './rate-limit.js';
 import { Store } from './store.js';
@@ -42,6 +43,8 @@ export interface Engine {
   readonly rateLimiter: RateLimiter;
   readonly idempotency: IdempotencyStore;
   readonly webhooks: WebhookDispatcher;
+  /** Credentials with properties; kept across resets. */
+  readonly keys: KeyRegistry;
   readonly settings: EngineSettings;
   /** Forgets state: everything, one namespace (provider) or one tenant of it. */
   reset(namespace?: string, tenant?: string): void;
@@ -88,6 +91,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     rateLimiter,
     idempotency,
     webhooks,
+    keys: new KeyRegistry(),
     settings,
     reset(namespace, tenant) {
       lifecycle.clear(namespace, tenant);

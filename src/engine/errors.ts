@@ -15,8 +15,12 @@ export type SimErrorKind =
   | 'idempotency_in_flight'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'unprocessable'
   | 'rate_limited'
-  | 'internal';
+  | 'internal'
+  | 'bad_gateway'
+  | 'service_unavailable'
+  | 'gateway_timeout';
 
 const DEFAULT_STATUS: Record<SimErrorKind, number> = {
   invalid_request: 400,
@@ -31,9 +35,22 @@ const DEFAULT_STATUS: Record<SimErrorKind, number> = {
   idempotency_in_flight: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unprocessable: 422,
   rate_limited: 429,
   internal: 500,
+  bad_gateway: 502,
+  service_unavailable: 503,
+  gateway_timeout: 504,
 };
+
+/** The kind that answers a given HTTP status (fault injection asks for statuses, renderers speak kinds). */
+export function kindForStatus(status: number): SimErrorKind {
+  const exact = (Object.entries(DEFAULT_STATUS) as [SimErrorKind, number][]).find(
+    ([kind, s]) => s === status && kind !== 'invalid_json' && kind !== 'route_not_found' && kind !== 'idempotency_in_flight' && kind !== 'idempotency_mismatch',
+  );
+  if (exact) return exact[0];
+  return status >= 500 ? 'internal' : 'invalid_request';
+}
 
 export interface SimErrorInit {
   kind: SimErrorKind;

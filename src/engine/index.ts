@@ -4,6 +4,7 @@ export * from './engine.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './idempotency.js';
+export * from './keys.js';
 export * from './lifecycle.js';
 export * from './magic.js';
 export * from './message.js';

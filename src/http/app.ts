@@ -43,6 +43,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   app.use(CONTROL_PREFIX, control);
 
   for (const provider of selected) {
+    for (const fixture of provider.fixtureKeys ?? []) engine.keys.register({ provider: provider.name, ...fixture });
     const mountPath = options.only ? '' : `/${provider.name}`;
     const apiPrefix = `${mountPath}${provider.basePath}`;
     const { router, instance } = await createProviderRouter({ provider, engine, mountPath, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}), ...(logger ? { logger } : {}) });

@@ -12,6 +12,7 @@ import type { HandlerRequest, HandlerResult, Provider, ProviderInstance, Tenant 
 import { jsonBody } from './body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
+import { faultError, requestedFaultStatus } from './request-controls.js';
 import type { Logger } from './logger.js';
 import { RouteTable, type RouteOperation } from './route-table.js';
 import { loadSpec } from './spec.js';
@@ -48,6 +49,16 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   router.use((req, res, next) => {
     const match = routes.match(req.method, req.path);
     if (match.kind === 'not_found') {
+      // APIs with trailing slashes (Django/Tastypie): a GET without the slash is redirected, as
+      // Django's APPEND_SLASH does; other methods cannot be redirected safely and get a 404 that says why.
+      if (!req.path.endsWith('/') && routes.match(req.method, `${req.path}/`).kind !== 'not_found') {
+        if (req.method === 'GET' || req.method === 'HEAD') {
+          const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
+          res.redirect(301, `${req.baseUrl}${req.path}/${query}`);
+          return;
+        }
+        throw new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.path}; this API's paths end with a slash: ${req.path}/`, field: 'path', value: req.path });
+      }
       throw new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.path}`, field: 'path', value: req.path });
     }
     if (match.kind === 'method_not_allowed') {
@@ -63,7 +74,13 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   });
 
   router.use((req, res, next) => {
-    locals(res).tenant = provider.authenticate(incoming(req), engine);
+    const request = incoming(req);
+    const tenant = provider.authenticate(request, engine);
+    provider.authorize?.(tenant, locals(res).operation.operationId, request, engine);
+    locals(res).tenant = tenant;
+    // Test controls ride on headers but never bypass auth: checked only for an authorised caller.
+    const faultStatus = requestedFaultStatus(req.headers);
+    if (faultStatus !== undefined) throw faultError(faultStatus);
     next();
   });
 

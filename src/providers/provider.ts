@@ -55,6 +55,18 @@ export interface ProviderInstance {
   operations: Record<string, OperationHandler>;
   /** Per-tenant account settings QA can change through /_sim (connected channels…). */
   tenantSettings?: TenantSettings;
+  /**
+   * Simulates a message arriving from a recipient (a reply) for this tenant; returns the provider's
+   * view of the stored inbound message. Throws a SimError (400) for an invalid one.
+   */
+  receiveInbound?(tenant: string, input: InboundInput): unknown;
+}
+
+export interface InboundInput {
+  from: string;
+  text: string;
+  /** Provider-specific extras (channel, to…). */
+  [field: string]: unknown;
 }
 
 export interface TenantSettings {
@@ -73,6 +85,13 @@ export interface Provider {
   basePath: string;
   /** Reads the credential from the request; throws the provider's 401 as a SimError. */
   authenticate(request: IncomingRequest, engine: Engine): Tenant;
+  /**
+   * Checks what the credential may do (read-only tokens, scopes, team rules) once the operation is
+   * known; throws the provider's 403 (or other) as a SimError.
+   */
+  authorize?(tenant: Tenant, operationId: string, request: IncomingRequest, engine: Engine): void;
+  /** Named credentials with properties that ship with the provider (see fixtures/), registered at start. */
+  fixtureKeys?: readonly { key: string; label?: string; properties: Record<string, unknown> }[];
   /** Renders any SimError in the provider's own envelope. */
   renderError(error: SimError): RenderedError;
   /** Documented request limits per tenant (checked before validation and handlers). */

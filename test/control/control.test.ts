@@ -256,3 +256,51 @@ describe('/_sim/openapi', () => {
     expect((await sim.http.get('/_sim/openapi/nope.yaml')).status).toBe(404);
   });
 });
+
+describe('per-request faults, keys and inbound', () => {
+  it.each([
+    ['X-Msgsim-Fault', '503', 503, 'service_unavailable'],
+    ['X-Msgsim-Fault', '502', 502, 'bad_gateway'],
+    ['Prefer', 'code=500', 500, 'internal_error'],
+    ['Prefer', 'return=minimal, code=429', 429, 'rate_limit_exceeded'],
+  ])('%s: %s answers %i in the provider envelope and stores nothing', async (header, value, status, code) => {
+    const sim = await createTestSim();
+    const res = await sim.http
+      .post('/msghub/api/v1/messages/send')
+      .set({ 'X-API-Key': 'mk_live_fault0001', 'Content-Type': 'application/json', [header]: value })
+      .send({ channel: 'sms', to: '+919876543210', body: 'Hi' });
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    if (status === 429) expect(res.headers['retry-after']).toBe('1');
+    expect((await sim.http.get('/_sim/messages')).body.total).toBe(0);
+  });
+
+  it('never lets a fault header bypass auth, and rejects malformed values', async () => {
+    const sim = await createTestSim();
+    const noKey = await sim.http.get('/msghub/api/v1/messages').set('X-Msgsim-Fault', '503');
+    expect(noKey.status).toBe(401);
+    const bad = await sim.http.get('/msghub/api/v1/messages').set({ 'X-API-Key': 'mk_live_fault0001', 'X-Msgsim-Fault': 'teapot' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.field).toBe('X-Msgsim-Fault');
+  });
+
+  it('registers, lists and removes keys; validates input', async () => {
+    const sim = await createTestSim();
+    const created = await sim.http.post('/_sim/keys').send({ provider: 'msghub', key: 'mk_live_labelled', label: 'QA', properties: { note: 'x' } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ provider: 'msghub', key: 'mk_live_labelled', label: 'QA', properties: { note: 'x' } });
+    expect((await sim.http.get('/_sim/keys').query({ provider: 'msghub' })).body.data).toContainEqual(created.body);
+    expect((await sim.http.post('/_sim/keys').send({ provider: 'nope', key: 'k' })).status).toBe(400);
+    expect((await sim.http.post('/_sim/keys').send({ provider: 'msghub', key: '' })).status).toBe(400);
+    expect((await sim.http.post('/_sim/keys').send({ provider: 'msghub', key: 'k', properties: [] })).status).toBe(400);
+    expect((await sim.http.delete('/_sim/keys/msghub/mk_live_labelled')).status).toBe(204);
+    expect((await sim.http.delete('/_sim/keys/msghub/mk_live_labelled')).status).toBe(404);
+  });
+
+  it('refuses inbound for providers that do not receive messages', async () => {
+    const sim = await createTestSim();
+    const res = await sim.http.post('/_sim/inbound/msghub').send({ tenant: 'mk_live_x1234', from: '+919876543210', text: 'hi' });
+    expect(res.status).toBe(404);
+    expect((await sim.http.post('/_sim/inbound/nope').send({})).status).toBe(404);
+  });
+});

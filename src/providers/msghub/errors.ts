@@ -57,8 +57,12 @@ const CODE_FOR_KIND: Record<SimErrorKind, string> = {
   idempotency_in_flight: MsghubCode.idempotencyKeyInUse,
   payload_too_large: MsghubCode.payloadTooLarge,
   unsupported_media_type: MsghubCode.unsupportedMediaType,
+  unprocessable: MsghubCode.invalidRequest,
   rate_limited: MsghubCode.rateLimitExceeded,
   internal: MsghubCode.internalError,
+  bad_gateway: 'bad_gateway',
+  service_unavailable: 'service_unavailable',
+  gateway_timeout: 'gateway_timeout',
 };
 
 export function renderMsghubError(error: SimError): RenderedError {

@@ -1,0 +1,37 @@
+/**
+ * Credentials with properties (read-only tokens, scopes, revoked keys, tiers, teams). Providers accept
+ * any well-formed key as a tenant; a registered key adds facts their auth rules read. Keys are
+ * configuration, not data: a reset of the simulation keeps them.
+ */
+export interface RegisteredKey {
+  provider: string;
+  key: string;
+  label?: string;
+  properties: Record<string, unknown>;
+}
+
+export class KeyRegistry {
+  private readonly keys = new Map<string, RegisteredKey>();
+
+  register(entry: RegisteredKey): RegisteredKey {
+    const stored: RegisteredKey = { ...entry, properties: { ...entry.properties } };
+    this.keys.set(mapKey(entry.provider, entry.key), stored);
+    return stored;
+  }
+
+  get(provider: string, key: string): RegisteredKey | undefined {
+    return this.keys.get(mapKey(provider, key));
+  }
+
+  list(provider?: string): RegisteredKey[] {
+    return [...this.keys.values()].filter((k) => !provider || k.provider === provider);
+  }
+
+  remove(provider: string, key: string): boolean {
+    return this.keys.delete(mapKey(provider, key));
+  }
+}
+
+function mapKey(provider: string, key: string): string {
+  return `${provider}\u0000${key}`;
+}
