@@ -107,13 +107,7 @@ export class Lifecycle {
   force(message: SimMessage, to: MessageState, options: Omit<TransitionOptions, 'forced'> = {}): SimMessage {
     const path = this.pathTo(message.status, to);
     if (!path) {
-      throw new SimError({
-        kind: 'conflict',
-        code: 'invalid_status_transition',
-        message: `A ${message.status} message cannot become ${to}`,
-        field: 'status',
-        value: to,
-      });
+      throw invalidTransition(message.status, to);
     }
     for (const step of path) this.transition(message, step, { ...options, forced: true });
     return message;
@@ -122,13 +116,7 @@ export class Lifecycle {
   /** One step of the state machine; emits `message.status` and schedules the next natural step. */
   transition(message: SimMessage, to: MessageState, options: TransitionOptions = {}): void {
     if (!this.canTransition(message.status, to)) {
-      throw new SimError({
-        kind: 'conflict',
-        code: 'invalid_status_transition',
-        message: `A ${message.status} message cannot become ${to}`,
-        field: 'status',
-        value: to,
-      });
+      throw invalidTransition(message.status, to);
     }
     this.cancel(message);
     const from = message.status;
@@ -241,6 +229,10 @@ export class Lifecycle {
         return undefined;
     }
   }
+}
+
+function invalidTransition(from: MessageState, to: MessageState): SimError {
+  return new SimError({ kind: 'conflict', code: 'invalid_status_transition', message: `A ${from} message cannot become ${to}`, field: 'status', value: to });
 }
 
 function timerKey(message: SimMessage): string {

@@ -120,9 +120,9 @@ export class CampaignRunner {
         channel: campaign.channel,
         to,
         campaignId: campaign.id,
-        ...(campaign.body !== undefined ? { body: campaign.body } : {}),
-        ...(campaign.templateId !== undefined ? { templateId: campaign.templateId } : {}),
-        ...(campaign.templateParams !== undefined ? { templateParams: campaign.templateParams } : {}),
+        body: campaign.body,
+        templateId: campaign.templateId,
+        templateParams: campaign.templateParams,
       };
       const text = prepareSendQuiet(this.engine, tenant, input);
       const message = createMessage(this.engine, tenant, input, text);
@@ -174,9 +174,9 @@ function campaignView(engine: Engine, tenant: string, campaign: CampaignRecord) 
     campaignId: campaign.id,
     name: campaign.name,
     channel: campaign.channel,
-    ...(campaign.body !== undefined ? { body: campaign.body } : {}),
-    ...(campaign.templateId !== undefined ? { templateId: campaign.templateId } : {}),
-    ...(campaign.templateParams !== undefined ? { templateParams: campaign.templateParams } : {}),
+    body: campaign.body,
+    templateId: campaign.templateId,
+    templateParams: campaign.templateParams,
     recipients: campaign.recipients,
     status: campaign.status,
     ...(campaign.scheduledAt ? { scheduledAt: campaign.scheduledAt } : {}),
@@ -208,9 +208,9 @@ function checkContent(engine: Engine, tenant: string, channel: Channel, input: C
   const probe: SendInput = {
     channel,
     to: '',
-    ...(input.body !== undefined ? { body: input.body } : {}),
-    ...(input.templateId !== undefined ? { templateId: input.templateId } : {}),
-    ...(input.templateParams !== undefined ? { templateParams: input.templateParams } : {}),
+    body: input.body,
+    templateId: input.templateId,
+    templateParams: input.templateParams,
   };
   // Recipient checks are done per address; here only the text and template are checked.
   prepareSend(engine, tenant, { ...probe, to: channel === 'email' ? 'probe@msgsim.test' : channel === 'telegram' || channel === 'messenger' ? 'probe' : '+15005550000' });
@@ -237,9 +237,9 @@ export function campaignHandlers(engine: Engine, runner: CampaignRunner) {
         id: engine.ids.next('cmp_'),
         name: input.name,
         channel: input.channel,
-        ...(input.body !== undefined ? { body: input.body } : {}),
-        ...(input.templateId !== undefined ? { templateId: input.templateId } : {}),
-        ...(input.templateParams !== undefined ? { templateParams: input.templateParams } : {}),
+        body: input.body,
+        templateId: input.templateId,
+        templateParams: input.templateParams,
         recipients,
         status: input.scheduledAt ? 'scheduled' : 'draft',
         ...(input.scheduledAt ? { scheduledAt: new Date(input.scheduledAt).toISOString() } : {}),

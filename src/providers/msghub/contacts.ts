@@ -37,10 +37,10 @@ export function contactView(contact: ContactRecord) {
   return {
     contactId: contact.id,
     name: contact.name,
-    ...(contact.phone !== undefined ? { phone: contact.phone } : {}),
-    ...(contact.email !== undefined ? { email: contact.email } : {}),
-    ...(contact.tags !== undefined ? { tags: contact.tags } : {}),
-    ...(contact.attributes !== undefined ? { attributes: contact.attributes } : {}),
+    phone: contact.phone,
+    email: contact.email,
+    tags: contact.tags,
+    attributes: contact.attributes,
     createdAt: contact.createdAt,
     updatedAt: contact.updatedAt,
   };
@@ -60,10 +60,10 @@ export function contactHandlers(engine: Engine) {
       const contact = contactsOf(engine, req.tenant.id).insert({
         id: engine.ids.next('ct_'),
         name: input.name,
-        ...(input.phone !== undefined ? { phone: input.phone } : {}),
-        ...(input.email !== undefined ? { email: input.email } : {}),
-        ...(input.tags !== undefined ? { tags: input.tags } : {}),
-        ...(input.attributes !== undefined ? { attributes: input.attributes } : {}),
+        phone: input.phone,
+        email: input.email,
+        tags: input.tags,
+        attributes: input.attributes,
       });
       engine.events.emit('record.created', { namespace: NAMESPACE, tenant: req.tenant.id, kind: 'contact', record: contact });
       return { status: 201, body: contactView(contact) };

@@ -35,7 +35,7 @@ function flowView(flow: FlowRecord) {
   return {
     flowId: flow.id,
     name: flow.name,
-    ...(flow.description !== undefined ? { description: flow.description } : {}),
+    description: flow.description,
     status: flow.status,
     trigger: flow.trigger,
     steps: flow.steps,

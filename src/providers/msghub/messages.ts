@@ -49,7 +49,7 @@ export function prepareSend(engine: Engine, tenant: string, input: SendInput, to
   if (input.subject !== undefined && input.channel !== 'email') throw msghubError.invalid('subject is only for the email channel', 'subject', input.subject);
   if (input.templateId === undefined) {
     if (input.body === undefined) throw msghubError.invalid('body is required unless templateId is given', 'body');
-    return { body: input.body, ...(input.subject !== undefined ? { subject: input.subject } : {}) };
+    return { body: input.body, subject: input.subject };
   }
   const template = findTemplate(input.templateId);
   if (!template) {
@@ -64,7 +64,7 @@ export function prepareSend(engine: Engine, tenant: string, input: SendInput, to
   const missing = [...new Set([...text.missing, ...(subject?.missing ?? [])])];
   if (missing.length > 0) throw msghubError.invalid(`templateParams is missing ${missing.join(', ')}`, `templateParams.${missing[0]}`);
   const finalSubject = input.subject ?? (input.channel === 'email' ? subject?.text : undefined);
-  return { body: text.text, ...(finalSubject !== undefined ? { subject: finalSubject } : {}) };
+  return { body: text.text, subject: finalSubject };
 }
 
 /** Applies the magic recipients that answer at send time (invalid number, 429, 500). */
@@ -84,12 +84,12 @@ export function rejectBySendMagic(input: SendInput, toField = 'to'): void {
 export function createMessage(engine: Engine, tenant: string, input: SendInput, text: { body: string; subject?: string }): SimMessage {
   const data: MsghubMessageData = {
     body: text.body,
-    ...(text.subject !== undefined ? { subject: text.subject } : {}),
-    ...(input.templateId !== undefined ? { templateId: input.templateId } : {}),
-    ...(input.mediaUrl !== undefined ? { mediaUrl: input.mediaUrl } : {}),
-    ...(input.metadata !== undefined ? { metadata: input.metadata } : {}),
-    ...(input.campaignId !== undefined ? { campaignId: input.campaignId } : {}),
-    ...(input.flowId !== undefined ? { flowId: input.flowId } : {}),
+    subject: text.subject,
+    templateId: input.templateId,
+    mediaUrl: input.mediaUrl,
+    metadata: input.metadata,
+    campaignId: input.campaignId,
+    flowId: input.flowId,
   };
   const message = messagesOf(engine, tenant).insert({
     id: engine.ids.next('msg_'),
@@ -113,12 +113,12 @@ export function messageView(message: SimMessage) {
     channel: message.channel,
     to: message.to,
     status: message.status,
-    ...(data.body !== undefined ? { body: data.body } : {}),
-    ...(data.subject !== undefined ? { subject: data.subject } : {}),
-    ...(data.templateId !== undefined ? { templateId: data.templateId } : {}),
-    ...(data.campaignId !== undefined ? { campaignId: data.campaignId } : {}),
-    ...(data.flowId !== undefined ? { flowId: data.flowId } : {}),
-    ...(data.metadata !== undefined ? { metadata: data.metadata } : {}),
+    body: data.body,
+    subject: data.subject,
+    templateId: data.templateId,
+    campaignId: data.campaignId,
+    flowId: data.flowId,
+    metadata: data.metadata,
     createdAt: message.createdAt,
     updatedAt: message.updatedAt,
     ...(message.sentAt ? { sentAt: message.sentAt } : {}),
