@@ -11,6 +11,7 @@ import { createEngine, MESSAGES, type Engine } from './engine/engine.js';
 import type { LifecycleTimings } from './engine/lifecycle.js';
 import type { SimMessage } from './engine/message.js';
 import { createApp } from './http/app.js';
+import { hungRequests } from './http/fault-actions.js';
 import { createLogger, type Logger, type LogLevel } from './http/logger.js';
 import { PROVIDERS } from './providers/index.js';
 import type { Provider } from './providers/provider.js';
@@ -97,6 +98,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Requests hung on purpose by a TIMEOUT fault would otherwise hold the shutdown forever.
+        for (const req of hungRequests) if (req.app === app) req.socket.destroy();
       });
       await engine.close();
     },

@@ -3,6 +3,7 @@ import express, { type Router } from 'express';
 import { registerClockRoutes } from './clock-routes.js';
 import type { ControlContext } from './context.js';
 import { controlError, notFound } from './errors.js';
+import { registerFaultRoutes } from './fault-routes.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
@@ -21,6 +22,7 @@ export function createControlRouter(context: ControlContext): Router {
   registerMessageRoutes(router, context);
   registerWebhookRoutes(router, context);
   registerKeyRoutes(router, context);
+  registerFaultRoutes(router, context);
   registerInboundRoutes(router, context);
   router.use((req) => {
     throw notFound(`No control route ${req.method} ${CONTROL_PREFIX}${req.path}`);

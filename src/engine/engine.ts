@@ -4,6 +4,7 @@
  */
 import { Clock, type ClockOptions } from './clock.js';
 import { EventBus } from './events.js';
+import { FaultInjector } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import { Lifecycle, type LifecycleTimings } from './lifecycle.js';
 import type { SimMessage } from './message.js';
@@ -43,6 +44,7 @@ export interface Engine {
   readonly rateLimiter: RateLimiter;
   readonly idempotency: IdempotencyStore;
   readonly webhooks: WebhookDispatcher;
+  readonly faults: FaultInjector;
   /** Credentials with properties; kept across resets. */
   readonly keys: KeyRegistry;
   readonly settings: EngineSettings;
@@ -76,6 +78,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     ...(options.webhookRetrySchedule ? { retrySchedule: options.webhookRetrySchedule } : {}),
     ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
   });
+  const faults = new FaultInjector(ids, options.seed ?? 1, () => clock.iso());
   const settings: EngineSettings = { rateLimits: options.rateLimits ?? true };
 
   // Messages restored from a data file continue their lifecycle where they left off.
@@ -92,6 +95,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     idempotency,
     webhooks,
     keys: new KeyRegistry(),
+    faults,
     settings,
     reset(namespace, tenant) {
       lifecycle.clear(namespace, tenant);
@@ -100,6 +104,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       idempotency.reset(namespace, tenant);
       rateLimiter.reset(namespace ? `${namespace}:${tenant ? `${tenant}:` : ''}` : undefined);
       webhooks.reset(namespace, tenant);
+      if (!tenant) faults.clear(namespace);
       events.emit('reset', { ...(namespace ? { namespace } : {}), ...(tenant ? { tenant } : {}) });
     },
     settle: () => webhooks.settle(),

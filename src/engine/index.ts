@@ -3,6 +3,7 @@ export * from './contact-points.js';
 export * from './engine.js';
 export * from './errors.js';
 export * from './events.js';
+export * from './faults.js';
 export * from './idempotency.js';
 export * from './keys.js';
 export * from './lifecycle.js';

@@ -12,7 +12,8 @@ import type { HandlerRequest, HandlerResult, Provider, ProviderInstance, Tenant 
 import { jsonBody } from './body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
-import { faultError, requestedFaultStatus } from './request-controls.js';
+import { applyFault } from './fault-actions.js';
+import { requestedFault } from './request-controls.js';
 import type { Logger } from './logger.js';
 import { RouteTable, type RouteOperation } from './route-table.js';
 import { loadSpec } from './spec.js';
@@ -73,14 +74,15 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     next();
   });
 
-  router.use((req, res, next) => {
+  router.use(async (req, res, next) => {
     const request = incoming(req);
     const tenant = provider.authenticate(request, engine);
     provider.authorize?.(tenant, locals(res).operation.operationId, request, engine);
     locals(res).tenant = tenant;
-    // Test controls ride on headers but never bypass auth: checked only for an authorised caller.
-    const faultStatus = requestedFaultStatus(req.headers);
-    if (faultStatus !== undefined) throw faultError(faultStatus);
+    // Test controls ride on headers or /_sim/faults rules but never bypass auth: checked only for an
+    // authorised caller, before anything is counted or stored.
+    const action = requestedFault(req.headers) ?? engine.faults.match({ provider: provider.name, method: req.method, path: req.path, tenant: tenant.id });
+    if (action && (await applyFault(action, req, res, engine.faults, engine.clock))) return;
     next();
   });
 
