@@ -11,6 +11,20 @@ export class SeededRandom {
     this.state = seed >>> 0 || 0x9e3779b9;
   }
 
+  /** The generator's position, so a restarted server (--data) continues the sequence instead of repeating ids. */
+  get position(): number {
+    return this.state;
+  }
+
+  set position(value: number) {
+    this.state = value >>> 0;
+  }
+
+  /** Restarts the sequence, as if newly constructed with `seed`. */
+  reseed(seed: number): void {
+    this.state = seed >>> 0 || 0x9e3779b9;
+  }
+
   /** mulberry32: small, fast, and good enough for simulation ids and dice rolls. */
   next(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

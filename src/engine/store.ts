@@ -22,6 +22,8 @@ interface StoreData {
   version: 1;
   seq: number;
   partitions: Record<string, Record<string, Partition>>;
+  /** Small engine facts that must survive a restart (the id generator's position). */
+  meta?: Record<string, unknown>;
 }
 
 export interface StoreOptions {
@@ -30,6 +32,8 @@ export interface StoreOptions {
   file?: string;
   /** How long after a change the file is rewritten (wall time); the durability window. */
   flushDelayMs?: number;
+  /** Reports a failed background write (the next flush retries). */
+  onWriteError?: (error: unknown) => void;
 }
 
 export type NewRecord<T extends BaseRecord> = Omit<T, 'seq' | 'createdAt' | 'updatedAt'> &
@@ -113,11 +117,27 @@ export class Store {
   private cancelFlush: (() => void) | undefined;
   private dirty = false;
   private writing: Promise<void> = Promise.resolve();
+  private readonly beforeWrite: Array<() => void> = [];
+  private readonly onWriteError: (error: unknown) => void;
 
-  private constructor(clock: Clock, db: Low<StoreData>, flushDelayMs: number, readonly file: string | undefined) {
+  private constructor(clock: Clock, db: Low<StoreData>, flushDelayMs: number, readonly file: string | undefined, onWriteError: (error: unknown) => void) {
     this.clock = clock;
     this.db = db;
     this.flushDelayMs = flushDelayMs;
+    this.onWriteError = onWriteError;
+  }
+
+  getMeta(name: string): unknown {
+    return this.db.data.meta?.[name];
+  }
+
+  /** Runs before every write, to copy engine state (e.g. the id generator's position) into the snapshot. */
+  onBeforeWrite(hook: () => void): void {
+    this.beforeWrite.push(hook);
+  }
+
+  setMeta(name: string, value: unknown): void {
+    (this.db.data.meta ??= {})[name] = value;
   }
 
   static async open(options: StoreOptions): Promise<Store> {
@@ -126,7 +146,7 @@ export class Store {
     const db = new Low<StoreData>(adapter, empty);
     await db.read();
     if (!isStoreData(db.data)) db.data = empty;
-    return new Store(options.clock, db, options.flushDelayMs ?? 200, options.file);
+    return new Store(options.clock, db, options.flushDelayMs ?? 200, options.file, options.onWriteError ?? (() => undefined));
   }
 
   nextSeq(): number {
@@ -196,7 +216,7 @@ export class Store {
     if (this.cancelFlush) return;
     this.cancelFlush = this.clock.realTimeout(this.flushDelayMs, () => {
       this.cancelFlush = undefined;
-      void this.flush();
+      this.flush().catch((error: unknown) => this.onWriteError(error));
     });
   }
 
@@ -206,12 +226,20 @@ export class Store {
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     // Serialise writes: steno already coalesces, but callers awaiting flush must see their data written.
-    this.writing = this.writing.then(async () => {
+    // A failed write must not poison later ones, and what it failed to save stays marked unsaved.
+    const write = this.writing.catch(() => undefined).then(async () => {
       if (!this.dirty) return;
       this.dirty = false;
-      await this.db.write();
+      for (const hook of this.beforeWrite) hook();
+      try {
+        await this.db.write();
+      } catch (error) {
+        this.dirty = true;
+        throw error;
+      }
     });
-    return this.writing;
+    this.writing = write;
+    return write;
   }
 }
 

@@ -1,0 +1,452 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Clock } from '../../src/engine/clock.js';
+import { SeededRandom } from '../../src/engine/random.js';
+import { TimerHeap, type ScheduledTimer } from '../../src/engine/timer-heap.js';
+
+const T0 = Date.parse('2024-04-08T10:30:00Z');
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+function manualClock(onError?: (error: unknown, label: string) => void): Clock {
+  return new Clock({ mode: 'manual', start: T0, ...(onError ? { onError } : {}) });
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+describe('Clock in manual mode', () => {
+  it('starts at the given time and stays frozen while wall time moves', () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    const clock = manualClock();
+    expect(clock.now()).toBe(T0);
+    wall.mockReturnValue(1_000_000 + DAY);
+    expect(clock.now()).toBe(T0);
+    expect(clock.iso()).toBe('2024-04-08T10:30:00.000Z');
+    expect(clock.date().getTime()).toBe(T0);
+    expect(clock.mode).toBe('manual');
+    expect(clock.speed).toBe(0);
+  });
+
+  it('accepts a Date as start', () => {
+    const clock = new Clock({ mode: 'manual', start: new Date(T0) });
+    expect(clock.now()).toBe(T0);
+  });
+
+  it('reports its state', () => {
+    const clock = manualClock();
+    expect(clock.state()).toEqual({
+      mode: 'manual',
+      speed: 0,
+      now: '2024-04-08T10:30:00.000Z',
+      nowMs: T0,
+      pendingEvents: 0,
+      nextEventAt: null,
+    });
+    clock.schedule(5_000, () => undefined);
+    clock.schedule(2_000, () => undefined);
+    expect(clock.state()).toMatchObject({ pendingEvents: 2, nextEventAt: '2024-04-08T10:30:02.000Z' });
+  });
+
+  it('never fires a timer until the clock is advanced', () => {
+    const clock = manualClock();
+    const fired: string[] = [];
+    clock.schedule(0, () => fired.push('zero'));
+    clock.schedule(1, () => fired.push('one'));
+    expect(fired).toEqual([]);
+    clock.advance(0);
+    expect(fired).toEqual(['zero']);
+    clock.advance(1);
+    expect(fired).toEqual(['zero', 'one']);
+  });
+
+  it('advance fires timers in due order, with now() equal to each due time', () => {
+    const clock = manualClock();
+    const seen: Array<[string, number]> = [];
+    const at = (label: string) => () => seen.push([label, clock.now()]);
+    clock.schedule(3_000, at('c'));
+    clock.schedule(1_000, at('a'));
+    clock.schedule(2_000, at('b'));
+    clock.schedule(10_000, at('late'));
+    const state = clock.advance(5_000);
+    expect(seen).toEqual([
+      ['a', T0 + 1_000],
+      ['b', T0 + 2_000],
+      ['c', T0 + 3_000],
+    ]);
+    expect(clock.now()).toBe(T0 + 5_000);
+    expect(state).toMatchObject({ nowMs: T0 + 5_000, pendingEvents: 1, nextEventAt: '2024-04-08T10:30:10.000Z' });
+    clock.advance(5_000);
+    expect(seen.at(-1)).toEqual(['late', T0 + 10_000]);
+    expect(clock.state().pendingEvents).toBe(0);
+  });
+
+  it('fires a timer due exactly at the advance target', () => {
+    const clock = manualClock();
+    let fired = 0;
+    clock.schedule(1_000, () => fired++);
+    clock.advance(999);
+    expect(fired).toBe(0);
+    clock.advance(1);
+    expect(fired).toBe(1);
+  });
+
+  it('fires timers due at the same time in the order they were scheduled (FIFO)', () => {
+    const clock = manualClock();
+    const order: number[] = [];
+    for (let i = 0; i < 20; i++) clock.scheduleAt(T0 + 1_000, () => order.push(i));
+    clock.scheduleAt(T0 + 500, () => order.push(-1));
+    clock.advance(1_000);
+    expect(order).toEqual([-1, ...Array.from({ length: 20 }, (_, i) => i)]);
+  });
+
+  it('fires timers scheduled by timers during an advance when they fall due within it', () => {
+    const clock = manualClock();
+    const seen: Array<[string, number]> = [];
+    clock.schedule(1_000, () => {
+      seen.push(['first', clock.now()]);
+      clock.schedule(500, () => {
+        seen.push(['child', clock.now()]);
+        clock.schedule(0, () => seen.push(['grandchild', clock.now()]));
+      });
+      clock.schedule(10_000, () => seen.push(['too late', clock.now()]));
+    });
+    clock.schedule(1_200, () => seen.push(['second', clock.now()]));
+    clock.advance(2_000);
+    expect(seen).toEqual([
+      ['first', T0 + 1_000],
+      ['second', T0 + 1_200],
+      ['child', T0 + 1_500],
+      ['grandchild', T0 + 1_500],
+    ]);
+    expect(clock.state()).toMatchObject({ pendingEvents: 1, nextEventAt: new Date(T0 + 11_000).toISOString() });
+  });
+
+  it('cancel() stops a pending timer and is harmless when repeated or after firing', () => {
+    const clock = manualClock();
+    const fired: string[] = [];
+    const a = clock.schedule(1_000, () => fired.push('a'));
+    const b = clock.schedule(2_000, () => fired.push('b'));
+    expect(a.at).toBe(T0 + 1_000);
+    expect(b.label).toBe('timer');
+    a.cancel();
+    a.cancel();
+    expect(clock.state().pendingEvents).toBe(1);
+    expect(clock.state().nextEventAt).toBe(new Date(T0 + 2_000).toISOString());
+    clock.advance(5_000);
+    expect(fired).toEqual(['b']);
+    b.cancel(); // already fired: must not skew the count
+    expect(clock.state().pendingEvents).toBe(0);
+    clock.schedule(1, () => fired.push('c'));
+    expect(clock.state().pendingEvents).toBe(1);
+    clock.advance(1);
+    expect(fired).toEqual(['b', 'c']);
+  });
+
+  it('a timer can cancel another timer due later in the same advance', () => {
+    const clock = manualClock();
+    const fired: string[] = [];
+    const victim = clock.schedule(2_000, () => fired.push('victim'));
+    clock.schedule(1_000, () => {
+      fired.push('killer');
+      victim.cancel();
+    });
+    clock.advance(3_000);
+    expect(fired).toEqual(['killer']);
+    expect(clock.state().pendingEvents).toBe(0);
+  });
+
+  it('clearTimers() drops every pending event', () => {
+    const clock = manualClock();
+    let fired = 0;
+    for (let i = 1; i <= 5; i++) clock.schedule(i * 1_000, () => fired++);
+    clock.clearTimers();
+    expect(clock.state()).toMatchObject({ pendingEvents: 0, nextEventAt: null });
+    clock.advance(DAY);
+    expect(fired).toBe(0);
+  });
+
+  it('advanceTo() moves to an absolute time and fires only what is due by then', () => {
+    const clock = manualClock();
+    const seen: number[] = [];
+    clock.scheduleAt(T0 + HOUR, () => seen.push(clock.now()));
+    clock.scheduleAt(T0 + 2 * HOUR, () => seen.push(clock.now()));
+    const state = clock.advanceTo(T0 + 90 * 60_000);
+    expect(seen).toEqual([T0 + HOUR]);
+    expect(clock.now()).toBe(T0 + 90 * 60_000);
+    expect(state.now).toBe('2024-04-08T12:00:00.000Z');
+    // Advancing to the current time is allowed and fires nothing new.
+    clock.advanceTo(clock.now());
+    expect(seen).toEqual([T0 + HOUR]);
+    clock.advanceTo(T0 + 2 * HOUR);
+    expect(seen).toEqual([T0 + HOUR, T0 + 2 * HOUR]);
+  });
+
+  it('refuses to move backwards or by a negative or non-finite duration', () => {
+    const clock = manualClock();
+    clock.advance(1_000);
+    expect(() => clock.advanceTo(T0)).toThrow(RangeError);
+    expect(() => clock.advanceTo(Number.NaN)).toThrow(RangeError);
+    expect(() => clock.advance(-1)).toThrow(RangeError);
+    expect(() => clock.advance(Number.NaN)).toThrow(RangeError);
+    expect(() => clock.advance(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(clock.now()).toBe(T0 + 1_000);
+  });
+
+  it('a timer scheduled in the past fires on the next advance without moving time backwards', () => {
+    const clock = manualClock();
+    clock.advance(10_000);
+    const seen: number[] = [];
+    const handle = clock.scheduleAt(T0, () => seen.push(clock.now()));
+    expect(handle.at).toBe(T0);
+    expect(seen).toEqual([]);
+    clock.advance(0);
+    expect(seen).toEqual([T0 + 10_000]);
+  });
+
+  it('a negative delay counts as zero', () => {
+    const clock = manualClock();
+    const handle = clock.schedule(-5_000, () => undefined);
+    expect(handle.at).toBe(T0);
+  });
+
+  it('tick() fires what is already due', () => {
+    const clock = manualClock();
+    let fired = 0;
+    clock.schedule(0, () => fired++);
+    clock.schedule(1, () => fired++);
+    clock.tick();
+    expect(fired).toBe(1);
+    expect(clock.now()).toBe(T0);
+  });
+
+  it('reports a throwing timer through onError and still fires the others', () => {
+    const errors: Array<[unknown, string]> = [];
+    const clock = manualClock((error, label) => errors.push([error, label]));
+    const fired: string[] = [];
+    const boom = new Error('boom');
+    clock.schedule(1_000, () => fired.push('before'));
+    clock.schedule(
+      2_000,
+      () => {
+        throw boom;
+      },
+      'exploding timer',
+    );
+    clock.schedule(3_000, () => fired.push('after'));
+    expect(() => clock.advance(5_000)).not.toThrow();
+    expect(fired).toEqual(['before', 'after']);
+    expect(errors).toEqual([[boom, 'exploding timer']]);
+    expect(clock.now()).toBe(T0 + 5_000);
+  });
+
+  it('a throwing timer without onError is swallowed, not propagated', () => {
+    const clock = manualClock();
+    let after = false;
+    clock.schedule(1, () => {
+      throw new Error('ignored');
+    });
+    clock.schedule(2, () => {
+      after = true;
+    });
+    expect(() => clock.advance(10)).not.toThrow();
+    expect(after).toBe(true);
+  });
+
+  it('fires 10,000 timers spread over 24 h, all in due order with exact timestamps', () => {
+    const clock = manualClock();
+    const random = new SeededRandom(2024);
+    const scheduled: Array<{ at: number; index: number }> = [];
+    const fired: Array<{ at: number; index: number; now: number }> = [];
+    for (let index = 0; index < 10_000; index++) {
+      // Coarse slots (whole seconds) so that many timers share a due time and FIFO is exercised too.
+      const at = T0 + random.int(DAY / 1_000) * 1_000;
+      scheduled.push({ at, index });
+      clock.scheduleAt(at, () => fired.push({ at, index, now: clock.now() }));
+    }
+    expect(clock.state().pendingEvents).toBe(10_000);
+    clock.advance(DAY);
+    expect(fired).toHaveLength(10_000);
+    const expected = [...scheduled].sort((a, b) => a.at - b.at || a.index - b.index);
+    expect(fired.map(({ at, index }) => ({ at, index }))).toEqual(expected);
+    for (const event of fired) expect(event.now).toBe(event.at);
+    expect(clock.state()).toMatchObject({ pendingEvents: 0, nextEventAt: null, nowMs: T0 + DAY });
+  });
+});
+
+describe('Clock in speed and real modes (wall time mocked, no waiting)', () => {
+  it('needs a positive speed factor', () => {
+    expect(() => new Clock({ mode: 'speed', start: T0 })).toThrow(RangeError);
+    expect(() => new Clock({ mode: 'speed', speed: 0, start: T0 })).toThrow(RangeError);
+    expect(() => new Clock({ mode: 'speed', speed: -2, start: T0 })).toThrow(RangeError);
+    expect(() => new Clock({ mode: 'speed', speed: Number.NaN, start: T0 })).toThrow(RangeError);
+    expect(() => manualClock().setMode('speed')).toThrow(RangeError);
+  });
+
+  it('speed mode runs N× wall time from its start', () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(5_000_000);
+    const clock = new Clock({ mode: 'speed', speed: 10, start: T0 });
+    expect(clock.state()).toMatchObject({ mode: 'speed', speed: 10, nowMs: T0, now: '2024-04-08T10:30:00.000Z' });
+    wall.mockReturnValue(5_000_000 + 1_500);
+    expect(clock.state()).toMatchObject({ mode: 'speed', speed: 10, nowMs: T0 + 15_000, now: '2024-04-08T10:30:15.000Z' });
+    clock.close();
+  });
+
+  it('real mode follows wall time one to one', () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(7_000_000);
+    const clock = new Clock({ mode: 'real', start: T0 });
+    wall.mockReturnValue(7_000_000 + 2_345);
+    expect(clock.state()).toMatchObject({ mode: 'real', speed: 1, nowMs: T0 + 2_345 });
+    clock.close();
+  });
+
+  it('defaults to real mode starting at wall time', () => {
+    vi.spyOn(Date, 'now').mockReturnValue(T0);
+    const clock = new Clock();
+    expect(clock.state()).toMatchObject({ mode: 'real', speed: 1, nowMs: T0 });
+    clock.close();
+  });
+
+  it('setMode switches without a jump in simulated time', () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(1_000_000);
+    const clock = manualClock();
+    clock.advance(60_000);
+    wall.mockReturnValue(1_000_000 + 30_000); // wall time passing does not move a manual clock
+    expect(clock.now()).toBe(T0 + 60_000);
+
+    clock.setMode('speed', 4);
+    expect(clock.state()).toMatchObject({ mode: 'speed', speed: 4, nowMs: T0 + 60_000 });
+    wall.mockReturnValue(1_000_000 + 32_000);
+    expect(clock.now()).toBe(T0 + 60_000 + 8_000);
+
+    clock.setMode('real');
+    expect(clock.state()).toMatchObject({ mode: 'real', speed: 1, nowMs: T0 + 68_000 });
+    wall.mockReturnValue(1_000_000 + 33_000);
+    expect(clock.now()).toBe(T0 + 69_000);
+
+    clock.setMode('manual');
+    expect(clock.state()).toMatchObject({ mode: 'manual', speed: 0, nowMs: T0 + 69_000 });
+    wall.mockReturnValue(1_000_000 + 99_000);
+    expect(clock.now()).toBe(T0 + 69_000);
+    clock.close();
+  });
+
+  it('advance also works in speed mode, on top of the running time', () => {
+    const wall = vi.spyOn(Date, 'now').mockReturnValue(2_000_000);
+    const clock = new Clock({ mode: 'speed', speed: 2, start: T0 });
+    wall.mockReturnValue(2_000_000 + 1_000);
+    const seen: number[] = [];
+    clock.scheduleAt(T0 + 2_000 + HOUR, () => seen.push(clock.now()));
+    clock.advance(HOUR);
+    expect(seen).toEqual([T0 + 2_000 + HOUR]);
+    expect(clock.now()).toBe(T0 + 2_000 + HOUR);
+    clock.close();
+  });
+
+  it('in speed mode a real timer fires events when their simulated time comes (fake wall timers)', () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: 10_000_000 });
+    const clock = new Clock({ mode: 'speed', speed: 10, start: T0 });
+    const seen: number[] = [];
+    clock.schedule(10_000, () => seen.push(clock.now())); // 10 s simulated = 1 s of wall time
+    clock.schedule(20_000, () => seen.push(clock.now()));
+    vi.advanceTimersByTime(999);
+    expect(seen).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(seen).toEqual([T0 + 10_000]);
+    vi.advanceTimersByTime(1_000);
+    expect(seen).toEqual([T0 + 10_000, T0 + 20_000]);
+    clock.close();
+  });
+
+  it('close() stops the real timer', () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: 10_000_000 });
+    const clock = new Clock({ mode: 'real', start: T0 });
+    let fired = 0;
+    clock.schedule(1_000, () => fired++);
+    clock.close();
+    vi.advanceTimersByTime(5_000);
+    expect(fired).toBe(0);
+  });
+});
+
+describe('TimerHeap', () => {
+  const noop = () => undefined;
+
+  it('pops in due order, FIFO on ties, only what is due by the limit', () => {
+    const heap = new TimerHeap();
+    const pushed: ScheduledTimer[] = [];
+    for (const [at, label] of [
+      [30, 'c'],
+      [10, 'a1'],
+      [20, 'b'],
+      [10, 'a2'],
+      [50, 'e'],
+      [10, 'a3'],
+    ] as const) {
+      pushed.push(heap.push(at, noop, label));
+    }
+    expect(heap.size).toBe(6);
+    expect(heap.peek()?.label).toBe('a1');
+    const popped: string[] = [];
+    let timer: ScheduledTimer | undefined;
+    while ((timer = heap.popDue(30))) popped.push(timer.label);
+    expect(popped).toEqual(['a1', 'a2', 'a3', 'b', 'c']);
+    expect(heap.size).toBe(1);
+    expect(heap.popDue(49)).toBeUndefined();
+    expect(heap.popDue(50)?.label).toBe('e');
+    expect(heap.size).toBe(0);
+    expect(heap.peek()).toBeUndefined();
+  });
+
+  it('cancel is lazy but exact: cancelled timers are skipped and counted once', () => {
+    const heap = new TimerHeap();
+    const a = heap.push(1, noop, 'a');
+    const b = heap.push(2, noop, 'b');
+    heap.push(3, noop, 'c');
+    heap.cancel(a);
+    heap.cancel(a);
+    expect(heap.size).toBe(2);
+    expect(heap.peek()?.label).toBe('b');
+    heap.cancel(b);
+    expect(heap.popDue(10)?.label).toBe('c');
+    expect(heap.size).toBe(0);
+  });
+
+  it('cancelling an already popped timer does not change the size', () => {
+    const heap = new TimerHeap();
+    const a = heap.push(1, noop, 'a');
+    heap.push(2, noop, 'b');
+    expect(heap.popDue(1)).toBe(a);
+    heap.cancel(a);
+    expect(heap.size).toBe(1);
+  });
+
+  it('clear() empties the heap and marks every timer cancelled', () => {
+    const heap = new TimerHeap();
+    const a = heap.push(1, noop, 'a');
+    heap.push(2, noop, 'b');
+    heap.clear();
+    expect(heap.size).toBe(0);
+    expect(heap.peek()).toBeUndefined();
+    expect(a.cancelled).toBe(true);
+    heap.cancel(a);
+    expect(heap.size).toBe(0);
+  });
+
+  it('keeps heap order through many random pushes and cancels', () => {
+    const heap = new TimerHeap();
+    const random = new SeededRandom(7);
+    const live: ScheduledTimer[] = [];
+    for (let i = 0; i < 2_000; i++) {
+      const timer = heap.push(random.int(500), noop, `t${i}`);
+      if (random.next() < 0.3) heap.cancel(timer);
+      else live.push(timer);
+    }
+    expect(heap.size).toBe(live.length);
+    const order: ScheduledTimer[] = [];
+    let timer: ScheduledTimer | undefined;
+    while ((timer = heap.popDue(Number.POSITIVE_INFINITY))) order.push(timer);
+    expect(order).toEqual([...live].sort((x, y) => x.at - y.at || x.seq - y.seq));
+  });
+});

@@ -1,0 +1,343 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Clock } from '../../src/engine/clock.js';
+import { Store, type BaseRecord } from '../../src/engine/store.js';
+
+const T0 = Date.parse('2024-04-08T10:30:00Z');
+
+interface Note extends BaseRecord {
+  text: string;
+  tag?: string;
+}
+
+function manualClock(): Clock {
+  return new Clock({ mode: 'manual', start: T0 });
+}
+
+describe('Store (in memory)', () => {
+  let clock: Clock;
+  let store: Store;
+
+  beforeEach(async () => {
+    clock = manualClock();
+    store = await Store.open({ clock });
+  });
+
+  it('has no file and flush() is a no-op', async () => {
+    expect(store.file).toBeUndefined();
+    await expect(store.flush()).resolves.toBeUndefined();
+  });
+
+  it('returns the same collection object for the same namespace, tenant and name', () => {
+    const a = store.collection<Note>('ns', 't1', 'notes');
+    expect(store.collection<Note>('ns', 't1', 'notes')).toBe(a);
+    expect(store.collection<Note>('ns', 't1', 'other')).not.toBe(a);
+  });
+
+  it('partitions by namespace and tenant: nobody sees anybody else\u2019s records', () => {
+    const a = store.collection<Note>('alpha', 'tenant-1', 'notes');
+    const b = store.collection<Note>('alpha', 'tenant-2', 'notes');
+    const c = store.collection<Note>('beta', 'tenant-1', 'notes');
+    a.insert({ id: 'n1', text: 'alpha/1' });
+    b.insert({ id: 'n1', text: 'alpha/2' }); // same id, different tenant: allowed
+    c.insert({ id: 'n2', text: 'beta/1' });
+    expect(a.get('n1')?.text).toBe('alpha/1');
+    expect(b.get('n1')?.text).toBe('alpha/2');
+    expect(c.get('n1')).toBeUndefined();
+    expect(a.get('n2')).toBeUndefined();
+    expect([a.size, b.size, c.size]).toEqual([1, 1, 1]);
+    expect(store.namespaces().sort()).toEqual(['alpha', 'beta']);
+    expect(store.tenants('alpha').sort()).toEqual(['tenant-1', 'tenant-2']);
+    expect(store.tenants('gamma')).toEqual([]);
+    expect(store.hasTenant('alpha', 'tenant-2')).toBe(true);
+    expect(store.hasTenant('beta', 'tenant-2')).toBe(false);
+  });
+
+  it('insert stamps seq, createdAt and updatedAt from the clock', () => {
+    const notes = store.collection<Note>('ns', 't', 'notes');
+    const record = notes.insert({ id: 'n1', text: 'hello' });
+    expect(record).toEqual({
+      id: 'n1',
+      text: 'hello',
+      seq: 1,
+      createdAt: '2024-04-08T10:30:00.000Z',
+      updatedAt: '2024-04-08T10:30:00.000Z',
+    });
+    expect(notes.get('n1')).toBe(record);
+  });
+
+  it('insert keeps a given createdAt but never a given seq', () => {
+    const notes = store.collection<Note>('ns', 't', 'notes');
+    const input = { id: 'n1', text: 'x', createdAt: '2020-01-01T00:00:00.000Z', seq: 999 } as unknown as Note;
+    const record = notes.insert(input);
+    expect(record.createdAt).toBe('2020-01-01T00:00:00.000Z');
+    expect(record.updatedAt).toBe('2024-04-08T10:30:00.000Z');
+    expect(record.seq).toBe(1);
+  });
+
+  it('refuses a duplicate id in the same collection', () => {
+    const notes = store.collection<Note>('ns', 't', 'notes');
+    notes.insert({ id: 'n1', text: 'first' });
+    expect(() => notes.insert({ id: 'n1', text: 'second' })).toThrow(/duplicate id n1/);
+    expect(notes.size).toBe(1);
+    expect(notes.get('n1')?.text).toBe('first');
+  });
+
+  it('update patches in place and stamps updatedAt; unknown ids give undefined', () => {
+    const notes = store.collection<Note>('ns', 't', 'notes');
+    const record = notes.insert({ id: 'n1', text: 'before' });
+    clock.advance(5_000);
+    const updated = notes.update('n1', { text: 'after', tag: 'x' });
+    expect(updated).toBe(record);
+    expect(record).toMatchObject({
+      id: 'n1',
+      text: 'after',
+      tag: 'x',
+      seq: 1,
+      createdAt: '2024-04-08T10:30:00.000Z',
+      updatedAt: '2024-04-08T10:30:05.000Z',
+    });
+    expect(notes.update('missing', { text: 'nope' })).toBeUndefined();
+    expect(notes.size).toBe(1);
+  });
+
+  it('remove deletes by id and reports whether anything was removed', () => {
+    const notes = store.collection<Note>('ns', 't', 'notes');
+    notes.insert({ id: 'n1', text: '1' });
+    notes.insert({ id: 'n2', text: '2' });
+    notes.insert({ id: 'n3', text: '3' });
+    expect(notes.remove('n2')).toBe(true);
+    expect(notes.remove('n2')).toBe(false);
+    expect(notes.remove('never')).toBe(false);
+    expect(notes.get('n2')).toBeUndefined();
+    expect(notes.size).toBe(2);
+    expect(notes.all().map((n) => n.id)).toEqual(['n1', 'n3']);
+    // The id is free again.
+    expect(notes.insert({ id: 'n2', text: 'again' }).text).toBe('again');
+  });
+
+  it('all() is oldest first; newestFirst() is newest first and filters with a predicate', () => {
+    const notes = store.collection<Note>('ns', 't', 'notes');
+    for (let i = 1; i <= 6; i++) {
+      notes.insert({ id: `n${i}`, text: `note ${i}`, tag: i % 2 === 0 ? 'even' : 'odd' });
+    }
+    expect(notes.all().map((n) => n.id)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+    expect(notes.newestFirst().map((n) => n.id)).toEqual(['n6', 'n5', 'n4', 'n3', 'n2', 'n1']);
+    expect(notes.newestFirst((n) => n.tag === 'even').map((n) => n.id)).toEqual(['n6', 'n4', 'n2']);
+    expect(notes.newestFirst(() => false)).toEqual([]);
+  });
+
+  it('seq is global and strictly increasing across collections, tenants and namespaces', () => {
+    const seqs: number[] = [];
+    const targets: Array<[string, string, string]> = [
+      ['a', 't1', 'notes'],
+      ['a', 't2', 'notes'],
+      ['b', 't1', 'notes'],
+      ['a', 't1', 'other'],
+    ];
+    for (let i = 0; i < 20; i++) {
+      const [ns, tenant, name] = targets[i % targets.length]!;
+      seqs.push(store.collection<Note>(ns, tenant, name).insert({ id: `r${i}`, text: '' }).seq);
+    }
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(store.nextSeq()).toBe(21);
+  });
+
+  it('seq keeps increasing after a reset (cursors never see an old number again)', () => {
+    const notes = store.collection<Note>('ns', 't', 'notes');
+    notes.insert({ id: 'n1', text: '' });
+    notes.insert({ id: 'n2', text: '' });
+    store.reset();
+    const again = store.collection<Note>('ns', 't', 'notes').insert({ id: 'n1', text: '' });
+    expect(again.seq).toBe(3);
+  });
+
+  it('collections() lists every tenant\u2019s collection of a name, optionally for one namespace', () => {
+    store.collection<Note>('alpha', 't1', 'messages').insert({ id: 'm1', text: '' });
+    store.collection<Note>('alpha', 't2', 'messages').insert({ id: 'm2', text: '' });
+    store.collection<Note>('beta', 't3', 'messages').insert({ id: 'm3', text: '' });
+    store.collection<Note>('beta', 't4', 'contacts').insert({ id: 'c1', text: '' }); // no messages
+
+    const all = store.collections<Note>('messages');
+    expect(all.map((r) => `${r.namespace}/${r.tenant}`).sort()).toEqual(['alpha/t1', 'alpha/t2', 'beta/t3']);
+    for (const ref of all) {
+      expect(ref.collection).toBe(store.collection(ref.namespace, ref.tenant, 'messages'));
+    }
+    expect(
+      all
+        .flatMap((r) => r.collection.all())
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['m1', 'm2', 'm3']);
+
+    const beta = store.collections<Note>('messages', 'beta');
+    expect(beta.map((r) => r.tenant)).toEqual(['t3']);
+    expect(store.collections<Note>('messages', 'nowhere')).toEqual([]);
+    expect(store.collections<Note>('nothing-by-this-name')).toEqual([]);
+  });
+
+  describe('reset', () => {
+    beforeEach(() => {
+      store.collection<Note>('alpha', 't1', 'notes').insert({ id: 'a1', text: '' });
+      store.collection<Note>('alpha', 't2', 'notes').insert({ id: 'a2', text: '' });
+      store.collection<Note>('beta', 't1', 'notes').insert({ id: 'b1', text: '' });
+    });
+
+    it('of everything', () => {
+      store.reset();
+      expect(store.namespaces()).toEqual([]);
+      expect(store.collections('notes')).toEqual([]);
+      expect(store.collection<Note>('alpha', 't1', 'notes').size).toBe(0);
+      expect(store.collection<Note>('beta', 't1', 'notes').get('b1')).toBeUndefined();
+    });
+
+    it('of one namespace', () => {
+      store.reset('alpha');
+      expect(store.namespaces()).toEqual(['beta']);
+      expect(store.collection<Note>('alpha', 't1', 'notes').size).toBe(0);
+      expect(store.collection<Note>('alpha', 't2', 'notes').get('a2')).toBeUndefined();
+      expect(store.collection<Note>('beta', 't1', 'notes').get('b1')?.id).toBe('b1');
+    });
+
+    it('of one tenant of one namespace', () => {
+      store.reset('alpha', 't1');
+      expect(store.hasTenant('alpha', 't1')).toBe(false);
+      expect(store.tenants('alpha')).toEqual(['t2']);
+      expect(store.collection<Note>('alpha', 't1', 'notes').get('a1')).toBeUndefined();
+      expect(store.collection<Note>('alpha', 't2', 'notes').get('a2')?.id).toBe('a2');
+      expect(store.collection<Note>('beta', 't1', 'notes').get('b1')?.id).toBe('b1');
+    });
+
+    it('of an unknown namespace or tenant changes nothing', () => {
+      store.reset('gamma');
+      store.reset('gamma', 't1');
+      store.reset('alpha', 'nobody');
+      expect(store.collections<Note>('notes')).toHaveLength(3);
+    });
+
+    it('a collection fetched after a reset stores into the live data', () => {
+      store.reset('alpha');
+      const fresh = store.collection<Note>('alpha', 't1', 'notes');
+      fresh.insert({ id: 'new', text: '' });
+      expect(store.collections<Note>('notes', 'alpha').map((r) => r.collection.get('new')?.id)).toEqual(['new']);
+    });
+  });
+});
+
+describe('Store (file)', () => {
+  let dir: string;
+  let file: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'msgsim-store-'));
+    file = path.join(dir, 'state.json');
+  });
+
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes on flush(), the file is valid JSON, and a reopened store sees the data', async () => {
+    const store = await Store.open({ clock: manualClock(), file });
+    expect(store.file).toBe(file);
+    const notes = store.collection<Note>('alpha', 'tenant-1', 'notes');
+    notes.insert({ id: 'n1', text: 'persisted', tag: 'x' });
+    notes.insert({ id: 'n2', text: 'removed later' });
+    store.collection<Note>('beta', 'tenant-2', 'notes').insert({ id: 'n3', text: 'other tenant' });
+    notes.update('n1', { text: 'updated' });
+    notes.remove('n2');
+    await store.flush();
+
+    const json = JSON.parse(readFileSync(file, 'utf8')) as {
+      version: number;
+      seq: number;
+      partitions: Record<string, Record<string, Record<string, Note[]>>>;
+    };
+    expect(json.version).toBe(1);
+    expect(json.seq).toBe(3);
+    expect(json.partitions.alpha?.['tenant-1']?.notes?.map((n) => n.id)).toEqual(['n1']);
+    expect(json.partitions.alpha?.['tenant-1']?.notes?.[0]?.text).toBe('updated');
+
+    const reopened = await Store.open({ clock: manualClock(), file });
+    const again = reopened.collection<Note>('alpha', 'tenant-1', 'notes');
+    expect(again.get('n1')).toEqual({
+      id: 'n1',
+      text: 'updated',
+      tag: 'x',
+      seq: 1,
+      createdAt: '2024-04-08T10:30:00.000Z',
+      updatedAt: '2024-04-08T10:30:00.000Z',
+    });
+    expect(again.get('n2')).toBeUndefined();
+    expect(reopened.collection<Note>('beta', 'tenant-2', 'notes').get('n3')?.text).toBe('other tenant');
+    expect(reopened.collections<Note>('notes')).toHaveLength(2);
+    // The sequence continues where it left off.
+    expect(again.insert({ id: 'n4', text: '' }).seq).toBe(4);
+    await reopened.flush();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ seq: 4 });
+  });
+
+  it('every flush rewrites the whole snapshot, including resets', async () => {
+    const store = await Store.open({ clock: manualClock(), file });
+    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: '' });
+    await store.flush();
+    store.reset('alpha');
+    store.collection<Note>('beta', 't', 'notes').insert({ id: 'n2', text: '' });
+    await store.flush();
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { partitions: Record<string, unknown> };
+    expect(Object.keys(json.partitions)).toEqual(['beta']);
+    const reopened = await Store.open({ clock: manualClock(), file });
+    expect(reopened.hasTenant('alpha', 't')).toBe(false);
+    expect(reopened.collection<Note>('beta', 't', 'notes').get('n2')?.id).toBe('n2');
+  });
+
+  it('concurrent flushes all resolve with the latest data on disk', async () => {
+    const store = await Store.open({ clock: manualClock(), file });
+    const notes = store.collection<Note>('alpha', 't', 'notes');
+    notes.insert({ id: 'n1', text: '' });
+    const first = store.flush();
+    notes.insert({ id: 'n2', text: '' });
+    const second = store.flush();
+    await Promise.all([first, second]);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { partitions: { alpha: { t: { notes: Note[] } } } };
+    expect(json.partitions.alpha.t.notes.map((n) => n.id)).toEqual(['n1', 'n2']);
+  });
+
+  it('a failed write is reported, and later flushes still write once the file can be written again', async () => {
+    const sub = path.join(dir, 'sub');
+    mkdirSync(sub);
+    const subFile = path.join(sub, 'state.json');
+    const store = await Store.open({ clock: manualClock(), file: subFile });
+    const notes = store.collection<Note>('alpha', 't', 'notes');
+    notes.insert({ id: 'n1', text: '' });
+    await store.flush();
+
+    rmSync(sub, { recursive: true, force: true });
+    notes.insert({ id: 'n2', text: '' });
+    await expect(store.flush()).rejects.toThrow();
+
+    mkdirSync(sub);
+    notes.insert({ id: 'n3', text: '' });
+    await expect(store.flush()).resolves.toBeUndefined();
+    const json = JSON.parse(readFileSync(subFile, 'utf8')) as { partitions: { alpha: { t: { notes: Note[] } } } };
+    expect(json.partitions.alpha.t.notes.map((n) => n.id)).toEqual(['n1', 'n2', 'n3']);
+  });
+
+  it('a missing file opens as an empty store', async () => {
+    const store = await Store.open({ clock: manualClock(), file: path.join(dir, 'absent.json') });
+    expect(store.namespaces()).toEqual([]);
+    expect(store.nextSeq()).toBe(1);
+  });
+
+  it('a file that is not a msgsim snapshot opens as an empty store', async () => {
+    writeFileSync(file, JSON.stringify({ something: 'else' }));
+    const store = await Store.open({ clock: manualClock(), file });
+    expect(store.namespaces()).toEqual([]);
+    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: '' });
+    await store.flush();
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { version: number; seq: number };
+    expect(json).toMatchObject({ version: 1, seq: 1 });
+  });
+});
