@@ -9,6 +9,10 @@ const MODES: readonly ClockMode[] = ['real', 'manual', 'speed'];
 
 export function registerClockRoutes(router: Router, { engine }: ControlContext): void {
   const { clock } = engine;
+  const advanced = (from: number, state: ReturnType<typeof clock.state>) => {
+    engine.events.emit('clock', { mode: state.mode, now: state.now, advancedBy: state.nowMs - from });
+    return state;
+  };
 
   router.get('/clock', (_req, res) => {
     res.json(clock.state());
@@ -22,6 +26,7 @@ export function registerClockRoutes(router: Router, { engine }: ControlContext):
       throw badRequest('speed mode needs a positive number up to 1000000', 'speed', body.speed);
     }
     clock.setMode(mode, typeof body.speed === 'number' ? body.speed : undefined);
+    engine.events.emit('clock', { mode: clock.mode, now: clock.iso() });
     res.json(clock.state());
   });
 
@@ -32,10 +37,10 @@ export function registerClockRoutes(router: Router, { engine }: ControlContext):
       const target = typeof body.to === 'string' ? Date.parse(body.to) : Number.NaN;
       if (Number.isNaN(target)) throw badRequest('to must be an ISO 8601 timestamp', 'to', body.to);
       if (target < clock.now()) throw badRequest('the clock only moves forward', 'to', body.to);
-      res.json(clock.advanceTo(target));
+      res.json(advanced(clock.now(), clock.advanceTo(target)));
       return;
     }
     if (body.by === undefined) throw badRequest('give "by" (a duration) or "to" (a timestamp)', 'by');
-    res.json(clock.advance(parseDuration(body.by, 'by')));
+    res.json(advanced(clock.now(), clock.advance(parseDuration(body.by, 'by'))));
   });
 }

@@ -3,10 +3,13 @@ import express, { type Router } from 'express';
 import { registerClockRoutes } from './clock-routes.js';
 import type { ControlContext } from './context.js';
 import { controlError, notFound } from './errors.js';
+import { registerEventRoutes } from './event-routes.js';
 import { registerFaultRoutes } from './fault-routes.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
+import { createReceiverRouter } from './receivers.js';
+import { registerSeedRoutes } from './seed-routes.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
@@ -16,6 +19,8 @@ export const CONTROL_PREFIX = '/_sim';
 
 export function createControlRouter(context: ControlContext): Router {
   const router = express.Router();
+  // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
+  router.use('/receivers', createReceiverRouter(context.engine));
   router.use(express.json({ limit: '1mb' }));
   registerSystemRoutes(router, context);
   registerClockRoutes(router, context);
@@ -23,6 +28,8 @@ export function createControlRouter(context: ControlContext): Router {
   registerWebhookRoutes(router, context);
   registerKeyRoutes(router, context);
   registerFaultRoutes(router, context);
+  registerEventRoutes(router, context);
+  registerSeedRoutes(router, context);
   registerInboundRoutes(router, context);
   router.use((req) => {
     throw notFound(`No control route ${req.method} ${CONTROL_PREFIX}${req.path}`);

@@ -23,6 +23,15 @@ export function registerKeyRoutes(router: Router, { engine, providers }: Control
     res.status(201).json(stored);
   });
 
+  /** Marks a key revoked (registering it if needed); providers with revocation answer it with their 403. */
+  router.post('/keys/:provider/:key/revoke', (req, res) => {
+    const { provider, key } = req.params;
+    if (!providers.has(provider)) throw notFound(`No provider ${provider}`);
+    const existing = engine.keys.get(provider, key);
+    const stored = engine.keys.register({ ...(existing ?? { provider, key }), properties: { ...existing?.properties, revoked: true } });
+    res.json(stored);
+  });
+
   router.delete('/keys/:provider/:key', (req, res) => {
     if (!engine.keys.remove(req.params.provider, req.params.key)) throw notFound(`No ${req.params.provider} key ${req.params.key}`);
     res.status(204).end();

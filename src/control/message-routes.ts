@@ -6,6 +6,7 @@ import { paginateByOffset } from '../engine/pagination.js';
 import type { ControlContext } from './context.js';
 import { badRequest, notFound } from './errors.js';
 import { optionalString, parseIntParam } from './params.js';
+import { messageView as view } from './views.js';
 
 export function registerMessageRoutes(router: Router, { engine }: ControlContext): void {
   router.get('/messages', (req, res) => {
@@ -56,7 +57,3 @@ export function registerMessageRoutes(router: Router, { engine }: ControlContext
   }
 }
 
-function view(message: SimMessage) {
-  const { namespace, seq: _seq, ...rest } = message;
-  return { provider: namespace, ...rest };
-}

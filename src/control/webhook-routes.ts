@@ -4,6 +4,7 @@ import type { DeliveryStatus } from '../engine/webhooks.js';
 import type { ControlContext } from './context.js';
 import { notFound } from './errors.js';
 import { optionalString, parseIntParam } from './params.js';
+import { deliveryView as view } from './views.js';
 
 export function registerWebhookRoutes(router: Router, { engine }: ControlContext): void {
   router.get('/webhooks/deliveries', (req, res) => {
@@ -32,9 +33,4 @@ export function registerWebhookRoutes(router: Router, { engine }: ControlContext
     if (!delivery) throw notFound(`No webhook delivery ${req.params.id}`);
     res.status(202).json(view(delivery));
   });
-}
-
-function view<T extends { namespace: string }>(delivery: T) {
-  const { namespace, ...rest } = delivery;
-  return { provider: namespace, ...rest };
 }

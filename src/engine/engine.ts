@@ -50,6 +50,8 @@ export interface Engine {
   readonly settings: EngineSettings;
   /** Forgets state: everything, one namespace (provider) or one tenant of it. */
   reset(namespace?: string, tenant?: string): void;
+  /** Resets everything and restarts ids, secrets and fault dice from `seed`: the same run again. */
+  reseed(seed: number): void;
   /** Resolves once no webhook attempt is in flight (tests await it after advancing the clock). */
   settle(): Promise<void>;
   /** Flushes state to disk and stops timers. */
@@ -57,6 +59,7 @@ export interface Engine {
 }
 
 export const MESSAGES = 'messages';
+const RANDOM_POSITION = 'randomPosition';
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const onError = options.onError ?? (() => undefined);
@@ -67,13 +70,18 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const random = new SeededRandom(options.seed ?? 1);
   const ids = new IdGenerator(random);
   const events = new EventBus((error, name) => onError(error, `listener ${name}`));
-  const store = await Store.open({ clock, ...(options.dataFile ? { file: options.dataFile } : {}) });
+  const store = await Store.open({ clock, ...(options.dataFile ? { file: options.dataFile } : {}), onWriteError: (error) => onError(error, 'store write') });
+  // A restarted server continues the id sequence where the file left it, so new ids never collide.
+  const position = store.getMeta(RANDOM_POSITION);
+  if (typeof position === 'number') random.position = position;
+  store.onBeforeWrite(() => store.setMeta(RANDOM_POSITION, random.position));
   const lifecycle = new Lifecycle(clock, events, store, options.timings);
   const rateLimiter = new RateLimiter(clock);
   const idempotency = new IdempotencyStore(clock);
   const webhooks = new WebhookDispatcher(clock, {
     ids,
     onGone: (delivery) => events.emit('webhook.gone', { delivery }),
+    onChange: (delivery) => events.emit('webhook.delivery', { delivery }),
     onListenerError: (error) => onError(error, 'webhook listener'),
     ...(options.webhookRetrySchedule ? { retrySchedule: options.webhookRetrySchedule } : {}),
     ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
@@ -84,7 +92,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   // Messages restored from a data file continue their lifecycle where they left off.
   for (const ref of store.collections<SimMessage>(MESSAGES)) lifecycle.resume(ref.collection.all());
 
-  return {
+  const engine: Engine = {
     clock,
     store,
     random,
@@ -107,6 +115,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       if (!tenant) faults.clear(namespace);
       events.emit('reset', { ...(namespace ? { namespace } : {}), ...(tenant ? { tenant } : {}) });
     },
+    reseed(seed) {
+      engine.reset();
+      random.reseed(seed);
+      faults.reseed(seed);
+    },
     settle: () => webhooks.settle(),
     async close() {
       clock.close();
@@ -114,4 +127,5 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       await store.flush();
     },
   };
+  return engine;
 }

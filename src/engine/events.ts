@@ -12,6 +12,9 @@ export interface SimEventMap {
   'record.created': { namespace: string; tenant: string; kind: string; record: unknown };
   'record.updated': { namespace: string; tenant: string; kind: string; record: unknown };
   'webhook.gone': { delivery: WebhookDelivery };
+  /** After every webhook attempt (and when a delivery is created). */
+  'webhook.delivery': { delivery: WebhookDelivery };
+  clock: { mode: string; now: string; advancedBy?: number };
   reset: { namespace?: string; tenant?: string };
 }
 

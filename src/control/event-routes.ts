@@ -1,0 +1,76 @@
+/**
+ * GET /_sim/events: Server-Sent Events of everything that happens (messages created and moving,
+ * webhook attempts, records, resets, clock moves), for the dev inbox and for tests that wait on
+ * "message X delivered" instead of sleeping. Filters: ?provider=msghub&types=message.status,webhook.delivery
+ */
+import type { Response, Router } from 'express';
+import type { SimEventMap, SimEventName } from '../engine/events.js';
+import type { ControlContext } from './context.js';
+import { badRequest } from './errors.js';
+import { optionalString } from './params.js';
+import { deliveryView, messageView } from './views.js';
+
+const STREAMED: readonly SimEventName[] = ['message.created', 'message.status', 'webhook.delivery', 'record.created', 'record.updated', 'reset', 'clock'];
+const HEARTBEAT_MS = 15_000;
+
+/** The JSON each event carries, and the provider it concerns (for filtering). */
+function describe<K extends SimEventName>(name: K, event: SimEventMap[K]): { provider?: string; data: unknown } {
+  switch (name) {
+    case 'message.created':
+    case 'message.status': {
+      const e = event as SimEventMap['message.status'];
+      return { provider: e.message.namespace, data: { ...messageView(e.message), ...(name === 'message.status' ? { from: e.from, to: e.to, forced: e.forced } : {}) } };
+    }
+    case 'webhook.delivery': {
+      const e = event as SimEventMap['webhook.delivery'];
+      return { provider: e.delivery.namespace, data: deliveryView(e.delivery) };
+    }
+    case 'record.created':
+    case 'record.updated': {
+      const { namespace, ...rest } = event as SimEventMap['record.created'];
+      return { provider: namespace, data: { provider: namespace, ...rest } };
+    }
+    case 'reset': {
+      const e = event as SimEventMap['reset'];
+      return { ...(e.namespace ? { provider: e.namespace } : {}), data: { provider: e.namespace ?? null, tenant: e.tenant ?? null } };
+    }
+    default:
+      return { data: event };
+  }
+}
+
+export function registerEventRoutes(router: Router, { engine }: ControlContext): void {
+  let nextId = 1;
+
+  router.get('/events', (req, res: Response) => {
+    const q = req.query as Record<string, unknown>;
+    const provider = optionalString(q.provider, 'provider');
+    const types = optionalString(q.types, 'types')?.split(',').map((t) => t.trim()).filter(Boolean) as SimEventName[] | undefined;
+    const unknown = types?.filter((t) => !STREAMED.includes(t));
+    if (unknown && unknown.length > 0) throw badRequest(`unknown event types ${unknown.join(', ')}; known: ${STREAMED.join(', ')}`, 'types', q.types);
+
+    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res.flushHeaders();
+    res.write(`retry: 2000\n: msgsim events\n\n`);
+
+    const unsubscribe = (types ?? STREAMED).map((name) =>
+      engine.events.on(name, (event) => {
+        const { provider: about, data } = describe(name, event);
+        if (provider && about && about !== provider) return;
+        res.write(`id: ${nextId++}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+      }),
+    );
+    let cancelHeartbeat = () => {};
+    const beat = () => {
+      cancelHeartbeat = engine.clock.realTimeout(HEARTBEAT_MS, () => {
+        res.write(`: ping\n\n`);
+        beat();
+      });
+    };
+    beat();
+    req.on('close', () => {
+      unsubscribe.forEach((off) => off());
+      cancelHeartbeat();
+    });
+  });
+}
