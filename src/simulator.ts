@@ -15,6 +15,10 @@ import { hungRequests } from './http/fault-actions.js';
 import { createLogger, type Logger, type LogLevel } from './http/logger.js';
 import { PROVIDERS } from './providers/index.js';
 import type { Provider } from './providers/provider.js';
+import type { SimEventMap, SimEventName } from './engine/events.js';
+import type { MessageState } from './engine/message.js';
+import type { FaultRule, FaultRuleInput } from './engine/faults.js';
+import { waitForEvent, waitForMessage, type WaitOptions } from './wait-for.js';
 
 export interface SimulatorOptions {
   port?: number;
@@ -46,6 +50,16 @@ export interface Simulator {
   /** Every message in the outbox, newest first, optionally for one provider. */
   messages(provider?: string): SimMessage[];
   reset(provider?: string, tenant?: string): void;
+  /** Resolves on the next engine event that matches (SSE names: 'message.status', 'webhook.delivery', …). */
+  waitFor<K extends SimEventName>(name: K, predicate?: (event: SimEventMap[K]) => boolean, options?: WaitOptions): Promise<SimEventMap[K]>;
+  /** Resolves once the message reaches `status` (at once if it already has). */
+  waitForMessage(provider: string, id: string, status: MessageState, options?: WaitOptions): Promise<SimMessage>;
+  /** The control API's operations as functions. */
+  faults: { add(rule: FaultRuleInput): FaultRule; list(): readonly FaultRule[]; clear(provider?: string): void };
+  /** Forces a message to a state through the natural path (same events and webhooks). */
+  forceStatus(provider: string, id: string, status: MessageState, reason?: string): SimMessage;
+  /** Resolves once no webhook attempt is in flight. */
+  settle(): Promise<void>;
   /** Stops accepting connections, waits for in-flight requests and webhooks, flushes state. */
   close(): Promise<void>;
 }
@@ -94,6 +108,22 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         .sort((a, b) => b.seq - a.seq);
     },
     reset: (provider, tenant) => engine.reset(provider, tenant),
+    waitFor: (name, predicate, waitOptions) => waitForEvent(engine, name, predicate, waitOptions),
+    waitForMessage: (provider, id, status, waitOptions) => waitForMessage(engine, provider, id, status, waitOptions),
+    faults: {
+      add: (rule) => engine.faults.add(rule),
+      list: () => engine.faults.list(),
+      clear: (provider) => engine.faults.clear(provider),
+    },
+    forceStatus(provider, id, status, reason) {
+      const message = engine.store
+        .collections<SimMessage>(MESSAGES, provider)
+        .map((ref) => ref.collection.get(id))
+        .find((m): m is SimMessage => m !== undefined);
+      if (!message) throw new Error(`no ${provider} message ${id}`);
+      return engine.lifecycle.force(message, status, reason ? { reason } : {});
+    },
+    settle: () => engine.settle(),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
