@@ -3,134 +3,19 @@
  * Every wait is bounded, every child is killed after its test, and msghub responses are checked
  * against openapi/msghub.yaml.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SpecChecker } from '../support/spec-check.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = path.join(ROOT, 'dist', 'cli.js');
-const WAIT_MS = 10_000;
+import { ensureBuilt, http, killAll, ROOT, runToExit, startCli, stop, type ApiResponse, type Running } from '../support/cli.js';
 const API_KEY = 'mk_live_e2eS3cretKey0000DoNotLog';
 const MSGHUB = '/msghub/api/v1';
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-interface LogLine {
-  msg?: string;
-  url?: string;
-  [key: string]: unknown;
-}
-
-interface Running {
-  child: ChildProcess;
-  url: string;
-  stdout(): string;
-  stderr(): string;
-  logs(): LogLine[];
-  exited: Promise<Exit>;
-}
-
-interface ApiResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: any;
-  text: string;
-}
-
-const children = new Set<ChildProcess>();
 let tempDirs: string[] = [];
 let checker: SpecChecker;
-
-function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** The parent's environment without MSGSIM_* settings, so only the flags a test passes apply. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('MSGSIM_')) env[key] = value;
-  return { ...env, ...extra };
-}
-
-function spawnCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<Exit>((resolve) => {
-    child.once('exit', (code, signal) => {
-      // Let the pipes drain so stdout/stderr are complete when the caller looks.
-      setImmediate(() => resolve({ code, signal }));
-    });
-  });
-  return { child, exited, stdout: () => stdout, stderr: () => stderr };
-}
-
-function parseLogs(stdout: string): LogLine[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line.trim().startsWith('{'))
-    .map((line) => JSON.parse(line) as LogLine);
-}
-
-/** Starts `node dist/cli.js --port 0 --log-level info …` and resolves once it logs 'msgsim listening'. */
-async function startCli(args: string[] = [], env: Record<string, string> = {}): Promise<Running> {
-  const spawned = spawnCli(['--port', '0', '--log-level', 'info', ...args], env);
-  const url = await withTimeout(
-    new Promise<string>((resolve, reject) => {
-      const look = () => {
-        const line = parseLogs(spawned.stdout()).find((l) => l.msg === 'msgsim listening');
-        if (line?.url) {
-          spawned.child.stdout!.off('data', look);
-          resolve(line.url);
-        }
-      };
-      spawned.child.stdout!.on('data', look);
-      void spawned.exited.then((exit) =>
-        reject(new Error(`msgsim exited (${JSON.stringify(exit)}) before listening; stderr: ${spawned.stderr()}`)),
-      );
-    }),
-    "the 'msgsim listening' log line",
-  );
-  return { ...spawned, url, logs: () => parseLogs(spawned.stdout()) };
-}
-
-/** Runs the CLI expecting it to exit by itself (bad flags). */
-async function runToExit(args: string[], env: Record<string, string> = {}) {
-  const spawned = spawnCli(args, env);
-  const exit = await withTimeout(spawned.exited, `msgsim ${args.join(' ')} to exit`);
-  return { ...exit, stdout: spawned.stdout(), stderr: spawned.stderr() };
-}
-
-async function stop(run: Running, signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
-  run.child.kill(signal);
-  return withTimeout(run.exited, `msgsim to exit on ${signal}`);
-}
-
-async function http(url: string, init: RequestInit = {}): Promise<ApiResponse> {
-  const res = await withTimeout(fetch(url, { ...init, signal: AbortSignal.timeout(WAIT_MS) }), `${init.method ?? 'GET'} ${url}`);
-  const text = await res.text();
-  const headers: Record<string, string> = {};
-  res.headers.forEach((value, key) => (headers[key] = value));
-  let body: unknown = undefined;
-  if (text && (headers['content-type'] ?? '').includes('json')) body = JSON.parse(text);
-  return { status: res.status, headers, body, text };
-}
 
 /** A msghub call; the response is checked against the spec (apiPath is relative to the base path). */
 async function msghub(
@@ -166,27 +51,18 @@ function tempDir(): string {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CLI)) {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit', timeout: 110_000 });
-  }
+  ensureBuilt();
   checker = await SpecChecker.load(path.join(ROOT, 'openapi', 'msghub.yaml'));
 }, 120_000);
 
 afterEach(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGKILL');
-      await withTimeout(gone, 'a killed child to exit').catch(() => undefined);
-    }
-  }
-  children.clear();
+  await killAll();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs = [];
 });
 
-afterAll(() => {
-  for (const child of children) child.kill('SIGKILL');
+afterAll(async () => {
+  await killAll();
 });
 
 describe('msgsim CLI', () => {

@@ -1,0 +1,142 @@
+/**
+ * Starting the built CLI (dist/cli.js) as a real child process on a free port, for end-to-end tests.
+ * Every wait is bounded; killAll() in afterEach makes sure no child outlives its test.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const CLI = path.join(ROOT, 'dist', 'cli.js');
+export const WAIT_MS = 10_000;
+
+export interface ApiResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+  text: string;
+}
+
+const children = new Set<ChildProcess>();
+
+/** Builds dist/ if a test run starts without it (npm test builds first). */
+export function ensureBuilt(): void {
+  if (!existsSync(CLI)) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit', timeout: 110_000 });
+}
+
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface LogLine {
+  msg?: string;
+  url?: string;
+  [key: string]: unknown;
+}
+
+export interface Running {
+  child: ChildProcess;
+  url: string;
+  stdout(): string;
+  stderr(): string;
+  logs(): LogLine[];
+  exited: Promise<Exit>;
+}
+
+
+
+export function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The parent's environment without MSGSIM_* settings, so only the flags a test passes apply. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('MSGSIM_')) env[key] = value;
+  return { ...env, ...extra };
+}
+
+export function spawnCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<Exit>((resolve) => {
+    child.once('exit', (code, signal) => {
+      // Let the pipes drain so stdout/stderr are complete when the caller looks.
+      setImmediate(() => resolve({ code, signal }));
+    });
+  });
+  return { child, exited, stdout: () => stdout, stderr: () => stderr };
+}
+
+export function parseLogs(stdout: string): LogLine[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim().startsWith('{'))
+    .map((line) => JSON.parse(line) as LogLine);
+}
+
+/** Starts `node dist/cli.js --port 0 --log-level info …` and resolves once it logs 'msgsim listening'. */
+export async function startCli(args: string[] = [], env: Record<string, string> = {}): Promise<Running> {
+  const spawned = spawnCli(['--port', '0', '--log-level', 'info', ...args], env);
+  const url = await withTimeout(
+    new Promise<string>((resolve, reject) => {
+      const look = () => {
+        const line = parseLogs(spawned.stdout()).find((l) => l.msg === 'msgsim listening');
+        if (line?.url) {
+          spawned.child.stdout!.off('data', look);
+          resolve(line.url);
+        }
+      };
+      spawned.child.stdout!.on('data', look);
+      void spawned.exited.then((exit) =>
+        reject(new Error(`msgsim exited (${JSON.stringify(exit)}) before listening; stderr: ${spawned.stderr()}`)),
+      );
+    }),
+    "the 'msgsim listening' log line",
+  );
+  return { ...spawned, url, logs: () => parseLogs(spawned.stdout()) };
+}
+
+/** Runs the CLI expecting it to exit by itself (bad flags). */
+export async function runToExit(args: string[], env: Record<string, string> = {}) {
+  const spawned = spawnCli(args, env);
+  const exit = await withTimeout(spawned.exited, `msgsim ${args.join(' ')} to exit`);
+  return { ...exit, stdout: spawned.stdout(), stderr: spawned.stderr() };
+}
+
+export async function stop(run: Running, signal: NodeJS.Signals = 'SIGTERM'): Promise<Exit> {
+  run.child.kill(signal);
+  return withTimeout(run.exited, `msgsim to exit on ${signal}`);
+}
+
+export async function http(url: string, init: RequestInit = {}): Promise<ApiResponse> {
+  const res = await withTimeout(fetch(url, { ...init, signal: AbortSignal.timeout(WAIT_MS) }), `${init.method ?? 'GET'} ${url}`);
+  const text = await res.text();
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, key) => (headers[key] = value));
+  let body: unknown = undefined;
+  if (text && (headers['content-type'] ?? '').includes('json')) body = JSON.parse(text);
+  return { status: res.status, headers, body, text };
+}
+
+/** Kills every child still running (afterEach). */
+export async function killAll(): Promise<void> {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await withTimeout(gone, 'a killed child to exit').catch(() => undefined);
+    }
+  }
+  children.clear();
+}
