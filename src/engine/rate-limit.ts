@@ -13,6 +13,8 @@ import type { Clock } from './clock.js';
 export interface RateWindow {
   name: string;
   limit: number;
+  /** The provider's own error code when this window is the one that blocks (e.g. a monthly quota's). */
+  code?: string;
   /** Fixed window length, aligned to multiples of itself since the epoch (per-second resets on the second). */
   windowMs?: number;
   /** Calendar window in UTC: 'day' resets at 00:00 UTC, 'month' at 00:00 UTC on the 1st. */

@@ -8,7 +8,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenAPIV3 } from 'openapi-types';
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
-import type { HandlerRequest, HandlerResult, Provider, ProviderInstance, Tenant } from '../providers/provider.js';
+import { PUBLIC_TENANT, type HandlerRequest, type HandlerResult, type Provider, type ProviderInstance, type RateLimitInfo, type Tenant } from '../providers/provider.js';
 import { jsonBody } from './body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
@@ -31,6 +31,7 @@ interface Locals {
   operation: RouteOperation;
   params: Record<string, string>;
   tenant: Tenant;
+  rateLimit?: RateLimitInfo;
 }
 
 export async function createProviderRouter(options: ProviderRouterOptions): Promise<{ router: Router; instance: ProviderInstance }> {
@@ -76,8 +77,9 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
 
   router.use(async (req, res, next) => {
     const request = incoming(req);
-    const tenant = provider.authenticate(request, engine);
-    provider.authorize?.(tenant, locals(res).operation.operationId, request, engine);
+    const { operation } = locals(res);
+    const tenant = operation.public ? PUBLIC_TENANT : provider.authenticate(request, engine);
+    if (!operation.public) provider.authorize?.(tenant, operation.operationId, request, engine);
     locals(res).tenant = tenant;
     // Test controls ride on headers or /_sim/faults rules but never bypass auth: checked only for an
     // authorised caller, before anything is counted or stored.
@@ -87,15 +89,19 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   });
 
   router.use((_req, res, next) => {
-    const windows = provider.rateLimits;
-    if (!windows || windows.length === 0 || !engine.settings.rateLimits) return next();
-    const decision = engine.rateLimiter.consume(`${provider.name}:${locals(res).tenant.id}:`, windows);
+    const { tenant, operation } = locals(res);
+    const windows = typeof provider.rateLimits === 'function' ? provider.rateLimits(tenant, engine) : provider.rateLimits;
+    if (operation.public || !windows || windows.length === 0 || !engine.settings.rateLimits) return next();
+    const decision = engine.rateLimiter.consume(`${provider.name}:${tenant.id}:`, windows);
     const info = { limit: decision.limit, remaining: decision.remaining, resetAt: decision.resetAt, retryAfterSeconds: decision.retryAfterSeconds };
-    const headers = provider.rateLimitHeaders?.(info) ?? {};
+    locals(res).rateLimit = info;
+    const headers = provider.rateLimitHeaders?.(info, engine.clock.now()) ?? {};
     res.set(headers);
     if (!decision.allowed) {
+      const code = windows.find((w) => w.name === decision.window)?.code;
       throw new SimError({
         kind: 'rate_limited',
+        ...(code ? { code } : {}),
         message: `Too many requests: the ${decision.window} limit of ${decision.limit} is used up; retry in ${decision.retryAfterSeconds}s`,
         retryAfter: decision.retryAfterSeconds,
         headers: { ...headers, 'Retry-After': String(decision.retryAfterSeconds) },
@@ -139,6 +145,8 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const simError = toSimError(error, provider, req);
     if (simError.status >= 500 && simError.kind === 'internal') options.logger?.error({ err: error, path: req.path }, 'unhandled error');
+    // Providers that send limit headers on every response do so on errors raised before the limiter too.
+    if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now()));
     send(res, render(provider, simError));
   });
 

@@ -11,6 +11,8 @@ export interface RouteOperation {
   method: HttpMethod;
   /** The spec's path template, e.g. /messages/{messageId}. */
   template: string;
+  /** `security: []` in the spec: no credentials (e.g. a partner's delivery-receipt webhook). */
+  public: boolean;
 }
 
 interface CompiledPath {
@@ -77,7 +79,10 @@ function compile(template: string, item: OpenAPIV3.PathItemObject): CompiledPath
   const operations = new Map<HttpMethod, RouteOperation>();
   for (const method of HTTP_METHODS) {
     const operation = item[method];
-    if (operation?.operationId) operations.set(method, { operationId: operation.operationId, method, template });
+    if (operation?.operationId) {
+      const isPublic = Array.isArray(operation.security) && operation.security.length === 0;
+      operations.set(method, { operationId: operation.operationId, method, template, public: isPublic });
+    }
   }
   return { template, pattern: new RegExp(`^${source}$`), paramNames, literalSegments, operations };
 }

@@ -22,6 +22,9 @@ export interface IncomingRequest {
   query: Record<string, unknown>;
 }
 
+/** The tenant of operations that need no credentials (`security: []` in the spec). */
+export const PUBLIC_TENANT: Tenant = { id: '', properties: { public: true } };
+
 export interface HandlerRequest<Body = unknown> extends IncomingRequest {
   operationId: string;
   tenant: Tenant;
@@ -94,10 +97,16 @@ export interface Provider {
   fixtureKeys?: readonly { key: string; label?: string; properties: Record<string, unknown> }[];
   /** Renders any SimError in the provider's own envelope. */
   renderError(error: SimError): RenderedError;
-  /** Documented request limits per tenant (checked before validation and handlers). */
-  rateLimits?: readonly RateWindow[];
-  /** Headers a provider sends about its limits on every response (optional). */
-  rateLimitHeaders?(info: RateLimitInfo): Record<string, string>;
+  /**
+   * Documented request limits per tenant (checked before validation and handlers); a function when
+   * they depend on the credential (tiers, plans). A window's `code` names the provider's 429 code.
+   */
+  rateLimits?: readonly RateWindow[] | ((tenant: Tenant, engine: Engine) => readonly RateWindow[]);
+  /**
+   * Headers a provider sends about its limits on every response, errors included. `info` is undefined
+   * when the request failed before its limit was counted (unknown route, bad credentials).
+   */
+  rateLimitHeaders?(info: RateLimitInfo | undefined, nowMs: number): Record<string, string>;
   /** Operations that honour an Idempotency-Key header. */
   idempotentOperations?: readonly string[];
   /** Maps a spec validation failure on a field to the provider's own error code. */

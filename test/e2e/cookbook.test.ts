@@ -47,7 +47,7 @@ describe('QA cookbook', () => {
     const message = (await msghub(`/messages/${body.messageId}`)).body;
     expect(message).toMatchObject({ status: 'failed', error: { code: 'carrier_rejected' } });
     const received = await waitForReceiver(1);
-    const request = received.requests[0];
+    const request = received.requests[0]!;
     expect(JSON.parse(request.body)).toMatchObject({ event: 'message.failed', messageId: body.messageId, status: 'failed' });
     expect(request.headers['x-msghub-signature']).toBe(`sha256=${createHmac('sha256', hook.body.secret).update(request.body).digest('hex')}`);
   });
