@@ -9,7 +9,7 @@ import type { FaultAction, FaultInjector } from '../engine/faults.js';
 import { faultError } from './request-controls.js';
 
 /** Requests left hanging by TIMEOUT faults; the server destroys them on close. */
-export const hungRequests = new Set<Request>();
+export const hungRequests: Set<Request> = new Set();
 
 /**
  * Returns true when the fault answered (or broke) the request; false when the request should go on

@@ -28,13 +28,14 @@ describe('RouteTable on the msghub spec', () => {
       operationId: 'getMessage',
       method: 'get',
       template: '/messages/{messageId}',
+      public: false,
     });
   });
 
   it('a literal path beats a template: POST /messages/send is sendMessage', () => {
     expect(routes.match('POST', '/messages/send')).toEqual({
       kind: 'operation',
-      operation: { operationId: 'sendMessage', method: 'post', template: '/messages/send' },
+      operation: { operationId: 'sendMessage', method: 'post', template: '/messages/send', public: false },
       params: {},
     });
   });
@@ -42,9 +43,19 @@ describe('RouteTable on the msghub spec', () => {
   it('GET /messages/{messageId} is getMessage with the id as a param', () => {
     expect(routes.match('GET', '/messages/msg_abc123')).toEqual({
       kind: 'operation',
-      operation: { operationId: 'getMessage', method: 'get', template: '/messages/{messageId}' },
+      operation: { operationId: 'getMessage', method: 'get', template: '/messages/{messageId}', public: false },
       params: { messageId: 'msg_abc123' },
     });
+  });
+
+  it('an operation with security: [] is public', () => {
+    const open = new RouteTable({
+      openapi: '3.0.3',
+      info: { title: 't', version: '1' },
+      paths: { '/receipts': { post: { operationId: 'receipt', security: [], responses: {} } }, '/private': { get: { operationId: 'private', responses: {} } } },
+    });
+    expect(open.match('POST', '/receipts')).toMatchObject({ kind: 'operation', operation: { operationId: 'receipt', public: true } });
+    expect(open.match('GET', '/private')).toMatchObject({ kind: 'operation', operation: { operationId: 'private', public: false } });
   });
 
   it('GET /messages/send falls through to the template, since the literal path has no GET', () => {
