@@ -39,8 +39,10 @@ const program = new Command()
   .addOption(new Option('--data <file>', 'persist state to this JSON file (in memory by default)').env('MSGSIM_DATA'))
   .addOption(new Option('--seed <n>', 'seed for ids and probabilities').env('MSGSIM_SEED').argParser(integer).default(1))
   .addOption(new Option('--no-rate-limits', 'do not enforce the providers\' rate limits'))
+  .addOption(new Option('--admin-token <token>', 'protect the /_sim control API with this token').env('MSGSIM_ADMIN_TOKEN'))
+  .addOption(new Option('--webhook-allow <list>', 'comma-separated hosts, *.suffix, CIDRs, loopback, private or * that webhooks may reach').env('MSGSIM_WEBHOOK_ALLOW').default('loopback,private'))
   .addOption(new Option('--log-level <level>', 'log level').env('MSGSIM_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
-  .action(async (opts: { port: number; host: string; provider?: string; clock?: 'real' | 'manual' | 'speed'; speed?: number; data?: string; seed: number; rateLimits: boolean; logLevel: LogLevel }) => {
+  .action(async (opts: { port: number; host: string; provider?: string; clock?: 'real' | 'manual' | 'speed'; speed?: number; data?: string; seed: number; rateLimits: boolean; adminToken?: string; webhookAllow: string; logLevel: LogLevel }) => {
     const logger = createLogger(opts.logLevel);
     if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
     const sim = await createSimulator({
@@ -52,6 +54,8 @@ const program = new Command()
       ...(opts.data ? { data: opts.data } : {}),
       seed: opts.seed,
       rateLimits: opts.rateLimits && process.env.MSGSIM_RATE_LIMITS !== 'false',
+      ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
+      webhookAllow: opts.webhookAllow.split(',').map((s) => s.trim()).filter(Boolean),
       logger,
     });
     const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;

@@ -37,6 +37,10 @@ export interface SimulatorOptions {
   timings?: Partial<LifecycleTimings>;
   webhookRetrySchedule?: number[];
   logLevel?: LogLevel;
+  /** Protect the control API with this token. */
+  adminToken?: string;
+  /** Where webhooks may be delivered (default: loopback and private ranges). */
+  webhookAllow?: readonly string[];
   logger?: Logger;
   providers?: readonly Provider[];
 }
@@ -79,12 +83,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     rateLimits: options.rateLimits ?? true,
     ...(options.timings ? { timings: options.timings } : {}),
     ...(options.webhookRetrySchedule ? { webhookRetrySchedule: options.webhookRetrySchedule } : {}),
+    ...(options.webhookAllow ? { webhookAllow: options.webhookAllow } : {}),
     onError: (err, where) => logger.error({ err, where }, 'engine error'),
   });
   const { app } = await createApp({
     engine,
     providers: options.providers ?? PROVIDERS,
     ...(options.provider ? { only: options.provider } : {}),
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
     logger,
   });
   const host = options.host ?? '127.0.0.1';

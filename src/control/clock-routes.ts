@@ -1,6 +1,6 @@
 /** /_sim/clock: read the simulated time, switch mode, fast-forward. */
 import type { Router } from 'express';
-import type { ClockMode } from '../engine/clock.js';
+import { MAX_TIME, type ClockMode } from '../engine/clock.js';
 import type { ControlContext } from './context.js';
 import { badRequest } from './errors.js';
 import { parseDuration } from './params.js';
@@ -37,10 +37,13 @@ export function registerClockRoutes(router: Router, { engine }: ControlContext):
       const target = typeof body.to === 'string' ? Date.parse(body.to) : Number.NaN;
       if (Number.isNaN(target)) throw badRequest('to must be an ISO 8601 timestamp', 'to', body.to);
       if (target < clock.now()) throw badRequest('the clock only moves forward', 'to', body.to);
+      if (target > MAX_TIME) throw badRequest('to is past the largest date the clock can hold', 'to', body.to);
       res.json(advanced(clock.now(), clock.advanceTo(target)));
       return;
     }
     if (body.by === undefined) throw badRequest('give "by" (a duration) or "to" (a timestamp)', 'by');
-    res.json(advanced(clock.now(), clock.advance(parseDuration(body.by, 'by'))));
+    const by = parseDuration(body.by, 'by');
+    if (clock.now() + by > MAX_TIME) throw badRequest('by would move the clock past the largest date it can hold', 'by', body.by);
+    res.json(advanced(clock.now(), clock.advance(by)));
   });
 }

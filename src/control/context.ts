@@ -11,4 +11,6 @@ export interface MountedProvider {
 export interface ControlContext {
   engine: Engine;
   providers: Map<string, MountedProvider>;
+  /** When set, every control route but probes and receivers needs this token. */
+  adminToken?: string;
 }

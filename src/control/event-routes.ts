@@ -19,7 +19,8 @@ function describe<K extends SimEventName>(name: K, event: SimEventMap[K]): { pro
     case 'message.created':
     case 'message.status': {
       const e = event as SimEventMap['message.status'];
-      return { provider: e.message.namespace, data: { ...messageView(e.message), ...(name === 'message.status' ? { from: e.from, to: e.to, forced: e.forced } : {}) } };
+      // The transition goes under its own key: the message's own `to` is its recipient.
+      return { provider: e.message.namespace, data: { ...messageView(e.message), ...(name === 'message.status' ? { transition: { from: e.from, to: e.to, forced: e.forced } } : {}) } };
     }
     case 'webhook.delivery': {
       const e = event as SimEventMap['webhook.delivery'];

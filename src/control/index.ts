@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import { registerClockRoutes } from './clock-routes.js';
 import type { ControlContext } from './context.js';
+import { requireAdminToken } from './admin-token.js';
 import { controlError, notFound } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
 import { registerFaultRoutes } from './fault-routes.js';
@@ -11,6 +12,7 @@ import { registerMessageRoutes } from './message-routes.js';
 import { createReceiverRouter } from './receivers.js';
 import { registerSeedRoutes } from './seed-routes.js';
 import { registerSystemRoutes } from './system-routes.js';
+import { registerUiRoutes } from './ui-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
 export type { ControlContext, MountedProvider } from './context.js';
@@ -19,6 +21,7 @@ export const CONTROL_PREFIX = '/_sim';
 
 export function createControlRouter(context: ControlContext): Router {
   const router = express.Router();
+  if (context.adminToken) router.use(requireAdminToken(context.adminToken));
   // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
   router.use('/receivers', createReceiverRouter(context.engine));
   router.use(express.json({ limit: '1mb' }));
@@ -31,6 +34,7 @@ export function createControlRouter(context: ControlContext): Router {
   registerEventRoutes(router, context);
   registerSeedRoutes(router, context);
   registerInboundRoutes(router, context);
+  registerUiRoutes(router, context);
   router.use((req) => {
     throw notFound(`No control route ${req.method} ${CONTROL_PREFIX}${req.path}`);
   });

@@ -88,6 +88,8 @@ export function createReceiverRouter(engine: Engine): Router {
   router.put('/:name', express.json(), (req, res) => {
     const receiver = get(req.params.name, true);
     const body = (req.body ?? {}) as Partial<ReceiverConfig>;
+    const unknown = Object.keys(body).find((k) => !['status', 'delayMs', 'paused'].includes(k));
+    if (unknown) throw badRequest(`unknown field ${unknown}; a receiver has status, delayMs, paused`, unknown);
     if (body.status !== undefined && !(Number.isInteger(body.status) && body.status >= 200 && body.status <= 599)) throw badRequest('status must be an HTTP status from 200 to 599', 'status', body.status);
     if (body.delayMs !== undefined && !(Number.isInteger(body.delayMs) && body.delayMs >= 0 && body.delayMs <= 120_000)) throw badRequest('delayMs must be an integer from 0 to 120000', 'delayMs', body.delayMs);
     if (body.paused !== undefined && typeof body.paused !== 'boolean') throw badRequest('paused must be a boolean', 'paused', body.paused);

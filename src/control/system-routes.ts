@@ -1,6 +1,7 @@
 /** /_sim/health, /_sim/ready, /_sim/reset, /_sim/config and per-tenant provider settings. */
 import type { Router } from 'express';
 import type { LifecycleTimings } from '../engine/lifecycle.js';
+import { specPath } from '../paths.js';
 import type { ControlContext } from './context.js';
 import { badRequest, notFound } from './errors.js';
 import { optionalString, parseDuration } from './params.js';
@@ -23,6 +24,8 @@ export function registerSystemRoutes(router: Router, context: ControlContext): v
     const body = (req.body ?? {}) as { provider?: unknown; tenant?: unknown };
     const provider = optionalString(body.provider, 'provider');
     const tenant = optionalString(body.tenant, 'tenant');
+    if (provider === '') throw badRequest('provider must name a provider (omit it to reset everything)', 'provider', provider);
+    if (tenant === '') throw badRequest('tenant must name a tenant (omit it to reset the whole provider)', 'tenant', tenant);
     if (tenant && !provider) throw badRequest('tenant needs provider', 'provider');
     if (provider && !providers.has(provider)) throw notFound(`No provider ${provider}`);
     engine.reset(provider, tenant);
@@ -31,6 +34,10 @@ export function registerSystemRoutes(router: Router, context: ControlContext): v
 
   router.get('/openapi/:file', (req, res) => {
     const name = req.params.file.replace(/\.ya?ml$/, '');
+    if (name === 'control') {
+      res.type('application/yaml').sendFile(specPath('control'));
+      return;
+    }
     const mounted = providers.get(name);
     if (!mounted) throw notFound(`No provider ${name}`);
     res.type('application/yaml').sendFile(mounted.provider.specFile);

@@ -2,7 +2,9 @@
 import type { Router } from 'express';
 import type { DeliveryStatus } from '../engine/webhooks.js';
 import type { ControlContext } from './context.js';
-import { notFound } from './errors.js';
+import { badRequest, notFound } from './errors.js';
+
+const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'succeeded', 'failed', 'disabled'];
 import { optionalString, parseIntParam } from './params.js';
 import { deliveryView as view } from './views.js';
 
@@ -16,6 +18,7 @@ export function registerWebhookRoutes(router: Router, { engine }: ControlContext
       status: optionalString(q.status, 'status') as DeliveryStatus | undefined,
       subject: optionalString(q.subject, 'subject'),
     };
+    if (filter.status !== undefined && !DELIVERY_STATUSES.includes(filter.status)) throw badRequest(`status must be one of ${DELIVERY_STATUSES.join(', ')}`, 'status', filter.status);
     const limit = parseIntParam(q.limit, 'limit', 1, 1000, 100);
     const defined = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
     const all = engine.webhooks.list(defined);

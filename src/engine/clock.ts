@@ -37,6 +37,9 @@ export interface ClockState {
   nextEventAt: string | null;
 }
 
+/** The largest time a Date can hold (ECMA-262 §21.4.1.1). */
+export const MAX_TIME = 8.64e15;
+
 /** Longest delay Node accepts for setTimeout (2^31-1 ms); longer waits are re-armed. */
 const MAX_REAL_DELAY = 2_147_483_647;
 
@@ -135,6 +138,7 @@ export class Clock {
     if (!Number.isFinite(target) || target < from) {
       throw new RangeError('the clock only moves forward');
     }
+    if (target > MAX_TIME) throw new RangeError('the clock cannot go past the largest date JavaScript can represent');
     this.fireDue(target);
     this.reanchor(target);
     this.arm();

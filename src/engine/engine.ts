@@ -13,6 +13,7 @@ import { IdGenerator, SeededRandom } from './random.js';
 import { RateLimiter } from './rate-limit.js';
 import { Store } from './store.js';
 import { WebhookDispatcher } from './webhooks.js';
+import { webhookUrlPolicy } from './webhook-url-policy.js';
 
 export interface EngineOptions {
   clock?: Clock | ClockOptions;
@@ -26,6 +27,8 @@ export interface EngineOptions {
   /** Delays before each webhook attempt, ms. */
   webhookRetrySchedule?: number[];
   webhookTimeoutMs?: number;
+  /** Hosts, `*.suffix`, CIDRs, `loopback`, `private` or `*` that webhooks may be delivered to. */
+  webhookAllow?: readonly string[];
   /** Where errors thrown by timers and listeners are reported. */
   onError?: (error: unknown, where: string) => void;
 }
@@ -82,6 +85,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     ids,
     onGone: (delivery) => events.emit('webhook.gone', { delivery }),
     onChange: (delivery) => events.emit('webhook.delivery', { delivery }),
+    allowUrl: webhookUrlPolicy(options.webhookAllow),
     onListenerError: (error) => onError(error, 'webhook listener'),
     ...(options.webhookRetrySchedule ? { retrySchedule: options.webhookRetrySchedule } : {}),
     ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),

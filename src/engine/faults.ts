@@ -179,9 +179,18 @@ function invalid(message: string, field: string, value?: unknown): SimError {
 }
 
 /** Refuses rules that could never fire or that would break the server (negative delays, 2xx "faults"). */
+const RULE_FIELDS = new Set(['provider', 'method', 'path', 'tenant', 'probability', 'count', 'action']);
+const ACTION_FIELDS = new Set(['status', 'delay', 'fault']);
+
 export function validateRule(input: FaultRuleInput): void {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) throw invalid('a rule is an object', 'body');
+  // A typo ("cout": 3) must not silently make an unlimited rule.
+  const unknown = Object.keys(input).find((k) => !RULE_FIELDS.has(k));
+  if (unknown) throw invalid(`unknown field ${unknown}; a rule has ${[...RULE_FIELDS].join(', ')}`, unknown);
   const { action } = input;
-  if (!action || typeof action !== 'object') throw invalid('action is required', 'action');
+  if (!action || typeof action !== 'object' || Array.isArray(action)) throw invalid('action is required', 'action');
+  const unknownAction = Object.keys(action).find((k) => !ACTION_FIELDS.has(k));
+  if (unknownAction) throw invalid(`unknown field action.${unknownAction}; an action has status, delay, fault`, `action.${unknownAction}`);
   if (action.status === undefined && action.delay === undefined && action.fault === undefined) {
     throw invalid('action needs status, delay or fault', 'action');
   }
@@ -205,6 +214,7 @@ export function validateRule(input: FaultRuleInput): void {
 }
 
 function validateDelay(delay: DelaySpec): void {
+  if (!delay || typeof delay !== 'object' || Array.isArray(delay)) throw invalid('action.delay must be an object', 'action.delay', delay);
   const ms = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_DELAY_MS;
   if ('fixed' in delay && ms(delay.fixed)) return;
   if ('uniform' in delay && ms(delay.uniform?.lower) && ms(delay.uniform?.upper) && delay.uniform.lower <= delay.uniform.upper) return;

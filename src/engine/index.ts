@@ -14,4 +14,5 @@ export * from './random.js';
 export * from './rate-limit.js';
 export * from './store.js';
 export * from './webhook-signing.js';
+export * from './webhook-url-policy.js';
 export * from './webhooks.js';

@@ -96,6 +96,8 @@ export interface WebhookDispatcherOptions {
    * not vanish silently either; without this option such errors are ignored.
    */
   onListenerError?: (error: unknown, delivery: WebhookDelivery) => void;
+  /** Refuses URLs outside the allowlist (returns the reason); refused deliveries fail at once, unsent. */
+  allowUrl?: (url: string) => string | undefined;
 }
 
 export interface WebhookDeliveryFilter {
@@ -137,6 +139,7 @@ export class WebhookDispatcher {
   private readonly ids: IdGenerator;
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
+  private readonly allowUrl: ((url: string) => string | undefined) | undefined;
   private readonly maxLogEntries: number;
   private readonly onGone: ((delivery: WebhookDelivery) => void) | undefined;
   private readonly onChange: ((delivery: WebhookDelivery) => void) | undefined;
@@ -155,6 +158,7 @@ export class WebhookDispatcher {
     if (!(this.timeoutMs > 0)) throw new RangeError('timeoutMs must be positive');
     // Resolved at call time rather than captured here, so a test can stub globalThis.fetch later.
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
+    this.allowUrl = options.allowUrl;
     this.maxLogEntries = Math.max(1, options.maxLogEntries ?? DEFAULT_MAX_LOG_ENTRIES);
     this.onGone = options.onGone;
     this.onChange = options.onChange;
@@ -269,9 +273,10 @@ export class WebhookDispatcher {
     let headers: Record<string, string> = {};
     let result: Pick<DeliveryAttempt, 'response' | 'error' | 'outcome'>;
     const started = this.clock.realNow();
+    const refused = this.allowUrl?.(request.url);
     try {
       headers = this.buildHeaders(request, rawBody);
-      result = await this.post(request.url, headers, rawBody);
+      result = refused ? { error: `not sent: ${refused}`, outcome: 'failure' } : await this.post(request.url, headers, rawBody);
     } catch (error) {
       // Signing or header problems (or anything unexpected) are logged as a failed attempt, never thrown.
       result = { error: `request not sent: ${describeError(error)}`, outcome: 'failure' };
@@ -287,7 +292,10 @@ export class WebhookDispatcher {
       ...result,
     });
 
-    if (result.outcome === 'success') {
+    if (refused) {
+      // Retrying cannot change the allowlist's answer.
+      delivery.status = 'failed';
+    } else if (result.outcome === 'success') {
       delivery.status = 'succeeded';
     } else if (result.outcome === 'gone') {
       delivery.status = 'disabled';

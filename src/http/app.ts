@@ -19,6 +19,8 @@ export interface AppOptions {
   only?: string;
   logger?: Logger;
   bodyLimit?: string;
+  /** Protect /_sim with this token (probes and webhook receivers stay open). */
+  adminToken?: string;
 }
 
 export interface MsgsimApp {
@@ -39,7 +41,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   if (logger) app.use(requestLogger(logger, engine.clock));
 
   const mounted = new Map<string, MountedProvider>();
-  const control = createControlRouter({ engine, providers: mounted });
+  const control = createControlRouter({ engine, providers: mounted, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
   app.use(CONTROL_PREFIX, control);
 
   for (const provider of selected) {

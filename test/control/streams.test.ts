@@ -56,7 +56,7 @@ describe('live controls over a real server', () => {
     expect(events.map((e) => e.event)).toEqual(['message.created', 'message.status', 'message.status']);
     expect(events.map((e) => e.data.status)).toEqual(['queued', 'sent', 'delivered']);
     expect(events.every((e) => e.data.id === id && e.data.provider === 'msghub')).toBe(true);
-    expect(events[2]!.data).toMatchObject({ from: 'sent', to: 'delivered', forced: false });
+    expect(events[2]!.data).toMatchObject({ to: '+919876543210', transition: { from: 'sent', to: 'delivered', forced: false } });
   });
 
   it('refuses unknown event types', async () => {

@@ -141,7 +141,7 @@ describe('QA cookbook', () => {
     await advance('3s');
     const reader = stream.body!.getReader();
     let text = '';
-    while (!text.includes('"to":"delivered"')) text += new TextDecoder().decode((await reader.read()).value);
+    while (!text.includes('"status":"delivered"')) text += new TextDecoder().decode((await reader.read()).value);
     controller.abort();
     expect(text).toContain(body.messageId);
   });

@@ -10,6 +10,7 @@ import { createEngine, type Engine, type EngineOptions } from '../../src/engine/
 import { createApp } from '../../src/http/app.js';
 import { PROVIDERS } from '../../src/providers/index.js';
 import type { Provider } from '../../src/providers/provider.js';
+import { specPath } from '../../src/paths.js';
 import { SpecChecker } from './spec-check.js';
 
 export const T0 = Date.parse('2024-04-08T10:30:00.000Z');
@@ -20,7 +21,10 @@ export interface TestSim {
   clock: Clock;
   /** Client for one provider's API; every response is validated against its spec. */
   client(provider: string, headers?: Record<string, string>): ProviderClient;
-  /** Raw supertest for the control API and anything that is not a provider route. */
+  /**
+   * supertest for anything (control API, raw provider calls); every response is still checked: /_sim
+   * routes against openapi/control.yaml, provider routes against the provider's spec.
+   */
   http: ReturnType<typeof request>;
   /** Advances the simulated clock and waits for the webhook attempts it started. */
   advance(ms: number): Promise<void>;
@@ -47,17 +51,59 @@ export type ProviderClient = {
 
 const checkers = new Map<string, Promise<SpecChecker>>();
 
-export function specChecker(provider: Provider): Promise<SpecChecker> {
-  let checker = checkers.get(provider.name);
-  if (!checker) checkers.set(provider.name, (checker = SpecChecker.load(provider.specFile)));
+function loadChecker(name: string, file: string): Promise<SpecChecker> {
+  let checker = checkers.get(name);
+  if (!checker) checkers.set(name, (checker = SpecChecker.load(file)));
   return checker;
+}
+
+export function specChecker(provider: Provider): Promise<SpecChecker> {
+  return loadChecker(provider.name, provider.specFile);
+}
+
+export const CONTROL_SPEC = specPath('control');
+
+/** Control routes whose answers are not JSON documents to validate (streams, raw specs, the request bin). */
+const UNCHECKED_CONTROL = [/^\/events(\?|$)/, /^\/openapi\//, /^\/receivers\/[^/]+\/hook/];
+
+type Checked = { status: number; headers: Record<string, string | string[] | undefined>; body: unknown; text?: string };
+
+/** Wraps supertest so every response is validated against the spec that owns its URL. */
+async function validatedHttp(app: Express, only: string | undefined): Promise<ReturnType<typeof request>> {
+  const control = await loadChecker('control', CONTROL_SPEC);
+  const providers = await Promise.all(
+    PROVIDERS.filter((p) => !only || p.name === only).map(async (p) => ({ prefix: `${only ? '' : `/${p.name}`}${p.basePath}`, checker: await specChecker(p) })),
+  );
+  const checkerFor = (url: string): { checker: SpecChecker; path: string } | undefined => {
+    const path = url.split('?')[0]!;
+    if (path.startsWith('/_sim/')) {
+      const sub = path.slice('/_sim'.length);
+      return UNCHECKED_CONTROL.some((re) => re.test(sub)) ? undefined : { checker: control, path: sub };
+    }
+    const owner = providers.find((p) => path === p.prefix || path.startsWith(`${p.prefix}/`));
+    if (owner) return { checker: owner.checker, path: path.slice(owner.prefix.length) || '/' };
+    // Anything else is answered by the app's own 404 in the control envelope.
+    return { checker: control, path: '/__unrouted__' };
+  };
+  const raw = request(app);
+  return new Proxy(raw, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof prop !== 'string' || !['get', 'post', 'put', 'patch', 'delete', 'head', 'options'].includes(prop) || typeof value !== 'function') return value;
+      return (url: string) => {
+        const test = (value as (u: string) => request.Test).call(target, url);
+        const found = checkerFor(url);
+        return found ? test.expect((res: Checked) => found.checker.check(prop, found.path, res)) : test;
+      };
+    },
+  });
 }
 
 export async function createTestSim(options: Partial<EngineOptions> & { only?: string } = {}): Promise<TestSim> {
   const clock = new Clock({ mode: 'manual', start: T0 });
   const engine = await createEngine({ clock, seed: 42, ...options });
   const { app } = await createApp({ engine, providers: PROVIDERS, ...(options.only ? { only: options.only } : {}) });
-  const http = request(app);
+  const http = await validatedHttp(app, options.only);
 
   return {
     app,

@@ -1,0 +1,96 @@
+/**
+ * The dev inbox (/_sim/ui, static files from ui/) and the API reference pages (/_sim/docs/<provider>,
+ * Redoc from node_modules served at /_sim/assets). Nothing is loaded from the network: the pages carry a
+ * Content-Security-Policy that allows this origin only.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import express, { type Response, type Router } from 'express';
+import { PACKAGE_ROOT } from '../paths.js';
+import type { ControlContext } from './context.js';
+import { notFound } from './errors.js';
+
+const UI_DIR = path.join(PACKAGE_ROOT, 'ui');
+const REDOC_BUNDLE = createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
+
+/** Same origin only; inline styles for Redoc's styled-components, blob: workers for its search. */
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+function page(res: Response, html: string): void {
+  res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache' }).type('html').send(html);
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+export function registerUiRoutes(router: Router, { providers }: ControlContext): void {
+  const sendIndex = (_req: unknown, res: Response) => {
+    res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache' }).sendFile(path.join(UI_DIR, 'index.html'));
+  };
+  router.get('/ui', sendIndex);
+  router.get('/ui/', sendIndex);
+  router.use('/ui', express.static(UI_DIR, { index: false, redirect: false, fallthrough: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+
+  router.get('/assets/redoc.standalone.js', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=86400').type('js').sendFile(REDOC_BUNDLE);
+  });
+
+  router.get('/docs', (_req, res) => {
+    const items = [...providers.values()]
+      .map(({ provider, apiPrefix }) => `<li><a href="/_sim/docs/${encodeURIComponent(provider.name)}">${escapeHtml(provider.title ?? provider.name)}</a> <code>${escapeHtml(apiPrefix)}</code> · <a href="/_sim/openapi/${encodeURIComponent(provider.name)}.yaml">spec (YAML)</a></li>`)
+      .join('\n      ');
+    page(res, `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>API reference · msgsim</title>
+  <link rel="stylesheet" href="/_sim/ui/styles.css">
+</head>
+<body class="doc-index">
+  <main>
+    <h1>API reference</h1>
+    <p>The OpenAPI documents msgsim serves, one per mounted provider. Back to the <a href="/_sim/ui">dev inbox</a>.</p>
+    <ul>
+      ${items}
+    </ul>
+  </main>
+</body>
+</html>
+`);
+  });
+
+  router.get('/docs/:provider', (req, res) => {
+    const mounted = providers.get(req.params.provider);
+    if (!mounted) throw notFound(`No provider ${req.params.provider}`);
+    const name = encodeURIComponent(mounted.provider.name);
+    const title = escapeHtml(mounted.provider.title ?? mounted.provider.name);
+    page(res, `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${title} API reference · msgsim</title>
+  <link rel="stylesheet" href="/_sim/ui/styles.css">
+</head>
+<body class="doc-page">
+  <nav class="doc-nav" aria-label="msgsim"><a href="/_sim/ui">← Dev inbox</a> <a href="/_sim/docs">All providers</a> <a href="/_sim/openapi/${name}.yaml">${title} spec (YAML)</a></nav>
+  <div id="redoc" data-spec-url="/_sim/openapi/${name}.yaml"></div>
+  <script src="/_sim/assets/redoc.standalone.js"></script>
+  <script src="/_sim/ui/docs.js"></script>
+</body>
+</html>
+`);
+  });
+}
