@@ -7,7 +7,7 @@ import { EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import { Lifecycle, type LifecycleTimings } from './lifecycle.js';
-import type { SimMessage } from './message.js';
+import { MESSAGES, type SimMessage } from './message.js';
 import { KeyRegistry } from './keys.js';
 import { IdGenerator, SeededRandom } from './random.js';
 import { RateLimiter } from './rate-limit.js';
@@ -61,7 +61,7 @@ export interface Engine {
   close(): Promise<void>;
 }
 
-export const MESSAGES = 'messages';
+export { MESSAGES } from './message.js';
 const RANDOM_POSITION = 'randomPosition';
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {

@@ -11,7 +11,7 @@
 import type { Clock, TimerHandle } from './clock.js';
 import { SimError } from './errors.js';
 import type { EventBus } from './events.js';
-import type { MessageFailure, MessageState, SimMessage } from './message.js';
+import { MESSAGES, type MessageFailure, type MessageState, type SimMessage } from './message.js';
 import type { Store } from './store.js';
 
 export interface LifecycleTimings {
@@ -137,7 +137,7 @@ export class Lifecycle {
       ...(options.forced ? { forced: true } : {}),
       ...(options.reason ? { reason: options.reason } : {}),
     });
-    this.store.changed();
+    this.store.collection<SimMessage>(message.namespace, message.tenant, MESSAGES).touch();
     this.events.emit('message.status', { message, from, to, forced: options.forced ?? false });
     if (!options.forced) this.scheduleNext(message);
   }

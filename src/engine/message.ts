@@ -2,6 +2,9 @@
 import type { BaseRecord } from './store.js';
 import type { MagicOutcome } from './magic.js';
 
+/** The engine collection every provider's messages live in (the control outbox reads it). */
+export const MESSAGES = 'messages';
+
 export type MessageState = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'undelivered';
 
 export const MESSAGE_STATES: readonly MessageState[] = ['queued', 'sent', 'delivered', 'read', 'failed', 'undelivered'];

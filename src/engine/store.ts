@@ -1,12 +1,14 @@
 /**
  * The state of every simulated account: lowdb-backed collections partitioned by namespace (a provider,
  * opaque here) and tenant (one API key or account), with in-memory indexes for get-by-id and ordered
- * listing. In memory by default; with a file, lowdb's JSONFile adapter writes atomically (steno:
- * temp file + rename), so the file on disk is always a complete, valid snapshot.
+ * listing. In memory by default. With a file: a lowdb JSONFile snapshot (written atomically by steno:
+ * temp file + rename, so it is always complete and valid) plus an append-only journal of the
+ * collections changed since (`<file>.journal`), compacted into the snapshot when it grows.
  */
 import { Low, Memory } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { Clock } from './clock.js';
+import { Journal, type JournalEntry } from './journal.js';
 
 export interface BaseRecord {
   id: string;
@@ -46,8 +48,14 @@ export class Collection<T extends BaseRecord> {
   constructor(
     private readonly store: Store,
     private readonly rows: T[],
+    private readonly key: string,
   ) {
     for (const row of rows) this.byId.set(row.id, row);
+  }
+
+  /** Marks the collection changed after a record was mutated in place (lifecycle steps, campaign progress). */
+  touch(): void {
+    this.store.changed(this.key);
   }
 
   get size(): number {
@@ -60,7 +68,7 @@ export class Collection<T extends BaseRecord> {
     const record = { createdAt: now, updatedAt: now, ...input, seq: this.store.nextSeq() } as T;
     this.rows.push(record);
     this.byId.set(record.id, record);
-    this.store.changed();
+    this.store.changed(this.key);
     return record;
   }
 
@@ -73,7 +81,7 @@ export class Collection<T extends BaseRecord> {
     const record = this.byId.get(id);
     if (!record) return undefined;
     Object.assign(record, patch, { updatedAt: this.store.clock.iso() });
-    this.store.changed();
+    this.store.changed(this.key);
     return record;
   }
 
@@ -83,7 +91,7 @@ export class Collection<T extends BaseRecord> {
     this.byId.delete(id);
     const index = this.rows.indexOf(record);
     if (index >= 0) this.rows.splice(index, 1);
-    this.store.changed();
+    this.store.changed(this.key);
     return true;
   }
 
@@ -119,6 +127,13 @@ export class Store {
   private writing: Promise<void> = Promise.resolve();
   private readonly beforeWrite: Array<() => void> = [];
   private readonly onWriteError: (error: unknown) => void;
+  /** Collections changed since the last flush; `all` = something changed that only a snapshot captures. */
+  private readonly dirtyKeys = new Set<string>();
+  private all = false;
+  private journal: Journal | undefined;
+  /** Compact when the journal outgrows the snapshot (and at least this many bytes). */
+  private readonly compactAtBytes = 8 * 1024 * 1024;
+  private snapshotBytes = 0;
 
   private constructor(clock: Clock, db: Low<StoreData>, flushDelayMs: number, readonly file: string | undefined, onWriteError: (error: unknown) => void) {
     this.clock = clock;
@@ -145,8 +160,27 @@ export class Store {
     const adapter = options.file ? new JSONFile<StoreData>(options.file) : new Memory<StoreData>();
     const db = new Low<StoreData>(adapter, empty);
     await db.read();
+    // lowdb leaves the default object in place when the file does not exist yet.
+    const valid = db.data !== empty && isStoreData(db.data);
     if (!isStoreData(db.data)) db.data = empty;
-    return new Store(options.clock, db, options.flushDelayMs ?? 200, options.file, options.onWriteError ?? (() => undefined));
+    const store = new Store(options.clock, db, options.flushDelayMs ?? 200, options.file, options.onWriteError ?? (() => undefined));
+    if (options.file) {
+      await store.replayJournal(options.file);
+      // A new file, or one that held something else, gets a full snapshot on the first flush.
+      if (!valid) store.all = true;
+    }
+    return store;
+  }
+
+  private async replayJournal(file: string): Promise<void> {
+    this.journal = new Journal(`${file}.journal`);
+    const entries = await this.journal.read();
+    for (const entry of entries) {
+      ((this.db.data.partitions[entry.ns] ??= {})[entry.t] ??= {})[entry.c] = entry.rows as BaseRecord[];
+      this.db.data.seq = Math.max(this.db.data.seq, entry.seq);
+      if (entry.meta) this.db.data.meta = { ...this.db.data.meta, ...entry.meta };
+    }
+    this.snapshotBytes = Buffer.byteLength(JSON.stringify(this.db.data));
   }
 
   nextSeq(): number {
@@ -159,7 +193,7 @@ export class Store {
     if (!collection) {
       const partition = (this.db.data.partitions[namespace] ??= {});
       const rows = ((partition[tenant] ??= {})[name] ??= []);
-      collection = new Collection<BaseRecord>(this, rows);
+      collection = new Collection<BaseRecord>(this, rows, key);
       this.cache.set(key, collection);
     }
     return collection as unknown as Collection<T>;
@@ -209,15 +243,36 @@ export class Store {
     this.changed();
   }
 
-  /** Marks state as changed; a file-backed store rewrites its file within flushDelayMs. */
-  changed(): void {
+  /**
+   * Marks state as changed; a file-backed store persists it within flushDelayMs. With a collection key
+   * only that collection is journalled; without one the next flush writes a full snapshot.
+   */
+  changed(collectionKey?: string): void {
     if (!this.file) return;
     this.dirty = true;
+    if (collectionKey) this.dirtyKeys.add(collectionKey);
+    else this.all = true;
     if (this.cancelFlush) return;
     this.cancelFlush = this.clock.realTimeout(this.flushDelayMs, () => {
       this.cancelFlush = undefined;
       this.flush().catch((error: unknown) => this.onWriteError(error));
     });
+  }
+
+  private async persist(keys: string[], all: boolean): Promise<void> {
+    const journal = this.journal!;
+    if (all || journal.size > Math.max(this.compactAtBytes, this.snapshotBytes)) {
+      await this.db.write();
+      await journal.truncate();
+      this.snapshotBytes = Buffer.byteLength(JSON.stringify(this.db.data));
+      return;
+    }
+    const entries: JournalEntry[] = keys.map((key) => {
+      const [ns, t, c] = splitKey(key);
+      const rows = this.db.data.partitions[ns]?.[t]?.[c] ?? [];
+      return { ns, t, c, rows, seq: this.db.data.seq, ...(this.db.data.meta ? { meta: this.db.data.meta } : {}) };
+    });
+    await journal.append(entries);
   }
 
   /** Writes pending changes now; resolves when the file is on disk. */
@@ -230,17 +285,28 @@ export class Store {
     const write = this.writing.catch(() => undefined).then(async () => {
       if (!this.dirty) return;
       this.dirty = false;
+      const keys = [...this.dirtyKeys];
+      const all = this.all;
+      this.dirtyKeys.clear();
+      this.all = false;
       for (const hook of this.beforeWrite) hook();
       try {
-        await this.db.write();
+        await this.persist(keys, all);
       } catch (error) {
+        // What failed to save stays marked unsaved, and the next flush writes a full snapshot.
         this.dirty = true;
+        this.all = true;
         throw error;
       }
     });
     this.writing = write;
     return write;
   }
+}
+
+function splitKey(key: string): [string, string, string] {
+  const [ns, tenant, name] = key.split('\u0000');
+  return [ns!, tenant!, name!];
 }
 
 function isStoreData(value: unknown): value is StoreData {

@@ -190,5 +190,7 @@ function validatorOptions(spec: OpenAPIV3.Document, serverUrl: string): Paramete
     validateSecurity: false,
     validateFormats: true,
     ignoreUndocumented: true,
+    // The specs are validated in CI (redocly lint + the spec tests); re-validating costs seconds at start.
+    validateApiSpec: false,
   };
 }

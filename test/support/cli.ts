@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
 export const WAIT_MS = 10_000;
+/** Start-up compiles every provider's validators; on a loaded 2-core CI box that can take seconds. */
+export const START_MS = 30_000;
 
 export interface ApiResponse {
   status: number;
@@ -103,6 +105,7 @@ export async function startCli(args: string[] = [], env: Record<string, string> 
       );
     }),
     "the 'msgsim listening' log line",
+    START_MS,
   );
   return { ...spawned, url, logs: () => parseLogs(spawned.stdout()) };
 }

@@ -276,10 +276,53 @@ describe('Store (file)', () => {
     // The sequence continues where it left off.
     expect(again.insert({ id: 'n4', text: '' }).seq).toBe(4);
     await reopened.flush();
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ seq: 4 });
+    // The second flush is journalled; snapshot + journal together hold seq 4.
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ seq: 3 });
+    const third = await Store.open({ clock: manualClock(), file });
+    expect(third.collection<Note>('alpha', 'tenant-1', 'notes').get('n4')?.seq).toBe(4);
   });
 
-  it('every flush rewrites the whole snapshot, including resets', async () => {
+  it('after the first snapshot, a flush appends only the changed collections to the journal', async () => {
+    const store = await Store.open({ clock: manualClock(), file });
+    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: 'a' });
+    store.collection<Note>('beta', 't', 'notes').insert({ id: 'b1', text: 'b' });
+    await store.flush();
+    const snapshot = readFileSync(file, 'utf8');
+    store.collection<Note>('alpha', 't', 'notes').update('n1', { text: 'changed' });
+    await store.flush();
+    expect(readFileSync(file, 'utf8')).toBe(snapshot);
+    const lines = readFileSync(`${file}.journal`, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ ns: 'alpha', t: 't', c: 'notes', rows: [{ id: 'n1', text: 'changed' }] });
+    const reopened = await Store.open({ clock: manualClock(), file });
+    expect(reopened.collection<Note>('alpha', 't', 'notes').get('n1')?.text).toBe('changed');
+    expect(reopened.collection<Note>('beta', 't', 'notes').get('b1')?.text).toBe('b');
+  });
+
+  it('a torn last journal line (a crash mid-append) is skipped; everything before it is restored', async () => {
+    const store = await Store.open({ clock: manualClock(), file });
+    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: 'a' });
+    await store.flush();
+    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n2', text: 'b' });
+    await store.flush();
+    writeFileSync(`${file}.journal`, readFileSync(`${file}.journal`, 'utf8') + '{"ns":"alpha","t":"t","c":"notes","rows":[{"id":"n3"');
+    const reopened = await Store.open({ clock: manualClock(), file });
+    expect(reopened.collection<Note>('alpha', 't', 'notes').all().map((n) => n.id)).toEqual(['n1', 'n2']);
+  });
+
+  it('touch() journals a record mutated in place', async () => {
+    const store = await Store.open({ clock: manualClock(), file });
+    const notes = store.collection<Note>('alpha', 't', 'notes');
+    const note = notes.insert({ id: 'n1', text: 'a' });
+    await store.flush();
+    note.text = 'mutated in place';
+    notes.touch();
+    await store.flush();
+    const reopened = await Store.open({ clock: manualClock(), file });
+    expect(reopened.collection<Note>('alpha', 't', 'notes').get('n1')?.text).toBe('mutated in place');
+  });
+
+  it('a reset writes a full snapshot and empties the journal', async () => {
     const store = await Store.open({ clock: manualClock(), file });
     store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: '' });
     await store.flush();
@@ -288,6 +331,7 @@ describe('Store (file)', () => {
     await store.flush();
     const json = JSON.parse(readFileSync(file, 'utf8')) as { partitions: Record<string, unknown> };
     expect(Object.keys(json.partitions)).toEqual(['beta']);
+    expect(readFileSync(`${file}.journal`, 'utf8')).toBe('');
     const reopened = await Store.open({ clock: manualClock(), file });
     expect(reopened.hasTenant('alpha', 't')).toBe(false);
     expect(reopened.collection<Note>('beta', 't', 'notes').get('n2')?.id).toBe('n2');
