@@ -54,7 +54,8 @@ function fromValidator(err: HttpLikeError, provider: Provider, req: Request): Si
   const kind: SimErrorKind =
     status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : status === 404 ? 'route_not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request';
   const code = location && field ? provider.validationErrorCode?.(field, location) : undefined;
-  const message = describe(first, field) ?? err.message ?? 'Invalid request';
+  // The validator's own 415 wording names internal route keys; say what the client must do instead.
+  const message = status === 415 ? 'Content-Type must be application/json' : (describe(first, field) ?? err.message ?? 'Invalid request');
   return new SimError({
     kind,
     ...(code ? { code } : {}),

@@ -1,0 +1,88 @@
+/**
+ * Delivery on the engine: one engine message per distinct recipient number (so the /_sim outbox,
+ * forced transitions and the magic recipients work as for every provider), linked to its SendHub
+ * message by `data.parentId`. A scheduled send waits in the queue until `sendAt`.
+ */
+import type { Engine } from '../../engine/engine.js';
+import { MESSAGES } from '../../engine/engine.js';
+import { SimError } from '../../engine/errors.js';
+import { magicOutcome } from '../../engine/magic.js';
+import type { SimMessage } from '../../engine/message.js';
+import { NAMESPACE, nextMessageId, sendhubMessagesOf, type SendhubMessageRecord } from './account.js';
+import { sendhubError } from './errors.js';
+import type { Recipient, ResolvedRecipients } from './recipients.js';
+
+/** Seconds a client is told to wait when the rate-limit magic recipient answers 429 (as Msghub's). */
+const MAGIC_RETRY_AFTER = 30;
+
+export interface DeliveryData {
+  parentId: string;
+  text: string;
+  contactId?: number;
+}
+
+/** The magic recipients that answer at send time: +15005550001 → 400, …0005 → 429, …0006 → 500. Nothing is stored. */
+export function rejectBySendMagic(recipients: readonly Recipient[]): void {
+  for (const { to } of recipients) {
+    switch (magicOutcome(to)) {
+      case 'invalid':
+        throw sendhubError.invalid(`Invalid cell number '${to}': it cannot receive text messages.`, 'contacts', to);
+      case 'rate_limit':
+        throw new SimError({ kind: 'rate_limited', message: 'Too many requests; retry later.', retryAfter: MAGIC_RETRY_AFTER });
+      case 'server_error':
+        throw new SimError({ kind: 'internal', message: 'Simulated server error (magic recipient +15005550006)' });
+      default:
+    }
+  }
+}
+
+/** Stores the SendHub message and starts one engine message per recipient. */
+export function createOutbound(engine: Engine, tenant: string, resolved: ResolvedRecipients, text: string, scheduledAt: string | null): SendhubMessageRecord {
+  const record = sendhubMessagesOf(engine, tenant).insert({
+    id: nextMessageId(engine, tenant),
+    direction: 'to',
+    contacts: resolved.contacts,
+    groups: resolved.groups,
+    text,
+    scheduledAt,
+    sentAt: null,
+    unread: null,
+    deliveryIds: [],
+  });
+  const outbox = engine.store.collection<SimMessage>(NAMESPACE, tenant, MESSAGES);
+  for (const recipient of resolved.recipients) {
+    const data: DeliveryData = { parentId: record.id, text, ...(recipient.contactId !== undefined ? { contactId: recipient.contactId } : {}) };
+    const message = outbox.insert({
+      // Seeded and unique across accounts, so /_sim/messages/sendhub/<id> names one message.
+      id: engine.ids.next('sh_'),
+      namespace: NAMESPACE,
+      tenant,
+      channel: 'sms',
+      to: recipient.to,
+      status: 'queued',
+      outcome: magicOutcome(recipient.to),
+      ...(scheduledAt ? { sendAt: scheduledAt } : {}),
+      history: [{ status: 'queued', at: engine.clock.iso() }],
+      data: { ...data },
+    });
+    record.deliveryIds.push(message.id);
+    engine.lifecycle.start(message);
+  }
+  engine.store.changed();
+  return record;
+}
+
+/**
+ * `sent` on a SendHub message: when the first of its recipients' messages reaches `sent` (they all
+ * leave the queue at the same instant unless QA forces one through /_sim).
+ */
+export function subscribeSendhubDelivery(engine: Engine): () => void {
+  return engine.events.on('message.status', ({ message, to }) => {
+    if (message.namespace !== NAMESPACE || to !== 'sent') return;
+    const parentId = (message.data as Partial<DeliveryData>).parentId;
+    if (!parentId) return;
+    const messages = sendhubMessagesOf(engine, message.tenant);
+    const parent = messages.get(parentId);
+    if (parent && parent.sentAt === null) messages.update(parent.id, { sentAt: message.sentAt ?? engine.clock.iso() });
+  });
+}

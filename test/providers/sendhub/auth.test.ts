@@ -1,0 +1,72 @@
+/** `?username=…&api_key=…`: the 401 Tastypie's ApiKeyAuthentication sends, and one account per pair. */
+import { describe, expect, it } from 'vitest';
+import { DOC_SEND, NUMBERS, OTHER_TENANT, TENANT, expectUnauthorized, outbox, sendhubSim, withCredentials } from './helpers.js';
+
+describe('credentials in the query string', () => {
+  const bad: Array<[string, Record<string, string>]> = [
+    ['no credentials', {}],
+    ['no api_key', { username: 'USERNAME' }],
+    ['no username', { api_key: 'APIKEY' }],
+    ['empty username', { username: '', api_key: 'APIKEY' }],
+    ['empty api_key', { username: 'USERNAME', api_key: '' }],
+    ['api_key with punctuation', { username: 'USERNAME', api_key: 'API-KEY' }],
+    ['api_key over 128 characters', { username: 'USERNAME', api_key: 'a'.repeat(129) }],
+    ['username with a space', { username: 'John Smith', api_key: 'APIKEY' }],
+    ['username with a colon', { username: 'john:smith', api_key: 'APIKEY' }],
+    ['username over 150 characters', { username: 'u'.repeat(151), api_key: 'APIKEY' }],
+  ];
+
+  it.each(bad)('%s → 401 with an empty body on every route, and nothing is stored', async (_label, query) => {
+    const { sim, anonymous } = await sendhubSim();
+    expectUnauthorized(await anonymous.post('/messages/', DOC_SEND, { query }));
+    expectUnauthorized(await anonymous.get('/messages/', undefined, { query }));
+    expectUnauthorized(await anonymous.get('/messages/1/', undefined, { query }));
+    expectUnauthorized(await anonymous.put('/messages/1/', { unread: false }, { query }));
+    expectUnauthorized(await anonymous.get('/contacts/', undefined, { query }));
+    expectUnauthorized(await anonymous.get('/groups/1000/', undefined, { query }));
+    expect(await outbox(sim, '')).toHaveLength(0);
+  });
+
+  it('a repeated username or api_key is malformed: 401', async () => {
+    const { sim } = await sendhubSim();
+    const res = await sim.http.get('/sendhub/v1/messages/?username=USERNAME&api_key=APIKEY&api_key=OTHER');
+    expectUnauthorized({ status: res.status, text: res.text, headers: res.headers as Record<string, string>, body: res.body });
+  });
+
+  it("accepts the doc's placeholders, Django's username characters and 128-character keys", async () => {
+    const { anonymous } = await sendhubSim();
+    for (const [username, apiKey] of [
+      ['USERNAME', 'APIKEY'],
+      ['jane.doe+sms@example.com', 'a'.repeat(128)],
+      ['josé_ñ-1', '204db7bcfafb2deb7506b89eb3b9b715b09905c8'],
+      ['u'.repeat(150), 'K'],
+    ] as const) {
+      const res = await withCredentials(anonymous, username, apiKey).get('/contacts/');
+      expect(res.status, `${username} ${res.text}`).toBe(200);
+    }
+  });
+
+  it('a test control header never bypasses auth', async () => {
+    const { anonymous } = await sendhubSim();
+    expectUnauthorized(await anonymous.get('/messages/', undefined, { headers: { 'X-Msgsim-Fault': '503' } }));
+  });
+});
+
+describe('every username + api_key pair is an account of its own', () => {
+  it('tenants never see each other: ids restart at 1, lists and lookups are separate', async () => {
+    const { sim, api, other } = await sendhubSim();
+    const mine = await api.post('/messages/', DOC_SEND);
+    const theirs = await other.post('/messages/', { contacts: [1112], text: 'Other account' });
+    expect(mine.body.id).toBe('1');
+    expect(theirs.body.id).toBe('1');
+    expect((await api.get('/messages/1/')).body.text).toBe('Testing');
+    expect((await other.get('/messages/1/')).body.text).toBe('Other account');
+    expect((await api.get('/messages/')).body.meta.total_count).toBe(1);
+    // A third account has no message 1 at all.
+    const third = withCredentials(sim.client('sendhub'), 'someone', 'KEY3');
+    expect((await third.get('/messages/1/')).status).toBe(404);
+    // The /_sim outbox names each account <username>:<api_key>.
+    expect((await outbox(sim, TENANT)).map((m) => m.to)).toEqual([NUMBERS[1111]]);
+    expect((await outbox(sim, OTHER_TENANT)).map((m) => m.to)).toEqual([NUMBERS[1112]]);
+  });
+});
