@@ -8,12 +8,14 @@ import { SimError } from '../engine/errors.js';
 export const DEFAULT_BODY_LIMIT = '1mb';
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 32;
+const BODYLESS = new Set(['GET', 'HEAD', 'DELETE']);
 
 /** Parses JSON bodies; a body of another media type is a 415, not silently ignored. */
 export function jsonBody(limit: string = DEFAULT_BODY_LIMIT): RequestHandler[] {
   const parse = express.json({ limit, strict: true, type: isJsonType });
   const requireJson: RequestHandler = (req, _res, next) => {
-    if (hasBody(req.headers) && !isJsonType(req)) {
+    // Bodies on GET/HEAD/DELETE mean nothing to these APIs and are ignored, not refused.
+    if (hasBody(req.headers) && !isJsonType(req) && !BODYLESS.has(req.method)) {
       next(
         new SimError({
           kind: 'unsupported_media_type',

@@ -54,6 +54,15 @@ function fromValidator(err: HttpLikeError, provider: Provider, req: Request): Si
   const kind: SimErrorKind =
     status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : status === 404 ? 'route_not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request';
   const code = location && field ? provider.validationErrorCode?.(field, location) : undefined;
+  // Without a known location the validator's path is an internal route key, not a field of the request.
+  if (!location) {
+    return new SimError({
+      kind,
+      message: status === 415 ? 'Content-Type must be application/json' : (first.message ?? err.message ?? 'Invalid request'),
+      ...(status === 415 ? { field: 'Content-Type', value: req.headers['content-type'] ?? null } : {}),
+      ...(err.headers ? { headers: err.headers } : {}),
+    });
+  }
   // The validator's own 415 wording names internal route keys; say what the client must do instead.
   const message = status === 415 ? 'Content-Type must be application/json' : (describe(first, field) ?? err.message ?? 'Invalid request');
   return new SimError({

@@ -16,7 +16,7 @@ export async function runIdempotent(
   provider: Provider,
   request: HandlerRequest,
   route: string,
-  run: () => Promise<HandlerResult>,
+  run: () => Promise<HandlerResult & { storable?: boolean }>,
 ): Promise<HandlerResult> {
   const key = request.headers[IDEMPOTENCY_HEADER];
   if (key === undefined) return run();
@@ -50,8 +50,9 @@ export async function runIdempotent(
       });
     case 'new':
       try {
-        const result = await run();
-        begin.complete({ status: result.status, body: result.body, headers: result.headers ?? {} });
+        const { storable = true, ...result } = await run();
+        if (storable) begin.complete({ status: result.status, body: result.body, headers: result.headers ?? {} });
+        else begin.abandon();
         return result;
       } catch (error) {
         begin.abandon();

@@ -8,7 +8,7 @@ import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenAPIV3 } from 'openapi-types';
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
-import { PUBLIC_TENANT, type HandlerRequest, type HandlerResult, type Provider, type ProviderInstance, type RateLimitInfo, type Tenant } from '../providers/provider.js';
+import { PUBLIC_TENANT, rateLimitKey, type HandlerRequest, type HandlerResult, type Provider, type ProviderInstance, type RateLimitInfo, type Tenant } from '../providers/provider.js';
 import { jsonBody } from './body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
@@ -26,6 +26,8 @@ export interface ProviderRouterOptions {
   bodyLimit?: string;
   logger?: Logger;
 }
+
+const VALIDATION_KINDS = new Set(['invalid_request', 'invalid_json']);
 
 interface Locals {
   operation: RouteOperation;
@@ -70,6 +72,10 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
         headers: { Allow: match.allow.join(', ') },
       });
     }
+    // A path parameter that is not valid percent-encoding cannot name anything: say which one.
+    if (match.malformed) {
+      throw new SimError({ kind: 'invalid_request', message: `${match.malformed} is not valid percent-encoding`, field: match.malformed, value: match.params[match.malformed] });
+    }
     locals(res).operation = match.operation;
     locals(res).params = match.params;
     next();
@@ -92,10 +98,10 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     const { tenant, operation } = locals(res);
     const windows = typeof provider.rateLimits === 'function' ? provider.rateLimits(tenant, engine) : provider.rateLimits;
     if (operation.public || !windows || windows.length === 0 || !engine.settings.rateLimits) return next();
-    const decision = engine.rateLimiter.consume(`${provider.name}:${tenant.id}:`, windows);
+    const decision = engine.rateLimiter.consume(rateLimitKey(provider.name, tenant.id), windows);
     const info = { limit: decision.limit, remaining: decision.remaining, resetAt: decision.resetAt, retryAfterSeconds: decision.retryAfterSeconds };
     locals(res).rateLimit = info;
-    const headers = provider.rateLimitHeaders?.(info, engine.clock.now()) ?? {};
+    const headers = provider.rateLimitHeaders?.(info, engine.clock.now(), tenant) ?? {};
     res.set(headers);
     if (!decision.allowed) {
       const code = windows.find((w) => w.name === decision.window)?.code;
@@ -124,18 +130,21 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
         params,
         body: req.body,
       };
-      const run = async (): Promise<HandlerResult> => {
+      const run = async (): Promise<HandlerResult & { storable?: boolean }> => {
         try {
           return await handler(request);
         } catch (error) {
-          // Handler errors are results too: rendered now, and replayed under the same Idempotency-Key.
-          if (error instanceof SimError) return render(provider, error);
+          // Handler errors are results too, rendered now and replayed under the same Idempotency-Key —
+          // except validation failures, which (as Stripe does) are not kept, so a corrected retry may succeed.
+          if (error instanceof SimError) return { ...render(provider, error), storable: !VALIDATION_KINDS.has(error.kind) };
           throw error;
         }
       };
       const result = provider.idempotentOperations?.includes(operation.operationId)
         ? await runIdempotent(engine, provider, request, operation.template, run)
         : await run();
+      // Limit headers on every response: also where the limiter did not run (public operations, limits off).
+      if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now(), tenant));
       send(res, result);
     } catch (error) {
       next(error);
@@ -146,7 +155,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     const simError = toSimError(error, provider, req);
     if (simError.status >= 500 && simError.kind === 'internal') options.logger?.error({ err: error, path: req.path }, 'unhandled error');
     // Providers that send limit headers on every response do so on errors raised before the limiter too.
-    if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now()));
+    if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now(), locals(res).tenant));
     send(res, render(provider, simError));
   });
 
@@ -184,7 +193,9 @@ function validatorOptions(spec: OpenAPIV3.Document, serverUrl: string): Paramete
   apiSpec.servers = [{ url: serverUrl || '/' }];
   return {
     apiSpec: apiSpec as never,
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: true },
+    // No coercion: a number where the spec says string is a 400, as a strict real API answers (query and
+    // path parameters are still read as their declared types).
+    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
     validateResponses: false,
     // Auth is the provider's own (its 401 envelope), checked before validation.
     validateSecurity: false,

@@ -24,7 +24,7 @@ interface CompiledPath {
 }
 
 export type RouteMatch =
-  | { kind: 'operation'; operation: RouteOperation; params: Record<string, string> }
+  | { kind: 'operation'; operation: RouteOperation; params: Record<string, string>; malformed?: string }
   | { kind: 'method_not_allowed'; allow: string[] }
   | { kind: 'not_found' };
 
@@ -50,10 +50,14 @@ export class RouteTable {
       const operation = compiled.operations.get(wanted);
       if (operation) {
         const params: Record<string, string> = {};
+        let malformed: string | undefined;
         compiled.paramNames.forEach((name, i) => {
-          params[name] = safeDecode(found[i + 1] ?? '');
+          const raw = found[i + 1] ?? '';
+          const decoded = safeDecode(raw);
+          if (decoded === undefined) malformed ??= name;
+          params[name] = decoded ?? raw;
         });
-        return { kind: 'operation', operation, params };
+        return { kind: 'operation', operation, params, ...(malformed ? { malformed } : {}) };
       }
       for (const m of compiled.operations.keys()) allow.add(m.toUpperCase());
     }
@@ -87,10 +91,11 @@ function compile(template: string, item: OpenAPIV3.PathItemObject): CompiledPath
   return { template, pattern: new RegExp(`^${source}$`), paramNames, literalSegments, operations };
 }
 
-function safeDecode(value: string): string {
+/** Decoded value, or undefined when the segment is not valid percent-encoding. */
+function safeDecode(value: string): string | undefined {
   try {
     return decodeURIComponent(value);
   } catch {
-    return value;
+    return undefined;
   }
 }

@@ -22,6 +22,11 @@ export interface IncomingRequest {
   query: Record<string, unknown>;
 }
 
+/** The rate limiter's key for a tenant of a provider (one place, so providers reading it cannot drift). */
+export function rateLimitKey(provider: string, tenantId: string): string {
+  return `${provider}:${tenantId}:`;
+}
+
 /** The tenant of operations that need no credentials (`security: []` in the spec). */
 export const PUBLIC_TENANT: Tenant = { id: '', properties: { public: true } };
 
@@ -106,7 +111,7 @@ export interface Provider {
    * Headers a provider sends about its limits on every response, errors included. `info` is undefined
    * when the request failed before its limit was counted (unknown route, bad credentials).
    */
-  rateLimitHeaders?(info: RateLimitInfo | undefined, nowMs: number): Record<string, string>;
+  rateLimitHeaders?(info: RateLimitInfo | undefined, nowMs: number, tenant?: Tenant): Record<string, string>;
   /** Operations that honour an Idempotency-Key header. */
   idempotentOperations?: readonly string[];
   /** Maps a spec validation failure on a field to the provider's own error code. */

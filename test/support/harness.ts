@@ -72,7 +72,7 @@ type Checked = { status: number; headers: Record<string, string | string[] | und
 async function validatedHttp(app: Express, only: string | undefined): Promise<ReturnType<typeof request>> {
   const control = await loadChecker('control', CONTROL_SPEC);
   const providers = await Promise.all(
-    PROVIDERS.filter((p) => !only || p.name === only).map(async (p) => ({ prefix: `${only ? '' : `/${p.name}`}${p.basePath}`, checker: await specChecker(p) })),
+    PROVIDERS.filter((p) => !only || p.name === only).map(async (p) => ({ prefix: `${only ? '' : `/${p.name}`}${p.basePath}`, mount: only ? '' : `/${p.name}`, checker: await specChecker(p) })),
   );
   const checkerFor = (url: string): { checker: SpecChecker; path: string } | undefined => {
     const path = url.split('?')[0]!;
@@ -82,6 +82,9 @@ async function validatedHttp(app: Express, only: string | undefined): Promise<Re
     }
     const owner = providers.find((p) => path === p.prefix || path.startsWith(`${p.prefix}/`));
     if (owner) return { checker: owner.checker, path: path.slice(owner.prefix.length) || '/' };
+    // Anything else under a provider's mount (a wrong version, a typo) is answered in that provider's envelope.
+    const mount = providers.find((p) => p.mount && (path === p.mount || path.startsWith(`${p.mount}/`)));
+    if (mount) return { checker: mount.checker, path: '/__unrouted__' };
     // Anything else is answered by the app's own 404 in the control envelope.
     return { checker: control, path: '/__unrouted__' };
   };

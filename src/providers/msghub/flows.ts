@@ -54,7 +54,7 @@ export function flowHandlers(engine: Engine) {
   return {
     listFlows(req: HandlerRequest): HandlerResult {
       const status = queryString(req.query, 'status');
-      const items = flowsOf(engine, req.tenant.id).all().filter((f) => !status || f.status === status);
+      const items = flowsOf(engine, req.tenant.id).newestFirst((f) => !status || f.status === status);
       return { status: 200, body: pageOf(items, req.query, flowView) };
     },
 
