@@ -1,0 +1,33 @@
+/** MsGine (../shared/provider-docs/msgine.txt): the Provider object that plugs it into msgsim. */
+import { specPath } from '../../paths.js';
+import type { Provider } from '../provider.js';
+import { NAMESPACE, authenticateMsgine, authorizeMsgine } from './auth.js';
+import { msgineTenantSettings, subscribeMsgineCallbacks } from './callbacks.js';
+import { renderMsgineError } from './errors.js';
+import { MSGINE_KEYS } from './fixtures.js';
+import { messageHandlers } from './messages.js';
+
+export const msgine: Provider = {
+  name: NAMESPACE,
+  title: 'MsGine',
+  specFile: specPath('msgine'),
+  basePath: '/api/v1',
+  authenticate: authenticateMsgine,
+  authorize: authorizeMsgine,
+  fixtureKeys: MSGINE_KEYS,
+  renderError: renderMsgineError,
+  // "Default: 100 requests per minute per API token; Burst: Up to 20 requests per second"
+  rateLimits: [
+    { name: 'burst', limit: 20, windowMs: 1_000 },
+    { name: 'per-minute', limit: 100, windowMs: 60_000 },
+  ],
+  // "include an Idempotency-Key header … The API stores idempotency keys for 24 hours"
+  idempotentOperations: ['sendSms'],
+  create(engine) {
+    subscribeMsgineCallbacks(engine);
+    return {
+      operations: messageHandlers(engine),
+      tenantSettings: msgineTenantSettings(engine),
+    };
+  },
+};
