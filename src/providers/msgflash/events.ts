@@ -1,0 +1,41 @@
+/** Turns engine events into MsgFlash webhook events: message status changes and instance state changes. */
+import type { Engine } from '../../engine/engine.js';
+import type { MessageState } from '../../engine/message.js';
+import { NAMESPACE } from './account.js';
+import { messageView } from './message-content.js';
+import { publish, webhooksOf, type WebhookEvent } from './webhooks.js';
+
+/** `undelivered` has no event: MsgFlash shows it as sent, which was already announced. */
+const STATUS_EVENTS: Partial<Record<MessageState, WebhookEvent>> = {
+  sent: 'message.sent',
+  delivered: 'message.delivered',
+  read: 'message.read',
+  failed: 'message.failed',
+};
+
+interface InstanceChange {
+  id: string;
+  state: 'connected' | 'disconnected';
+  changedAt: string;
+}
+
+export function subscribeMsgflashEvents(engine: Engine): () => void {
+  const off = [
+    engine.events.on('message.status', ({ message, to }) => {
+      if (message.namespace !== NAMESPACE) return;
+      const event = STATUS_EVENTS[to];
+      if (event) publish(engine, message.tenant, event, messageView(message, engine.clock.now()), message.id);
+    }),
+    engine.events.on('record.updated', ({ namespace, tenant, kind, record }) => {
+      if (namespace !== NAMESPACE || kind !== 'instance') return;
+      const change = record as InstanceChange;
+      publish(engine, tenant, change.state === 'connected' ? 'instance.connected' : 'instance.disconnected', { instanceId: change.id, state: change.state, since: change.changedAt }, change.id);
+    }),
+    // A receiver that answers 410 Gone has removed its endpoint: disable it (Standard Webhooks).
+    engine.events.on('webhook.gone', ({ delivery }) => {
+      if (delivery.namespace !== NAMESPACE || !delivery.endpointId) return;
+      webhooksOf(engine, delivery.tenant).update(delivery.endpointId, { active: false });
+    }),
+  ];
+  return () => off.forEach((fn) => fn());
+}

@@ -1,0 +1,37 @@
+/**
+ * MsgFlash's two list shapes (from its doc): simple lists `{data: [...]}` and cursor-paginated lists
+ * `{data: {<items>: [...], nextCursor, hasMore}}`. Cursors are the engine's opaque keyset cursors, so a
+ * page stays correct while new items are inserted; a malformed or tampered one is `400 INVALID_CURSOR`.
+ */
+import { SimError, isSimError } from '../../engine/errors.js';
+import { paginateByCursor } from '../../engine/pagination.js';
+import type { BaseRecord } from '../../engine/store.js';
+import { MsgflashCode } from './errors.js';
+
+export const DEFAULT_LIMIT = 20;
+
+/** `items` must be newest first (createdAt desc, seq desc), as Collection.newestFirst() gives them. */
+export function cursorPage<T extends BaseRecord, V>(items: readonly T[], query: Record<string, unknown>, name: string, view: (item: T) => V) {
+  const limit = toInt(query.limit, DEFAULT_LIMIT);
+  const cursor = queryString(query, 'cursor');
+  try {
+    const page = paginateByCursor(items, (item) => ({ createdAt: Date.parse(item.createdAt), seq: item.seq }), { limit, ...(cursor !== undefined ? { cursor } : {}) });
+    return { data: { [name]: page.items.map(view), nextCursor: page.nextCursor, hasMore: page.hasMore } };
+  } catch (error) {
+    if (isSimError(error) && error.field === 'cursor') {
+      throw new SimError({ kind: 'invalid_request', code: MsgflashCode.invalidCursor, message: 'The cursor is not valid; start again without one', field: 'cursor', value: cursor });
+    }
+    throw error;
+  }
+}
+
+/** The validator has already bounded these; this only turns query strings into numbers. */
+function toInt(value: unknown, fallback: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value !== '' ? Number(value) : fallback;
+  return Number.isInteger(n) ? n : fallback;
+}
+
+export function queryString(query: Record<string, unknown>, name: string): string | undefined {
+  const value = query[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,136 @@
+/**
+ * POST /messages/send, POST /messages/schedule, GET /messages, GET /messages/{id}: one SimMessage per
+ * send, through an instance, on the engine's lifecycle; the send path campaigns reuse.
+ */
+import type { Engine } from '../../engine/engine.js';
+import { MESSAGES } from '../../engine/engine.js';
+import { isE164 } from '../../engine/contact-points.js';
+import { SimError } from '../../engine/errors.js';
+import { magicOutcome } from '../../engine/magic.js';
+import type { SimMessage } from '../../engine/message.js';
+import type { HandlerRequest, HandlerResult } from '../provider.js';
+import { NAMESPACE, requireMessageAllowance } from './account.js';
+import { MsgflashCode, MsgflashMessage, msgflashError } from './errors.js';
+import { newId } from './ids.js';
+import { requireConnectedInstance, requireInstance } from './instances.js';
+import { cursorPage, queryString } from './listing.js';
+import { messageView, prepareContent, statusWord, type ContentInput, type MessageContent, type MsgflashMessageData } from './message-content.js';
+import type { ScheduledSends } from './scheduler.js';
+
+/** Seconds a client is told to wait when the rate-limit magic recipient answers 429. */
+const MAGIC_RETRY_AFTER = 1;
+/** How far ahead a message may be scheduled. */
+const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3_600_000;
+
+interface SendInput extends ContentInput {
+  instanceId: string;
+  to: string;
+}
+
+export function messagesOf(engine: Engine, tenant: string) {
+  return engine.store.collection<SimMessage>(NAMESPACE, tenant, MESSAGES);
+}
+
+export function checkPhone(to: string, field: string): void {
+  if (!isE164(to)) throw msgflashError.invalidPhone(field, to);
+}
+
+/** The magic recipients that answer at send time: invalid number, 429, 500 (ARCHITECTURE.md). */
+function rejectBySendMagic(to: string): void {
+  switch (magicOutcome(to)) {
+    case 'invalid':
+      throw msgflashError.invalidPhone('to', to);
+    case 'rate_limit':
+      throw new SimError({ kind: 'rate_limited', code: MsgflashCode.apiRateLimitExceeded, message: MsgflashMessage.apiRateLimitExceeded, retryAfter: MAGIC_RETRY_AFTER });
+    case 'server_error':
+      throw new SimError({ kind: 'internal', code: MsgflashCode.internalError, message: MsgflashMessage.internalError });
+    default:
+  }
+}
+
+export interface NewMessage {
+  instanceId: string;
+  to: string;
+  content: MessageContent;
+  campaignId?: string;
+  sendAt?: string;
+}
+
+/** Stores a checked send and starts its lifecycle (a scheduled one leaves the queue at `sendAt`). */
+export function createMessage(engine: Engine, tenant: string, input: NewMessage): SimMessage {
+  const data: MsgflashMessageData = { instanceId: input.instanceId, ...input.content, ...(input.campaignId ? { campaignId: input.campaignId } : {}) };
+  const message = messagesOf(engine, tenant).insert({
+    id: newId(engine),
+    namespace: NAMESPACE,
+    tenant,
+    channel: 'whatsapp',
+    to: input.to,
+    status: 'queued',
+    outcome: magicOutcome(input.to),
+    ...(input.sendAt ? { sendAt: input.sendAt } : {}),
+    history: [{ status: 'queued', at: engine.clock.iso() }],
+    data: { ...data },
+  });
+  engine.lifecycle.start(message);
+  return message;
+}
+
+export function messageHandlers(engine: Engine, scheduled: ScheduledSends) {
+  /** The checks shared by send and schedule, in the order a client meets them. */
+  const prepare = (req: HandlerRequest, instanceMustBeConnected: boolean): { input: SendInput; content: MessageContent } => {
+    const input = req.body as SendInput;
+    requireInstance(input.instanceId);
+    const content = prepareContent(engine, req.tenant.id, input);
+    checkPhone(input.to, 'to');
+    if (magicOutcome(input.to) === 'invalid') rejectBySendMagic(input.to);
+    if (instanceMustBeConnected) requireConnectedInstance(engine, req.tenant.id, input.instanceId);
+    requireMessageAllowance(engine, req.tenant, 1);
+    rejectBySendMagic(input.to);
+    return { input, content };
+  };
+
+  return {
+    sendMessage(req: HandlerRequest): HandlerResult {
+      const { input, content } = prepare(req, true);
+      const message = createMessage(engine, req.tenant.id, { instanceId: input.instanceId, to: input.to, content });
+      return { status: 201, body: { data: messageView(message, engine.clock.now()) } };
+    },
+
+    scheduleMessage(req: HandlerRequest): HandlerResult {
+      const { scheduledAt } = req.body as { scheduledAt: string };
+      const at = Date.parse(scheduledAt);
+      const now = engine.clock.now();
+      if (!(at > now)) throw msgflashError.invalid('scheduledAt must be in the future', 'scheduledAt', scheduledAt);
+      if (at - now > MAX_SCHEDULE_AHEAD_MS) throw msgflashError.invalid('scheduledAt must be within 365 days', 'scheduledAt', scheduledAt);
+      // The instance may be offline now; it must be connected when the message's time comes.
+      const { input, content } = prepare(req, false);
+      const message = createMessage(engine, req.tenant.id, { instanceId: input.instanceId, to: input.to, content, sendAt: new Date(at).toISOString() });
+      scheduled.watch(message);
+      return { status: 201, body: { data: messageView(message, now) } };
+    },
+
+    getMessage(req: HandlerRequest): HandlerResult {
+      const message = messagesOf(engine, req.tenant.id).get(req.params.id!);
+      if (!message) throw msgflashError.notFound('Message', 'id', req.params.id);
+      return { status: 200, body: { data: messageView(message, engine.clock.now()) } };
+    },
+
+    listMessages(req: HandlerRequest): HandlerResult {
+      const q = req.query;
+      const now = engine.clock.now();
+      const status = queryString(q, 'status');
+      const instanceId = queryString(q, 'instanceId');
+      const campaignId = queryString(q, 'campaignId');
+      const to = queryString(q, 'to');
+      const items = messagesOf(engine, req.tenant.id).newestFirst((m) => {
+        const data = m.data as unknown as MsgflashMessageData;
+        if (status && statusWord(m, now) !== status) return false;
+        if (instanceId && data.instanceId !== instanceId) return false;
+        if (campaignId && data.campaignId !== campaignId) return false;
+        if (to && m.to !== to) return false;
+        return true;
+      });
+      return { status: 200, body: cursorPage(items, q, 'messages', (m) => messageView(m, now)) };
+    },
+  };
+}
