@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger, type LogLevel } from './http/logger.js';
 import { PROVIDERS } from './providers/index.js';
 import { createSimulator } from './simulator.js';
+import { registerVerifyCommand } from './contract/command.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -63,6 +64,7 @@ const program = new Command()
     logger.info({ url: base, clock: sim.clock.mode, data: opts.data ?? null }, 'msgsim listening');
     for (const p of served) logger.info(`${p.title}: ${base}${opts.provider ? '' : `/${p.name}`}${p.basePath}`);
     logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
+    logger.info(`dev inbox: ${base}/_sim/ui · API reference: ${base}/_sim/docs`);
 
     let closing = false;
     const shutdown = (signal: string) => {
@@ -80,6 +82,8 @@ const program = new Command()
     process.on('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGTERM', () => shutdown('SIGTERM'));
   });
+
+registerVerifyCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`msgsim: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -56,6 +56,7 @@ export function registerUiRoutes(router: Router, { providers }: ControlContext):
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>API reference · msgsim</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/_sim/ui/styles.css">
 </head>
 <body class="doc-index">
@@ -82,6 +83,7 @@ export function registerUiRoutes(router: Router, { providers }: ControlContext):
   <meta charset="utf-8">
   <meta name="viewport" content="width=device-width, initial-scale=1">
   <title>${title} API reference · msgsim</title>
+  <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/_sim/ui/styles.css">
 </head>
 <body class="doc-page">
