@@ -56,7 +56,7 @@ function createSend(engine: Engine, tenant: string, input: SendSmsInput, to: str
   });
   const messages = messagesOf(engine, tenant);
   for (const recipient of send.recipients) {
-    const data: RecipientMessageData = { parentId: id, body: input.message };
+    const data: RecipientMessageData = { parentId: id, body: input.message, cost: recipient.cost, currency: send.currency };
     const message = messages.insert({
       id: recipient.messageId,
       namespace: NAMESPACE,

@@ -35,6 +35,9 @@ export interface SendRecord extends BaseRecord {
 export interface RecipientMessageData {
   parentId: string;
   body: string;
+  /** This recipient's share of the charge, so the outbox and dev inbox can show it. */
+  cost: number;
+  currency: string;
 }
 
 export function sendsOf(engine: Engine, tenant: string) {
