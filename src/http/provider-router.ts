@@ -117,7 +117,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   });
 
   router.use(jsonBody(options.bodyLimit));
-  router.use(OpenApiValidator.middleware(validatorOptions(spec, `${mountPath}${provider.basePath}`)));
+  router.use(validatorFor(provider.specFile, spec, `${mountPath}${provider.basePath}`));
 
   router.use(async (req, res, next) => {
     try {
@@ -185,6 +185,19 @@ function incoming(req: Request) {
     headers: req.headers as Record<string, string | undefined>,
     query: req.query as Record<string, unknown>,
   };
+}
+
+/**
+ * The validator depends only on the spec and where it is mounted, and compiling its Ajv schemas is most
+ * of an app's start-up cost; apps in one process (tests, library mode) share one per spec and mount.
+ */
+const validators = new Map<string, ReturnType<typeof OpenApiValidator.middleware>>();
+
+function validatorFor(specFile: string, spec: OpenAPIV3.Document, serverUrl: string): ReturnType<typeof OpenApiValidator.middleware> {
+  const key = `${specFile}\u0000${serverUrl}`;
+  let middleware = validators.get(key);
+  if (!middleware) validators.set(key, (middleware = OpenApiValidator.middleware(validatorOptions(spec, serverUrl))));
+  return middleware;
 }
 
 function validatorOptions(spec: OpenAPIV3.Document, serverUrl: string): Parameters<typeof OpenApiValidator.middleware>[0] {
