@@ -8,6 +8,7 @@ import { createLogger, type LogLevel } from './http/logger.js';
 import { PROVIDERS } from './providers/index.js';
 import { createSimulator } from './simulator.js';
 import { registerVerifyCommand } from './contract/command.js';
+import { registerProxyCommand } from './proxy/command.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -84,6 +85,7 @@ const program = new Command()
   });
 
 registerVerifyCommand(program);
+registerProxyCommand(program);
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`msgsim: ${err instanceof Error ? err.message : String(err)}\n`);

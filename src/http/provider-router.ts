@@ -3,7 +3,7 @@
  * (after stripe-mock: route → auth → limit → parse → validate → idempotency → handler), and every error
  * on it, whoever throws it, is rendered once by the provider's own renderer.
  */
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { OpenAPIV3 } from 'openapi-types';
 import type { Engine } from '../engine/engine.js';
@@ -193,11 +193,30 @@ function incoming(req: Request) {
  */
 const validators = new Map<string, ReturnType<typeof OpenApiValidator.middleware>>();
 
-function validatorFor(specFile: string, spec: OpenAPIV3.Document, serverUrl: string): ReturnType<typeof OpenApiValidator.middleware> {
+function validatorFor(specFile: string, spec: OpenAPIV3.Document, serverUrl: string): RequestHandler {
   const key = `${specFile}\u0000${serverUrl}`;
-  let middleware = validators.get(key);
-  if (!middleware) validators.set(key, (middleware = OpenApiValidator.middleware(validatorOptions(spec, serverUrl))));
-  return middleware;
+  // Built on the provider's first request, not at start: five providers' schemas cost more to compile
+  // than the rest of start-up, and most runs use one or two providers.
+  const chain = (): ReturnType<typeof OpenApiValidator.middleware> => {
+    let middleware = validators.get(key);
+    if (!middleware) validators.set(key, (middleware = OpenApiValidator.middleware(validatorOptions(spec, serverUrl))));
+    return middleware;
+  };
+  return (req, res, next) => {
+    const handlers = chain();
+    let i = 0;
+    const step = (error?: unknown): void => {
+      if (error !== undefined && error !== null) return next(error);
+      const handler = handlers[i++];
+      if (!handler) return next();
+      try {
+        void Promise.resolve(handler(req, res, step)).catch(next);
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    step();
+  };
 }
 
 function validatorOptions(spec: OpenAPIV3.Document, serverUrl: string): Parameters<typeof OpenApiValidator.middleware>[0] {

@@ -1,0 +1,53 @@
+/** A small fetch client for a provider's API at a base URL, with the credential applied. */
+import type { ObservedResponse } from './spec-validator.js';
+import type { AuthParts } from './profiles/types.js';
+
+export interface ApiRequest {
+  method: string;
+  /** Path below the base URL, e.g. /messages. */
+  path: string;
+  query?: Record<string, string>;
+  headers?: Record<string, string>;
+  /** A JSON value, or a raw string sent as is (for malformed bodies). */
+  body?: unknown;
+  raw?: boolean;
+}
+
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/** A 429 is waited out (Retry-After, at most this long) and retried this many times: the suite paces itself. */
+const MAX_RATE_WAIT_MS = 5_000;
+const RATE_RETRIES = 3;
+
+export async function callApi(baseUrl: string, auth: AuthParts, request: ApiRequest): Promise<ObservedResponse> {
+  let response = await callOnce(baseUrl, auth, request);
+  for (let attempt = 0; attempt < RATE_RETRIES && response.status === 429; attempt++) {
+    const seconds = Number(response.headers['retry-after']);
+    const waitMs = Math.min(MAX_RATE_WAIT_MS, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    response = await callOnce(baseUrl, auth, request);
+  }
+  return response;
+}
+
+async function callOnce(baseUrl: string, auth: AuthParts, request: ApiRequest): Promise<ObservedResponse> {
+  const url = new URL(baseUrl.replace(/\/+$/, '') + request.path);
+  for (const [k, v] of Object.entries({ ...auth.query, ...request.query })) url.searchParams.set(k, v);
+  const headers: Record<string, string> = { accept: 'application/json', ...auth.headers, ...request.headers };
+  let body: string | undefined;
+  if (request.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = request.raw ? String(request.body) : JSON.stringify(request.body);
+  }
+  const res = await fetch(url, { method: request.method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text.length ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: the validator reports it */
+  }
+  const out: Record<string, string> = {};
+  res.headers.forEach((v, k) => (out[k] = v));
+  return { status: res.status, headers: out, body: parsed, text };
+}
