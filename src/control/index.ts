@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import { registerClockRoutes } from './clock-routes.js';
 import type { ControlContext } from './context.js';
+import { rejectPollutingKeys } from '../http/body.js';
 import { requireAdminToken } from './admin-token.js';
 import { controlError, notFound } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
@@ -24,7 +25,7 @@ export function createControlRouter(context: ControlContext): Router {
   if (context.adminToken) router.use(requireAdminToken(context.adminToken));
   // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
   router.use('/receivers', createReceiverRouter(context.engine));
-  router.use(express.json({ limit: '1mb' }));
+  router.use(express.json({ limit: '1mb' }), rejectPollutingKeys);
   registerSystemRoutes(router, context);
   registerClockRoutes(router, context);
   registerMessageRoutes(router, context);

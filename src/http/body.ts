@@ -28,12 +28,13 @@ export function jsonBody(limit: string = DEFAULT_BODY_LIMIT): RequestHandler[] {
     }
     next();
   };
-  const guard: RequestHandler = (req, _res, next) => {
-    const problem = inspect(req.body, '', 0);
-    next(problem);
-  };
-  return [requireJson, parse, guard];
+  return [requireJson, parse, rejectPollutingKeys];
 }
+
+/** Refuses `__proto__`/`constructor`/`prototype` keys and absurd nesting in a parsed JSON body. */
+export const rejectPollutingKeys: RequestHandler = (req, _res, next) => {
+  next(inspect(req.body, '', 0));
+};
 
 function isJsonType(req: { headers: Record<string, string | string[] | undefined> }): boolean {
   const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();

@@ -15,6 +15,8 @@ interface ValidatorItem {
 interface HttpLikeError {
   status?: number;
   statusCode?: number;
+  /** http-errors' flag: the message is meant for the client (a 4xx it caused). */
+  expose?: boolean;
   type?: string;
   message?: string;
   errors?: ValidatorItem[];
@@ -30,7 +32,7 @@ export function toSimError(error: unknown, provider: Provider, req: Request): Si
   const err = error as HttpLikeError;
   if (err.type) return fromBodyParser(err);
   if (Array.isArray(err.errors)) return fromValidator(err, provider, req);
-  return internal();
+  return clientError(err) ?? internal();
 }
 
 function fromBodyParser(err: HttpLikeError): SimError {
@@ -102,6 +104,16 @@ function lookup(req: Request, location: Location, segments: string[]): unknown {
     value = (value as Record<string, unknown>)[segment];
   }
   return value;
+}
+
+/**
+ * Other client errors raised while reading the request (a body labelled gzip that is not gzip: zlib's
+ * Z_DATA_ERROR through body-parser, with status 400 and expose but no type) are 4xx, never 500.
+ */
+export function clientError(err: { status?: number; statusCode?: number; expose?: boolean; message?: string }): SimError | undefined {
+  const status = err.status ?? err.statusCode;
+  if (!err.expose || status === undefined || status < 400 || status > 499) return undefined;
+  return new SimError({ kind: status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : 'invalid_request', message: `The request body could not be read: ${err.message ?? 'bad request'}`, field: 'body' });
 }
 
 function internal(): SimError {

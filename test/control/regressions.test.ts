@@ -58,3 +58,17 @@ describe('control API regressions', () => {
     expect(res.text).toMatch(/^openapi: 3\.0\.3/);
   });
 });
+
+describe('control API bodies', () => {
+  it.each([['__proto__'], ['constructor'], ['prototype']])('refuses a %s key like the provider APIs do', async (key) => {
+    const sim = await createTestSim();
+    const res = await sim.http
+      .post('/_sim/keys')
+      .set('Content-Type', 'application/json')
+      .send(`{"provider":"msghub","key":"mk_live_pollute1","properties":{"${key}":{"polluted":true}}}`);
+    expect(res.status).toBe(400);
+    expect(res.body.error.field).toBe(`properties.${key}`);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await sim.http.get('/_sim/keys').query({ provider: 'msghub' })).body.data.find((k: { key: string }) => k.key === 'mk_live_pollute1')).toBeUndefined();
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Load with nothing lost: a real simulator on port 0 (manual clock), 2,000 sends across 3 providers and
+ * 10 tenants from 25 concurrent clients over real HTTP, every request bounded by AbortSignal.timeout.
+ * Afterwards every 201 is retrievable by id with its content, outbox totals equal what was acknowledged,
+ * and each delivered event produced exactly one successful webhook delivery per subscription (the
+ * built-in receivers /_sim/receivers/<name>/hook are the subscribers; deduped by event id).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSimulator, type Simulator } from '../../src/index.js';
+import { BASE, credentials, messagePath, sendBody, SEND_PATH, sentId, withQuery, type ProviderName } from './support.js';
+
+const PROVIDERS: readonly ProviderName[] = ['msghub', 'msgine', 'msgflash'];
+const TENANTS = 10;
+const SENDS = Number(process.env.LOAD_SENDS ?? 2_000);
+const CONCURRENCY = 25;
+const REQUEST_TIMEOUT_MS = 15_000;
+
+interface Acked {
+  provider: ProviderName;
+  tenant: number;
+  id: string;
+  text: string;
+  to: string;
+}
+
+export const loadFigures = { sends: 0, acknowledged: 0, retrieved: 0, deliveries: 0, duplicates: 0 };
+
+async function call(sim: Simulator, provider: ProviderName, tenant: number, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+  const { headers } = credentials(provider, tenant);
+  const res = await fetch(`${sim.url}${BASE[provider]}${withQuery(provider, tenant, path)}`, {
+    method,
+    headers: { ...headers, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+describe('load: nothing acknowledged is lost', () => {
+  let sim: Simulator;
+  const acked: Acked[] = [];
+  beforeAll(async () => {
+    sim = await createSimulator({ clock: 'manual', port: 0, rateLimits: false, seed: 42 });
+  });
+  afterAll(async () => {
+    await sim?.close();
+    console.log('load figures', JSON.stringify(loadFigures));
+  });
+
+  it(`${SENDS} sends across ${PROVIDERS.length} providers and ${TENANTS} tenants, ${CONCURRENCY} at a time`, async () => {
+    // one subscription per tenant of the providers with webhook endpoints; MsGine uses per-send callbackUrl
+    for (let t = 0; t < TENANTS; t++) {
+      const hook = (p: string) => `${sim.url}/_sim/receivers/load-${p}-${t}/hook`;
+      expect((await call(sim, 'msghub', t, 'POST', '/webhooks', { event: 'message.delivered', url: hook('msghub') })).status).toBe(201);
+      expect((await call(sim, 'msgflash', t, 'POST', '/webhooks', { url: hook('msgflash'), events: ['message.delivered'] })).status).toBe(201);
+    }
+    let next = 0;
+    const statuses: Record<number, number> = {};
+    const worker = async () => {
+      while (next < SENDS) {
+        const i = next++;
+        const provider = PROVIDERS[i % PROVIDERS.length]!;
+        const tenant = Math.floor(i / PROVIDERS.length) % TENANTS;
+        const to = `+1415555${String(1000 + (i % 9000)).padStart(4, '0')}`;
+        const text = `load #${i} ünïcode ✓`;
+        const body = sendBody(provider, to, text);
+        if (provider === 'msgine') body.callbackUrl = `${sim.url}/_sim/receivers/load-msgine-${tenant}/hook`;
+        const res = await call(sim, provider, tenant, 'POST', SEND_PATH[provider], body);
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        if (res.status === 201) acked.push({ provider, tenant, id: sentId(provider, res.body), text, to });
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    loadFigures.sends = SENDS;
+    loadFigures.acknowledged = acked.length;
+    expect(statuses).toEqual({ 201: SENDS });
+    expect(new Set(acked.map((a) => `${a.provider}/${a.id}`)).size).toBe(acked.length);
+  }, 90_000);
+
+  it('every acknowledged message is retrievable by id with its content, and totals match', async () => {
+    let next = 0;
+    const worker = async () => {
+      while (next < acked.length) {
+        const a = acked[next++]!;
+        const res = await call(sim, a.provider, a.tenant, 'GET', messagePath(a.provider, a.id));
+        expect(res.status, `${a.provider} ${a.id}`).toBe(200);
+        expect(JSON.stringify(res.body)).toContain(JSON.stringify(a.text).slice(1, -1));
+        loadFigures.retrieved++;
+      }
+    };
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    for (const provider of PROVIDERS) {
+      for (let t = 0; t < TENANTS; t++) {
+        const expected = acked.filter((a) => a.provider === provider && a.tenant === t).length;
+        const tenantId = sim.messages(provider).find((m) => acked.some((a) => a.provider === provider && a.tenant === t && (a.id === m.id || a.id === (m.data as { parentId?: string } | undefined)?.parentId)))?.tenant;
+        expect(tenantId).toBeDefined();
+        const res = await fetch(`${sim.url}/_sim/messages?provider=${provider}&tenant=${encodeURIComponent(tenantId!)}&limit=1`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        expect(((await res.json()) as { total: number }).total).toBe(expected);
+      }
+      expect(sim.messages(provider)).toHaveLength(acked.filter((a) => a.provider === provider).length);
+    }
+  }, 90_000);
+
+  it('each delivered event makes exactly one successful delivery per subscription', async () => {
+    for (let i = 0; i < 6; i++) {
+      sim.clock.advance(5_000);
+      await sim.settle();
+    }
+    for (const provider of PROVIDERS) {
+      const mine = acked.filter((a) => a.provider === provider);
+      const delivered = sim.messages(provider).filter((m) => m.status === 'delivered' || m.status === 'read');
+      expect(delivered).toHaveLength(mine.length);
+      const log = sim.engine.webhooks.list({ namespace: provider });
+      const perEvent = new Map<string, number>();
+      for (const d of log) {
+        expect(d.status, `${provider} ${d.url} ${JSON.stringify(d.attempts.at(-1))}`).toBe('succeeded');
+        const key = `${d.url} ${d.eventId}`;
+        perEvent.set(key, (perEvent.get(key) ?? 0) + 1);
+      }
+      const dupes = [...perEvent.values()].filter((n) => n > 1).length;
+      loadFigures.duplicates += dupes;
+      expect(dupes).toBe(0);
+      // each tenant has exactly one subscription: msghub and msgflash subscribe to message.delivered;
+      // MsGine's callbackUrl gets every status change (sent, delivered)
+      const eventsPerMessage = provider === 'msgine' ? 2 : 1;
+      expect(new Set(log.map((d) => d.eventId)).size, `${provider} events`).toBe(mine.length * eventsPerMessage);
+      expect(log).toHaveLength(mine.length * eventsPerMessage);
+      loadFigures.deliveries += log.length;
+    }
+  }, 90_000);
+});
