@@ -13,6 +13,7 @@ import { SimError } from './errors.js';
 import type { EventBus } from './events.js';
 import { MESSAGES, type MessageFailure, type MessageState, type SimMessage } from './message.js';
 import type { Store } from './store.js';
+import { magicOutcome, type MagicOutcome } from './magic.js';
 
 export interface LifecycleTimings {
   /** queued → sent */
@@ -51,6 +52,22 @@ export const INVALID_NUMBER: MessageFailure = {
   message: 'The recipient address is not valid',
 };
 
+export interface QueuedMessageInput {
+  id: string;
+  namespace: string;
+  tenant: string;
+  channel: string;
+  to: string;
+  /** Provider-specific fields, opaque to the engine. */
+  data: object;
+  /** Leave the queue at this time (scheduled sends). */
+  sendAt?: string;
+  /** Defaults to what the recipient's magic address makes of it. */
+  outcome?: MagicOutcome;
+  /** When it was queued; defaults to now. */
+  at?: string;
+}
+
 export interface TransitionOptions {
   forced?: boolean;
   reason?: string;
@@ -81,6 +98,27 @@ export class Lifecycle {
   setTimings(timings: Partial<LifecycleTimings>): LifecycleTimings {
     this.current = { ...this.current, ...timings };
     return this.timings;
+  }
+
+  /**
+   * Stores a new queued message in the engine outbox and starts its lifecycle: the one way every
+   * provider sends (its own record, if any, links to it through `data`).
+   */
+  enqueue(input: QueuedMessageInput): SimMessage {
+    const message = this.store.collection<SimMessage>(input.namespace, input.tenant, MESSAGES).insert({
+      id: input.id,
+      namespace: input.namespace,
+      tenant: input.tenant,
+      channel: input.channel,
+      to: input.to,
+      status: 'queued',
+      outcome: input.outcome ?? magicOutcome(input.to),
+      ...(input.sendAt ? { sendAt: input.sendAt } : {}),
+      history: [{ status: 'queued', at: input.at ?? this.clock.iso() }],
+      data: { ...input.data },
+    });
+    this.start(message);
+    return message;
   }
 
   /** Begins the natural progression of a freshly stored message. */

@@ -22,6 +22,14 @@ export interface IncomingRequest {
   query: Record<string, unknown>;
 }
 
+/** `{ details: { field, value } }` for envelopes that carry them, or nothing when the error names no field. */
+export function errorDetails(error: SimError): { details?: { field?: string; value?: unknown } } {
+  const details: { field?: string; value?: unknown } = {};
+  if (error.field !== undefined) details.field = error.field;
+  if (error.value !== undefined) details.value = error.value;
+  return Object.keys(details).length > 0 ? { details } : {};
+}
+
 /** The rate limiter's key for a tenant of a provider (one place, so providers reading it cannot drift). */
 export function rateLimitKey(provider: string, tenantId: string): string {
   return `${provider}:${tenantId}:`;

@@ -5,7 +5,7 @@
  * details? } }` with the codes below, each listed in the spec's Error schema.
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
-import type { RenderedError } from '../provider.js';
+import { errorDetails, type RenderedError } from '../provider.js';
 
 export const HubCode = {
   validationError: 'VALIDATION_ERROR',
@@ -77,12 +77,9 @@ export interface HubErrorBody {
 
 /** The `error` object alone (batch and distribution results carry it per item). */
 export function errorBody(error: SimError): HubErrorBody {
-  const details: { field?: string; value?: unknown } = {};
-  if (error.field !== undefined) details.field = error.field;
-  if (error.value !== undefined) details.value = error.value;
   // Codes from shared layers (the engine's lower-case ones) are replaced by this provider's word for the kind.
   const code = error.code !== undefined && KNOWN_CODES.has(error.code) ? error.code : CODE_FOR_KIND[error.kind];
-  return { code, message: error.message, ...(Object.keys(details).length > 0 ? { details } : {}) };
+  return { code, message: error.message, ...errorDetails(error) };
 }
 
 export function renderMessageHubError(error: SimError): RenderedError {

@@ -3,7 +3,7 @@
  * with msgsim's optional `details: {field, value}`. Codes are UPPER_SNAKE like the doc's.
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
-import type { RenderedError } from '../provider.js';
+import { errorDetails, type RenderedError } from '../provider.js';
 
 /** The doc's codes first, then msgsim's (all listed in the spec's Error schema). */
 export const MsgflashCode = {
@@ -78,16 +78,13 @@ const UPPER_SNAKE = /^[A-Z][A-Z0-9_]*$/;
 export function renderMsgflashError(error: SimError): RenderedError {
   // Shared layers may set their own lower-case codes (e.g. `internal_error`); MsgFlash's are UPPER_SNAKE.
   const code = error.code !== undefined && UPPER_SNAKE.test(error.code) ? error.code : CODE_FOR_KIND[error.kind];
-  const details: Record<string, unknown> = {};
-  if (error.field !== undefined) details.field = error.field;
-  if (error.value !== undefined) details.value = error.value;
   return {
     status: error.status,
     body: {
       error: {
         code,
         message: FIXED_MESSAGE[code] ?? error.message,
-        ...(Object.keys(details).length > 0 ? { details } : {}),
+        ...errorDetails(error),
       },
     },
     ...(error.retryAfter !== undefined ? { headers: { 'Retry-After': String(error.retryAfter) } } : {}),

@@ -59,20 +59,7 @@ export interface NewMessage {
 /** Stores a checked send and starts its lifecycle (a scheduled one leaves the queue at `sendAt`). */
 export function createMessage(engine: Engine, tenant: string, input: NewMessage): SimMessage {
   const data: MsgflashMessageData = { instanceId: input.instanceId, ...input.content, ...(input.campaignId ? { campaignId: input.campaignId } : {}) };
-  const message = messagesOf(engine, tenant).insert({
-    id: newId(engine),
-    namespace: NAMESPACE,
-    tenant,
-    channel: 'whatsapp',
-    to: input.to,
-    status: 'queued',
-    outcome: magicOutcome(input.to),
-    ...(input.sendAt ? { sendAt: input.sendAt } : {}),
-    history: [{ status: 'queued', at: engine.clock.iso() }],
-    data: { ...data },
-  });
-  engine.lifecycle.start(message);
-  return message;
+  return engine.lifecycle.enqueue({ id: newId(engine), namespace: NAMESPACE, tenant, channel: 'whatsapp', to: input.to, data, ...(input.sendAt ? { sendAt: input.sendAt } : {}) });
 }
 
 export function messageHandlers(engine: Engine, scheduled: ScheduledSends) {

@@ -3,7 +3,7 @@
  * `{"error":{"code":"invalid_phone_number","message":"Phone number is not in valid E.164 format","details":{"field":"to","value":"919876543210"}}}`.
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
-import type { RenderedError } from '../provider.js';
+import { errorDetails, type RenderedError } from '../provider.js';
 
 /** Codes from the doc's "Common Errors" table, then msgsim's additions (listed in the spec's Error schema). */
 export const MsghubCode = {
@@ -66,16 +66,13 @@ const CODE_FOR_KIND: Record<SimErrorKind, string> = {
 };
 
 export function renderMsghubError(error: SimError): RenderedError {
-  const details: Record<string, unknown> = {};
-  if (error.field !== undefined) details.field = error.field;
-  if (error.value !== undefined) details.value = error.value;
   return {
     status: error.status,
     body: {
       error: {
         code: error.code ?? CODE_FOR_KIND[error.kind],
         message: error.message,
-        ...(Object.keys(details).length > 0 ? { details } : {}),
+        ...errorDetails(error),
       },
     },
     ...(error.retryAfter !== undefined ? { headers: { 'Retry-After': String(error.retryAfter) } } : {}),

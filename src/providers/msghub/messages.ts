@@ -91,19 +91,7 @@ export function createMessage(engine: Engine, tenant: string, input: SendInput, 
     campaignId: input.campaignId,
     flowId: input.flowId,
   };
-  const message = messagesOf(engine, tenant).insert({
-    id: engine.ids.next('msg_'),
-    namespace: NAMESPACE,
-    tenant,
-    channel: input.channel,
-    to: input.to,
-    status: 'queued',
-    outcome: magicOutcome(input.to),
-    history: [{ status: 'queued', at: engine.clock.iso() }],
-    data: { ...data },
-  });
-  engine.lifecycle.start(message);
-  return message;
+  return engine.lifecycle.enqueue({ id: engine.ids.next('msg_'), namespace: NAMESPACE, tenant, channel: input.channel, to: input.to, data });
 }
 
 export function messageView(message: SimMessage) {

@@ -4,7 +4,7 @@
  * and for 429 `{"error":{"code":"rate_limit_exceeded","message":"…","retryAfter":60}}` with a Retry-After header.
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
-import type { RenderedError } from '../provider.js';
+import { errorDetails, type RenderedError } from '../provider.js';
 
 /** The doc's two codes, then msgsim's (listed in the spec's Error schema). */
 export const MsgineCode = {
@@ -74,16 +74,13 @@ export function renderMsgineError(error: SimError): RenderedError {
     };
   }
   const malformedNumber = isMalformedNumber(error);
-  const details: Record<string, unknown> = {};
-  if (error.field !== undefined) details.field = error.field;
-  if (error.value !== undefined) details.value = error.value;
   return {
     status: error.status,
     body: {
       error: {
         code: malformedNumber ? MsgineCode.invalidPhoneNumber : (error.code ?? CODE_FOR_KIND[error.kind]),
         message: malformedNumber ? MsgineMessage.invalidPhoneNumber : error.message,
-        ...(Object.keys(details).length > 0 ? { details } : {}),
+        ...errorDetails(error),
       },
     },
     ...retry,

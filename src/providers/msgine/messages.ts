@@ -9,7 +9,7 @@ import { NAMESPACE } from './auth.js';
 import { priceSend } from './cost.js';
 import { MsgineCode, MsgineMessage, msgineError } from './errors.js';
 import { filterSends, pageOf } from './listing.js';
-import { messagesOf, recipientMessages, sendsOf, statusOf, type RecipientMessageData, type SendRecord } from './store.js';
+import { recipientMessages, sendsOf, statusOf, type RecipientMessageData, type SendRecord } from './store.js';
 import { msgineStatus } from './status.js';
 
 interface SendSmsInput {
@@ -54,21 +54,9 @@ function createSend(engine: Engine, tenant: string, input: SendSmsInput, to: str
     // Recipient ids derive from the message id, so the /_sim outbox reads msg_…-1, msg_…-2.
     recipients: charge.recipients.map((r, i) => ({ ...r, messageId: `${id}-${i + 1}` })),
   });
-  const messages = messagesOf(engine, tenant);
   for (const recipient of send.recipients) {
     const data: RecipientMessageData = { parentId: id, body: input.message, cost: recipient.cost, currency: send.currency };
-    const message = messages.insert({
-      id: recipient.messageId,
-      namespace: NAMESPACE,
-      tenant,
-      channel: 'sms',
-      to: recipient.to,
-      status: 'queued',
-      outcome: magicOutcome(recipient.to),
-      history: [{ status: 'queued', at: send.createdAt }],
-      data: { ...data },
-    });
-    engine.lifecycle.start(message);
+    engine.lifecycle.enqueue({ id: recipient.messageId, namespace: NAMESPACE, tenant, channel: 'sms', to: recipient.to, data, at: send.createdAt });
   }
   return send;
 }

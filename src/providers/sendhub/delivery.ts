@@ -4,10 +4,8 @@
  * message by `data.parentId`. A scheduled send waits in the queue until `sendAt`.
  */
 import type { Engine } from '../../engine/engine.js';
-import { MESSAGES } from '../../engine/engine.js';
 import { SimError } from '../../engine/errors.js';
 import { magicOutcome } from '../../engine/magic.js';
-import type { SimMessage } from '../../engine/message.js';
 import { NAMESPACE, nextMessageId, sendhubMessagesOf, type SendhubMessageRecord } from './account.js';
 import { sendhubError } from './errors.js';
 import type { Recipient, ResolvedRecipients } from './recipients.js';
@@ -49,24 +47,19 @@ export function createOutbound(engine: Engine, tenant: string, resolved: Resolve
     unread: null,
     deliveryIds: [],
   });
-  const outbox = engine.store.collection<SimMessage>(NAMESPACE, tenant, MESSAGES);
   for (const recipient of resolved.recipients) {
     const data: DeliveryData = { parentId: record.id, text, ...(recipient.contactId !== undefined ? { contactId: recipient.contactId } : {}) };
-    const message = outbox.insert({
+    const message = engine.lifecycle.enqueue({
       // Seeded and unique across accounts, so /_sim/messages/sendhub/<id> names one message.
       id: engine.ids.next('sh_'),
       namespace: NAMESPACE,
       tenant,
       channel: 'sms',
       to: recipient.to,
-      status: 'queued',
-      outcome: magicOutcome(recipient.to),
+      data,
       ...(scheduledAt ? { sendAt: scheduledAt } : {}),
-      history: [{ status: 'queued', at: engine.clock.iso() }],
-      data: { ...data },
     });
     record.deliveryIds.push(message.id);
-    engine.lifecycle.start(message);
   }
   engine.store.changed();
   return record;
