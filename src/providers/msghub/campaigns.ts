@@ -256,8 +256,8 @@ export function campaignHandlers(engine: Engine, runner: CampaignRunner) {
 
     listCampaigns(req: HandlerRequest): HandlerResult {
       const status = queryString(req.query, 'status');
-      const items = campaignsOf(engine, req.tenant.id).newestFirst((c) => !status || c.status === status);
-      return { status: 200, body: pageOf(items, req.query, (c) => campaignView(engine, req.tenant.id, c)) };
+      const filter = status ? (c: CampaignRecord) => c.status === status : undefined;
+      return { status: 200, body: pageOf(campaignsOf(engine, req.tenant.id), filter, req.query, (c) => campaignView(engine, req.tenant.id, c)) };
     },
 
     updateCampaign(req: HandlerRequest): HandlerResult {

@@ -93,14 +93,15 @@ export function contactHandlers(engine: Engine) {
       const tag = queryString(q, 'tag');
       const phone = queryString(q, 'phone');
       const email = queryString(q, 'email')?.toLowerCase();
-      const items = contactsOf(engine, req.tenant.id).newestFirst((c) => {
+      const filtered = search || tag || phone || email;
+      const filter = (c: ContactRecord) => {
         if (tag && !c.tags?.includes(tag)) return false;
         if (phone && c.phone !== phone) return false;
         if (email && c.email?.toLowerCase() !== email) return false;
         if (search && ![c.name, c.phone, c.email].some((v) => v?.toLowerCase().includes(search))) return false;
         return true;
-      });
-      return { status: 200, body: pageOf(items, q, contactView) };
+      };
+      return { status: 200, body: pageOf(contactsOf(engine, req.tenant.id), filtered ? filter : undefined, q, contactView) };
     },
   };
 }

@@ -54,8 +54,8 @@ export function flowHandlers(engine: Engine) {
   return {
     listFlows(req: HandlerRequest): HandlerResult {
       const status = queryString(req.query, 'status');
-      const items = flowsOf(engine, req.tenant.id).newestFirst((f) => !status || f.status === status);
-      return { status: 200, body: pageOf(items, req.query, flowView) };
+      const filter = status ? (f: FlowRecord) => f.status === status : undefined;
+      return { status: 200, body: pageOf(flowsOf(engine, req.tenant.id), filter, req.query, flowView) };
     },
 
     getFlow(req: HandlerRequest): HandlerResult {

@@ -1,17 +1,24 @@
 /** Msghub's page/limit pagination: `{ data, pagination: { page, limit, total, pages } }` (default limit 50, max 100). */
 import { paginateByPage } from '../../engine/pagination.js';
+import type { BaseRecord, Collection } from '../../engine/store.js';
 import { msghubError } from './errors.js';
 
 export const DEFAULT_LIMIT = 50;
 
-export function pageOf<T, V>(items: readonly T[], query: Record<string, unknown>, view: (item: T) => V) {
+/**
+ * A page of a collection, newest first. Without a filter only the page itself is read (O(limit)), so a
+ * list costs the same at 10 k or 1 M stored; with one, the collection is scanned.
+ */
+export function pageOf<T extends BaseRecord, V>(collection: Collection<T>, predicate: ((item: T) => boolean) | undefined, query: Record<string, unknown>, view: (item: T) => V) {
   const page = toInt(query.page, 1, 'page');
   const limit = toInt(query.limit, DEFAULT_LIMIT, 'limit');
-  const result = paginateByPage(items, page, limit);
-  return {
-    data: result.items.map(view),
-    pagination: { page: result.page, limit: result.limit, total: result.total, pages: result.pages },
-  };
+  if (predicate) {
+    const result = paginateByPage(collection.newestFirst(predicate), page, limit);
+    return { data: result.items.map(view), pagination: { page: result.page, limit: result.limit, total: result.total, pages: result.pages } };
+  }
+  const total = collection.size;
+  const items = collection.newestSlice((page - 1) * limit, limit);
+  return { data: items.map(view), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
 }
 
 /**

@@ -146,7 +146,8 @@ export function messageHandlers(engine: Engine) {
       const before = queryString(q, 'createdBefore');
       const afterMs = after ? Date.parse(after) : undefined;
       const beforeMs = before ? Date.parse(before) : undefined;
-      const items = messagesOf(engine, req.tenant.id).newestFirst((m) => {
+      const filtered = status || channel || to || campaignId || afterMs !== undefined || beforeMs !== undefined;
+      const filter = (m: SimMessage) => {
         if (status && m.status !== status) return false;
         if (channel && m.channel !== channel) return false;
         if (to && m.to !== to) return false;
@@ -155,8 +156,8 @@ export function messageHandlers(engine: Engine) {
         if (afterMs !== undefined && created < afterMs) return false;
         if (beforeMs !== undefined && created > beforeMs) return false;
         return true;
-      });
-      return { status: 200, body: pageOf(items, q, messageView) };
+      };
+      return { status: 200, body: pageOf(messagesOf(engine, req.tenant.id), filtered ? filter : undefined, q, messageView) };
     },
   };
 }

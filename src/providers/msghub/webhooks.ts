@@ -77,7 +77,7 @@ export function webhookHandlers(engine: Engine) {
     },
 
     listWebhooks(req: HandlerRequest): HandlerResult {
-      return { status: 200, body: pageOf(webhooksOf(engine, req.tenant.id).newestFirst(), req.query, (h) => webhookView(h)) };
+      return { status: 200, body: pageOf(webhooksOf(engine, req.tenant.id), undefined, req.query, (h) => webhookView(h)) };
     },
 
     deleteWebhook(req: HandlerRequest): HandlerResult {
