@@ -1,0 +1,114 @@
+/**
+ * Cold start: wall time from launching `node dist/cli.js` to its first successful provider response
+ * (poll /_sim/health every few ms until it answers, then one Msghub send must answer 201), with every
+ * provider the build mounts. Run alone with `node --import tsx bench/cold-start.ts`; `npm run bench`
+ * runs it too. The issue's target: under 600 ms with all five providers. BENCH_COLD_RUNS sets the
+ * number of launches (median reported); BENCH_CPU_PROF=dir profiles each launch.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CLI, envNumber } from './lib/config.js';
+import { formatMs, markdownTable, median } from './lib/format.js';
+import { MSGHUB_SEND_BODY } from './lib/msgsim-client.js';
+import { canPin, freePort, SERVER_CPU } from './lib/proc.js';
+import { availableParallelism } from 'node:os';
+
+export interface ColdStartRun {
+  /** Launch → /_sim/health answers 200. */
+  healthMs: number;
+  /** Launch → the first provider request answers 201. */
+  firstResponseMs: number;
+  /** That first request alone (lazy per-route work shows up here). */
+  firstRequestMs: number;
+  providers: string[];
+}
+
+export interface ColdStart {
+  runs: ColdStartRun[];
+  medianFirstResponseMs: number;
+  medianHealthMs: number;
+  medianFirstRequestMs: number;
+  providers: string[];
+  pinned: boolean;
+}
+
+export async function measureColdStart(runs: number, extraNodeArgs: readonly string[] = []): Promise<ColdStart> {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
+  const pinned = canPin(availableParallelism());
+  const results: ColdStartRun[] = [];
+  for (let i = 0; i < runs; i++) results.push(await once(pinned, extraNodeArgs));
+  return {
+    runs: results,
+    medianFirstResponseMs: median(results.map((r) => r.firstResponseMs)) ?? NaN,
+    medianHealthMs: median(results.map((r) => r.healthMs)) ?? NaN,
+    medianFirstRequestMs: median(results.map((r) => r.firstRequestMs)) ?? NaN,
+    providers: results[0]?.providers ?? [],
+    pinned,
+  };
+}
+
+async function once(pinned: boolean, extraNodeArgs: readonly string[]): Promise<ColdStartRun> {
+  const port = await freePort();
+  const args = [...extraNodeArgs, CLI, '--port', String(port), '--log-level', 'warn'];
+  const base = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = pinned
+    ? spawn('taskset', ['-c', String(SERVER_CPU), process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  try {
+    let providers: string[] | undefined;
+    while (!providers) {
+      if (exited) throw new Error(`msgsim exited before answering:\n${stderr}`);
+      if (performance.now() - started > 60_000) throw new Error('msgsim did not answer within 60 s');
+      try {
+        const response = await fetch(`${base}/_sim/health`);
+        const body = (await response.json()) as { providers?: { name: string }[] };
+        if (response.ok) providers = (body.providers ?? []).map((p) => p.name);
+        else await sleep(5);
+      } catch {
+        await sleep(5);
+      }
+    }
+    const healthMs = performance.now() - started;
+    const requestStarted = performance.now();
+    const response = await fetch(`${base}/msghub/api/v1/messages/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'mk_live_coldstart' },
+      body: MSGHUB_SEND_BODY,
+    });
+    await response.arrayBuffer();
+    if (response.status !== 201) throw new Error(`first send answered ${response.status}`);
+    const now = performance.now();
+    return { healthMs, firstResponseMs: now - started, firstRequestMs: now - requestStarted, providers };
+  } finally {
+    child.kill('SIGTERM');
+    if (!exited) await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+export function coldStartTable(result: ColdStart): string {
+  return markdownTable(
+    ['measure', 'median', 'runs'],
+    [
+      ['launch → /_sim/health answers', formatMs(result.medianHealthMs), result.runs.map((r) => formatMs(r.healthMs)).join(', ')],
+      ['first Msghub send alone', formatMs(result.medianFirstRequestMs), result.runs.map((r) => formatMs(r.firstRequestMs)).join(', ')],
+      ['**launch → first 201**', `**${formatMs(result.medianFirstResponseMs)}**`, result.runs.map((r) => formatMs(r.firstResponseMs)).join(', ')],
+    ],
+    ['left', 'right', 'left'],
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // BENCH_CPU_PROF=dir: each launch writes a V8 CPU profile there (summarise with bench/profile-summary.ts).
+  const profDir = process.env.BENCH_CPU_PROF;
+  const result = await measureColdStart(envNumber('BENCH_COLD_RUNS', 5), profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []);
+  console.log(`Cold start, ${result.runs.length} runs, ${result.providers.length} providers mounted (${result.providers.join(', ')})${result.pinned ? ', server pinned to core 0' : ''}\n`);
+  console.log(coldStartTable(result));
+  console.log(`\ntarget: under 600 ms with all five providers → ${result.medianFirstResponseMs < 600 ? 'met' : 'MISSED'}${result.providers.length < 5 ? ` (only ${result.providers.length} mounted)` : ''}`);
+}

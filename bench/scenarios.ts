@@ -1,0 +1,269 @@
+/**
+ * What `npm run bench` measures: every server in its own process, and the requests sent to it. The
+ * groups run in this order, one server at a time, all under the same settings.
+ */
+import type { AutocannonRequest } from 'autocannon';
+import { CLI, MSGHUB_SPEC, PRISM_BIN, ROOT } from './lib/config.js';
+import { rotatingHeader, type LoadSpec } from './lib/load.js';
+import { MSGHUB_SEND_BODY, mountedProviders, seedMsghub, setRateLimits } from './lib/msgsim-client.js';
+
+export type Op = 'send' | 'get' | 'list';
+export type Kind = 'ceiling' | 'baseline' | 'msgsim' | 'prism';
+
+export interface GroupContext {
+  base: string;
+  /** Providers /_sim/health lists (msgsim only). */
+  providers: Set<string>;
+  /** Ids of the messages seeded for the read scenarios. */
+  seededIds: string[];
+  listSeed: number;
+}
+
+export type Prepared = { spec: LoadSpec; note?: string } | { skip: string };
+
+export interface Scenario {
+  /** `<group>.<name>`; BENCH_ONLY filters on it. */
+  id: string;
+  label: string;
+  op: Op;
+  prepare(ctx: GroupContext): Promise<Prepared>;
+  /** Checks the run (e.g. that no 429 slipped in) and returns a note for the table. */
+  check?(statusCodes: Record<string, number>): string | undefined;
+}
+
+export interface ServerGroup {
+  id: string;
+  label: string;
+  kind: Kind;
+  command(port: number, cpuProfDir: string | undefined): { command: string; args: string[] };
+  /** Polled until it answers. */
+  readyPath: string;
+  setup?(ctx: GroupContext): Promise<void>;
+  scenarios: Scenario[];
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+const MSGHUB_KEY = 'mk_live_benchmark0001';
+/** The tenant the get and list scenarios read. */
+export const LIST_KEY = 'mk_live_benchlist';
+
+/** Rejects the run if a rate limit answered: the limits are raised for the benchmark, never hit. */
+function no429(codes: Record<string, number>): string | undefined {
+  return codes['429'] ? `${codes['429']} answers were 429: the key pool is too small for this rate` : undefined;
+}
+
+const fixedSend = (path: string): AutocannonRequest => ({ method: 'POST', path, headers: { ...JSON_HEADERS, 'x-api-key': MSGHUB_KEY }, body: MSGHUB_SEND_BODY });
+
+/** The POST both reference servers answer with a fixed 201. */
+function referenceGroup(id: string, label: string, kind: Kind, file: string): ServerGroup {
+  return {
+    id,
+    label,
+    kind,
+    command: (port) => ({ command: process.execPath, args: [`${ROOT}/bench/servers/${file}`, String(port)] }),
+    readyPath: '/',
+    scenarios: [
+      {
+        id: `${id}.send`,
+        label: `${label}: POST, fixed 201`,
+        op: 'send',
+        prepare: async (ctx) => ({ spec: { url: ctx.base, requests: [fixedSend('/messages/send')] } }),
+      },
+    ],
+  };
+}
+
+/** Key pools: each provider's documented limit per key, times the pool, stays far above any rate a core can serve. */
+const MSGHUB_POOL = 1_000; // 100/s and 10,000/day per key
+const MSGINE_POOL = 6_000; // 20/s burst and 100/min per token
+const MESSAGEHUB_POOL = 1_000; // Pro tier: 600/min per key
+const pad = (i: number) => String(i).padStart(5, '0');
+
+function msgsimGroup(id: string, label: string, extraArgs: string[], scenarios: Scenario[]): ServerGroup {
+  return {
+    id,
+    label,
+    kind: 'msgsim',
+    command: (port, cpuProfDir) => ({
+      command: process.execPath,
+      args: [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), CLI, '--port', String(port), '--clock', 'real', ...extraArgs],
+    }),
+    readyPath: '/_sim/health',
+    async setup(ctx) {
+      for (const p of await mountedProviders(ctx.base)) ctx.providers.add(p.name);
+    },
+    scenarios,
+  };
+}
+
+const msghubSend = (id: string, label: string): Scenario => ({
+  id,
+  label,
+  op: 'send',
+  async prepare(ctx) {
+    if (!ctx.providers.has('msghub')) return { skip: 'Msghub is not mounted' };
+    await setRateLimits(ctx.base, true);
+    return {
+      spec: {
+        url: ctx.base,
+        requests: [{ ...fixedSend('/msghub/api/v1/messages/send'), setupRequest: rotatingHeader('x-api-key', (i) => `mk_live_bench${pad(i)}`, MSGHUB_POOL) }],
+      },
+      note: `limiter on, ${MSGHUB_POOL} keys`,
+    };
+  },
+  check: no429,
+});
+
+export function serverGroups(): ServerGroup[] {
+  return [
+    referenceGroup('node-http', 'node:http', 'ceiling', 'node-http.mjs'),
+    referenceGroup('express', 'express 5', 'baseline', 'express-baseline.mjs'),
+    msgsimGroup('msgsim', 'msgsim', [], [
+      msghubSend('msgsim.msghub-send', 'Msghub send'),
+      {
+        id: 'msgsim.msgine-send',
+        label: 'MsGine send + Idempotency-Key',
+        op: 'send',
+        async prepare(ctx) {
+          if (!ctx.providers.has('msgine')) return { skip: 'MsGine is not mounted (/_sim/health does not list it)' };
+          await setRateLimits(ctx.base, true);
+          let n = 0;
+          const run = `${process.pid}-${Date.now()}`;
+          return {
+            spec: {
+              url: ctx.base,
+              requests: [
+                {
+                  method: 'POST',
+                  path: '/msgine/api/v1/messages/sms',
+                  headers: JSON_HEADERS,
+                  body: JSON.stringify({ to: '+256701234567', message: 'Hello from MsGine!' }),
+                  // A fresh key on every request: each one is a first execution that is stored, never a replay.
+                  setupRequest: (request) => {
+                    const i = n++;
+                    request.headers = { ...request.headers, authorization: `Bearer benchtoken${pad(i % MSGINE_POOL)}`, 'idempotency-key': `bench-${run}-${i}` };
+                    return request;
+                  },
+                },
+              ],
+            },
+            note: `limiter on, ${MSGINE_POOL} tokens, unique keys`,
+          };
+        },
+        check: no429,
+      },
+      {
+        id: 'msgsim.messagehub-send',
+        label: 'MessageHub send (X-RateLimit-*)',
+        op: 'send',
+        async prepare(ctx) {
+          if (!ctx.providers.has('messagehub')) return { skip: 'MessageHub is not mounted (/_sim/health does not list it)' };
+          await setRateLimits(ctx.base, true);
+          const path = '/messagehub/api/v1/messages/send';
+          const body = JSON.stringify({ to: '+919876543210', channel: 'whatsapp', content: 'Hello from MessageHub API!' });
+          // The headers this scenario is about must really be there.
+          const probe = await fetch(`${ctx.base}${path}`, { method: 'POST', headers: { ...JSON_HEADERS, authorization: 'Bearer cpk_live_benchprobe' }, body });
+          await probe.arrayBuffer();
+          if (probe.status !== 201) return { skip: `MessageHub send answered ${probe.status}` };
+          if (!probe.headers.get('x-ratelimit-remaining')) return { skip: 'MessageHub send carries no X-RateLimit-Remaining header' };
+          return {
+            spec: {
+              url: ctx.base,
+              requests: [{ method: 'POST', path, headers: JSON_HEADERS, body, setupRequest: rotatingHeader('authorization', (i) => `Bearer cpk_live_bench${pad(i)}`, MESSAGEHUB_POOL) }],
+            },
+            note: `limiter on, ${MESSAGEHUB_POOL} keys`,
+          };
+        },
+        check: no429,
+      },
+      {
+        id: 'msgsim.msghub-get',
+        label: 'Msghub get by id',
+        op: 'get',
+        async prepare(ctx) {
+          if (!ctx.providers.has('msghub')) return { skip: 'Msghub is not mounted' };
+          await seedReadTenant(ctx);
+          let i = 0;
+          const ids = ctx.seededIds;
+          return {
+            spec: {
+              url: ctx.base,
+              requests: [
+                {
+                  method: 'GET',
+                  path: '/msghub/api/v1/messages/x',
+                  headers: { 'x-api-key': LIST_KEY },
+                  setupRequest: (request) => {
+                    request.path = `/msghub/api/v1/messages/${ids[i++ % ids.length]}`;
+                    return request;
+                  },
+                },
+              ],
+            },
+            note: `limits off, ${ctx.seededIds.length} ids in turn`,
+          };
+        },
+      },
+      msghubList('msgsim.msghub-list-1', 'Msghub list, page 1', () => 1),
+      msghubList('msgsim.msghub-list-deep', 'Msghub list, last page', (ctx) => Math.max(1, Math.ceil(ctx.listSeed / 100))),
+    ]),
+    // Same server without the per-request info log line: what logging costs (users can pass the flag too).
+    msgsimGroup('msgsim-quiet', 'msgsim --log-level warn', ['--log-level', 'warn'], [msghubSend('msgsim-quiet.msghub-send', 'Msghub send, --log-level warn')]),
+    prismGroup('prism', 'Prism', [], true),
+    prismGroup('prism-silent', 'Prism -v silent', ['-v', 'silent'], false),
+  ];
+}
+
+function msghubList(id: string, label: string, pageOf: (ctx: GroupContext) => number): Scenario {
+  return {
+    id,
+    label,
+    op: 'list',
+    async prepare(ctx) {
+      if (!ctx.providers.has('msghub')) return { skip: 'Msghub is not mounted' };
+      await seedReadTenant(ctx);
+      const page = pageOf(ctx);
+      return {
+        spec: { url: ctx.base, requests: [{ method: 'GET', path: `/msghub/api/v1/messages?page=${page}&limit=100`, headers: { 'x-api-key': LIST_KEY } }] },
+        note: `limits off, page ${page} of ${ctx.seededIds.length} messages, limit 100`,
+      };
+    },
+  };
+}
+
+/** One tenant with `listSeed` messages; one key may send 10,000 a day, so the limits go off for reads. */
+async function seedReadTenant(ctx: GroupContext): Promise<void> {
+  await setRateLimits(ctx.base, false);
+  if (ctx.seededIds.length > 0) return;
+  ctx.seededIds = await seedMsghub(ctx.base, LIST_KEY, ctx.listSeed);
+}
+
+/** Prism as a user runs it: `prism mock openapi/msghub.yaml` (its own CLI script, without the npx wrapper process). */
+function prismGroup(id: string, label: string, extraArgs: string[], allOps: boolean): ServerGroup {
+  const send: Scenario = {
+    id: `${id}.send`,
+    label: `${label}: send`,
+    op: 'send',
+    prepare: async (ctx) => ({ spec: { url: ctx.base, requests: [fixedSend('/messages/send')] } }),
+  };
+  const get: Scenario = {
+    id: `${id}.get`,
+    label: `${label}: get by id`,
+    op: 'get',
+    prepare: async (ctx) => ({ spec: { url: ctx.base, requests: [{ method: 'GET', path: '/messages/msg_abc123', headers: { 'x-api-key': MSGHUB_KEY } }] } }),
+  };
+  const list: Scenario = {
+    id: `${id}.list`,
+    label: `${label}: list`,
+    op: 'list',
+    prepare: async (ctx) => ({ spec: { url: ctx.base, requests: [{ method: 'GET', path: '/messages?page=1&limit=100', headers: { 'x-api-key': MSGHUB_KEY } }] } }),
+  };
+  return {
+    id,
+    label,
+    kind: 'prism',
+    command: (port) => ({ command: process.execPath, args: [PRISM_BIN, 'mock', '-h', '127.0.0.1', '-p', String(port), ...extraArgs, MSGHUB_SPEC] }),
+    readyPath: '/',
+    scenarios: allOps ? [send, get, list] : [send],
+  };
+}
