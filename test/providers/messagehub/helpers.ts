@@ -1,3 +1,4 @@
+import { expectErrorEnvelope, outboxOf } from '../../support/assertions.js';
 /**
  * Shared pieces of the MessageHub integration tests: the doc's key and examples, a sim with clients for
  * the fixture keys, error and rate-limit-header assertions in MessageHub's envelope, and the /_sim outbox.
@@ -5,7 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { createTestSim, specChecker, T0, type ApiResponse, type ProviderClient, type TestSim } from '../../support/harness.js';
+import { createTestSim, specChecker, T0, type ProviderClient, type TestSim } from '../../support/harness.js';
 import type { EngineOptions } from '../../../src/engine/engine.js';
 import { messagehub } from '../../../src/providers/messagehub/index.js';
 
@@ -59,14 +60,7 @@ export async function hubSim(options: Partial<EngineOptions> = {}): Promise<HubS
 export const at = (ms: number): string => new Date(T0 + ms).toISOString();
 
 /** Asserts MessageHub's error envelope, with the code and, when given, details.field / details.value. */
-export function expectError(res: ApiResponse, status: number, code: string, field?: string, value?: unknown): void {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-  expect(res.body.error.code).toBe(code);
-  expect(res.body.error.message.length).toBeGreaterThan(0);
-  if (field !== undefined) expect(res.body.error.details?.field).toBe(field);
-  if (value !== undefined) expect(res.body.error.details?.value).toEqual(value);
-}
+export const expectError = expectErrorEnvelope;
 
 /** Asserts the three X-RateLimit headers; reset is the unix second the window ends. */
 export function expectRateHeaders(res: { headers: Record<string, unknown> }, limit: number, remaining: number, resetMs: number): void {
@@ -79,11 +73,7 @@ export function expectRateHeaders(res: { headers: Record<string, unknown> }, lim
 export const FIRST_WINDOW_END = T0 + 60_000;
 
 /** Engine messages (attempts) of MessageHub from the /_sim outbox, newest first. */
-export async function outbox(sim: TestSim, tenant?: string): Promise<Array<Record<string, any>>> {
-  const res = await sim.http.get('/_sim/messages').query({ provider: 'messagehub', limit: 1000, ...(tenant ? { tenant } : {}) });
-  expect(res.status).toBe(200);
-  return res.body.data as Array<Record<string, any>>;
-}
+export const outbox = async (sim: TestSim, tenant?: string) => (await outboxOf(sim, 'messagehub', tenant)).data;
 
 /** Sends and returns the new message id (asserting the 201). */
 export async function send(api: ProviderClient, body: unknown): Promise<string> {

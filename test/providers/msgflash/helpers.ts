@@ -1,3 +1,4 @@
+import { expectErrorEnvelope, outboxOf } from '../../support/assertions.js';
 /**
  * Shared pieces of the MsgFlash integration tests: keys and instances, a sim with MsgFlash clients
  * (personal and team), error assertions in MsgFlash's envelope, /_sim helpers (keys, instance state,
@@ -47,15 +48,7 @@ export function client(sim: TestSim, key: string, teamId?: string): ProviderClie
 export const at = (ms: number): string => new Date(T0 + ms).toISOString();
 
 /** Asserts MsgFlash's error envelope, with the code and, when given, details.field / details.value. */
-export function expectError(res: ApiResponse, status: number, code: string, field?: string, value?: unknown): void {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-  expect(res.body.error.code).toBe(code);
-  expect(typeof res.body.error.message).toBe('string');
-  expect(res.body.error.message.length).toBeGreaterThan(0);
-  if (field !== undefined) expect(res.body.error.details?.field).toBe(field);
-  if (value !== undefined) expect(res.body.error.details?.value).toEqual(value);
-}
+export const expectError = expectErrorEnvelope;
 
 export function expectOk(res: ApiResponse, status = 200): any {
   expect(res.status, res.text).toBe(status);
@@ -79,11 +72,7 @@ export async function setRateLimits(sim: TestSim, on: boolean): Promise<void> {
 }
 
 /** Messages stored for one MsgFlash tenant, from the /_sim outbox. */
-export async function outboxCount(sim: TestSim, tenant: string): Promise<number> {
-  const res = await sim.http.get('/_sim/messages').query({ provider: 'msgflash', tenant, limit: 1000 });
-  expect(res.status).toBe(200);
-  return res.body.total as number;
-}
+export const outboxCount = async (sim: TestSim, tenant: string) => (await outboxOf(sim, 'msgflash', tenant)).total;
 
 export async function deliveries(sim: TestSim, query: Record<string, string> = {}): Promise<Array<Record<string, any>>> {
   const res = await sim.http.get('/_sim/webhooks/deliveries').query({ provider: 'msgflash', ...query });

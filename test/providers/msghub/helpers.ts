@@ -1,3 +1,4 @@
+import { expectErrorEnvelope, outboxOf } from '../../support/assertions.js';
 /**
  * Shared pieces of the Msghub integration tests: keys, a sim with a Msghub client, the outbox count
  * from /_sim, error assertions in Msghub's envelope, a real local webhook receiver, the spec's
@@ -11,7 +12,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import * as addFormatsModule from 'ajv-formats';
 import type { OpenAPIV3 } from 'openapi-types';
 import { expect } from 'vitest';
-import { createTestSim, T0, type ApiResponse, type ProviderClient, type TestSim } from '../../support/harness.js';
+import { createTestSim, T0, type ProviderClient, type TestSim } from '../../support/harness.js';
 import type { EngineOptions } from '../../../src/engine/engine.js';
 import { specPath } from '../../../src/paths.js';
 
@@ -46,26 +47,14 @@ export async function msghubSim(options: Partial<EngineOptions> & { mounted?: bo
 export const at = (ms: number): string => new Date(T0 + ms).toISOString();
 
 /** Messages stored for one Msghub tenant (or all of them), from the /_sim outbox. */
-export async function outbox(sim: TestSim, tenant?: string): Promise<{ total: number; data: Array<Record<string, any>> }> {
-  const res = await sim.http.get('/_sim/messages').query({ provider: 'msghub', limit: 1000, ...(tenant ? { tenant } : {}) });
-  expect(res.status).toBe(200);
-  return { total: res.body.total as number, data: res.body.data as Array<Record<string, any>> };
-}
+export const outbox = (sim: TestSim, tenant?: string) => outboxOf(sim, 'msghub', tenant);
 
 export async function outboxCount(sim: TestSim, tenant?: string): Promise<number> {
   return (await outbox(sim, tenant)).total;
 }
 
-/** Asserts Msghub's error envelope, with the code and, when given, details.field / details.value. */
-export function expectError(res: ApiResponse, status: number, code: string, field?: string, value?: unknown): void {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-  expect(res.body.error.code).toBe(code);
-  expect(typeof res.body.error.message).toBe('string');
-  expect(res.body.error.message.length).toBeGreaterThan(0);
-  if (field !== undefined) expect(res.body.error.details?.field).toBe(field);
-  if (value !== undefined) expect(res.body.error.details?.value).toEqual(value);
-}
+/** Msghub's error envelope, with the code and, when given, details.field / details.value. */
+export const expectError = expectErrorEnvelope;
 
 export async function connectChannels(sim: TestSim, key: string, channels: string[]): Promise<void> {
   const res = await sim.http.patch(`/_sim/providers/msghub/tenants/${key}/settings`).send({ connectedChannels: channels });

@@ -1,3 +1,4 @@
+import { expectErrorEnvelope, outboxOf } from '../../support/assertions.js';
 /**
  * Shared pieces of the MsGine integration tests: tokens, a sim with MsGine clients, the /_sim outbox,
  * error assertions in MsGine's envelope, a real local callback receiver, and the spec's schemas.
@@ -11,7 +12,7 @@ import type { OpenAPIV3 } from 'openapi-types';
 import { expect } from 'vitest';
 import type { EngineOptions } from '../../../src/engine/engine.js';
 import { specPath } from '../../../src/paths.js';
-import { createTestSim, T0, type ApiResponse, type ProviderClient, type TestSim } from '../../support/harness.js';
+import { createTestSim, T0, type ProviderClient, type TestSim } from '../../support/harness.js';
 
 const addFormats = addFormatsModule.default as unknown as (ajv: Ajv) => Ajv;
 
@@ -43,26 +44,14 @@ export function client(sim: TestSim, token: string): ProviderClient {
 export const at = (ms: number): string => new Date(T0 + ms).toISOString();
 
 /** Engine messages (one per recipient) stored for MsGine, from the /_sim outbox. */
-export async function outbox(sim: TestSim, tenant?: string): Promise<{ total: number; data: Array<Record<string, any>> }> {
-  const res = await sim.http.get('/_sim/messages').query({ provider: 'msgine', limit: 1000, ...(tenant ? { tenant } : {}) });
-  expect(res.status).toBe(200);
-  return { total: res.body.total as number, data: res.body.data as Array<Record<string, any>> };
-}
+export const outbox = (sim: TestSim, tenant?: string) => outboxOf(sim, 'msgine', tenant);
 
 export async function outboxCount(sim: TestSim, tenant?: string): Promise<number> {
   return (await outbox(sim, tenant)).total;
 }
 
 /** Asserts MsGine's error envelope with its code and, when given, details.field / details.value. */
-export function expectError(res: ApiResponse, status: number, code: string, field?: string, value?: unknown): void {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(String(res.headers['content-type'])).toMatch(/^application\/json/);
-  expect(res.body.error.code).toBe(code);
-  expect(typeof res.body.error.message).toBe('string');
-  expect(res.body.error.message.length).toBeGreaterThan(0);
-  if (field !== undefined) expect(res.body.error.details?.field).toBe(field);
-  if (value !== undefined) expect(res.body.error.details?.value).toEqual(value);
-}
+export const expectError = expectErrorEnvelope;
 
 export async function deliveries(sim: TestSim, query: Record<string, string> = {}): Promise<Array<Record<string, any>>> {
   const res = await sim.http.get('/_sim/webhooks/deliveries').query({ provider: 'msgine', ...query });
