@@ -130,7 +130,7 @@ function markdown(): string {
       '',
     );
   }
-  parts.push('Scale figures (1M messages) are in bench/results/scale.md (`npm run bench:scale`).', '');
+  parts.push('Scale figures (1M messages) are in bench/results/scale.md (`npm run bench:scale`), persistence in bench/results/scale-data-*.md (`-- --data FILE`).', '');
   return parts.join('\n');
 }
 

@@ -17,7 +17,8 @@
  *   fill then pays the background flushes, and each checkpoint times one explicit flush and reports
  *   the file size.
  *
- * Results: printed, and written to bench/results/scale.md (BENCH_SCALE_OUT to change).
+ * Results: printed, and written to bench/results/scale.md (other N: scale-<N>.md; with --data:
+ * scale-data-<N>.md; BENCH_SCALE_OUT to choose).
  */
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -36,12 +37,15 @@ const N = envNumber('BENCH_SCALE_N', 1_000_000);
 const TENANTS = Math.max(2, envNumber('BENCH_SCALE_TENANTS', 1_000));
 const STEP = Math.max(1, Math.min(100_000, Math.round(N / 10)));
 const CHECKPOINTS = [...new Set([10_000, 100_000, 1_000_000, N].filter((c) => c <= N))].sort((a, b) => a - b);
-const OUT = resolve(process.env.BENCH_SCALE_OUT ?? resolve(BENCH_DIR, 'results', 'scale.md'));
 const DATA = flags.data ? resolve(flags.data) : undefined;
+/** results/scale.md for the default run; a quick or persisted run gets its own file (scale-100k.md, scale-data-1m.md). */
+const SIZE = N % 1_000_000 === 0 ? `${N / 1_000_000}m` : N % 1_000 === 0 ? `${N / 1_000}k` : String(N);
+const OUT = resolve(process.env.BENCH_SCALE_OUT ?? resolve(BENCH_DIR, 'results', DATA ? `scale-data-${SIZE}.md` : N === 1_000_000 ? 'scale.md' : `scale-${SIZE}.md`));
 const START = Date.parse('2026-01-01T00:00:00.000Z');
 const HEAVY = 'mk_live_scale_heavy';
 const TYPICAL = tenantKey(1);
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const engineErrors = { count: 0, last: '' };
 
 function tenantKey(i: number): string {
   return `mk_live_scale_${String(i).padStart(5, '0')}`;
@@ -62,7 +66,17 @@ interface Harness {
 
 async function harness(dataFile?: string): Promise<Harness> {
   const clock = new Clock({ mode: 'manual', start: START });
-  const engine = await createEngine({ clock, seed: 1, rateLimits: false, ...(dataFile ? { dataFile } : {}) });
+  const engine = await createEngine({
+    clock,
+    seed: 1,
+    rateLimits: false,
+    ...(dataFile ? { dataFile } : {}),
+    // A failed background write is otherwise silent; count it and show the first one.
+    onError: (error, where) => {
+      if (engineErrors.count++ === 0) log(`  engine error (${where}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+      engineErrors.last = `${where}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
+    },
+  });
   const { app, providers } = await createApp({ engine, providers: PROVIDERS });
   const server = await new Promise<ReturnType<typeof app.listen>>((ok, fail) => {
     const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? fail(error) : ok(s)));
@@ -255,6 +269,8 @@ const steps: StepRow[] = [];
 const checkpoints: Checkpoint[] = [];
 let sent = 0;
 let httpSent = 0;
+let advanced: { pendingAll: number; rssBefore: number; rssAfter: number; ms: number } | undefined;
+let finalFlush: FlushFigures | undefined;
 while (sent < N) {
   // Steps end on multiples of STEP and on every checkpoint, so each checkpoint sees exactly its count.
   const nextBoundary = Math.min(N, (Math.floor(sent / STEP) + 1) * STEP, ...CHECKPOINTS.filter((c) => c > sent));
@@ -275,7 +291,9 @@ while (sent < N) {
     stallMaxMs,
     ...(flushes ? { flushes: flushes.count - flushesBefore } : {}),
   });
-  log(`  ${formatInt(sent)} sent: ${formatUs((elapsed * 1000) / count)} per send, RSS ${formatMB(memory.rss)}, longest event-loop stall ${formatMs(stallMaxMs)}${flushes ? `, ${flushes.count - flushesBefore} background flushes` : ''}`);
+  log(`  ${formatInt(sent)} sent: ${formatUs((elapsed * 1000) / count)} per send, RSS ${formatMB(memory.rss)}, longest event-loop stall ${formatMs(stallMaxMs)}${flushes ? `, ${flushes.count - flushesBefore} background flushes` : ''}${engineErrors.count ? `, ${engineErrors.count} engine errors so far` : ''}`);
+  // Rewritten after every step, so a run stopped early (a --data run at 1M can take very long) keeps what it measured.
+  if (sent < N) writeReport(`stopped early? this report was written after ${formatInt(sent)} of ${formatInt(N)} sends`, false);
   for (const c of CHECKPOINTS) {
     if (sent === c) {
       const httpSend = await httpSendLatency(h);
@@ -289,89 +307,98 @@ while (sent < N) {
 }
 
 // Phase 2: advance through every lifecycle.
+writeReport(`stopped early? this report was written after all ${formatInt(sent)} sends, before the clock advance`, false);
 const pendingAll = h.clock.state().pendingEvents;
 const rssBeforeAdvance = rss();
 t = performance.now();
 h.clock.advance(10 * 60_000);
 const advanceAllMs = performance.now() - t;
-const rssAfterAdvance = rss();
-log(`advance through all lifecycles: ${formatInt(pendingAll)} pending at the start, ${formatInt(statusEvents)} status changes in ${formatMs(advanceAllMs)}; RSS ${formatMB(rssAfterAdvance)}`);
-let finalFlush: Checkpoint['flush'];
+advanced = { pendingAll, rssBefore: rssBeforeAdvance, rssAfter: rss(), ms: advanceAllMs };
+log(`advance through all lifecycles: ${formatInt(pendingAll)} pending at the start, ${formatInt(statusEvents)} status changes in ${formatMs(advanceAllMs)}; RSS ${formatMB(advanced.rssAfter)}`);
 if (DATA) {
   finalFlush = await timedFlush(h, DATA);
   log(`flush after the advance: ${flushText(finalFlush)}`);
 }
-const peakRss = Math.max(...steps.map((s) => s.rss), ...checkpoints.map((c) => c.rss), rssBeforeAdvance, rssAfterAdvance);
 await h.close();
-const wallMs = performance.now() - wallStart;
+writeReport();
 
 // ---------------------------------------------------------------------------------------------------
 
-const first = checkpoints[0];
-const last = checkpoints[checkpoints.length - 1];
-const deepVsFirst = ratio(median(last?.heavy.last ?? []), median(first?.heavy.page1 ?? []));
-const deepTypicalVsFirst = ratio(median(last?.typical.last ?? []), median(first?.typical.page1 ?? []));
-const targets = [
-  {
-    target: `deep page at ${formatInt(last?.stored)} stored within 2× of page 1 at ${formatInt(first?.stored)}`,
-    measured: `heavy tenant: ${formatMs(median(last?.heavy.last ?? []))} vs ${formatMs(median(first?.heavy.page1 ?? []))} = ${formatRatio(deepVsFirst)}; typical tenant: ${formatRatio(deepTypicalVsFirst)}`,
-    met: meets(deepVsFirst, 2, 'atMost'),
-  },
-  { target: `1M stored messages under 1.5 GB RSS`, measured: `${formatMB(last?.rss)} at ${formatInt(last?.stored)} stored (peak during the run, the clock advance included: ${formatMB(peakRss)})`, met: N >= 1_000_000 ? meets(last?.rss, 1.5e9, 'atMost') : undefined },
-  { target: 'advance through 10,000 pending lifecycle events < 1 s', measured: `${formatMs(advance10kMs)} (${formatInt(pending10k)} pending)`, met: meets(advance10kMs, 1_000, 'atMost') },
-];
+/** Writes the report (and prints it when `print`); `partial` says how far a report written mid-run had got. */
+function writeReport(partial?: string, print = true): void {
+  const peakRss = Math.max(...steps.map((s) => s.rss), ...checkpoints.map((c) => c.rss), advanced?.rssBefore ?? 0, advanced?.rssAfter ?? 0);
+  const wallMs = performance.now() - wallStart;
+  const first = checkpoints[0];
+  const last = checkpoints[checkpoints.length - 1];
+  const deepVsFirst = ratio(median(last?.heavy.last ?? []), median(first?.heavy.page1 ?? []));
+  const deepTypicalVsFirst = ratio(median(last?.typical.last ?? []), median(first?.typical.page1 ?? []));
+  const targets = [
+    {
+      target: `deep page at ${formatInt(last?.stored)} stored within 2× of page 1 at ${formatInt(first?.stored)}`,
+      measured: `heavy tenant: ${formatMs(median(last?.heavy.last ?? []))} vs ${formatMs(median(first?.heavy.page1 ?? []))} = ${formatRatio(deepVsFirst)}; typical tenant: ${formatRatio(deepTypicalVsFirst)}`,
+      met: meets(deepVsFirst, 2, 'atMost'),
+    },
+    { target: `1M stored messages under 1.5 GB RSS`, measured: `${formatMB(last?.rss)} at ${formatInt(last?.stored)} stored (peak during the run, the clock advance included: ${formatMB(peakRss)})`, met: N >= 1_000_000 ? meets(last?.rss, 1.5e9, 'atMost') : undefined },
+    { target: 'advance through 10,000 pending lifecycle events < 1 s', measured: `${formatMs(advance10kMs)} (${formatInt(pending10k)} pending)`, met: meets(advance10kMs, 1_000, 'atMost') },
+  ];
 
-const stepTable = markdownTable(
-  ['messages stored', 'time per send (handler path)', 'RSS', 'V8 heap used', 'longest event-loop stall', ...(DATA ? ['background flushes'] : [])],
-  steps.map((s) => [formatInt(s.upTo), formatUs(s.usPerSend), formatMB(s.rss), formatMB(s.heapUsed), formatMs(s.stallMaxMs), ...(DATA ? [formatInt(s.flushes)] : [])]),
-  ['right', 'right', 'right', 'right', 'right', 'right'],
-);
-const listRows = checkpoints.flatMap((c) => [
-  [formatInt(c.stored), `heavy (${formatInt(c.heavy.total)})`, formatMs(median(c.heavy.page1)), `${formatMs(median(c.heavy.last))} (page ${c.heavy.lastPage})`, formatMs(Math.max(...c.heavy.last)), formatMs(median(c.httpSend)), formatMB(c.rss), ...(DATA ? [c.flush?.error ? `failed: ${c.flush.error}` : formatMs(c.flush?.journalMs), formatMs(c.flush?.snapshotMs), formatMB(c.flush?.snapshotBytes)] : [])],
-  [formatInt(c.stored), `typical (${formatInt(c.typical.total)})`, formatMs(median(c.typical.page1)), `${formatMs(median(c.typical.last))} (page ${c.typical.lastPage})`, formatMs(Math.max(...c.typical.last)), '', '', ...(DATA ? ['', '', ''] : [])],
-]);
-const listTable = markdownTable(
-  ['stored', 'tenant (its messages)', 'list page 1', 'list last page', 'last page, max', 'HTTP send', 'RSS', ...(DATA ? ['flush, journal', 'flush, snapshot', 'snapshot size'] : [])],
-  listRows,
-  ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
-);
-const md = [
-  '# msgsim scale run',
-  '',
-  'Written by `npm run bench:scale` (bench/scale.ts); method in bench/README.md.',
-  '',
-  `- date: ${new Date().toISOString()}; node ${process.version}; ${availableParallelism()} cores`,
-  `- ${formatInt(N)} Msghub sends across ${formatInt(TENANTS)} tenants (every 10th to one heavy tenant), through the handler path; ${DATA ? `persisted to a file (--data)` : 'in memory'}`,
-  `- RSS of the process before the fill (app built, nothing stored): ${formatMB(rssEmpty)}; whole run ${formatMs(wallMs)}`,
-  '',
-  '## Targets',
-  '',
-  markdownTable(['target (issue 11)', 'measured', 'verdict'], targets.map((x) => [x.target, x.measured, verdict(x.met)])),
-  '',
-  '## Time per send and memory as the store grows',
-  '',
-  stepTable,
-  '',
-  '## Lists and sends over HTTP at each size (sequential requests, median)',
-  '',
-  listTable,
-  '',
-  '## Advancing the clock',
-  '',
-  markdownTable(
-    ['what', 'pending events', 'time'],
-    [
-      ['10,000 messages, advance 1 s (each queued → sent)', formatInt(pending10k), formatMs(advance10kMs)],
-      ['the same 10,000, advance 10 min (the rest of their lifecycles)', '', formatMs(advance10kRestMs)],
-      [`all ${formatInt(sent + httpSent)} messages, advance 10 min`, formatInt(pendingAll), `${formatMs(advanceAllMs)} (${formatInt(statusEvents)} status changes, ${formatUs((advanceAllMs * 1000) / Math.max(1, statusEvents))} each); RSS ${formatMB(rssBeforeAdvance)} → ${formatMB(rssAfterAdvance)}`],
-      ...(finalFlush ? [['flush after the advance', '', flushText(finalFlush)]] : []),
-    ],
-    ['left', 'right', 'left'],
-  ),
-  '',
-].join('\n');
-
-console.log(`\n${md}`);
-mkdirSync(dirname(OUT), { recursive: true });
-writeFileSync(OUT, md);
-log(`wrote ${OUT}`);
+  const stepTable = markdownTable(
+    ['messages stored', 'time per send (handler path)', 'RSS', 'V8 heap used', 'longest event-loop stall', ...(DATA ? ['background flushes'] : [])],
+    steps.map((s) => [formatInt(s.upTo), formatUs(s.usPerSend), formatMB(s.rss), formatMB(s.heapUsed), formatMs(s.stallMaxMs), ...(DATA ? [formatInt(s.flushes)] : [])]),
+    ['right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const listRows = checkpoints.flatMap((c) => [
+    [formatInt(c.stored), `heavy (${formatInt(c.heavy.total)})`, formatMs(median(c.heavy.page1)), `${formatMs(median(c.heavy.last))} (page ${c.heavy.lastPage})`, formatMs(Math.max(...c.heavy.last)), formatMs(median(c.httpSend)), formatMB(c.rss), ...(DATA ? [c.flush?.error ? `failed: ${c.flush.error}` : formatMs(c.flush?.journalMs), formatMs(c.flush?.snapshotMs), formatMB(c.flush?.snapshotBytes)] : [])],
+    [formatInt(c.stored), `typical (${formatInt(c.typical.total)})`, formatMs(median(c.typical.page1)), `${formatMs(median(c.typical.last))} (page ${c.typical.lastPage})`, formatMs(Math.max(...c.typical.last)), '', '', ...(DATA ? ['', '', ''] : [])],
+  ]);
+  const listTable = markdownTable(
+    ['stored', 'tenant (its messages)', 'list page 1', 'list last page', 'last page, max', 'HTTP send', 'RSS', ...(DATA ? ['flush, journal', 'flush, snapshot', 'snapshot size'] : [])],
+    listRows,
+    ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const md = [
+    '# msgsim scale run',
+    '',
+    'Written by `npm run bench:scale` (bench/scale.ts); method in bench/README.md.',
+    '',
+    `- date: ${new Date().toISOString()}; node ${process.version}; ${availableParallelism()} cores`,
+    `- ${formatInt(N)} Msghub sends across ${formatInt(TENANTS)} tenants (every 10th to one heavy tenant), through the handler path; ${DATA ? `persisted to a file (--data)` : 'in memory'}`,
+    `- RSS of the process before the fill (app built, nothing stored): ${formatMB(rssEmpty)}; whole run ${formatMs(wallMs)}`,
+    ...(partial ? [`- **${partial}**: the figures below are what was measured until then`] : []),
+    ...(engineErrors.count ? [`- **${formatInt(engineErrors.count)} engine errors** (failed background writes and the like); the last: ${engineErrors.last}`] : []),
+    '',
+    '## Targets',
+    '',
+    markdownTable(['target (issue 11)', 'measured', 'verdict'], targets.map((x) => [x.target, x.measured, verdict(x.met)])),
+    '',
+    '## Time per send and memory as the store grows',
+    '',
+    stepTable,
+    '',
+    '## Lists and sends over HTTP at each size (sequential requests, median)',
+    '',
+    listTable,
+    '',
+    '## Advancing the clock',
+    '',
+    markdownTable(
+      ['what', 'pending events', 'time'],
+      [
+        ['10,000 messages, advance 1 s (each queued → sent)', formatInt(pending10k), formatMs(advance10kMs)],
+        ['the same 10,000, advance 10 min (the rest of their lifecycles)', '', formatMs(advance10kRestMs)],
+        ...(advanced
+          ? [[`all ${formatInt(sent + httpSent)} messages, advance 10 min`, formatInt(advanced.pendingAll), `${formatMs(advanced.ms)} (${formatInt(statusEvents)} status changes, ${formatUs((advanced.ms * 1000) / Math.max(1, statusEvents))} each); RSS ${formatMB(advanced.rssBefore)} → ${formatMB(advanced.rssAfter)}`]]
+          : []),
+        ...(finalFlush ? [['flush after the advance', '', flushText(finalFlush)]] : []),
+      ],
+      ['left', 'right', 'left'],
+    ),
+    '',
+  ].join('\n');
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, md);
+  if (print) {
+    console.log(`\n${md}`);
+    log(`wrote ${OUT}`);
+  }
+}
