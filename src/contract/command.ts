@@ -5,8 +5,6 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDERS } from '../providers/index.js';
-import { junitReport, prettyReport, summarize } from './report.js';
-import { runVerify } from './run.js';
 
 interface VerifyFlags {
   provider: string;
@@ -54,6 +52,9 @@ export function registerVerifyCommand(program: Command): void {
       } catch {
         program.error(`--base-url: not a URL: ${flags.baseUrl}`, { exitCode: 2 });
       }
+      // Loaded here, not at the top: the contract suite's spec parser and validators would cost every
+      // `msgsim` start (the serve path) a few hundred milliseconds it never uses.
+      const [{ runVerify }, { junitReport, prettyReport, summarize }] = await Promise.all([import('./run.js'), import('./report.js')]);
       const report = await runVerify({
         provider: flags.provider,
         baseUrl: baseUrl.toString(),

@@ -1,16 +1,11 @@
 /**
- * Turns anything thrown on the request path (body-parser, express-openapi-validator, handlers) into the
+ * Turns anything thrown on the request path (body-parser, the request validator, handlers) into the
  * one SimError type, carrying the field that was wrong; the provider then renders it in its envelope.
  */
 import type { Request } from 'express';
 import { SimError, isSimError, type SimErrorKind } from '../engine/errors.js';
 import type { Provider } from '../providers/provider.js';
-
-interface ValidatorItem {
-  path?: string;
-  message?: string;
-  errorCode?: string;
-}
+import { RequestValidationError, type ValidationItem } from './request-validator.js';
 
 interface HttpLikeError {
   status?: number;
@@ -19,7 +14,6 @@ interface HttpLikeError {
   expose?: boolean;
   type?: string;
   message?: string;
-  errors?: ValidatorItem[];
   headers?: Record<string, string>;
 }
 
@@ -29,9 +23,9 @@ type Location = (typeof LOCATIONS)[number];
 export function toSimError(error: unknown, provider: Provider, req: Request): SimError {
   if (isSimError(error)) return error;
   if (!error || typeof error !== 'object') return internal();
+  if (error instanceof RequestValidationError) return fromValidator(error, provider);
   const err = error as HttpLikeError;
   if (err.type) return fromBodyParser(err);
-  if (Array.isArray(err.errors)) return fromValidator(err, provider, req);
   return clientError(err) ?? internal();
 }
 
@@ -49,31 +43,16 @@ function fromBodyParser(err: HttpLikeError): SimError {
   }
 }
 
-function fromValidator(err: HttpLikeError, provider: Provider, req: Request): SimError {
-  const status = err.status ?? err.statusCode ?? 400;
-  const first = err.errors?.[0] ?? {};
-  const { location, field, segments } = parsePath(first.path ?? '');
-  const kind: SimErrorKind =
-    status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : status === 404 ? 'route_not_found' : status === 405 ? 'method_not_allowed' : 'invalid_request';
+function fromValidator(err: RequestValidationError, provider: Provider): SimError {
+  const first = err.errors[0] ?? { path: '', message: err.message, errorCode: '' };
+  const { location, field, segments } = parsePath(first.path);
   const code = location && field ? provider.validationErrorCode?.(field, location) : undefined;
-  // Without a known location the validator's path is an internal route key, not a field of the request.
-  if (!location) {
-    return new SimError({
-      kind,
-      message: status === 415 ? 'Content-Type must be application/json' : (first.message ?? err.message ?? 'Invalid request'),
-      ...(status === 415 ? { field: 'Content-Type', value: req.headers['content-type'] ?? null } : {}),
-      ...(err.headers ? { headers: err.headers } : {}),
-    });
-  }
-  // The validator's own 415 wording names internal route keys; say what the client must do instead.
-  const message = status === 415 ? 'Content-Type must be application/json' : (describe(first, field) ?? err.message ?? 'Invalid request');
   return new SimError({
-    kind,
+    kind: 'invalid_request',
     ...(code ? { code } : {}),
-    message,
+    message: describe(first, field),
     ...(field ? { field } : {}),
-    value: location ? lookup(req, location, segments) : undefined,
-    ...(err.headers ? { headers: err.headers } : {}),
+    value: location && err.parts ? lookup(err.parts[location], segments) : undefined,
   });
 }
 
@@ -88,16 +67,14 @@ function parsePath(path: string): { location?: Location; field?: string; segment
 }
 
 /** Ajv's wording, made to name the field once: "limit must be <= 100", "Unknown field 'extra'". */
-function describe(item: ValidatorItem, field: string | undefined): string | undefined {
-  if (!item.message) return undefined;
-  const message = item.message.replace(/^request\/\w+\/?\S*\s/, '');
+function describe(item: ValidationItem, field: string | undefined): string {
+  const { message } = item;
   if (item.errorCode === 'additionalProperties.openapi.validation' && field) return `Unknown field '${field}'`;
   if (!field || message.includes(`'${field}'`)) return message;
   return `${field} ${message}`;
 }
 
-function lookup(req: Request, location: Location, segments: string[]): unknown {
-  const root: unknown = location === 'body' ? req.body : location === 'query' ? req.query : location === 'path' ? req.params : req.headers;
+function lookup(root: unknown, segments: string[]): unknown {
   let value: unknown = root;
   for (const segment of segments) {
     if (!value || typeof value !== 'object' || !Object.hasOwn(value, segment)) return undefined;

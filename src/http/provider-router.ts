@@ -3,8 +3,7 @@
  * (after stripe-mock: route → auth → limit → parse → validate → idempotency → handler), and every error
  * on it, whoever throws it, is rendered once by the provider's own renderer.
  */
-import express, { type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
-import * as OpenApiValidator from 'express-openapi-validator';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { OpenAPIV3 } from 'openapi-types';
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
@@ -12,6 +11,7 @@ import { PUBLIC_TENANT, rateLimitKey, type HandlerRequest, type HandlerResult, t
 import { jsonBody } from './body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
+import { RequestValidator } from './request-validator.js';
 import { applyFault } from './fault-actions.js';
 import { requestedFault } from './request-controls.js';
 import type { Logger } from './logger.js';
@@ -34,6 +34,8 @@ interface Locals {
   params: Record<string, string>;
   tenant: Tenant;
   rateLimit?: RateLimitInfo;
+  /** The query as the spec declares it (typed, defaults filled in), once validated. */
+  query?: Record<string, unknown>;
 }
 
 export async function createProviderRouter(options: ProviderRouterOptions): Promise<{ router: Router; instance: ProviderInstance }> {
@@ -117,14 +119,20 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   });
 
   router.use(jsonBody(options.bodyLimit));
-  router.use(validatorFor(provider.specFile, spec, `${mountPath}${provider.basePath}`));
+  const validator = validatorFor(provider.specFile, spec);
+  router.use((req, res, next) => {
+    const { operation, params } = locals(res);
+    locals(res).query = validator.validate(operation, { query: req.query as Record<string, unknown>, headers: req.headers, path: params, body: req.body });
+    next();
+  });
 
   router.use(async (req, res, next) => {
     try {
-      const { operation, params, tenant } = locals(res);
+      const { operation, params, tenant, query } = locals(res);
       const handler = instance.operations[operation.operationId]!;
       const request: HandlerRequest = {
         ...incoming(req),
+        ...(query ? { query } : {}),
         operationId: operation.operationId,
         tenant,
         params,
@@ -188,52 +196,13 @@ function incoming(req: Request) {
 }
 
 /**
- * The validator depends only on the spec and where it is mounted, and compiling its Ajv schemas is most
- * of an app's start-up cost; apps in one process (tests, library mode) share one per spec and mount.
+ * A validator depends only on the spec, and compiling its schemas is most of a provider's first-request
+ * cost; apps in one process (tests, library mode) share one per spec.
  */
-const validators = new Map<string, ReturnType<typeof OpenApiValidator.middleware>>();
+const validators = new Map<string, RequestValidator>();
 
-function validatorFor(specFile: string, spec: OpenAPIV3.Document, serverUrl: string): RequestHandler {
-  const key = `${specFile}\u0000${serverUrl}`;
-  // Built on the provider's first request, not at start: five providers' schemas cost more to compile
-  // than the rest of start-up, and most runs use one or two providers.
-  const chain = (): ReturnType<typeof OpenApiValidator.middleware> => {
-    let middleware = validators.get(key);
-    if (!middleware) validators.set(key, (middleware = OpenApiValidator.middleware(validatorOptions(spec, serverUrl))));
-    return middleware;
-  };
-  return (req, res, next) => {
-    const handlers = chain();
-    let i = 0;
-    const step = (error?: unknown): void => {
-      if (error !== undefined && error !== null) return next(error);
-      const handler = handlers[i++];
-      if (!handler) return next();
-      try {
-        void Promise.resolve(handler(req, res, step)).catch(next);
-      } catch (thrown) {
-        next(thrown);
-      }
-    };
-    step();
-  };
-}
-
-function validatorOptions(spec: OpenAPIV3.Document, serverUrl: string): Parameters<typeof OpenApiValidator.middleware>[0] {
-  // The validator matches req.originalUrl against servers[].url, so point it at where we are mounted.
-  const apiSpec = structuredClone(spec);
-  apiSpec.servers = [{ url: serverUrl || '/' }];
-  return {
-    apiSpec: apiSpec as never,
-    // No coercion: a number where the spec says string is a 400, as a strict real API answers (query and
-    // path parameters are still read as their declared types).
-    validateRequests: { allowUnknownQueryParameters: false, coerceTypes: false },
-    validateResponses: false,
-    // Auth is the provider's own (its 401 envelope), checked before validation.
-    validateSecurity: false,
-    validateFormats: true,
-    ignoreUndocumented: true,
-    // The specs are validated in CI (redocly lint + the spec tests); re-validating costs seconds at start.
-    validateApiSpec: false,
-  };
+function validatorFor(specFile: string, spec: OpenAPIV3.Document): RequestValidator {
+  let validator = validators.get(specFile);
+  if (!validator) validators.set(specFile, (validator = new RequestValidator(spec)));
+  return validator;
 }

@@ -2,7 +2,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger, type LogLevel } from '../http/logger.js';
 import { PROVIDERS } from '../providers/index.js';
-import { startProxy } from './server.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -28,6 +27,7 @@ export function registerProxyCommand(program: Command): void {
         program.error(`--upstream: not a URL: ${flags.upstream}`, { exitCode: 2 });
       }
       const logger = createLogger(flags.logLevel);
+      const { startProxy } = await import('./server.js'); // only when proxying (serve's cold start)
       const proxy = await startProxy({ provider: flags.provider, upstream: flags.upstream, port: flags.port, host: flags.host, logger });
       logger.info({ url: proxy.url, upstream: flags.upstream, provider: flags.provider }, 'msgsim proxy listening');
       logger.info(`violations: ${proxy.url}/_sim/proxy/violations`);
