@@ -19,7 +19,7 @@ export interface EngineOptions {
   clock?: Clock | ClockOptions;
   /** Seed for ids, secrets and probabilities: the same seed gives the same run. */
   seed?: number;
-  /** Persist state to this JSON file (lowdb JSONFile adapter). */
+  /** Persist state to this file: a streamed JSON snapshot plus a journal of changed records (store.ts, journal.ts). */
   dataFile?: string;
   timings?: Partial<LifecycleTimings>;
   /** Enforce the providers' documented rate limits (on by default). */

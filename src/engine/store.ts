@@ -1,14 +1,13 @@
 /**
- * The state of every simulated account: lowdb-backed collections partitioned by namespace (a provider,
- * opaque here) and tenant (one API key or account), with in-memory indexes for get-by-id and ordered
- * listing. In memory by default. With a file: a lowdb JSONFile snapshot (written atomically by steno:
- * temp file + rename, so it is always complete and valid) plus an append-only journal of the
- * collections changed since (`<file>.journal`), compacted into the snapshot when it grows.
+ * The state of every simulated account: collections partitioned by namespace (a provider, opaque
+ * here) and tenant (one API key or account), with in-memory indexes for get-by-id and ordered listing.
+ * In memory by default. With a file (`--data`): a snapshot plus a journal of the records changed since
+ * (`<file>.journal`), appended at most every flushDelayMs, and compacted into a new snapshot, streamed
+ * a chunk at a time, when it would outgrow the snapshot. File formats: journal.ts.
  */
-import { Low, Memory } from 'lowdb';
-import { JSONFile } from 'lowdb/node';
+import { stat } from 'node:fs/promises';
 import type { Clock } from './clock.js';
-import { Journal, type JournalEntry } from './journal.js';
+import { CHUNK_CHARS, Journal, readSnapshot, writeSnapshot, type JournalEntry } from './journal.js';
 
 export interface BaseRecord {
   id: string;
@@ -26,6 +25,8 @@ interface StoreData {
   partitions: Record<string, Record<string, Partition>>;
   /** Small engine facts that must survive a restart (the id generator's position). */
   meta?: Record<string, unknown>;
+  /** The snapshot's generation (absent in files written before journals named one). */
+  gen?: number;
 }
 
 export interface StoreOptions {
@@ -44,18 +45,25 @@ export type NewRecord<T extends BaseRecord> = Omit<T, 'seq' | 'createdAt' | 'upd
 /** One collection of one tenant: insertion-ordered array plus an id index. */
 export class Collection<T extends BaseRecord> {
   private readonly byId = new Map<string, T>();
+  /** Set by a reset: the store no longer holds these rows, so changes to them are not persisted. */
+  detached = false;
 
   constructor(
     private readonly store: Store,
     private readonly rows: T[],
-    private readonly key: string,
+    readonly namespace: string,
+    readonly tenant: string,
+    readonly name: string,
   ) {
     for (const row of rows) this.byId.set(row.id, row);
   }
 
-  /** Marks the collection changed after a record was mutated in place (lifecycle steps, campaign progress). */
-  touch(): void {
-    this.store.changed(this.key);
+  /**
+   * Marks a record changed after it was mutated in place (lifecycle steps, campaign progress). Name the
+   * record: without one the whole collection is rewritten on the next flush.
+   */
+  touch(record?: T): void {
+    this.store.changedRecord(this as unknown as Collection<BaseRecord>, record?.id);
   }
 
   get size(): number {
@@ -68,7 +76,7 @@ export class Collection<T extends BaseRecord> {
     const record = { createdAt: now, updatedAt: now, ...input, seq: this.store.nextSeq() } as T;
     this.rows.push(record);
     this.byId.set(record.id, record);
-    this.store.changed(this.key);
+    this.store.changedRecord(this as unknown as Collection<BaseRecord>, record.id);
     return record;
   }
 
@@ -81,7 +89,7 @@ export class Collection<T extends BaseRecord> {
     const record = this.byId.get(id);
     if (!record) return undefined;
     Object.assign(record, patch, { updatedAt: this.store.clock.iso() });
-    this.store.changed(this.key);
+    this.store.changedRecord(this as unknown as Collection<BaseRecord>, id);
     return record;
   }
 
@@ -91,7 +99,7 @@ export class Collection<T extends BaseRecord> {
     this.byId.delete(id);
     const index = this.rows.indexOf(record);
     if (index >= 0) this.rows.splice(index, 1);
-    this.store.changed(this.key);
+    this.store.changedRecord(this as unknown as Collection<BaseRecord>, id);
     return true;
   }
 
@@ -124,99 +132,123 @@ export interface CollectionRef<T extends BaseRecord> {
   collection: Collection<T>;
 }
 
+/** What changed in one collection since the last flush. */
+interface Dirty {
+  ids: Set<string>;
+  /** touch() without a record: every row is rewritten. */
+  whole: boolean;
+}
+
+interface Batch {
+  records: Map<Collection<BaseRecord>, Dirty>;
+  all: boolean;
+}
+
 export class Store {
   readonly clock: Clock;
-  private readonly db: Low<StoreData>;
-  private readonly cache = new Map<string, Collection<BaseRecord>>();
+  private data: StoreData = { version: 1, seq: 0, partitions: {} };
+  /** namespace → tenant → name: no key string built per lookup (called per status change). */
+  private readonly cache = new Map<string, Map<string, Map<string, Collection<BaseRecord>>>>();
   private readonly flushDelayMs: number;
   private cancelFlush: (() => void) | undefined;
-  private dirty = false;
+  private pending = false;
   private writing: Promise<void> = Promise.resolve();
   private readonly beforeWrite: Array<() => void> = [];
   private readonly onWriteError: (error: unknown) => void;
-  /** Collections changed since the last flush; `all` = something changed that only a snapshot captures. */
-  private readonly dirtyKeys = new Set<string>();
+  /** Records changed since the last flush, by collection. */
+  private dirty = new Map<Collection<BaseRecord>, Dirty>();
+  /** Something changed that only a snapshot captures (a reset, an unnamed change, a new file). */
   private all = false;
   private journal: Journal | undefined;
-  /** Compact when the journal outgrows the snapshot (and at least this many bytes). */
+  /** The snapshot's generation; the journal names the one it extends. */
+  private gen = 0;
+  /** Compact when the journal would outgrow the snapshot (and at least this many bytes). */
   private readonly compactAtBytes = 8 * 1024 * 1024;
   private snapshotBytes = 0;
+  /** From the last snapshot: to guess what journalling a batch would add. */
+  private bytesPerRecord = 512;
+  /** After a failed compaction, the journal size at which to try again (meanwhile, journal). */
+  private compactAfter = 0;
+  /** A journal append failed: check the files before appending again. */
+  private suspect = false;
 
-  private constructor(clock: Clock, db: Low<StoreData>, flushDelayMs: number, readonly file: string | undefined, onWriteError: (error: unknown) => void) {
+  private constructor(clock: Clock, flushDelayMs: number, readonly file: string | undefined, onWriteError: (error: unknown) => void) {
     this.clock = clock;
-    this.db = db;
     this.flushDelayMs = flushDelayMs;
     this.onWriteError = onWriteError;
   }
 
   getMeta(name: string): unknown {
-    return this.db.data.meta?.[name];
+    return this.data.meta?.[name];
   }
 
-  /** Runs before every write, to copy engine state (e.g. the id generator's position) into the snapshot. */
+  /** Runs before every write, to copy engine state (e.g. the id generator's position) into the file. */
   onBeforeWrite(hook: () => void): void {
     this.beforeWrite.push(hook);
   }
 
   setMeta(name: string, value: unknown): void {
-    (this.db.data.meta ??= {})[name] = value;
+    (this.data.meta ??= {})[name] = value;
   }
 
   static async open(options: StoreOptions): Promise<Store> {
-    const empty: StoreData = { version: 1, seq: 0, partitions: {} };
-    const adapter = options.file ? new JSONFile<StoreData>(options.file) : new Memory<StoreData>();
-    const db = new Low<StoreData>(adapter, empty);
-    await db.read();
-    // lowdb leaves the default object in place when the file does not exist yet.
-    const valid = db.data !== empty && isStoreData(db.data);
-    if (!isStoreData(db.data)) db.data = empty;
-    const store = new Store(options.clock, db, options.flushDelayMs ?? 200, options.file, options.onWriteError ?? (() => undefined));
-    if (options.file) {
-      await store.replayJournal(options.file);
-      // A new file, or one that held something else, gets a full snapshot on the first flush.
-      if (!valid) store.all = true;
-    }
+    const store = new Store(options.clock, options.flushDelayMs ?? 200, options.file, options.onWriteError ?? (() => undefined));
+    if (options.file) await store.load(options.file);
     return store;
   }
 
-  private async replayJournal(file: string): Promise<void> {
-    this.journal = new Journal(`${file}.journal`);
-    const entries = await this.journal.read();
-    for (const entry of entries) {
-      ((this.db.data.partitions[entry.ns] ??= {})[entry.t] ??= {})[entry.c] = entry.rows as BaseRecord[];
-      this.db.data.seq = Math.max(this.db.data.seq, entry.seq);
-      if (entry.meta) this.db.data.meta = { ...this.db.data.meta, ...entry.meta };
+  private async load(file: string): Promise<void> {
+    const snapshot = await readSnapshot(file);
+    const valid = snapshot !== undefined && isStoreData(snapshot.data);
+    if (valid) {
+      this.data = snapshot.data as StoreData;
+      this.gen = this.data.gen ?? 0;
+      this.snapshotBytes = snapshot.bytes;
+      if (snapshot.records > 0) this.bytesPerRecord = snapshot.bytes / snapshot.records;
     }
-    this.snapshotBytes = Buffer.byteLength(JSON.stringify(this.db.data));
+    this.journal = new Journal(`${file}.journal`);
+    const replay = new Replay(this.data);
+    const { current } = await this.journal.replay(this.gen, (entry) => replay.apply(entry));
+    replay.finish();
+    // A new file, one that held something else, or files in the previous layout: the first flush
+    // writes a snapshot (legacy journal lines are not appended to).
+    if (!valid || !current || !snapshot.lined) this.all = true;
   }
 
   nextSeq(): number {
-    return ++this.db.data.seq;
+    return ++this.data.seq;
   }
 
   collection<T extends BaseRecord>(namespace: string, tenant: string, name: string): Collection<T> {
-    const key = `${namespace}\u0000${tenant}\u0000${name}`;
-    let collection = this.cache.get(key);
+    let tenants = this.cache.get(namespace);
+    if (!tenants) this.cache.set(namespace, (tenants = new Map()));
+    let names = tenants.get(tenant);
+    if (!names) tenants.set(tenant, (names = new Map()));
+    let collection = names.get(name);
     if (!collection) {
-      const partition = (this.db.data.partitions[namespace] ??= {});
-      const rows = ((partition[tenant] ??= {})[name] ??= []);
-      collection = new Collection<BaseRecord>(this, rows, key);
-      this.cache.set(key, collection);
+      const rows = (((this.data.partitions[namespace] ??= {})[tenant] ??= {})[name] ??= []);
+      collection = new Collection<BaseRecord>(this, rows, namespace, tenant, name);
+      names.set(name, collection);
     }
     return collection as unknown as Collection<T>;
   }
 
+  /** The collection if the tenant has one; unlike `collection`, creates nothing (read paths of hot code). */
+  find<T extends BaseRecord>(namespace: string, tenant: string, name: string): Collection<T> | undefined {
+    return this.data.partitions[namespace]?.[tenant]?.[name] ? this.collection<T>(namespace, tenant, name) : undefined;
+  }
+
   /** True when the tenant has ever stored anything in this namespace (used to seed fixtures once). */
   hasTenant(namespace: string, tenant: string): boolean {
-    return Boolean(this.db.data.partitions[namespace]?.[tenant]);
+    return Boolean(this.data.partitions[namespace]?.[tenant]);
   }
 
   tenants(namespace: string): string[] {
-    return Object.keys(this.db.data.partitions[namespace] ?? {});
+    return Object.keys(this.data.partitions[namespace] ?? {});
   }
 
   namespaces(): string[] {
-    return Object.keys(this.db.data.partitions);
+    return Object.keys(this.data.partitions);
   }
 
   /** Every tenant's collection of that name, across namespaces (the control API's outbox). */
@@ -225,7 +257,7 @@ export class Store {
     const namespaces = namespace ? [namespace] : this.namespaces();
     for (const ns of namespaces) {
       for (const tenant of this.tenants(ns)) {
-        if (this.db.data.partitions[ns]?.[tenant]?.[name]) {
+        if (this.data.partitions[ns]?.[tenant]?.[name]) {
           out.push({ namespace: ns, tenant, collection: this.collection<T>(ns, tenant, name) });
         }
       }
@@ -235,30 +267,44 @@ export class Store {
 
   /** Forgets everything, one namespace, or one tenant of a namespace. */
   reset(namespace?: string, tenant?: string): void {
-    const partitions = this.db.data.partitions;
+    const partitions = this.data.partitions;
     if (!namespace) {
-      this.db.data.partitions = {};
+      this.data.partitions = {};
+      for (const tenants of this.cache.values()) for (const names of tenants.values()) detach(names);
+      this.cache.clear();
     } else if (!tenant) {
       delete partitions[namespace];
-    } else if (partitions[namespace]) {
-      delete partitions[namespace][tenant];
-    }
-    for (const key of [...this.cache.keys()]) {
-      const [ns, tn] = key.split('\u0000');
-      if (!namespace || (ns === namespace && (!tenant || tn === tenant))) this.cache.delete(key);
+      for (const names of this.cache.get(namespace)?.values() ?? []) detach(names);
+      this.cache.delete(namespace);
+    } else {
+      if (partitions[namespace]) delete partitions[namespace][tenant];
+      const names = this.cache.get(namespace)?.get(tenant);
+      if (names) detach(names);
+      this.cache.get(namespace)?.delete(tenant);
     }
     this.changed();
   }
 
-  /**
-   * Marks state as changed; a file-backed store persists it within flushDelayMs. With a collection key
-   * only that collection is journalled; without one the next flush writes a full snapshot.
-   */
-  changed(collectionKey?: string): void {
+  /** Marks state as changed in a way only a full snapshot captures; written within flushDelayMs. */
+  changed(): void {
     if (!this.file) return;
-    this.dirty = true;
-    if (collectionKey) this.dirtyKeys.add(collectionKey);
-    else this.all = true;
+    this.all = true;
+    this.pending = true;
+    this.schedule();
+  }
+
+  /** A record was inserted, updated, removed or touched (`id` undefined: any of the collection's). */
+  changedRecord(collection: Collection<BaseRecord>, id: string | undefined): void {
+    if (!this.file || collection.detached) return;
+    let dirty = this.dirty.get(collection);
+    if (!dirty) this.dirty.set(collection, (dirty = { ids: new Set(), whole: false }));
+    if (id === undefined) dirty.whole = true;
+    else dirty.ids.add(id);
+    this.pending = true;
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (this.cancelFlush) return;
     this.cancelFlush = this.clock.realTimeout(this.flushDelayMs, () => {
       this.cancelFlush = undefined;
@@ -266,54 +312,204 @@ export class Store {
     });
   }
 
-  private async persist(keys: string[], all: boolean): Promise<void> {
-    const journal = this.journal!;
-    if (all || journal.size > Math.max(this.compactAtBytes, this.snapshotBytes)) {
-      await this.db.write();
-      await journal.truncate();
-      this.snapshotBytes = Buffer.byteLength(JSON.stringify(this.db.data));
-      return;
-    }
-    const entries: JournalEntry[] = keys.map((key) => {
-      const [ns, t, c] = splitKey(key);
-      const rows = this.db.data.partitions[ns]?.[t]?.[c] ?? [];
-      return { ns, t, c, rows, seq: this.db.data.seq, ...(this.db.data.meta ? { meta: this.db.data.meta } : {}) };
-    });
-    await journal.append(entries);
-  }
-
-  /** Writes pending changes now; resolves when the file is on disk. */
+  /** Writes pending changes now; resolves when they are on disk. */
   async flush(): Promise<void> {
     if (!this.file) return;
     this.cancelFlush?.();
     this.cancelFlush = undefined;
-    // Serialise writes: steno already coalesces, but callers awaiting flush must see their data written.
-    // A failed write must not poison later ones, and what it failed to save stays marked unsaved.
-    const write = this.writing.catch(() => undefined).then(async () => {
-      if (!this.dirty) return;
-      this.dirty = false;
-      const keys = [...this.dirtyKeys];
-      const all = this.all;
-      this.dirtyKeys.clear();
-      this.all = false;
-      for (const hook of this.beforeWrite) hook();
-      try {
-        await this.persist(keys, all);
-      } catch (error) {
-        // What failed to save stays marked unsaved, and the next flush writes a full snapshot.
-        this.dirty = true;
-        this.all = true;
-        throw error;
-      }
-    });
+    // Serialise writes: callers awaiting flush must see their data written, and a failed write must
+    // not poison later ones.
+    const write = this.writing.catch(() => undefined).then(() => this.persist());
     this.writing = write;
     return write;
   }
+
+  private async persist(): Promise<void> {
+    if (!this.pending) return;
+    if (this.suspect) await this.checkFiles();
+    // Changes made while this batch is written go to the next one.
+    const batch: Batch = { records: this.dirty, all: this.all };
+    this.pending = false;
+    this.dirty = new Map();
+    this.all = false;
+    try {
+      if (batch.all || this.compactionDue(batch.records)) await this.compact(batch.all);
+      else await this.appendJournal(batch.records);
+    } catch (error) {
+      this.restore(batch);
+      throw error;
+    }
+  }
+
+  /** Whether journalling this batch would make the journal outgrow the snapshot. */
+  private compactionDue(records: Map<Collection<BaseRecord>, Dirty>): boolean {
+    let count = 0;
+    for (const [collection, dirty] of records) count += dirty.ids.size + (dirty.whole ? collection.size : 0);
+    const projected = this.journal!.size + count * this.bytesPerRecord;
+    return projected > Math.max(this.compactAtBytes, this.snapshotBytes, this.compactAfter);
+  }
+
+  /** A streamed snapshot of the live state; then the journal starts over for the new generation. */
+  private async compact(forced: boolean): Promise<void> {
+    const journal = this.journal!;
+    const gen = this.gen + 1;
+    try {
+      const { bytes, records } = await writeSnapshot(
+        this.file!,
+        () => this.data.partitions,
+        () => {
+          for (const hook of this.beforeWrite) hook();
+          return { seq: this.data.seq, ...(this.data.meta ? { meta: this.data.meta } : {}), gen };
+        },
+      );
+      this.gen = gen;
+      this.snapshotBytes = bytes;
+      if (records > 0) this.bytesPerRecord = bytes / records;
+      this.compactAfter = 0;
+    } catch (error) {
+      // The journal still holds everything up to the last flush: keep journalling, compact later.
+      if (!forced) this.compactAfter = journal.size + this.compactAtBytes;
+      throw error;
+    }
+    // Were this to fail, the old journal names the old generation and is ignored on load.
+    await journal.reset(gen);
+  }
+
+  /** One line per changed record, appended a bounded chunk at a time. */
+  private async appendJournal(records: Map<Collection<BaseRecord>, Dirty>): Promise<void> {
+    const journal = this.journal!;
+    try {
+      if (journal.gen !== this.gen) await journal.reset(this.gen);
+      for (const hook of this.beforeWrite) hook();
+      // First: a torn batch still restores ids and seq at least as far as the records it holds.
+      let lines = [JSON.stringify({ op: 'meta', seq: this.data.seq, ...(this.data.meta ? { meta: this.data.meta } : {}) })];
+      let chars = 0;
+      const add = (line: string): boolean => {
+        lines.push(line);
+        chars += line.length;
+        return chars >= CHUNK_CHARS;
+      };
+      const spill = async (): Promise<void> => {
+        const out = lines;
+        lines = [];
+        chars = 0;
+        await journal.append(out);
+      };
+      for (const [collection, dirty] of records) {
+        if (collection.detached) continue;
+        const where = `"ns":${JSON.stringify(collection.namespace)},"t":${JSON.stringify(collection.tenant)},"c":${JSON.stringify(collection.name)}`;
+        const put = `{"op":"put",${where},"r":`;
+        const line = (id: string): string => {
+          const record = collection.get(id);
+          return record ? `${put}${JSON.stringify(record)}}` : `{"op":"del",${where},"id":${JSON.stringify(id)}}`;
+        };
+        if (dirty.whole) {
+          // A copy: a removal while we await would shift the live array under the loop.
+          for (const record of collection.all().slice()) if (add(`${put}${JSON.stringify(record)}}`)) await spill();
+          for (const id of dirty.ids) if (!collection.get(id) && add(line(id))) await spill();
+        } else {
+          for (const id of dirty.ids) if (add(line(id))) await spill();
+        }
+      }
+      await spill();
+    } catch (error) {
+      this.suspect = true;
+      throw error;
+    }
+  }
+
+  /** After a failed append: cut a torn tail, or snapshot if the files lost what they held. */
+  private async checkFiles(): Promise<void> {
+    const intact = (await this.journal!.repair()) && (await exists(this.file!));
+    if (!intact) this.all = true;
+    this.suspect = false;
+  }
+
+  /** What a failed write did not save stays marked unsaved, merged with what changed since. */
+  private restore(batch: Batch): void {
+    this.pending = true;
+    if (batch.all) this.all = true;
+    for (const [collection, dirty] of batch.records) {
+      const now = this.dirty.get(collection);
+      if (!now) {
+        this.dirty.set(collection, dirty);
+        continue;
+      }
+      now.whole ||= dirty.whole;
+      for (const id of dirty.ids) now.ids.add(id);
+    }
+  }
 }
 
-function splitKey(key: string): [string, string, string] {
-  const [ns, tenant, name] = key.split('\u0000');
-  return [ns!, tenant!, name!];
+function detach(names: Map<string, Collection<BaseRecord>>): void {
+  for (const collection of names.values()) collection.detached = true;
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}
+
+/**
+ * Applies journal entries on top of the snapshot. Collections the journal touches are indexed by id
+ * while replaying and rebuilt in seq order at the end (the order inserts gave them), whatever order
+ * their lines came in.
+ */
+class Replay {
+  private readonly touched = new Map<string, { ns: string; t: string; c: string; rows: Map<string, BaseRecord> }>();
+
+  constructor(private readonly data: StoreData) {}
+
+  apply(entry: JournalEntry): void {
+    switch (entry.op) {
+      case 'gen':
+        return;
+      case 'meta':
+        this.data.seq = Math.max(this.data.seq, entry.seq);
+        if (entry.meta) this.data.meta = { ...this.data.meta, ...entry.meta };
+        return;
+      case 'put':
+        this.rows(entry.ns, entry.t, entry.c).set(entry.r.id, entry.r as BaseRecord);
+        this.data.seq = Math.max(this.data.seq, entry.r.seq);
+        return;
+      case 'del':
+        this.rows(entry.ns, entry.t, entry.c).delete(entry.id);
+        return;
+      case undefined: {
+        const rows = this.rows(entry.ns, entry.t, entry.c);
+        rows.clear();
+        for (const row of entry.rows) rows.set(row.id, row as BaseRecord);
+        this.data.seq = Math.max(this.data.seq, entry.seq);
+        if (entry.meta) this.data.meta = { ...this.data.meta, ...entry.meta };
+        return;
+      }
+    }
+  }
+
+  finish(): void {
+    for (const { ns, t, c, rows } of this.touched.values()) {
+      const list = [...rows.values()];
+      if (list.some((row, i) => i > 0 && list[i - 1]!.seq > row.seq)) list.sort((a, b) => a.seq - b.seq);
+      ((this.data.partitions[ns] ??= {})[t] ??= {})[c] = list;
+    }
+    this.touched.clear();
+  }
+
+  private rows(ns: string, t: string, c: string): Map<string, BaseRecord> {
+    const key = `${ns}\u0000${t}\u0000${c}`;
+    let entry = this.touched.get(key);
+    if (!entry) {
+      const existing = this.data.partitions[ns]?.[t]?.[c] ?? [];
+      entry = { ns, t, c, rows: new Map(existing.map((row) => [row.id, row])) };
+      this.touched.set(key, entry);
+    }
+    return entry.rows;
+  }
 }
 
 function isStoreData(value: unknown): value is StoreData {

@@ -112,7 +112,7 @@ export class CampaignRunner {
       campaign.messageIds.push(message.id);
     }
     if (campaign.messageIds.length < campaign.recipients.length) {
-      this.engine.store.changed();
+      campaignsOf(this.engine, tenant).touch(campaign);
       this.arm(tenant, campaign, CAMPAIGN_TICK_MS);
       return;
     }

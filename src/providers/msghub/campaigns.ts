@@ -129,7 +129,7 @@ export class CampaignRunner {
       campaign.messageIds.push(message.id);
     }
     if (campaign.messageIds.length < campaign.recipients.length) {
-      campaignsOf(this.engine, tenant).touch();
+      campaignsOf(this.engine, tenant).touch(campaign);
       this.arm(tenant, campaign, CAMPAIGN_TICK_MS);
       return;
     }

@@ -61,7 +61,7 @@ export function createOutbound(engine: Engine, tenant: string, resolved: Resolve
     });
     record.deliveryIds.push(message.id);
   }
-  engine.store.changed();
+  sendhubMessagesOf(engine, tenant).touch(record);
   return record;
 }
 
