@@ -8,7 +8,7 @@
  * Modes: `real` (virtual time follows wall time), `speed` (N× wall time), `manual` (time moves only on
  * `advance`/`advanceTo`). A single real timer is armed for the earliest due event in real/speed mode.
  */
-import { TimerHeap, type ScheduledTimer } from './timer-heap.js';
+import { TimerHeap, type ScheduledTimer, type TimerLabel } from './timer-heap.js';
 
 export type ClockMode = 'real' | 'manual' | 'speed';
 
@@ -22,6 +22,7 @@ export interface ClockOptions {
   onError?: (error: unknown, label: string) => void;
 }
 
+/** What scheduling returns: the heap's own timer entry, so a pending timer costs one object. */
 export interface TimerHandle {
   readonly at: number;
   readonly label: string;
@@ -110,17 +111,17 @@ export class Clock {
     return this.scheduleAt(this.now() + Math.max(0, delayMs), fn, label);
   }
 
-  /** Runs `fn` when simulated time reaches `at` (epoch ms); a time in the past fires on the next tick. */
-  scheduleAt(at: number, fn: () => void, label = 'timer'): TimerHandle {
-    const timer = this.timers.push(at, fn, label);
+  /**
+   * Runs `fn` when simulated time reaches `at` (epoch ms); a time in the past fires on the next tick.
+   * With `arg`, `fn(arg)` runs instead, so a caller scheduling many timers can share one function, and
+   * the label may be a function of `arg`, built only when an error is reported.
+   */
+  scheduleAt(at: number, fn: () => void, label?: string): TimerHandle;
+  scheduleAt<T>(at: number, fn: (arg: T) => void, label: TimerLabel<T>, arg: T): TimerHandle;
+  scheduleAt<T>(at: number, fn: (arg: T) => void, label: TimerLabel<T> = 'timer', arg?: T): TimerHandle {
+    const timer = this.timers.push(at, fn, label, arg as T);
     if (!this.firing) this.arm();
-    return {
-      at: timer.at,
-      label,
-      cancel: () => {
-        this.timers.cancel(timer);
-      },
-    };
+    return timer;
   }
 
   /**
@@ -197,7 +198,7 @@ export class Clock {
         // Pin simulated time to the event's due time so the timestamps it records are exact.
         if (timer.at > this.now()) this.reanchor(timer.at);
         try {
-          timer.fn();
+          timer.run();
         } catch (error) {
           this.onError(error, timer.label);
         }

@@ -11,7 +11,7 @@
 import type { Clock, TimerHandle } from './clock.js';
 import { SimError } from './errors.js';
 import type { EventBus } from './events.js';
-import { MESSAGES, type MessageFailure, type MessageState, type SimMessage } from './message.js';
+import { MESSAGES, type MessageFailure, type MessageState, type SimMessage, type StatusChange } from './message.js';
 import type { Store } from './store.js';
 import { magicOutcome, type MagicOutcome } from './magic.js';
 
@@ -74,12 +74,29 @@ export interface TransitionOptions {
   failure?: MessageFailure;
 }
 
+/** A natural step; `delay` names the timing that spaces it, read when it is scheduled. */
+interface Step {
+  readonly to: MessageState;
+  readonly delay: keyof LifecycleTimings;
+  readonly options: TransitionOptions;
+}
+
+// Shared by every message: a pending lifecycle must not allocate its step.
+const NO_OPTIONS: TransitionOptions = Object.freeze({});
+const SEND: Step = { to: 'sent', delay: 'sendMs', options: NO_OPTIONS };
+const REJECT_INVALID: Step = { to: 'failed', delay: 'sendMs', options: Object.freeze({ failure: INVALID_NUMBER }) };
+const DELIVER: Step = { to: 'delivered', delay: 'deliverMs', options: NO_OPTIONS };
+const DELIVER_SLOWLY: Step = { to: 'delivered', delay: 'slowDeliverMs', options: NO_OPTIONS };
+const REJECT: Step = { to: 'failed', delay: 'deliverMs', options: Object.freeze({ failure: CARRIER_REJECTED }) };
+const READ: Step = { to: 'read', delay: 'readMs', options: NO_OPTIONS };
+
 export function isTerminal(state: MessageState): boolean {
   return NEXT[state].length === 0;
 }
 
 export class Lifecycle {
-  private readonly timers = new Map<string, TimerHandle>();
+  /** Keyed by the message object itself: no key string per message. */
+  private readonly timers = new Map<SimMessage, TimerHandle>();
   private current: LifecycleTimings;
 
   constructor(
@@ -105,8 +122,15 @@ export class Lifecycle {
    * provider sends (its own record, if any, links to it through `data`).
    */
   enqueue(input: QueuedMessageInput): SimMessage {
+    // One string for createdAt, updatedAt and the first history entry (the caller's own, when it queued
+    // at this very instant): a million messages would otherwise hold three copies of the same time.
+    const now = this.clock.iso();
+    const queuedAt = input.at ?? now;
+    const stamp = queuedAt === now ? queuedAt : now;
     const message = this.store.collection<SimMessage>(input.namespace, input.tenant, MESSAGES).insert({
       id: input.id,
+      createdAt: stamp,
+      updatedAt: stamp,
       namespace: input.namespace,
       tenant: input.tenant,
       channel: input.channel,
@@ -114,8 +138,8 @@ export class Lifecycle {
       status: 'queued',
       outcome: input.outcome ?? magicOutcome(input.to),
       ...(input.sendAt ? { sendAt: input.sendAt } : {}),
-      history: [{ status: 'queued', at: input.at ?? this.clock.iso() }],
-      data: { ...input.data },
+      history: [{ status: 'queued', at: queuedAt }],
+      data: definedFields(input.data),
     });
     this.start(message);
     return message;
@@ -169,31 +193,30 @@ export class Lifecycle {
       message.failedAt = at;
       message.failure = options.failure ?? (options.reason ? { code: 'failed', message: options.reason } : CARRIER_REJECTED);
     }
-    message.history.push({
-      status: to,
-      at,
-      ...(options.forced ? { forced: true } : {}),
-      ...(options.reason ? { reason: options.reason } : {}),
-    });
-    this.store.collection<SimMessage>(message.namespace, message.tenant, MESSAGES).touch();
+    const change: StatusChange = { status: to, at };
+    if (options.forced) change.forced = true;
+    if (options.reason) change.reason = options.reason;
+    // A fresh array of the exact length: push() would grow the backing store to 17 slots for 2 entries.
+    message.history = message.history.concat(change);
+    this.store.collection<SimMessage>(message.namespace, message.tenant, MESSAGES).touch(message);
     this.events.emit('message.status', { message, from, to, forced: options.forced ?? false });
     if (!options.forced) this.scheduleNext(message);
   }
 
   /** Stops the natural progression (a paused or cancelled send). */
   cancel(message: SimMessage): void {
-    const key = timerKey(message);
-    this.timers.get(key)?.cancel();
-    this.timers.delete(key);
+    const timer = this.timers.get(message);
+    if (!timer) return;
+    timer.cancel();
+    this.timers.delete(message);
   }
 
   /** Forgets every timer (the clock's own queue is cleared by the caller on a full reset). */
   clear(namespace?: string, tenant?: string): void {
-    for (const [key, timer] of this.timers) {
-      const [ns, tn] = key.split('\u0000');
-      if (!namespace || (ns === namespace && (!tenant || tn === tenant))) {
+    for (const [message, timer] of this.timers) {
+      if (!namespace || (message.namespace === namespace && (!tenant || message.tenant === tenant))) {
         timer.cancel();
-        this.timers.delete(key);
+        this.timers.delete(message);
       }
     }
   }
@@ -223,56 +246,63 @@ export class Lifecycle {
   }
 
   private scheduleNext(message: SimMessage): void {
-    const step = this.nextStep(message);
+    const step = nextStep(message);
     if (!step) return;
     const last = message.history.at(-1)?.at ?? message.createdAt;
     const base = message.status === 'queued' && message.sendAt ? Date.parse(message.sendAt) : Date.parse(last);
-    const key = timerKey(message);
-    const timer = this.clock.scheduleAt(
-      base + step.delay,
-      () => {
-        this.timers.delete(key);
-        if (message.status === step.from) this.transition(message, step.to, step.options);
-      },
-      `lifecycle ${message.id} ${step.from}→${step.to}`,
-    );
-    this.timers.set(key, timer);
+    // A message has at most one natural timer, whoever starts it twice.
+    this.timers.get(message)?.cancel();
+    this.timers.set(message, this.clock.scheduleAt(base + this.current[step.delay], this.fire, describeTimer, message));
   }
 
-  private nextStep(
-    message: SimMessage,
-  ): { from: MessageState; to: MessageState; delay: number; options: TransitionOptions } | undefined {
-    const t = this.current;
-    const from = message.status;
-    switch (from) {
-      case 'queued':
-        // Sends that bypass the API's own check (campaign batches) still fail on an invalid number.
-        if (message.outcome === 'invalid') return { from, to: 'failed', delay: t.sendMs, options: { failure: INVALID_NUMBER } };
-        return { from, to: 'sent', delay: t.sendMs, options: {} };
-      case 'sent':
-        switch (message.outcome) {
-          case 'fail':
-          case 'fallback':
-            return { from, to: 'failed', delay: t.deliverMs, options: { failure: CARRIER_REJECTED } };
-          case 'undelivered':
-            return undefined;
-          case 'slow':
-            return { from, to: 'delivered', delay: t.slowDeliverMs, options: {} };
-          default:
-            return { from, to: 'delivered', delay: t.deliverMs, options: {} };
-        }
-      case 'delivered':
-        return message.outcome === 'read' ? { from, to: 'read', delay: t.readMs, options: {} } : undefined;
-      default:
-        return undefined;
-    }
+  /** One function for every lifecycle timer; the step is read again from the message when it fires. */
+  private readonly fire = (message: SimMessage): void => {
+    this.timers.delete(message);
+    const step = nextStep(message);
+    if (step) this.transition(message, step.to, step.options);
+  };
+}
+
+/** The next natural step of a message, from its state and its magic outcome; none when it rests. */
+function nextStep(message: SimMessage): Step | undefined {
+  switch (message.status) {
+    case 'queued':
+      // Sends that bypass the API's own check (campaign batches) still fail on an invalid number.
+      return message.outcome === 'invalid' ? REJECT_INVALID : SEND;
+    case 'sent':
+      switch (message.outcome) {
+        case 'fail':
+        case 'fallback':
+          return REJECT;
+        case 'undelivered':
+          return undefined;
+        case 'slow':
+          return DELIVER_SLOWLY;
+        default:
+          return DELIVER;
+      }
+    case 'delivered':
+      return message.outcome === 'read' ? READ : undefined;
+    default:
+      return undefined;
   }
+}
+
+/** A lifecycle timer's label, built only when its step failed and the error is reported. */
+function describeTimer(message: SimMessage): string {
+  return `lifecycle ${message.namespace} ${message.id}, now ${message.status}`;
+}
+
+/** A copy without the fields a provider left undefined (a send passes seven, most of them unset). */
+function definedFields(data: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(data)) {
+    const value = (data as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 function invalidTransition(from: MessageState, to: MessageState): SimError {
   return new SimError({ kind: 'conflict', code: 'invalid_status_transition', message: `A ${from} message cannot become ${to}`, field: 'status', value: to });
-}
-
-function timerKey(message: SimMessage): string {
-  return `${message.namespace}\u0000${message.tenant}\u0000${message.id}`;
 }

@@ -1,12 +1,37 @@
-/** Binary min-heap of scheduled callbacks, ordered by due time then by insertion (FIFO for ties). */
-export interface ScheduledTimer {
-  readonly at: number;
-  readonly seq: number;
-  readonly fn: () => void;
-  readonly label: string;
-  cancelled: boolean;
+/** A timer's label, or a function that builds it from the timer's argument only when read (an error report). */
+export type TimerLabel<T> = string | ((arg: T) => string);
+
+/**
+ * One scheduled callback, and also the handle its scheduler gets back: a class so that `cancel` lives on
+ * the prototype, because a million pending timers must not each carry a cancel closure.
+ */
+export class ScheduledTimer {
+  cancelled = false;
+
+  constructor(
+    readonly at: number,
+    readonly seq: number,
+    private readonly fn: (arg: never) => void,
+    /** Passed to `fn`, so one shared function can serve many timers instead of a closure each. */
+    private readonly arg: unknown,
+    private readonly name: TimerLabel<never>,
+    private readonly heap: TimerHeap,
+  ) {}
+
+  get label(): string {
+    return typeof this.name === 'string' ? this.name : (this.name as (arg: unknown) => string)(this.arg);
+  }
+
+  run(): void {
+    (this.fn as (arg: unknown) => void)(this.arg);
+  }
+
+  cancel(): void {
+    this.heap.cancel(this);
+  }
 }
 
+/** Binary min-heap of scheduled callbacks, ordered by due time then by insertion (FIFO for ties). */
 export class TimerHeap {
   private heap: ScheduledTimer[] = [];
   private seq = 0;
@@ -17,8 +42,10 @@ export class TimerHeap {
     return this.live;
   }
 
-  push(at: number, fn: () => void, label: string): ScheduledTimer {
-    const timer: ScheduledTimer = { at, seq: this.seq++, fn, label, cancelled: false };
+  push(at: number, fn: () => void, label: string): ScheduledTimer;
+  push<T>(at: number, fn: (arg: T) => void, label: TimerLabel<T>, arg: T): ScheduledTimer;
+  push<T>(at: number, fn: (arg: T) => void, label: TimerLabel<T>, arg?: T): ScheduledTimer {
+    const timer = new ScheduledTimer(at, this.seq++, fn, arg, label, this);
     this.heap.push(timer);
     this.siftUp(this.heap.length - 1);
     this.live++;

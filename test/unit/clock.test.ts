@@ -241,6 +241,36 @@ describe('Clock in manual mode', () => {
     expect(clock.now()).toBe(T0 + 5_000);
   });
 
+  it('scheduleAt with an argument runs fn(arg), and a label function is built only to report an error', () => {
+    const errors: string[] = [];
+    const clock = manualClock((_error, label) => errors.push(label));
+    const seen: number[] = [];
+    let built = 0;
+    const label = (n: number) => `job ${n} (${++built})`;
+    const run = (n: number) => {
+      if (n === 2) throw new Error('boom');
+      seen.push(n);
+    };
+    clock.scheduleAt(T0 + 1, run, label, 1);
+    const failing = clock.scheduleAt(T0 + 2, run, label, 2);
+    clock.scheduleAt(T0 + 3, run, 'plain', 3);
+    expect(built).toBe(0);
+    clock.advance(10);
+    expect(seen).toEqual([1, 3]);
+    expect(errors).toEqual(['job 2 (1)']);
+    expect(failing.label).toBe('job 2 (2)');
+  });
+
+  it('the handle is the scheduled timer itself, its cancel shared on the prototype', () => {
+    const clock = manualClock();
+    const a = clock.schedule(1_000, () => undefined);
+    const b = clock.schedule(2_000, () => undefined);
+    expect(Object.hasOwn(a, 'cancel')).toBe(false);
+    expect(a.cancel).toBe(b.cancel);
+    a.cancel();
+    expect(clock.state().pendingEvents).toBe(1);
+  });
+
   it('a throwing timer without onError is swallowed, not propagated', () => {
     const clock = manualClock();
     let after = false;

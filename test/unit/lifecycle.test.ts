@@ -256,6 +256,59 @@ describe('lifecycle with DEFAULT_TIMINGS', () => {
   });
 });
 
+describe('lifecycle.enqueue', () => {
+  beforeEach(async () => {
+    await setup();
+  });
+
+  const input = (id: string, extra: Partial<Parameters<Engine['lifecycle']['enqueue']>[0]> = {}) => ({
+    id,
+    namespace: NS,
+    tenant: TENANT,
+    channel: 'sms',
+    to: '+919876543210',
+    data: { body: 'Hello!', subject: undefined, metadata: undefined },
+    ...extra,
+  });
+
+  it('stamps createdAt, updatedAt and the first history entry with one time, and drops undefined data fields', () => {
+    clock.advance(5_000);
+    const message = engine.lifecycle.enqueue(input('msg_e1'));
+    expect(message).toMatchObject({ createdAt: iso(5_000), updatedAt: iso(5_000), status: 'queued' });
+    expect(message.history).toEqual([{ status: 'queued', at: iso(5_000) }]);
+    expect(Object.keys(message.data)).toEqual(['body']);
+    expect(engine.lifecycle.pending).toBe(1);
+  });
+
+  it('keeps a given queue time in the history; the record is still stamped now', () => {
+    const message = engine.lifecycle.enqueue(input('msg_e2', { at: iso(-60_000) }));
+    expect(message.history).toEqual([{ status: 'queued', at: iso(-60_000) }]);
+    expect(message.createdAt).toBe(iso(0));
+    expect(message.updatedAt).toBe(iso(0));
+  });
+
+  it('starting a message twice still leaves one natural timer', () => {
+    const message = send('+919876543210');
+    engine.lifecycle.start(message);
+    expect(engine.lifecycle.pending).toBe(1);
+    expect(clock.state().pendingEvents).toBe(1);
+    clock.advance(60_000);
+    expect(statusEvents.map((e) => e.to)).toEqual(['sent', 'delivered']);
+  });
+
+  it('a step that throws is reported with a label naming the message', async () => {
+    const labels: string[] = [];
+    clock = new Clock({ mode: 'manual', start: T0, onError: (_error, label) => labels.push(label) });
+    await engine.close();
+    engine = await createEngine({ clock, seed: 7 });
+    const message = send('+919876543210');
+    // Sabotage the record so the next step fails half-way, after the state moved.
+    (message as { history: unknown }).history = undefined;
+    clock.advance(1_000);
+    expect(labels).toEqual([`lifecycle ${NS} ${message.id}, now sent`]);
+  });
+});
+
 describe('lifecycle.force', () => {
   beforeEach(async () => {
     await setup();

@@ -32,9 +32,13 @@ export const signMsghub: WebhookSigner = ({ secret, rawBody, eventId }) => ({
 
 /** Sends one event to every active subscription of the tenant for that event. */
 export function publish(engine: Engine, tenant: string, event: WebhookEvent, payload: Record<string, unknown>, subject?: string): void {
-  const eventId = engine.ids.next('evt_');
-  for (const hook of webhooksOf(engine, tenant).all()) {
+  let eventId: string | undefined;
+  // Looked up without creating: most tenants have no webhook, and an empty collection would be persisted.
+  for (const hook of engine.store.find<WebhookRecord>(NAMESPACE, tenant, 'webhooks')?.all() ?? []) {
     if (!hook.active || hook.event !== event) continue;
+    // Drawn only for an event someone receives: most messages' tenants have no webhook, and each draw
+    // allocates a string and moves the seeded sequence (still the same run for the same seed).
+    eventId ??= engine.ids.next('evt_');
     engine.webhooks.dispatch({
       namespace: NAMESPACE,
       tenant,
