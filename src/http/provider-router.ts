@@ -11,12 +11,12 @@ import { PUBLIC_TENANT, rateLimitKey, type HandlerRequest, type HandlerResult, t
 import { jsonBody } from './body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
-import { RequestValidator } from './request-validator.js';
+import { RequestValidator, type PrecompiledValidators } from './request-validator.js';
 import { applyFault } from './fault-actions.js';
 import { requestedFault } from './request-controls.js';
 import type { Logger } from './logger.js';
 import { RouteTable, type RouteOperation } from './route-table.js';
-import { loadSpec } from './spec.js';
+import { loadSpecWithValidators } from './spec.js';
 
 export interface ProviderRouterOptions {
   provider: Provider;
@@ -40,7 +40,7 @@ interface Locals {
 
 export async function createProviderRouter(options: ProviderRouterOptions): Promise<{ router: Router; instance: ProviderInstance }> {
   const { provider, engine, mountPath } = options;
-  const spec = await loadSpec(provider.specFile);
+  const { spec, precompiled } = await loadSpecWithValidators(provider.specFile);
   const routes = new RouteTable(spec);
   const instance = provider.create(engine);
   for (const operation of routes.operations) {
@@ -119,7 +119,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   });
 
   router.use(jsonBody(options.bodyLimit));
-  const validator = validatorFor(provider.specFile, spec);
+  const validator = validatorFor(provider.specFile, spec, precompiled);
   router.use((req, res, next) => {
     const { operation, params } = locals(res);
     locals(res).query = validator.validate(operation, { query: req.query as Record<string, unknown>, headers: req.headers, path: params, body: req.body });
@@ -201,8 +201,8 @@ function incoming(req: Request) {
  */
 const validators = new Map<string, RequestValidator>();
 
-function validatorFor(specFile: string, spec: OpenAPIV3.Document): RequestValidator {
+function validatorFor(specFile: string, spec: OpenAPIV3.Document, precompiled?: PrecompiledValidators): RequestValidator {
   let validator = validators.get(specFile);
-  if (!validator) validators.set(specFile, (validator = new RequestValidator(spec)));
+  if (!validator) validators.set(specFile, (validator = new RequestValidator(spec, precompiled)));
   return validator;
 }

@@ -7,17 +7,30 @@
  * types (query strings coerced, bodies never), unknown and empty query parameters are refused, schema
  * defaults are filled in, and the first problem found is reported.
  */
-import { Ajv as AjvCore, type ErrorObject, type Format, type ValidateFunction } from 'ajv';
-import AjvDraft04Module from 'ajv-draft-04';
-import * as addFormatsModule from 'ajv-formats';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvCore, ErrorObject, Format, ValidateFunction } from 'ajv';
 import type { OpenAPIV3 } from 'openapi-types';
 import { SimError } from '../engine/errors.js';
 import type { RouteOperation } from './route-table.js';
 import type { HttpMethod } from './spec.js';
 
-// Both ship CommonJS (`exports.default`); under NodeNext ESM they may arrive wrapped.
-const AjvDraft04 = ((AjvDraft04Module as unknown as { default?: unknown }).default ?? AjvDraft04Module) as typeof AjvCore;
-const addFormats = addFormatsModule.default as unknown as (ajv: AjvCore, options: { mode: 'fast' }) => AjvCore;
+// Ajv is loaded only when something must be compiled: a start with the build's precompiled validators
+// never needs it (it is a sixth of a cold start). Both packages ship CommonJS.
+const require = createRequire(import.meta.url);
+function ajvPackages() {
+  return {
+    AjvDraft04: (require('ajv-draft-04') as { default: typeof AjvCore }).default,
+    addFormats: (require('ajv-formats') as { default: (ajv: AjvCore, options: { mode: 'fast' }) => AjvCore }).default,
+    standaloneCode: (require('ajv/dist/standalone') as { default: (ajv: AjvCore, refs: Record<string, string>) => string }).default,
+    code: (require('ajv') as typeof import('ajv'))._,
+  };
+}
+
+/** Validators compiled by `npm run build` (see `standaloneValidators`), by operation key. */
+export interface PrecompiledValidators {
+  parameters: Record<string, ValidateFunction>;
+  body: Record<string, ValidateFunction>;
+}
 
 /** One problem, located as `/<location>/<field path>` (the shape error-mapping turns into a SimError). */
 export interface ValidationItem {
@@ -56,9 +69,9 @@ interface CompiledOperation {
 const SPEC_ID = 'msgsim:spec';
 
 // The OpenAPI numeric formats (as express-openapi-validator defined them) on top of ajv-formats' fast mode.
-const INT32 = 2 ** 31 - 1;
+// Self-contained functions: their source text is written into the build's precompiled modules.
 const OPENAPI_FORMATS: Record<string, Format> = {
-  int32: { type: 'number' as const, validate: (n: number) => Number.isInteger(n) && n <= INT32 && n >= -INT32 - 1 },
+  int32: { type: 'number' as const, validate: (n: number) => Number.isInteger(n) && n <= 2147483647 && n >= -2147483648 },
   int64: { type: 'number' as const, validate: (n: number) => Number.isInteger(n) },
   float: { type: 'number' as const, validate: (n: number) => Number.isFinite(n) },
   double: { type: 'number' as const, validate: (n: number) => Number.isFinite(n) },
@@ -71,7 +84,10 @@ export class RequestValidator {
   private readonly compiled = new Map<string, CompiledOperation>();
   private ajvs?: { parameters: AjvCore; body: AjvCore };
 
-  constructor(private readonly spec: OpenAPIV3.Document) {}
+  constructor(
+    private readonly spec: OpenAPIV3.Document,
+    private readonly precompiled?: PrecompiledValidators,
+  ) {}
 
   /**
    * Validates a request for an operation; returns the query as the handler should read it (declared
@@ -109,14 +125,47 @@ export class RequestValidator {
   }
 
   private compiledFor(operation: RouteOperation): CompiledOperation {
-    const key = `${operation.method} ${operation.template}`;
+    const key = operationKey(operation);
     let compiled = this.compiled.get(key);
     if (!compiled) this.compiled.set(key, (compiled = this.compile(operation)));
     return compiled;
   }
 
   private compile(operation: RouteOperation): CompiledOperation {
-    const ajvs = (this.ajvs ??= this.createAjvs());
+    const { key, parametersSchema, bodySchema, ...rules } = this.schemasFor(operation);
+    const parameters = this.precompiled?.parameters[key] ?? this.ajvFor().parameters.compile(parametersSchema);
+    const body = bodySchema ? (this.precompiled?.body[key] ?? this.ajvFor().body.compile(bodySchema)) : undefined;
+    return { parameters, ...(body ? { body } : {}), ...rules };
+  }
+
+  /**
+   * Module source (CommonJS) of every operation's validators, compiled ahead of time: `npm run build`
+   * writes it next to the spec's JSON copy, and a start then compiles nothing.
+   */
+  standaloneValidators(operations: RouteOperation[]): { parameters: string; body: string } {
+    const { standaloneCode, code } = ajvPackages();
+    const ajvs = this.createAjvs(code`openapiFormats`);
+    const refs = { parameters: {} as Record<string, string>, body: {} as Record<string, string> };
+    for (const operation of operations) {
+      const { key, parametersSchema, bodySchema } = this.schemasFor(operation);
+      ajvs.parameters.addSchema(parametersSchema, key);
+      refs.parameters[key] = key;
+      if (bodySchema) {
+        ajvs.body.addSchema(bodySchema, key);
+        refs.body[key] = key;
+      }
+    }
+    const prelude = `const openapiFormats = Object.assign({}, require("ajv-formats/dist/formats").fastFormats, {${Object.entries(OPENAPI_FORMATS)
+      .map(([name, format]) => `${JSON.stringify(name)}: ${formatSource(format)}`)
+      .join(', ')}});`;
+    return {
+      parameters: `"use strict";\n${prelude}\n${standaloneCode(ajvs.parameters, refs.parameters)}`,
+      body: `"use strict";\n${prelude}\n${standaloneCode(ajvs.body, refs.body)}`,
+    };
+  }
+
+  private schemasFor(operation: RouteOperation) {
+    const key = operationKey(operation);
     const item = this.spec.paths[operation.template] as OpenAPIV3.PathItemObject;
     const op = item[operation.method as HttpMethod] as OpenAPIV3.OperationObject;
     // Operation parameters override path-level ones with the same name and location.
@@ -144,24 +193,39 @@ export class RequestValidator {
         if (parameter.allowEmptyValue) allowEmpty.add(name);
       }
     }
-    const parameters = ajvs.parameters.compile({
+    const parametersSchema = {
       type: 'object',
       properties: Object.fromEntries(Object.entries(groups).map(([group, { properties, required }]) => [group, { type: 'object', properties, ...(required.length ? { required } : {}) }])),
-    });
+    };
     const requestBody = op.requestBody ? this.resolve<OpenAPIV3.RequestBodyObject>(op.requestBody) : undefined;
-    const bodySchema = requestBody?.content?.['application/json']?.schema;
+    const body = requestBody?.content?.['application/json']?.schema;
     return {
-      parameters,
-      ...(bodySchema ? { body: ajvs.body.compile(rebase(bodySchema) as object) } : {}),
+      key,
+      parametersSchema,
+      ...(body ? { bodySchema: rebase(body) as object } : {}),
       bodyRequired: requestBody?.required === true,
       knownQuery,
       allowEmpty,
     };
   }
 
-  private createAjvs(): { parameters: AjvCore; body: AjvCore } {
+  private ajvFor(): { parameters: AjvCore; body: AjvCore } {
+    return (this.ajvs ??= this.createAjvs());
+  }
+
+  /** `formatsCode`: how generated module code names the formats (only when generating source). */
+  private createAjvs(formatsCode?: object): { parameters: AjvCore; body: AjvCore } {
+    const { AjvDraft04, addFormats } = ajvPackages();
     const create = (coerceTypes: boolean): AjvCore => {
-      const ajv = new AjvDraft04({ strict: false, strictNumbers: true, allErrors: false, coerceTypes, useDefaults: true, validateSchema: false });
+      const ajv = new AjvDraft04({
+        strict: false,
+        strictNumbers: true,
+        allErrors: false,
+        coerceTypes,
+        useDefaults: true,
+        validateSchema: false,
+        ...(formatsCode ? { code: { source: true, formats: formatsCode as never } } : {}),
+      });
       addFormats(ajv, { mode: 'fast' });
       for (const [name, format] of Object.entries(OPENAPI_FORMATS)) ajv.addFormat(name, format);
       ajv.addSchema({ id: SPEC_ID, components: rebase(this.spec.components ?? {}) }, SPEC_ID);
@@ -197,6 +261,18 @@ export class RequestValidator {
     }
     return current as T;
   }
+}
+
+export function operationKey(operation: RouteOperation): string {
+  return `${operation.method} ${operation.template}`;
+}
+
+function formatSource(format: Format): string {
+  if (typeof format === 'function') return format.toString();
+  if (typeof format === 'object' && !(format instanceof RegExp) && typeof format.validate === 'function') {
+    return `{ type: ${JSON.stringify(format.type ?? 'string')}, validate: ${format.validate.toString()} }`;
+  }
+  return JSON.stringify(format);
 }
 
 function isJson(contentType: string | string[] | undefined): boolean {

@@ -4,17 +4,30 @@
  * OpenAPI meta-schema costs seconds per spec, so it runs in the test suite and the spec lint (CI), not
  * at every start (cold start matters: msgsim is on the hot path of every CI run).
  *
- * Parsing YAML was the largest single cost of a cold start, so `npm run build` also writes each spec as
- * JSON (dist/openapi/<name>.json) with a digest of the YAML it came from; the JSON is used only while the
- * YAML is byte-for-byte what it was made from, so an edited spec is always read afresh.
+ * Parsing YAML and compiling validators were the largest costs of a cold start, so `npm run build` also
+ * writes each spec as JSON (dist/openapi/<name>.json) and its request validators as precompiled modules
+ * (<name>.parameters.cjs, <name>.body.cjs), with a digest of the YAML they came from. They are used only
+ * while the YAML is byte-for-byte what they were made from, so an edited spec is always read afresh.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OpenAPIV3 } from 'openapi-types';
 import { PACKAGE_ROOT } from '../paths.js';
+import { RequestValidator, type PrecompiledValidators } from './request-validator.js';
+import { RouteTable } from './route-table.js';
 
-const cache = new Map<string, Promise<OpenAPIV3.Document>>();
+const require = createRequire(import.meta.url);
+
+export interface LoadedSpec {
+  /** The spec as written (with $refs). */
+  spec: OpenAPIV3.Document;
+  /** The build's request validators for exactly this spec, if there are any. */
+  precompiled?: PrecompiledValidators;
+}
+
+const cache = new Map<string, Promise<LoadedSpec>>();
 
 interface CompiledSpec {
   sha256: string;
@@ -22,7 +35,11 @@ interface CompiledSpec {
 }
 
 /** The spec as written (with $refs). */
-export function loadSpec(file: string): Promise<OpenAPIV3.Document> {
+export async function loadSpec(file: string): Promise<OpenAPIV3.Document> {
+  return (await loadSpecWithValidators(file)).spec;
+}
+
+export function loadSpecWithValidators(file: string): Promise<LoadedSpec> {
   let loaded = cache.get(file);
   if (!loaded) {
     loaded = read(file);
@@ -32,21 +49,43 @@ export function loadSpec(file: string): Promise<OpenAPIV3.Document> {
   return loaded;
 }
 
-async function read(file: string): Promise<OpenAPIV3.Document> {
+async function read(file: string): Promise<LoadedSpec> {
   const digest = sha256(await readFile(file));
   const compiled = await readCompiled(file);
-  const spec = compiled?.sha256 === digest ? compiled.document : await parseYaml(file);
+  const fresh = compiled?.sha256 === digest;
+  const spec = fresh ? compiled.document : await parseYaml(file);
   if (!spec.openapi?.startsWith('3.') || !spec.paths) throw new Error(`${file} is not an OpenAPI 3 document`);
-  return spec;
+  const precompiled = fresh ? readValidators(file, digest) : undefined;
+  return { spec, ...(precompiled ? { precompiled } : {}) };
 }
 
-/** Writes the JSON copy `loadSpec` prefers (run by `npm run build`). */
+/** Writes the JSON copy and the precompiled validators `loadSpec` prefers (run by `npm run build`). */
 export async function writeCompiledSpec(file: string): Promise<string> {
-  const compiled: CompiledSpec = { sha256: sha256(await readFile(file)), document: await parseYaml(file) };
+  const digest = sha256(await readFile(file));
+  const document = await parseYaml(file);
+  const compiled: CompiledSpec = { sha256: digest, document };
   const target = compiledPath(file);
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, JSON.stringify(compiled));
+  const modules = new RequestValidator(document).standaloneValidators(new RouteTable(document).operations);
+  const stamp = `\nexports.sha256 = ${JSON.stringify(digest)};\n`;
+  await writeFile(validatorsPath(file, 'parameters'), modules.parameters + stamp);
+  await writeFile(validatorsPath(file, 'body'), modules.body + stamp);
   return target;
+}
+
+function readValidators(file: string, digest: string): PrecompiledValidators | undefined {
+  try {
+    const parameters = require(validatorsPath(file, 'parameters')) as PrecompiledValidators['parameters'] & { sha256?: string };
+    const body = require(validatorsPath(file, 'body')) as PrecompiledValidators['body'] & { sha256?: string };
+    return parameters.sha256 === digest && body.sha256 === digest ? { parameters, body } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function validatorsPath(file: string, part: 'parameters' | 'body'): string {
+  return compiledPath(file).replace(/\.json$/, `.${part}.cjs`);
 }
 
 async function parseYaml(file: string): Promise<OpenAPIV3.Document> {

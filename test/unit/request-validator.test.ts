@@ -1,13 +1,14 @@
-import { copyFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OpenAPIV3 } from 'openapi-types';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isSimError } from '../../src/engine/errors.js';
-import { RequestValidationError, RequestValidator, type RequestParts } from '../../src/http/request-validator.js';
+import { RequestValidationError, RequestValidator, type PrecompiledValidators, type RequestParts } from '../../src/http/request-validator.js';
 import { RouteTable } from '../../src/http/route-table.js';
-import { loadSpec } from '../../src/http/spec.js';
+import { loadSpec, loadSpecWithValidators } from '../../src/http/spec.js';
 
 const MSGHUB_SPEC = fileURLToPath(new URL('../../openapi/msghub.yaml', import.meta.url));
 
@@ -52,8 +53,29 @@ const spec: OpenAPIV3.Document = {
 };
 
 const routes = new RouteTable(spec);
-const validator = new RequestValidator(spec);
 const JSON_TYPE = { 'content-type': 'application/json' };
+
+/** The same validators as `npm run build` writes them: generated module source, loaded as CommonJS. */
+async function precompiled(): Promise<PrecompiledValidators> {
+  // Inside the package, as dist/openapi is, so the modules' own `require`s resolve.
+  const cacheDir = fileURLToPath(new URL('../../node_modules/.cache/', import.meta.url));
+  await mkdir(cacheDir, { recursive: true });
+  const dir = await mkdtemp(path.join(cacheDir, 'msgsim-validators-'));
+  const modules = new RequestValidator(spec).standaloneValidators(routes.operations);
+  const load = async (name: 'parameters' | 'body') => {
+    const file = path.join(dir, `${name}.cjs`);
+    await writeFile(file, modules[name]);
+    return createRequire(import.meta.url)(file) as PrecompiledValidators[typeof name];
+  };
+  return { parameters: await load('parameters'), body: await load('body') };
+}
+
+// Every rule holds alike for validators compiled at run time and for the build's precompiled ones.
+const variants: [string, () => Promise<RequestValidator>][] = [
+  ['compiled at run time', async () => new RequestValidator(spec)],
+  ['precompiled', async () => new RequestValidator(spec, await precompiled())],
+];
+let validator: RequestValidator;
 
 function run(method: string, parts: Partial<RequestParts>) {
   const match = routes.match(method, '/items');
@@ -76,64 +98,71 @@ function problem(method: string, parts: Partial<RequestParts>): { path: string; 
   return { path: error.errors[0]!.path, message: error.errors[0]!.message };
 }
 
-describe('RequestValidator: parameters', () => {
-  it('reads query strings as their declared types and fills in defaults, without touching the input', () => {
-    const query = { active: 'true' };
-    expect(run('GET', { query })).toEqual({ active: true, limit: 20 });
-    expect(run('GET', { query: { limit: '5' } })).toEqual({ limit: 5 });
-    expect(query).toEqual({ active: 'true' });
+describe.each(variants)('RequestValidator (%s)', (_name, create) => {
+  beforeAll(async () => {
+    validator = await create();
   });
 
-  it('refuses a value that is not of the declared type, naming it, and quotes the coerced value back', () => {
-    expect(problem('GET', { query: { limit: 'ten' } })).toEqual({ path: '/query/limit', message: 'must be integer' });
-    const error = caught(() => run('GET', { query: { limit: '0' } })) as RequestValidationError;
-    expect(error.parts?.query.limit).toBe(0);
-    expect(error.errors[0]).toMatchObject({ path: '/query/limit', message: 'must be >= 1' });
+  describe('parameters', () => {
+    it('reads query strings as their declared types and fills in defaults, without touching the input', () => {
+      const query = { active: 'true' };
+      expect(run('GET', { query })).toEqual({ active: true, limit: 20 });
+      expect(run('GET', { query: { limit: '5' } })).toEqual({ limit: 5 });
+      expect(query).toEqual({ active: 'true' });
+    });
+
+    it('refuses a value that is not of the declared type, naming it, and quotes the coerced value back', () => {
+      expect(problem('GET', { query: { limit: 'ten' } })).toEqual({ path: '/query/limit', message: 'must be integer' });
+      const error = caught(() => run('GET', { query: { limit: '0' } })) as RequestValidationError;
+      expect(error.parts?.query.limit).toBe(0);
+      expect(error.errors[0]).toMatchObject({ path: '/query/limit', message: 'must be >= 1' });
+    });
+
+    it('refuses unknown and empty query parameters, but knows apiKey credentials sent in the query', () => {
+      expect(problem('GET', { query: { colour: 'red' } })).toEqual({ path: '/query/colour', message: "Unknown query parameter 'colour'" });
+      expect(problem('GET', { query: { limit: '' } })).toEqual({ path: '/query/limit', message: "Empty value found for query parameter 'limit'" });
+      expect(run('GET', { query: { q: '', api_key: 'k' } })).toEqual({ q: '', api_key: 'k', limit: 20 });
+    });
+
+    it('checks path-level header parameters by their lower-case name', () => {
+      expect(problem('GET', { headers: { 'x-team': 'nope' } })).toEqual({ path: '/headers/x-team', message: 'must match pattern "^t_"' });
+      expect(run('GET', { headers: { 'x-team': 't_1' } })).toEqual({ limit: 20 });
+    });
   });
 
-  it('refuses unknown and empty query parameters, but knows apiKey credentials sent in the query', () => {
-    expect(problem('GET', { query: { colour: 'red' } })).toEqual({ path: '/query/colour', message: "Unknown query parameter 'colour'" });
-    expect(problem('GET', { query: { limit: '' } })).toEqual({ path: '/query/limit', message: "Empty value found for query parameter 'limit'" });
-    expect(run('GET', { query: { q: '', api_key: 'k' } })).toEqual({ q: '', api_key: 'k', limit: 20 });
+  describe('bodies', () => {
+    it('takes a JSON body as sent (no coercion), resolving $refs into components, and fills in body defaults', () => {
+      const body: Record<string, unknown> = { to: '+1555', channel: 'sms' };
+      run('POST', { headers: JSON_TYPE, body });
+      expect(body).toEqual({ to: '+1555', channel: 'sms', priority: 'normal' });
+      expect(problem('POST', { headers: JSON_TYPE, body: { to: 15 } })).toEqual({ path: '/body/to', message: 'must be string' });
+    });
+
+    it('names the missing, the unknown and the out-of-enum field', () => {
+      expect(problem('POST', { headers: JSON_TYPE, body: {} })).toEqual({ path: '/body/to', message: "must have required property 'to'" });
+      expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', extra: 1 } })).toEqual({ path: '/body/extra', message: 'must NOT have additional properties' });
+      expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', channel: 'fax' } })).toEqual({ path: '/body/channel', message: 'must be equal to one of the allowed values: sms, email' });
+      expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', at: 'yesterday' } })).toEqual({ path: '/body/at', message: 'must match format "date-time"' });
+    });
+
+    it('a required body that is missing is a 400; one without a JSON Content-Type is a 415 naming Content-Type', () => {
+      expect(problem('POST', { headers: JSON_TYPE })).toEqual({ path: '/body', message: "must have required property 'body'" });
+      for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/merge-patch+json' }]) {
+        const error = caught(() => run('POST', { headers, body: 'content-type' in headers ? { to: '+1555' } : undefined }));
+        expect(isSimError(error) && { kind: error.kind, field: error.field }).toEqual({ kind: 'unsupported_media_type', field: 'Content-Type' });
+      }
+    });
+
+    it('an optional body may be left out altogether', () => {
+      expect(run('PATCH', {})).toEqual({});
+      expect(() => run('PATCH', { headers: { 'content-type': 'text/plain' } })).toThrow(/Content-Type must be application\/json/);
+    });
   });
 
-  it('checks path-level header parameters by their lower-case name', () => {
-    expect(problem('GET', { headers: { 'x-team': 'nope' } })).toEqual({ path: '/headers/x-team', message: 'must match pattern "^t_"' });
-    expect(run('GET', { headers: { 'x-team': 't_1' } })).toEqual({ limit: 20 });
-  });
-});
-
-describe('RequestValidator: bodies', () => {
-  it('takes a JSON body as sent (no coercion), resolving $refs into components, and fills in body defaults', () => {
-    const body: Record<string, unknown> = { to: '+1555', channel: 'sms' };
-    run('POST', { headers: JSON_TYPE, body });
-    expect(body).toEqual({ to: '+1555', channel: 'sms', priority: 'normal' });
-    expect(problem('POST', { headers: JSON_TYPE, body: { to: 15 } })).toEqual({ path: '/body/to', message: 'must be string' });
-  });
-
-  it('names the missing, the unknown and the out-of-enum field', () => {
-    expect(problem('POST', { headers: JSON_TYPE, body: {} })).toEqual({ path: '/body/to', message: "must have required property 'to'" });
-    expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', extra: 1 } })).toEqual({ path: '/body/extra', message: 'must NOT have additional properties' });
-    expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', channel: 'fax' } })).toEqual({ path: '/body/channel', message: 'must be equal to one of the allowed values: sms, email' });
-    expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', at: 'yesterday' } })).toEqual({ path: '/body/at', message: 'must match format "date-time"' });
-  });
-
-  it('a required body that is missing is a 400; one without a JSON Content-Type is a 415 naming Content-Type', () => {
-    expect(problem('POST', { headers: JSON_TYPE })).toEqual({ path: '/body', message: "must have required property 'body'" });
-    for (const headers of [{}, { 'content-type': 'text/plain' }, { 'content-type': 'application/merge-patch+json' }]) {
-      const error = caught(() => run('POST', { headers, body: 'content-type' in headers ? { to: '+1555' } : undefined }));
-      expect(isSimError(error) && { kind: error.kind, field: error.field }).toEqual({ kind: 'unsupported_media_type', field: 'Content-Type' });
-    }
-  });
-
-  it('an optional body may be left out altogether', () => {
-    expect(run('PATCH', {})).toEqual({});
-    expect(() => run('PATCH', { headers: { 'content-type': 'text/plain' } })).toThrow(/Content-Type must be application\/json/);
-  });
 });
 
 describe('RequestValidator on a real spec', () => {
-  it('validates a Msghub send, and compiles each operation once', async () => {
+  it('validates a Msghub send against the shipped spec', async () => {
     const msghub = await loadSpec(MSGHUB_SPEC);
     const match = new RouteTable(msghub).match('POST', '/messages/send');
     if (match.kind !== 'operation') throw new Error('no route');
@@ -155,5 +184,7 @@ describe('loadSpec and the build-time JSON copy', () => {
     const fresh = await loadSpec(edited);
     expect(fresh.info.title).toBe('Edited Msghub');
     expect({ ...fresh, info: shipped.info }).toEqual(shipped);
+    // Nor the precompiled validators: they were made for the other bytes.
+    expect((await loadSpecWithValidators(edited)).precompiled).toBeUndefined();
   });
 });
