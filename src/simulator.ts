@@ -10,6 +10,7 @@ import { Clock, type ClockMode } from './engine/clock.js';
 import { createEngine, MESSAGES, type Engine } from './engine/engine.js';
 import type { LifecycleTimings } from './engine/lifecycle.js';
 import type { SimMessage } from './engine/message.js';
+import { mergeNewestFirst } from './engine/pagination.js';
 import { createApp } from './http/app.js';
 import { hungRequests } from './http/fault-actions.js';
 import { createLogger, type Logger, type LogLevel } from './http/logger.js';
@@ -108,10 +109,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     clock,
     server,
     messages(provider) {
-      return engine.store
-        .collections<SimMessage>(MESSAGES, provider)
-        .flatMap((ref) => [...ref.collection.all()])
-        .sort((a, b) => b.seq - a.seq);
+      return [...mergeNewestFirst(engine.store.collections<SimMessage>(MESSAGES, provider).map((ref) => ref.collection.all()))];
     },
     reset: (provider, tenant) => engine.reset(provider, tenant),
     waitFor: (name, predicate, waitOptions) => waitForEvent(engine, name, predicate, waitOptions),

@@ -2,7 +2,7 @@
 import type { Router } from 'express';
 import { MESSAGES } from '../engine/engine.js';
 import { MESSAGE_STATES, type MessageState, type SimMessage } from '../engine/message.js';
-import { paginateByOffset } from '../engine/pagination.js';
+import { paginateMergedByOffset } from '../engine/pagination.js';
 import type { ControlContext } from './context.js';
 import { badRequest, notFound } from './errors.js';
 import { optionalString, parseIntParam } from './params.js';
@@ -19,18 +19,13 @@ export function registerMessageRoutes(router: Router, { engine }: ControlContext
     const limit = parseIntParam(q.limit, 'limit', 1, 1000, 100);
     const offset = parseIntParam(q.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0);
     if (status && !MESSAGE_STATES.includes(status as MessageState)) throw badRequest(`status must be one of ${MESSAGE_STATES.join(', ')}`, 'status', status);
-    const all: SimMessage[] = [];
-    for (const ref of engine.store.collections<SimMessage>(MESSAGES, provider)) {
-      if (tenant && ref.tenant !== tenant) continue;
-      for (const message of ref.collection.all()) {
-        if (status && message.status !== status) continue;
-        if (channel && message.channel !== channel) continue;
-        if (to && message.to !== to) continue;
-        all.push(message);
-      }
-    }
-    all.sort((a, b) => b.seq - a.seq);
-    const page = paginateByOffset(all, offset, limit);
+    const lists = engine.store
+      .collections<SimMessage>(MESSAGES, provider)
+      .filter((ref) => !tenant || ref.tenant === tenant)
+      .map((ref) => ref.collection.all());
+    const filter = (message: SimMessage) => (!status || message.status === status) && (!channel || message.channel === channel) && (!to || message.to === to);
+    // Newest first across every tenant by seq, merged rather than flattened and sorted.
+    const page = paginateMergedByOffset(lists, status || channel || to ? filter : undefined, offset, limit);
     res.json({ data: page.items.map(view), total: page.total, limit: page.limit, offset: page.offset, nextOffset: page.nextOffset });
   });
 

@@ -32,6 +32,36 @@ export function paginateByPage<T>(items: readonly T[], page: number, limit: numb
   };
 }
 
+/**
+ * paginateByPage over the rows that match, newest first, for rows held oldest first (as a Collection
+ * holds them): one pass that counts the matches and keeps only the page, instead of copying every
+ * match; without a predicate only the page is read.
+ */
+export function paginateMatchesByPage<T>(rows: readonly T[], predicate: ((row: T) => boolean) | undefined, page: number, limit: number): PageResult<T> {
+  requireInteger('page', page, 1);
+  requireInteger('limit', limit, 1);
+  const { items, total } = newestMatches(rows, predicate, (page - 1) * limit, limit);
+  return { items, page, limit, total, pages: Math.ceil(total / limit) };
+}
+
+/** Matches number `skip` to `skip + limit - 1`, counted newest first, and how many rows match in all. */
+function newestMatches<T>(rows: readonly T[], predicate: ((row: T) => boolean) | undefined, skip: number, limit: number): { items: T[]; total: number } {
+  const items: T[] = [];
+  const end = skip + limit;
+  if (!predicate) {
+    for (let i = rows.length - 1 - skip; i >= 0 && items.length < limit; i--) items.push(rows[i]!);
+    return { items, total: rows.length };
+  }
+  let total = 0;
+  for (let i = rows.length - 1; i >= 0; i--) {
+    const row = rows[i]!;
+    if (!predicate(row)) continue;
+    if (total >= skip && total < end) items.push(row);
+    total++;
+  }
+  return { items, total };
+}
+
 export interface OffsetResult<T> {
   items: T[];
   offset: number;
@@ -58,6 +88,75 @@ export function paginateByOffset<T>(items: readonly T[], offset: number, limit: 
     nextOffset: offset + limit < total ? offset + limit : null,
     previousOffset: offset > 0 ? Math.max(0, offset - limit) : null,
   };
+}
+
+/**
+ * paginateByOffset over several lists merged newest first by `seq` (each list oldest first, as a
+ * Collection holds it; seqs unique across lists). Matches are counted in one pass and the merge stops
+ * at the end of the page, so nothing is copied or sorted.
+ */
+export function paginateMergedByOffset<T extends { seq: number }>(
+  lists: readonly (readonly T[])[],
+  predicate: ((row: T) => boolean) | undefined,
+  offset: number,
+  limit: number,
+): OffsetResult<T> {
+  requireInteger('offset', offset, 0);
+  requireInteger('limit', limit, 1);
+  let total = 0;
+  for (const list of lists) {
+    if (!predicate) total += list.length;
+    else for (const row of list) if (predicate(row)) total++;
+  }
+  const items: T[] = [];
+  if (offset < total) {
+    let skipped = 0;
+    for (const row of mergeNewestFirst(lists)) {
+      if (predicate && !predicate(row)) continue;
+      if (skipped < offset) skipped++;
+      else if (items.push(row) === limit) break;
+    }
+  }
+  return {
+    items,
+    offset,
+    limit,
+    total,
+    nextOffset: offset + limit < total ? offset + limit : null,
+    previousOffset: offset > 0 ? Math.max(0, offset - limit) : null,
+  };
+}
+
+/** K-way merge, highest `seq` first, of lists each sorted by ascending `seq`; lazy, so a caller may stop early. */
+export function* mergeNewestFirst<T extends { seq: number }>(lists: readonly (readonly T[])[]): Generator<T> {
+  // Max-heap of [list, index of its next (newest unread) row], ordered by that row's seq.
+  const heap: Array<[readonly T[], number]> = [];
+  const seqAt = (h: [readonly T[], number]) => h[0][h[1]]!.seq;
+  const down = (start: number) => {
+    let i = start;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < heap.length && seqAt(heap[l]!) > seqAt(heap[top]!)) top = l;
+      if (r < heap.length && seqAt(heap[r]!) > seqAt(heap[top]!)) top = r;
+      if (top === i) return;
+      [heap[i], heap[top]] = [heap[top]!, heap[i]!];
+      i = top;
+    }
+  };
+  for (const list of lists) if (list.length > 0) heap.push([list, list.length - 1]);
+  for (let i = (heap.length >>> 1) - 1; i >= 0; i--) down(i);
+  while (heap.length > 0) {
+    const head = heap[0]!;
+    yield head[0][head[1]]!;
+    if (--head[1] < 0) {
+      const last = heap.pop()!;
+      if (heap.length === 0) return;
+      heap[0] = last;
+    }
+    down(0);
+  }
 }
 
 /** Position of an item in a newest-first list; `seq` is a monotonically increasing insertion number. */
@@ -131,6 +230,81 @@ export function paginateByCursor<T>(
     nextCursor: hasMore && last !== undefined ? encodeCursor(keyOf(last)) : null,
     hasMore,
   };
+}
+
+/** What a stored record carries for keyset pagination: createdAt as the store writes it (clock.iso()). */
+export interface KeyedRow {
+  createdAt: string;
+  seq: number;
+}
+
+/**
+ * paginateByCursor over the rows that match, for rows held oldest first as a Collection holds them
+ * (createdAt then seq ascending: the store stamps createdAt from a clock that never goes back). The
+ * cursor's position is found by binary search on the rows themselves, comparing createdAt as ISO
+ * strings, and the walk stops after the page and one more match, so a page costs O(log n + the rows
+ * it passes over) instead of a copy of every match.
+ */
+export function paginateRowsByCursor<T extends KeyedRow>(
+  rows: readonly T[],
+  predicate: ((row: T) => boolean) | undefined,
+  options: { cursor?: string; limit: number },
+): CursorResult<T> {
+  requireInteger('limit', options.limit, 1);
+  let start = rows.length - 1;
+  if (options.cursor !== undefined) {
+    const after = decodeCursor(options.cursor);
+    if (after === undefined) {
+      throw new SimError({ kind: 'invalid_request', message: 'The cursor is not valid.', field: 'cursor', value: options.cursor });
+    }
+    start = countOlder(rows, isoInstant(after.createdAt) ?? '', after.seq) - 1;
+  }
+  const items: T[] = [];
+  let hasMore = false;
+  for (let i = start; i >= 0; i--) {
+    const row = rows[i]!;
+    if (predicate && !predicate(row)) continue;
+    if (items.length === options.limit) {
+      hasMore = true;
+      break;
+    }
+    items.push(row);
+  }
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: hasMore && last !== undefined ? encodeCursor({ createdAt: Date.parse(last.createdAt), seq: last.seq }) : null,
+    hasMore,
+  };
+}
+
+/** How many of the oldest-first rows sort strictly before (createdAt, seq): they are rows[0 .. n-1]. */
+function countOlder(rows: readonly KeyedRow[], createdAt: string, seq: number): number {
+  let low = 0;
+  let high = rows.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    const row = rows[mid]!;
+    if (row.createdAt < createdAt || (row.createdAt === createdAt && row.seq < seq)) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+const FIRST_4_DIGIT_YEAR = Date.parse('0000-01-01T00:00:00.000Z');
+const LAST_4_DIGIT_YEAR = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * An instant spelt as the store spells createdAt (`YYYY-MM-DDTHH:mm:ss.sssZ`), so that it compares with
+ * stored timestamps as a string, in the instants' order, without parsing every row. Outside years
+ * 0000–9999 (where toISOString adds a sign) it is a string that sorts before ('') or after ('~') every
+ * such timestamp. NaN gives undefined: a bound that excludes nothing, as `x < NaN` did.
+ */
+export function isoInstant(ms: number): string | undefined {
+  if (Number.isNaN(ms)) return undefined;
+  if (ms < FIRST_4_DIGIT_YEAR) return '';
+  if (ms > LAST_4_DIGIT_YEAR) return '~';
+  return new Date(ms).toISOString();
 }
 
 /** Index of the first item whose key sorts strictly after `key` in newest-first order (lower bound). */

@@ -4,9 +4,14 @@ import { SimError } from '../../src/engine/errors.js';
 import {
   decodeCursor,
   encodeCursor,
+  isoInstant,
+  mergeNewestFirst,
   paginateByCursor,
   paginateByOffset,
   paginateByPage,
+  paginateMatchesByPage,
+  paginateMergedByOffset,
+  paginateRowsByCursor,
   type CursorKey,
 } from '../../src/engine/pagination.js';
 
@@ -246,5 +251,183 @@ describe('paginateByCursor', () => {
     } catch (error) {
       expect(error).toMatchObject({ kind: 'invalid_request', field });
     }
+  });
+});
+
+/**
+ * The in-place helpers must answer exactly what the copying ones answer over the same data: rows held
+ * oldest first (as a Collection holds them), createdAt as clock.iso() writes it, several rows per ms.
+ */
+interface Row {
+  id: string;
+  createdAt: string;
+  seq: number;
+  tag: number;
+}
+
+function storeRows(count: number, perMs = 3, firstSeq = 1, seqStep = 1): Row[] {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `r${firstSeq + i * seqStep}`,
+    createdAt: new Date(START + Math.floor(i / perMs)).toISOString(),
+    seq: firstSeq + i * seqStep,
+    tag: (i * 7) % 5,
+  }));
+}
+
+const newestFirst = <T>(rows: readonly T[], predicate?: (row: T) => boolean): T[] => [...rows].reverse().filter((row) => !predicate || predicate(row));
+const rowKey = (row: Row): CursorKey => ({ createdAt: Date.parse(row.createdAt), seq: row.seq });
+const rowIds = (rows: readonly Row[]): string[] => rows.map((r) => r.id);
+const predicates: Array<[string, ((row: Row) => boolean) | undefined]> = [
+  ['no filter', undefined],
+  ['one in five', (r) => r.tag === 0],
+  ['four in five', (r) => r.tag !== 3],
+  ['nothing', () => false],
+];
+
+describe('paginateMatchesByPage', () => {
+  const rows = storeRows(53);
+  it.each(predicates)('%s: the same pages as paginateByPage over the filtered copy', (_, predicate) => {
+    for (const limit of [1, 5, 10, 100]) {
+      for (let page = 1; page <= Math.ceil(53 / limit) + 2; page++) {
+        expect(paginateMatchesByPage(rows, predicate, page, limit)).toEqual(paginateByPage(newestFirst(rows, predicate), page, limit));
+      }
+    }
+  });
+
+  it.each([
+    { page: 0, limit: 10, field: 'page' },
+    { page: 1, limit: 0, field: 'limit' },
+    { page: 1.5, limit: 10, field: 'page' },
+  ])('page $page, limit $limit → invalid_request on $field', ({ page, limit, field }) => {
+    expect(() => paginateMatchesByPage(rows, undefined, page, limit)).toThrow(expect.objectContaining({ kind: 'invalid_request', field }));
+  });
+});
+
+describe('paginateRowsByCursor', () => {
+  const walk = (rows: readonly Row[], predicate: ((row: Row) => boolean) | undefined, limit: number) => {
+    const pages: Array<{ ids: string[]; nextCursor: string | null; hasMore: boolean }> = [];
+    let cursor: string | undefined;
+    do {
+      const page = paginateRowsByCursor(rows, predicate, cursor === undefined ? { limit } : { cursor, limit });
+      pages.push({ ids: rowIds(page.items), nextCursor: page.nextCursor, hasMore: page.hasMore });
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor !== undefined);
+    return pages;
+  };
+
+  it.each(predicates)('%s: the same pages and cursors as paginateByCursor over the filtered copy', (_, predicate) => {
+    const rows = storeRows(40);
+    for (const limit of [1, 3, 10, 40, 100]) {
+      const expected: ReturnType<typeof walk> = [];
+      let cursor: string | undefined;
+      do {
+        const page = paginateByCursor(newestFirst(rows, predicate), rowKey, cursor === undefined ? { limit } : { cursor, limit });
+        expected.push({ ids: rowIds(page.items), nextCursor: page.nextCursor, hasMore: page.hasMore });
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      expect(walk(rows, predicate, limit)).toEqual(expected);
+    }
+  });
+
+  it.each([
+    { what: 'newer than everything', key: { createdAt: START + 10 ** 9, seq: 0 } },
+    { what: 'past the largest date', key: { createdAt: Number.MAX_SAFE_INTEGER, seq: 0 } },
+    { what: 'older than everything', key: { createdAt: 0, seq: 0 } },
+    { what: 'naming an existing row', key: { createdAt: START + 2, seq: 7 } },
+    { what: 'in a millisecond, past its last seq', key: { createdAt: START + 2, seq: 100 } },
+    { what: 'in a millisecond, before its first seq', key: { createdAt: START + 3, seq: 0 } },
+    { what: 'after the last row', key: { createdAt: START + 100, seq: 0 } },
+  ])('a cursor $what lands where paginateByCursor lands', ({ key }) => {
+    const rows = storeRows(14);
+    const cursor = encodeCursor(key);
+    for (const [, predicate] of predicates) {
+      expect(paginateRowsByCursor(rows, predicate, { cursor, limit: 4 })).toEqual(paginateByCursor(newestFirst(rows, predicate), rowKey, { cursor, limit: 4 }));
+    }
+  });
+
+  it('stays correct when the cursor\'s own row was deleted', () => {
+    const rows = storeRows(20);
+    const first = paginateRowsByCursor(rows, undefined, { limit: 5 });
+    const rest = rows.filter((r) => r.id !== first.items[4]!.id);
+    expect(rowIds(paginateRowsByCursor(rest, undefined, { cursor: first.nextCursor!, limit: 100 }).items)).toEqual(rowIds(newestFirst(rows).slice(5)));
+  });
+
+  it('reads a page of 100k rows without parsing every createdAt', () => {
+    const rows = storeRows(100_000);
+    const parse = Date.parse;
+    let parsed = 0;
+    Date.parse = (text: string) => {
+      parsed++;
+      return parse(text);
+    };
+    try {
+      const first = paginateRowsByCursor(rows, undefined, { limit: 10 });
+      const second = paginateRowsByCursor(rows, undefined, { cursor: first.nextCursor!, limit: 10 });
+      expect(rowIds(second.items)).toEqual(rowIds(newestFirst(rows).slice(10, 20)));
+    } finally {
+      Date.parse = parse;
+    }
+    expect(parsed).toBeLessThan(5);
+  });
+
+  it.each([
+    { options: { limit: 0 }, field: 'limit' },
+    { options: { cursor: 'not-a-cursor', limit: 10 }, field: 'cursor' },
+  ])('invalid options → invalid_request on $field', ({ options, field }) => {
+    expect(() => paginateRowsByCursor([], undefined, options)).toThrow(expect.objectContaining({ kind: 'invalid_request', field }));
+  });
+});
+
+describe('mergeNewestFirst and paginateMergedByOffset', () => {
+  // Three tenants' collections whose seqs interleave, as one store's global sequence does.
+  const lists = [storeRows(20, 3, 1, 3), storeRows(7, 3, 2, 3), [], storeRows(12, 3, 3, 3), storeRows(1, 1, 100)];
+  const sorted = lists.flat().sort((a, b) => b.seq - a.seq);
+
+  it('merges by descending seq, lazily', () => {
+    expect(rowIds([...mergeNewestFirst(lists)])).toEqual(rowIds(sorted));
+    expect([...mergeNewestFirst([])]).toEqual([]);
+    const it = mergeNewestFirst(lists);
+    expect(it.next().value?.seq).toBe(100);
+  });
+
+  it.each(predicates)('%s: the same pages as paginateByOffset over the filtered, sorted copy', (_, predicate) => {
+    const filtered = sorted.filter((r) => !predicate || predicate(r));
+    for (const limit of [1, 4, 10, 1000]) {
+      for (let offset = 0; offset <= sorted.length + 1; offset += 3) {
+        expect(paginateMergedByOffset(lists, predicate, offset, limit)).toEqual(paginateByOffset(filtered, offset, limit));
+      }
+    }
+  });
+
+  it.each([
+    { offset: -1, limit: 10, field: 'offset' },
+    { offset: 0, limit: 0, field: 'limit' },
+  ])('offset $offset, limit $limit → invalid_request on $field', ({ offset, limit, field }) => {
+    expect(() => paginateMergedByOffset(lists, undefined, offset, limit)).toThrow(expect.objectContaining({ kind: 'invalid_request', field }));
+  });
+});
+
+describe('isoInstant', () => {
+  const stored = ['0000-01-01T00:00:00.000Z', '1969-12-31T23:59:59.999Z', '2024-04-08T10:30:00.000Z', '9999-12-31T23:59:59.999Z'];
+
+  it.each([
+    '2024-04-08T10:30:00Z',
+    '2024-04-08',
+    '2024-04-08T12:30:00.5+02:00',
+    '1900-02-28T00:00:00.000Z',
+    '-000001-01-01T00:00:00.000Z',
+    '+010000-01-01T00:00:00.000Z',
+    '+275760-09-13T00:00:00.000Z',
+  ])('%s compares with stored timestamps as the instants do', (bound) => {
+    const ms = Date.parse(bound);
+    const iso = isoInstant(ms)!;
+    for (const createdAt of stored) {
+      const at = Date.parse(createdAt);
+      expect([createdAt < iso, createdAt > iso]).toEqual([at < ms, at > ms]);
+    }
+  });
+
+  it('gives no bound for NaN', () => {
+    expect(isoInstant(Date.parse('not a date'))).toBeUndefined();
   });
 });

@@ -9,7 +9,7 @@ import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { NAMESPACE } from './account.js';
 import { MsgflashCode, msgflashError } from './errors.js';
 import { newId } from './ids.js';
-import { cursorPage, queryString } from './listing.js';
+import { cursorPageOf, queryString } from './listing.js';
 import { removeMemberships } from './memberships.js';
 import { checkPhone } from './messages.js';
 
@@ -67,12 +67,12 @@ export function contactHandlers(engine: Engine) {
     listContacts(req: HandlerRequest): HandlerResult {
       const search = queryString(req.query, 'search')?.toLowerCase();
       const tag = queryString(req.query, 'tag');
-      const items = contactsOf(engine, req.tenant.id).newestFirst((c) => {
+      const filter = (c: ContactRecord) => {
         if (tag && !c.tags?.includes(tag)) return false;
         if (search && ![c.name, c.phone, c.email].some((v) => v?.toLowerCase().includes(search))) return false;
         return true;
-      });
-      return { status: 200, body: cursorPage(items, req.query, 'contacts', contactView) };
+      };
+      return { status: 200, body: cursorPageOf(contactsOf(engine, req.tenant.id), tag || search ? filter : undefined, req.query, 'contacts', contactView) };
     },
 
     createContact(req: HandlerRequest): HandlerResult {

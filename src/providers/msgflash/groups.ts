@@ -9,8 +9,8 @@ import { NAMESPACE } from './account.js';
 import { contactView, contactsOf, findContact } from './contacts.js';
 import { msgflashError } from './errors.js';
 import { newId } from './ids.js';
-import { cursorPage, queryString } from './listing.js';
-import { membershipId, membershipsOf, removeMemberships } from './memberships.js';
+import { cursorPageOf, queryString } from './listing.js';
+import { membershipId, membershipsOf, removeMemberships, type MembershipRecord } from './memberships.js';
 
 export interface GroupRecord extends BaseRecord {
   name: string;
@@ -63,8 +63,8 @@ export function groupHandlers(engine: Engine) {
   return {
     listGroups(req: HandlerRequest): HandlerResult {
       const search = queryString(req.query, 'search')?.toLowerCase();
-      const items = groupsOf(engine, req.tenant.id).newestFirst((g) => !search || g.name.toLowerCase().includes(search));
-      return { status: 200, body: cursorPage(items, req.query, 'groups', (g) => groupView(engine, req.tenant.id, g)) };
+      const filter = search ? (g: GroupRecord) => g.name.toLowerCase().includes(search) : undefined;
+      return { status: 200, body: cursorPageOf(groupsOf(engine, req.tenant.id), filter, req.query, 'groups', (g) => groupView(engine, req.tenant.id, g)) };
     },
 
     createGroup(req: HandlerRequest): HandlerResult {
@@ -117,8 +117,8 @@ export function groupHandlers(engine: Engine) {
       const tenant = req.tenant.id;
       const group = findGroup(engine, tenant, req.params.groupId!);
       const contacts = contactsOf(engine, tenant);
-      const items = membershipsOf(engine, tenant).newestFirst((m) => m.groupId === group.id && contacts.get(m.contactId) !== undefined);
-      return { status: 200, body: cursorPage(items, req.query, 'members', (m) => ({ ...contactView(contacts.get(m.contactId)!), addedAt: m.createdAt })) };
+      const isMember = (m: MembershipRecord) => m.groupId === group.id && contacts.get(m.contactId) !== undefined;
+      return { status: 200, body: cursorPageOf(membershipsOf(engine, tenant), isMember, req.query, 'members', (m) => ({ ...contactView(contacts.get(m.contactId)!), addedAt: m.createdAt })) };
     },
 
     listContactGroups(req: HandlerRequest): HandlerResult {

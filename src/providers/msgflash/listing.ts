@@ -4,18 +4,37 @@
  * page stays correct while new items are inserted; a malformed or tampered one is `400 INVALID_CURSOR`.
  */
 import { SimError, isSimError } from '../../engine/errors.js';
-import { paginateByCursor } from '../../engine/pagination.js';
-import type { BaseRecord } from '../../engine/store.js';
+import { paginateByCursor, paginateRowsByCursor, type CursorResult } from '../../engine/pagination.js';
+import type { BaseRecord, Collection } from '../../engine/store.js';
 import { MsgflashCode } from './errors.js';
 
 export const DEFAULT_LIMIT = 20;
 
+/**
+ * A cursor page of a collection's records that match, newest first, read in place: the cursor's
+ * position by binary search and only the rows up to the page's end, whatever the collection holds.
+ */
+export function cursorPageOf<T extends BaseRecord, V>(
+  collection: Collection<T>,
+  predicate: ((item: T) => boolean) | undefined,
+  query: Record<string, unknown>,
+  name: string,
+  view: (item: T) => V,
+) {
+  return withCursorErrors(query, (limit, cursor) => paginateRowsByCursor(collection.all(), predicate, { limit, ...(cursor !== undefined ? { cursor } : {}) }), name, view);
+}
+
 /** `items` must be newest first (createdAt desc, seq desc), as Collection.newestFirst() gives them. */
 export function cursorPage<T extends BaseRecord, V>(items: readonly T[], query: Record<string, unknown>, name: string, view: (item: T) => V) {
+  const keyOf = (item: T) => ({ createdAt: Date.parse(item.createdAt), seq: item.seq });
+  return withCursorErrors(query, (limit, cursor) => paginateByCursor(items, keyOf, { limit, ...(cursor !== undefined ? { cursor } : {}) }), name, view);
+}
+
+function withCursorErrors<T, V>(query: Record<string, unknown>, paginate: (limit: number, cursor: string | undefined) => CursorResult<T>, name: string, view: (item: T) => V) {
   const limit = toInt(query.limit, DEFAULT_LIMIT);
   const cursor = queryString(query, 'cursor');
   try {
-    const page = paginateByCursor(items, (item) => ({ createdAt: Date.parse(item.createdAt), seq: item.seq }), { limit, ...(cursor !== undefined ? { cursor } : {}) });
+    const page = paginate(limit, cursor);
     return { data: { [name]: page.items.map(view), nextCursor: page.nextCursor, hasMore: page.hasMore } };
   } catch (error) {
     if (isSimError(error) && error.field === 'cursor') {

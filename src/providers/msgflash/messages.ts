@@ -13,7 +13,7 @@ import { NAMESPACE, requireMessageAllowance } from './account.js';
 import { MsgflashCode, MsgflashMessage, msgflashError } from './errors.js';
 import { newId } from './ids.js';
 import { requireConnectedInstance, requireInstance } from './instances.js';
-import { cursorPage, queryString } from './listing.js';
+import { cursorPageOf, queryString } from './listing.js';
 import { messageView, prepareContent, statusWord, type ContentInput, type MessageContent, type MsgflashMessageData } from './message-content.js';
 import type { ScheduledSends } from './scheduler.js';
 
@@ -109,15 +109,16 @@ export function messageHandlers(engine: Engine, scheduled: ScheduledSends) {
       const instanceId = queryString(q, 'instanceId');
       const campaignId = queryString(q, 'campaignId');
       const to = queryString(q, 'to');
-      const items = messagesOf(engine, req.tenant.id).newestFirst((m) => {
+      const filter = (m: SimMessage) => {
         const data = m.data as unknown as MsgflashMessageData;
         if (status && statusWord(m, now) !== status) return false;
         if (instanceId && data.instanceId !== instanceId) return false;
         if (campaignId && data.campaignId !== campaignId) return false;
         if (to && m.to !== to) return false;
         return true;
-      });
-      return { status: 200, body: cursorPage(items, q, 'messages', (m) => messageView(m, now)) };
+      };
+      const filtered = status || instanceId || campaignId || to;
+      return { status: 200, body: cursorPageOf(messagesOf(engine, req.tenant.id), filtered ? filter : undefined, q, 'messages', (m) => messageView(m, now)) };
     },
   };
 }

@@ -9,7 +9,7 @@ import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { NAMESPACE } from './account.js';
 import { MsgflashCode, msgflashError } from './errors.js';
 import { newId } from './ids.js';
-import { cursorPage, queryString } from './listing.js';
+import { cursorPageOf, queryString } from './listing.js';
 
 export interface TemplateRecord extends BaseRecord {
   name: string;
@@ -83,10 +83,9 @@ export function templateHandlers(engine: Engine) {
     listTemplates(req: HandlerRequest): HandlerResult {
       const search = queryString(req.query, 'search')?.toLowerCase();
       const category = queryString(req.query, 'category');
-      const items = templatesOf(engine, req.tenant.id).newestFirst(
-        (t) => (!search || t.name.toLowerCase().includes(search) || t.content.toLowerCase().includes(search)) && (!category || t.category === category),
-      );
-      return { status: 200, body: cursorPage(items, req.query, 'templates', templateView) };
+      const filter = (t: TemplateRecord) =>
+        (!search || t.name.toLowerCase().includes(search) || t.content.toLowerCase().includes(search)) && (!category || t.category === category);
+      return { status: 200, body: cursorPageOf(templatesOf(engine, req.tenant.id), search || category ? filter : undefined, req.query, 'templates', templateView) };
     },
 
     createTemplate(req: HandlerRequest): HandlerResult {

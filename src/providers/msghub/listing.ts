@@ -1,5 +1,5 @@
 /** Msghub's page/limit pagination: `{ data, pagination: { page, limit, total, pages } }` (default limit 50, max 100). */
-import { paginateByPage } from '../../engine/pagination.js';
+import { paginateMatchesByPage } from '../../engine/pagination.js';
 import type { BaseRecord, Collection } from '../../engine/store.js';
 import { msghubError } from './errors.js';
 
@@ -7,13 +7,13 @@ export const DEFAULT_LIMIT = 50;
 
 /**
  * A page of a collection, newest first. Without a filter only the page itself is read (O(limit)), so a
- * list costs the same at 10 k or 1 M stored; with one, the collection is scanned.
+ * list costs the same at 10 k or 1 M stored; with one, one pass counts the matches and keeps the page.
  */
 export function pageOf<T extends BaseRecord, V>(collection: Collection<T>, predicate: ((item: T) => boolean) | undefined, query: Record<string, unknown>, view: (item: T) => V) {
   const page = toInt(query.page, 1, 'page');
   const limit = toInt(query.limit, DEFAULT_LIMIT, 'limit');
   if (predicate) {
-    const result = paginateByPage(collection.newestFirst(predicate), page, limit);
+    const result = paginateMatchesByPage(collection.all(), predicate, page, limit);
     return { data: result.items.map(view), pagination: { page: result.page, limit: result.limit, total: result.total, pages: result.pages } };
   }
   const total = collection.size;

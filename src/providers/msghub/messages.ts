@@ -4,6 +4,7 @@ import { MESSAGES } from '../../engine/engine.js';
 import { SimError } from '../../engine/errors.js';
 import { magicOutcome } from '../../engine/magic.js';
 import type { SimMessage } from '../../engine/message.js';
+import { isoInstant } from '../../engine/pagination.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { checkRecipient, requireConnected, type Channel } from './channels.js';
 import { MsghubCode, MsghubMessage, msghubError } from './errors.js';
@@ -144,17 +145,17 @@ export function messageHandlers(engine: Engine) {
       const campaignId = queryString(q, 'campaignId');
       const after = queryString(q, 'createdAfter');
       const before = queryString(q, 'createdBefore');
-      const afterMs = after ? Date.parse(after) : undefined;
-      const beforeMs = before ? Date.parse(before) : undefined;
-      const filtered = status || channel || to || campaignId || afterMs !== undefined || beforeMs !== undefined;
+      // Bounds parsed once and compared as strings with the stored createdAt (see isoInstant).
+      const afterIso = after ? isoInstant(Date.parse(after)) : undefined;
+      const beforeIso = before ? isoInstant(Date.parse(before)) : undefined;
+      const filtered = status || channel || to || campaignId || afterIso !== undefined || beforeIso !== undefined;
       const filter = (m: SimMessage) => {
         if (status && m.status !== status) return false;
         if (channel && m.channel !== channel) return false;
         if (to && m.to !== to) return false;
         if (campaignId && (m.data as MsghubMessageData).campaignId !== campaignId) return false;
-        const created = Date.parse(m.createdAt);
-        if (afterMs !== undefined && created < afterMs) return false;
-        if (beforeMs !== undefined && created > beforeMs) return false;
+        if (afterIso !== undefined && m.createdAt < afterIso) return false;
+        if (beforeIso !== undefined && m.createdAt > beforeIso) return false;
         return true;
       };
       return { status: 200, body: pageOf(messagesOf(engine, req.tenant.id), filtered ? filter : undefined, q, messageView) };

@@ -3,34 +3,50 @@
  * `{ data, pagination: { page, limit, total, pages } }`), newest first, with msgsim's filters.
  */
 import type { Engine } from '../../engine/engine.js';
-import { paginateByPage } from '../../engine/pagination.js';
-import { sendsOf, statusOf, type SendRecord } from './store.js';
+import { isoInstant, paginateMatchesByPage } from '../../engine/pagination.js';
+import { aggregateStatus, msgineStatus, type MsgineStatus } from './status.js';
+import { messagesOf, sendsOf, type SendRecord } from './store.js';
 
 export const DEFAULT_LIMIT = 20;
 
-export function pageOf<T, V>(items: readonly T[], query: Record<string, unknown>, view: (item: T) => V) {
-  const result = paginateByPage(items, toInt(query.page, 1), toInt(query.limit, DEFAULT_LIMIT));
+/**
+ * A page of the tenant's sends, newest first, filtered by status (the message's own), to (any
+ * recipient), createdAfter / createdBefore (inclusive). One pass over the sends, keeping only the page;
+ * without a filter only the page is read.
+ */
+export function pageOfSends<V>(engine: Engine, tenant: string, query: Record<string, unknown>, view: (send: SendRecord) => V) {
+  const result = paginateMatchesByPage(sendsOf(engine, tenant).all(), sendFilter(engine, tenant, query), toInt(query.page, 1), toInt(query.limit, DEFAULT_LIMIT));
   return {
     data: result.items.map(view),
     pagination: { page: result.page, limit: result.limit, total: result.total, pages: result.pages },
   };
 }
 
-/** status (the message's own), to (any recipient), createdAfter / createdBefore (inclusive). */
-export function filterSends(engine: Engine, tenant: string, query: Record<string, unknown>): SendRecord[] {
+function sendFilter(engine: Engine, tenant: string, query: Record<string, unknown>): ((send: SendRecord) => boolean) | undefined {
   const status = queryString(query, 'status');
   const to = phoneQuery(queryString(query, 'to'));
   const after = queryString(query, 'createdAfter');
   const before = queryString(query, 'createdBefore');
-  const afterMs = after !== undefined ? Date.parse(after) : undefined;
-  const beforeMs = before !== undefined ? Date.parse(before) : undefined;
-  return sendsOf(engine, tenant).newestFirst((send) => {
-    const created = Date.parse(send.createdAt);
-    if (afterMs !== undefined && created < afterMs) return false;
-    if (beforeMs !== undefined && created > beforeMs) return false;
+  // Bounds parsed once and compared as strings with the stored createdAt (see isoInstant).
+  const afterIso = after !== undefined ? isoInstant(Date.parse(after)) : undefined;
+  const beforeIso = before !== undefined ? isoInstant(Date.parse(before)) : undefined;
+  if (status === undefined && to === undefined && afterIso === undefined && beforeIso === undefined) return undefined;
+  // statusOf without its per-row collection lookup and intermediate arrays: this runs for every send.
+  const messages = messagesOf(engine, tenant);
+  const statusOfSend = (send: SendRecord) => {
+    const statuses: MsgineStatus[] = [];
+    for (const r of send.recipients) {
+      const message = messages.get(r.messageId);
+      if (message) statuses.push(msgineStatus(message.status));
+    }
+    return aggregateStatus(statuses);
+  };
+  return (send) => {
+    if (afterIso !== undefined && send.createdAt < afterIso) return false;
+    if (beforeIso !== undefined && send.createdAt > beforeIso) return false;
     if (to !== undefined && !send.to.includes(to)) return false;
-    return status === undefined || statusOf(engine, tenant, send) === status;
-  });
+    return status === undefined || statusOfSend(send) === status;
+  };
 }
 
 /**

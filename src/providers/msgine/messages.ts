@@ -8,7 +8,7 @@ import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { NAMESPACE } from './auth.js';
 import { priceSend } from './cost.js';
 import { MsgineCode, MsgineMessage, msgineError } from './errors.js';
-import { filterSends, pageOf } from './listing.js';
+import { pageOfSends } from './listing.js';
 import { recipientMessages, sendsOf, statusOf, type RecipientMessageData, type SendRecord } from './store.js';
 import { msgineStatus } from './status.js';
 
@@ -122,8 +122,7 @@ export function messageHandlers(engine: Engine) {
 
     listMessages(req: HandlerRequest): HandlerResult {
       const tenant = req.tenant.id;
-      const sends = filterSends(engine, tenant, req.query);
-      return { status: 200, body: pageOf(sends, req.query, (send) => messageView(engine, tenant, send)) };
+      return { status: 200, body: pageOfSends(engine, tenant, req.query, (send) => messageView(engine, tenant, send)) };
     },
   };
 }
