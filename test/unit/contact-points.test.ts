@@ -34,6 +34,15 @@ describe('isE164', () => {
   ])('$input → $valid ($why)', ({ input, valid }) => {
     expect(isE164(input)).toBe(valid);
   });
+
+  it('gives the same verdicts from its memo, also after the memo has been cleared for being full', () => {
+    const inputs = ['+919876543210', '+4407911123456', '+19999999999', '+447911123456'];
+    const first = inputs.map(isE164);
+    // More distinct well-shaped numbers than the memo holds (10,000), so it is cleared at least once.
+    for (let i = 0; i < 10_050; i++) isE164(`+4479111${String(i).padStart(5, '0')}`);
+    expect(inputs.map(isE164)).toEqual(first);
+    expect(first).toEqual([true, false, false, true]);
+  });
 });
 
 describe('countryOfPhone', () => {
