@@ -4,7 +4,7 @@
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, flush state, exit).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createLogger, type LogLevel } from './http/logger.js';
+import { createLogger, flushLogger, type LogLevel } from './http/logger.js';
 import { PROVIDERS } from './providers/index.js';
 import { createSimulator } from './simulator.js';
 import { registerVerifyCommand } from './contract/command.js';
@@ -45,7 +45,7 @@ const program = new Command()
   .addOption(new Option('--webhook-allow <list>', 'comma-separated hosts, *.suffix, CIDRs, loopback, private or * that webhooks may reach').env('MSGSIM_WEBHOOK_ALLOW').default('loopback,private'))
   .addOption(new Option('--log-level <level>', 'log level').env('MSGSIM_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
   .action(async (opts: { port: number; host: string; provider?: string; clock?: 'real' | 'manual' | 'speed'; speed?: number; data?: string; seed: number; rateLimits: boolean; adminToken?: string; webhookAllow: string; logLevel: LogLevel }) => {
-    const logger = createLogger(opts.logLevel);
+    const logger = createLogger(opts.logLevel, { buffered: true });
     if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
     const sim = await createSimulator({
       port: opts.port,
@@ -66,6 +66,8 @@ const program = new Command()
     for (const p of served) logger.info(`${p.title}: ${base}${opts.provider ? '' : `/${p.name}`}${p.basePath}`);
     logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
     logger.info(`dev inbox: ${base}/_sim/ui · API reference: ${base}/_sim/docs`);
+    // Scripts and tests wait for these lines: out now, not when the buffer next fills.
+    void flushLogger(logger, sim.clock);
 
     let closing = false;
     const shutdown = (signal: string) => {
@@ -74,10 +76,14 @@ const program = new Command()
       logger.info({ signal }, 'shutting down');
       sim
         .close()
-        .then(() => process.exit(0))
+        .then(() => 0)
         .catch((err: unknown) => {
           logger.error({ err }, 'shutdown failed');
-          process.exit(1);
+          return 1;
+        })
+        .then(async (code) => {
+          await flushLogger(logger, sim.clock);
+          process.exit(code);
         });
     };
     process.on('SIGINT', () => shutdown('SIGINT'));
