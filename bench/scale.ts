@@ -13,7 +13,7 @@
  * - The clock is manual and frozen during the fill, so every lifecycle is pending at the end; then the
  *   time to advance through all of them (queued → sent → delivered). Before the fill, on a separate
  *   engine: advancing through exactly 10,000 pending events (the issue's target: under 1 s).
- * - With --data FILE: the store persists to FILE (lowdb JSONFile, flushed ≤ 200 ms after a change); the
+ * - With --data FILE: the store persists to FILE (record journal flushed ≤ 200 ms after a change, streamed snapshots); the
  *   fill then pays the background flushes, and each checkpoint times one explicit flush and reports
  *   the file size.
  *

@@ -442,191 +442,180 @@ describe('Store (file)', () => {
     const json = JSON.parse(readFileSync(file, 'utf8')) as { version: number; seq: number };
     expect(json).toMatchObject({ version: 1, seq: 1 });
   });
-});
 
-describe('Store (file): journal replay, legacy files, failures', () => {
-  let dir: string;
-  let file: string;
+  describe('journal replay, legacy files, failures', () => {
 
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'msgsim-store-'));
-    file = path.join(dir, 'state.json');
-  });
+    const ids = (store: Store, ns = 'alpha', tenant = 't') => store.collection<Note>(ns, tenant, 'notes').all().map((n) => n.id);
 
-  afterEach(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const ids = (store: Store, ns = 'alpha', tenant = 't') => store.collection<Note>(ns, tenant, 'notes').all().map((n) => n.id);
-
-  it('reads the previous layout (indented lowdb snapshot, whole-collection journal lines), then rewrites it', async () => {
-    const rows = (names: string[], from: number) => names.map((id, i) => ({ id, text: id, seq: from + i, createdAt: 'x', updatedAt: 'x' }));
-    writeFileSync(file, JSON.stringify({ version: 1, seq: 2, partitions: { alpha: { t: { notes: rows(['n1', 'n2'], 1) } } }, meta: { position: 3 } }, null, 2));
-    writeFileSync(
-      `${file}.journal`,
-      [
-        { ns: 'alpha', t: 't', c: 'notes', rows: rows(['n1', 'n2', 'n3'], 1), seq: 3, meta: { position: 4 } },
-        { ns: 'beta', t: 'u', c: 'notes', rows: rows(['b1'], 4), seq: 4 },
-      ]
-        .map((line) => JSON.stringify(line))
-        .join('\n') + '\n',
-    );
-    const store = await Store.open({ clock: manualClock(), file });
-    expect(ids(store)).toEqual(['n1', 'n2', 'n3']);
-    expect(ids(store, 'beta', 'u')).toEqual(['b1']);
-    expect(store.getMeta('position')).toBe(4);
-    expect(store.nextSeq()).toBe(5);
-    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n4', text: '' });
-    await store.flush();
-    // The first write after a legacy journal is a snapshot: the old lines are never appended to.
-    expect(readFileSync(file, 'utf8').startsWith('{"version":1,"partitions":{\n')).toBe(true);
-    expect(readFileSync(`${file}.journal`, 'utf8')).toBe('{"op":"gen","gen":1}\n');
-    const reopened = await Store.open({ clock: manualClock(), file });
-    expect(ids(reopened)).toEqual(['n1', 'n2', 'n3', 'n4']);
-    expect(ids(reopened, 'beta', 'u')).toEqual(['b1']);
-  });
-
-  it('a journal left from before the snapshot (crash between rename and reset) is ignored', async () => {
-    const store = await Store.open({ clock: manualClock(), file });
-    const notes = store.collection<Note>('alpha', 't', 'notes');
-    notes.insert({ id: 'n1', text: 'old' });
-    await store.flush();
-    notes.update('n1', { text: 'journalled' });
-    await store.flush();
-    const stale = readFileSync(`${file}.journal`, 'utf8');
-    notes.update('n1', { text: 'in the snapshot' });
-    store.changed();
-    await store.flush();
-    writeFileSync(`${file}.journal`, stale);
-    const reopened = await Store.open({ clock: manualClock(), file });
-    expect(reopened.collection<Note>('alpha', 't', 'notes').get('n1')?.text).toBe('in the snapshot');
-    // and the next append starts the journal over for the current generation
-    reopened.collection<Note>('alpha', 't', 'notes').insert({ id: 'n2', text: '' });
-    await reopened.flush();
-    const third = await Store.open({ clock: manualClock(), file });
-    expect(ids(third)).toEqual(['n1', 'n2']);
-    expect(third.collection<Note>('alpha', 't', 'notes').get('n1')?.text).toBe('in the snapshot');
-  });
-
-  it('a torn tail found on open is cut, so lines appended later replay', async () => {
-    const store = await Store.open({ clock: manualClock(), file });
-    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: '' });
-    await store.flush();
-    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n2', text: '' });
-    await store.flush();
-    writeFileSync(`${file}.journal`, readFileSync(`${file}.journal`, 'utf8') + '{"op":"put","ns":"alpha","t":"t","c":"notes","r":{"id":"n');
-    const second = await Store.open({ clock: manualClock(), file });
-    second.collection<Note>('alpha', 't', 'notes').insert({ id: 'n3', text: '' });
-    await second.flush();
-    const third = await Store.open({ clock: manualClock(), file });
-    expect(ids(third)).toEqual(['n1', 'n2', 'n3']);
-  });
-
-  it('after a failed append the journal is retried (torn tail cut), not a full snapshot', async () => {
-    const sub = path.join(dir, 'sub');
-    mkdirSync(sub);
-    const subFile = path.join(sub, 'state.json');
-    const store = await Store.open({ clock: manualClock(), file: subFile });
-    const notes = store.collection<Note>('alpha', 't', 'notes');
-    notes.insert({ id: 'n1', text: '' });
-    await store.flush();
-    notes.insert({ id: 'n2', text: '' });
-    await store.flush();
-    const snapshot = readFileSync(subFile, 'utf8');
-    const journal = readFileSync(`${subFile}.journal`, 'utf8');
-
-    rmSync(sub, { recursive: true, force: true });
-    notes.insert({ id: 'n3', text: '' });
-    notes.update('n1', { text: 'updated while failing' });
-    await expect(store.flush()).rejects.toThrow();
-
-    // The disk comes back as it was, with half a line the failed append left behind.
-    mkdirSync(sub);
-    writeFileSync(subFile, snapshot);
-    writeFileSync(`${subFile}.journal`, journal + '{"op":"put","ns":"al');
-    notes.insert({ id: 'n4', text: '' });
-    await store.flush();
-    expect(readFileSync(subFile, 'utf8')).toBe(snapshot);
-    const reopened = await Store.open({ clock: manualClock(), file: subFile });
-    expect(ids(reopened)).toEqual(['n1', 'n2', 'n3', 'n4']);
-    expect(reopened.collection<Note>('alpha', 't', 'notes').get('n1')?.text).toBe('updated while failing');
-  });
-
-  it('changes made while a snapshot is being streamed are persisted by the next flush', async () => {
-    const store = await Store.open({ clock: manualClock(), file });
-    const notes = store.collection<Note>('alpha', 't', 'notes');
-    const padding = 'x'.repeat(400);
-    for (let i = 0; i < 12_000; i++) notes.insert({ id: `n${i}`, text: padding }); // several write chunks
-    let done = false;
-    let turnsWhileWriting = 0;
-    const writing = store.flush().then(() => {
-      done = true;
+    it('reads the previous layout (indented lowdb snapshot, whole-collection journal lines), then rewrites it', async () => {
+      const rows = (names: string[], from: number) => names.map((id, i) => ({ id, text: id, seq: from + i, createdAt: 'x', updatedAt: 'x' }));
+      writeFileSync(file, JSON.stringify({ version: 1, seq: 2, partitions: { alpha: { t: { notes: rows(['n1', 'n2'], 1) } } }, meta: { position: 3 } }, null, 2));
+      writeFileSync(
+        `${file}.journal`,
+        [
+          { ns: 'alpha', t: 't', c: 'notes', rows: rows(['n1', 'n2', 'n3'], 1), seq: 3, meta: { position: 4 } },
+          { ns: 'beta', t: 'u', c: 'notes', rows: rows(['b1'], 4), seq: 4 },
+        ]
+          .map((line) => JSON.stringify(line))
+          .join('\n') + '\n',
+      );
+      const store = await Store.open({ clock: manualClock(), file });
+      expect(ids(store)).toEqual(['n1', 'n2', 'n3']);
+      expect(ids(store, 'beta', 'u')).toEqual(['b1']);
+      expect(store.getMeta('position')).toBe(4);
+      expect(store.nextSeq()).toBe(5);
+      store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n4', text: '' });
+      await store.flush();
+      // The first write after a legacy journal is a snapshot: the old lines are never appended to.
+      expect(readFileSync(file, 'utf8').startsWith('{"version":1,"partitions":{\n')).toBe(true);
+      expect(readFileSync(`${file}.journal`, 'utf8')).toBe('{"op":"gen","gen":1}\n');
+      const reopened = await Store.open({ clock: manualClock(), file });
+      expect(ids(reopened)).toEqual(['n1', 'n2', 'n3', 'n4']);
+      expect(ids(reopened, 'beta', 'u')).toEqual(['b1']);
     });
-    let turns = 0;
-    // The event loop keeps turning while the snapshot is written: mutate between its chunks.
-    while (turns < 20) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      turns++;
-      notes.remove(`n${turns * 7}`);
-      notes.update(`n${turns * 11}`, { text: `changed ${turns}` });
-      notes.insert({ id: `late${turns}`, text: '' });
-      if (!done) turnsWhileWriting++;
-    }
-    store.reset('gone');
-    await writing;
-    expect(turnsWhileWriting).toBeGreaterThan(1);
-    await store.flush();
-    const reopened = await Store.open({ clock: manualClock(), file });
-    const again = reopened.collection<Note>('alpha', 't', 'notes');
-    expect(again.all().map((n) => n.id)).toEqual(notes.all().map((n) => n.id));
-    expect(again.all().map((n) => n.text)).toEqual(notes.all().map((n) => n.text));
-    expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
+
+    it('a journal left from before the snapshot (crash between rename and reset) is ignored', async () => {
+      const store = await Store.open({ clock: manualClock(), file });
+      const notes = store.collection<Note>('alpha', 't', 'notes');
+      notes.insert({ id: 'n1', text: 'old' });
+      await store.flush();
+      notes.update('n1', { text: 'journalled' });
+      await store.flush();
+      const stale = readFileSync(`${file}.journal`, 'utf8');
+      notes.update('n1', { text: 'in the snapshot' });
+      store.changed();
+      await store.flush();
+      writeFileSync(`${file}.journal`, stale);
+      const reopened = await Store.open({ clock: manualClock(), file });
+      expect(reopened.collection<Note>('alpha', 't', 'notes').get('n1')?.text).toBe('in the snapshot');
+      // and the next append starts the journal over for the current generation
+      reopened.collection<Note>('alpha', 't', 'notes').insert({ id: 'n2', text: '' });
+      await reopened.flush();
+      const third = await Store.open({ clock: manualClock(), file });
+      expect(ids(third)).toEqual(['n1', 'n2']);
+      expect(third.collection<Note>('alpha', 't', 'notes').get('n1')?.text).toBe('in the snapshot');
+    });
+
+    it('a torn tail found on open is cut, so lines appended later replay', async () => {
+      const store = await Store.open({ clock: manualClock(), file });
+      store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: '' });
+      await store.flush();
+      store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n2', text: '' });
+      await store.flush();
+      writeFileSync(`${file}.journal`, readFileSync(`${file}.journal`, 'utf8') + '{"op":"put","ns":"alpha","t":"t","c":"notes","r":{"id":"n');
+      const second = await Store.open({ clock: manualClock(), file });
+      second.collection<Note>('alpha', 't', 'notes').insert({ id: 'n3', text: '' });
+      await second.flush();
+      const third = await Store.open({ clock: manualClock(), file });
+      expect(ids(third)).toEqual(['n1', 'n2', 'n3']);
+    });
+
+    it('after a failed append the journal is retried (torn tail cut), not a full snapshot', async () => {
+      const sub = path.join(dir, 'sub');
+      mkdirSync(sub);
+      const subFile = path.join(sub, 'state.json');
+      const store = await Store.open({ clock: manualClock(), file: subFile });
+      const notes = store.collection<Note>('alpha', 't', 'notes');
+      notes.insert({ id: 'n1', text: '' });
+      await store.flush();
+      notes.insert({ id: 'n2', text: '' });
+      await store.flush();
+      const snapshot = readFileSync(subFile, 'utf8');
+      const journal = readFileSync(`${subFile}.journal`, 'utf8');
+
+      rmSync(sub, { recursive: true, force: true });
+      notes.insert({ id: 'n3', text: '' });
+      notes.update('n1', { text: 'updated while failing' });
+      await expect(store.flush()).rejects.toThrow();
+
+      // The disk comes back as it was, with half a line the failed append left behind.
+      mkdirSync(sub);
+      writeFileSync(subFile, snapshot);
+      writeFileSync(`${subFile}.journal`, journal + '{"op":"put","ns":"al');
+      notes.insert({ id: 'n4', text: '' });
+      await store.flush();
+      expect(readFileSync(subFile, 'utf8')).toBe(snapshot);
+      const reopened = await Store.open({ clock: manualClock(), file: subFile });
+      expect(ids(reopened)).toEqual(['n1', 'n2', 'n3', 'n4']);
+      expect(reopened.collection<Note>('alpha', 't', 'notes').get('n1')?.text).toBe('updated while failing');
+    });
+
+    it('changes made while a snapshot is being streamed are persisted by the next flush', async () => {
+      const store = await Store.open({ clock: manualClock(), file });
+      const notes = store.collection<Note>('alpha', 't', 'notes');
+      const padding = 'x'.repeat(400);
+      for (let i = 0; i < 12_000; i++) notes.insert({ id: `n${i}`, text: padding }); // several write chunks
+      let done = false;
+      let turnsWhileWriting = 0;
+      const writing = store.flush().then(() => {
+        done = true;
+      });
+      let turns = 0;
+      // The event loop keeps turning while the snapshot is written: mutate between its chunks.
+      while (turns < 20) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        turns++;
+        notes.remove(`n${turns * 7}`);
+        notes.update(`n${turns * 11}`, { text: `changed ${turns}` });
+        notes.insert({ id: `late${turns}`, text: '' });
+        if (!done) turnsWhileWriting++;
+      }
+      store.reset('gone');
+      await writing;
+      expect(turnsWhileWriting).toBeGreaterThan(1);
+      await store.flush();
+      const reopened = await Store.open({ clock: manualClock(), file });
+      const again = reopened.collection<Note>('alpha', 't', 'notes');
+      expect(again.all().map((n) => n.id)).toEqual(notes.all().map((n) => n.id));
+      expect(again.all().map((n) => n.text)).toEqual(notes.all().map((n) => n.text));
+      expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
+    });
+
+    it('once the journal outgrows the snapshot (and 8 MB), the next flush writes a snapshot instead', async () => {
+      const store = await Store.open({ clock: manualClock(), file });
+      const notes = store.collection<Note>('alpha', 't', 'notes');
+      notes.insert({ id: 'first', text: '' });
+      await store.flush();
+      notes.insert({ id: 'second', text: '' });
+      await store.flush();
+      expect(readFileSync(`${file}.journal`, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+      const padding = 'x'.repeat(500);
+      for (let i = 0; i < 20_000; i++) notes.insert({ id: `n${i}`, text: padding }); // > 8 MB of journal
+      await store.flush();
+      notes.insert({ id: 'last', text: '' });
+      await store.flush();
+      expect(readFileSync(`${file}.journal`, 'utf8')).toBe('{"op":"gen","gen":2}\n');
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { gen: number; partitions: { alpha: { t: { notes: Note[] } } } };
+      expect(json.gen).toBe(2);
+      expect(json.partitions.alpha.t.notes).toHaveLength(20_003);
+    });
+
+    it('a collection dropped by a reset no longer writes to the file', async () => {
+      const store = await Store.open({ clock: manualClock(), file });
+      const stale = store.collection<Note>('alpha', 't', 'notes');
+      stale.insert({ id: 'n1', text: '' });
+      await store.flush();
+      store.reset('alpha', 't');
+      stale.insert({ id: 'n2', text: '' });
+      store.collection<Note>('alpha', 't', 'notes').insert({ id: 'fresh', text: '' });
+      await store.flush();
+      const reopened = await Store.open({ clock: manualClock(), file });
+      expect(ids(reopened)).toEqual(['fresh']);
+    });
   });
 
-  it('once the journal outgrows the snapshot (and 8 MB), the next flush writes a snapshot instead', async () => {
-    const store = await Store.open({ clock: manualClock(), file });
-    const notes = store.collection<Note>('alpha', 't', 'notes');
-    notes.insert({ id: 'first', text: '' });
-    await store.flush();
-    notes.insert({ id: 'second', text: '' });
-    await store.flush();
-    expect(readFileSync(`${file}.journal`, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
-    const padding = 'x'.repeat(500);
-    for (let i = 0; i < 20_000; i++) notes.insert({ id: `n${i}`, text: padding }); // > 8 MB of journal
-    await store.flush();
-    notes.insert({ id: 'last', text: '' });
-    await store.flush();
-    expect(readFileSync(`${file}.journal`, 'utf8')).toBe('{"op":"gen","gen":2}\n');
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { gen: number; partitions: { alpha: { t: { notes: Note[] } } } };
-    expect(json.gen).toBe(2);
-    expect(json.partitions.alpha.t.notes).toHaveLength(20_003);
-  });
-
-  it('a collection dropped by a reset no longer writes to the file', async () => {
-    const store = await Store.open({ clock: manualClock(), file });
-    const stale = store.collection<Note>('alpha', 't', 'notes');
-    stale.insert({ id: 'n1', text: '' });
-    await store.flush();
-    store.reset('alpha', 't');
-    stale.insert({ id: 'n2', text: '' });
-    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'fresh', text: '' });
-    await store.flush();
-    const reopened = await Store.open({ clock: manualClock(), file });
-    expect(ids(reopened)).toEqual(['fresh']);
-  });
-});
-
-describe('Collection.newestSlice', () => {
-  it.each([
-    [0, 3, ['n5', 'n4', 'n3']],
-    [3, 3, ['n2', 'n1']],
-    [5, 3, []],
-    [0, 10, ['n5', 'n4', 'n3', 'n2', 'n1']],
-  ])('offset %i, limit %i reads only that page, newest first', async (offset, limit, ids) => {
-    const store = await Store.open({ clock: manualClock() });
-    const notes = store.collection<Note>('alpha', 't', 'notes');
-    for (let i = 1; i <= 5; i++) notes.insert({ id: `n${i}`, text: '' });
-    expect(notes.newestSlice(offset, limit).map((n) => n.id)).toEqual(ids);
-    expect(notes.newestSlice(offset, limit)).toEqual(notes.newestFirst().slice(offset, offset + limit));
+  describe('Collection.newestSlice', () => {
+    it.each([
+      [0, 3, ['n5', 'n4', 'n3']],
+      [3, 3, ['n2', 'n1']],
+      [5, 3, []],
+      [0, 10, ['n5', 'n4', 'n3', 'n2', 'n1']],
+    ])('offset %i, limit %i reads only that page, newest first', async (offset, limit, ids) => {
+      const store = await Store.open({ clock: manualClock() });
+      const notes = store.collection<Note>('alpha', 't', 'notes');
+      for (let i = 1; i <= 5; i++) notes.insert({ id: `n${i}`, text: '' });
+      expect(notes.newestSlice(offset, limit).map((n) => n.id)).toEqual(ids);
+      expect(notes.newestSlice(offset, limit)).toEqual(notes.newestFirst().slice(offset, offset + limit));
+    });
   });
 });
