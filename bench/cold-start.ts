@@ -4,13 +4,16 @@
  * provider the build mounts. Run alone with `node --import tsx bench/cold-start.ts`; `npm run bench`
  * runs it too. The issue's target: under 600 ms with all five providers. BENCH_COLD_RUNS sets the
  * number of launches (median reported); BENCH_CPU_PROF=dir profiles each launch.
+ *
+ * Each msgsim launch is followed by a launch of the express baseline (launch → its first 201), so the
+ * report also has a same-run reference: on a shared VM node's own start swings by a third from hour to hour.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, envNumber } from './lib/config.js';
-import { formatMs, markdownTable, median } from './lib/format.js';
+import { BENCH_DIR, CLI, envNumber } from './lib/config.js';
+import { formatMs, formatRatio, markdownTable, median } from './lib/format.js';
 import { MSGHUB_SEND_BODY } from './lib/msgsim-client.js';
 import { canPin, freePort, SERVER_CPU } from './lib/proc.js';
 import { availableParallelism } from 'node:os';
@@ -23,10 +26,13 @@ export interface ColdStartRun {
   /** That first request alone (lazy per-route work shows up here). */
   firstRequestMs: number;
   providers: string[];
+  /** The express baseline launched right after: launch → its first 201. */
+  baselineMs: number;
 }
 
 export interface ColdStart {
   runs: ColdStartRun[];
+  medianBaselineMs: number;
   medianFirstResponseMs: number;
   medianHealthMs: number;
   medianFirstRequestMs: number;
@@ -38,9 +44,13 @@ export async function measureColdStart(runs: number, extraNodeArgs: readonly str
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first`);
   const pinned = canPin(availableParallelism());
   const results: ColdStartRun[] = [];
-  for (let i = 0; i < runs; i++) results.push(await once(pinned, extraNodeArgs));
+  for (let i = 0; i < runs; i++) {
+    const run = await once(pinned, extraNodeArgs);
+    results.push({ ...run, baselineMs: await baselineOnce(pinned) });
+  }
   return {
     runs: results,
+    medianBaselineMs: median(results.map((r) => r.baselineMs)) ?? NaN,
     medianFirstResponseMs: median(results.map((r) => r.firstResponseMs)) ?? NaN,
     medianHealthMs: median(results.map((r) => r.healthMs)) ?? NaN,
     medianFirstRequestMs: median(results.map((r) => r.firstRequestMs)) ?? NaN,
@@ -49,22 +59,51 @@ export async function measureColdStart(runs: number, extraNodeArgs: readonly str
   };
 }
 
-async function once(pinned: boolean, extraNodeArgs: readonly string[]): Promise<ColdStartRun> {
-  const port = await freePort();
-  const args = [...extraNodeArgs, CLI, '--port', String(port), '--log-level', 'warn'];
-  const base = `http://127.0.0.1:${port}`;
+function launch(pinned: boolean, args: readonly string[]) {
   const started = performance.now();
   const child = pinned
     ? spawn('taskset', ['-c', String(SERVER_CPU), process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
     : spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  let exited = false;
-  child.once('exit', () => (exited = true));
+  const state = { started, stderr: '', exited: false };
+  child.stderr?.on('data', (chunk: Buffer) => (state.stderr += chunk.toString()));
+  child.once('exit', () => (state.exited = true));
+  const stop = async () => {
+    child.kill('SIGTERM');
+    if (!state.exited) await new Promise((resolve) => child.once('exit', resolve));
+  };
+  return { state, stop };
+}
+
+/** The express baseline (bench/servers/express-baseline.mjs): launch → its first 201. */
+async function baselineOnce(pinned: boolean): Promise<number> {
+  const port = await freePort();
+  const { state, stop } = launch(pinned, [`${BENCH_DIR}/servers/express-baseline.mjs`, String(port)]);
+  try {
+    for (;;) {
+      if (state.exited) throw new Error(`the express baseline exited before answering:\n${state.stderr}`);
+      if (performance.now() - state.started > 60_000) throw new Error('the express baseline did not answer within 60 s');
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/messages/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: MSGHUB_SEND_BODY });
+        await response.arrayBuffer();
+        if (response.status === 201) return performance.now() - state.started;
+      } catch {
+        await sleep(5);
+      }
+    }
+  } finally {
+    await stop();
+  }
+}
+
+async function once(pinned: boolean, extraNodeArgs: readonly string[]): Promise<Omit<ColdStartRun, 'baselineMs'>> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const { state, stop } = launch(pinned, [...extraNodeArgs, CLI, '--port', String(port), '--log-level', 'warn']);
+  const { started } = state;
   try {
     let providers: string[] | undefined;
     while (!providers) {
-      if (exited) throw new Error(`msgsim exited before answering:\n${stderr}`);
+      if (state.exited) throw new Error(`msgsim exited before answering:\n${state.stderr}`);
       if (performance.now() - started > 60_000) throw new Error('msgsim did not answer within 60 s');
       try {
         const response = await fetch(`${base}/_sim/health`);
@@ -87,8 +126,7 @@ async function once(pinned: boolean, extraNodeArgs: readonly string[]): Promise<
     const now = performance.now();
     return { healthMs, firstResponseMs: now - started, firstRequestMs: now - requestStarted, providers };
   } finally {
-    child.kill('SIGTERM');
-    if (!exited) await new Promise((resolve) => child.once('exit', resolve));
+    await stop();
   }
 }
 
@@ -99,6 +137,8 @@ export function coldStartTable(result: ColdStart): string {
       ['launch → /_sim/health answers', formatMs(result.medianHealthMs), result.runs.map((r) => formatMs(r.healthMs)).join(', ')],
       ['first Msghub send alone', formatMs(result.medianFirstRequestMs), result.runs.map((r) => formatMs(r.firstRequestMs)).join(', ')],
       ['**launch → first 201**', `**${formatMs(result.medianFirstResponseMs)}**`, result.runs.map((r) => formatMs(r.firstResponseMs)).join(', ')],
+      ['express baseline, launch → first 201 (same run, each right after a msgsim launch)', formatMs(result.medianBaselineMs), result.runs.map((r) => formatMs(r.baselineMs)).join(', ')],
+      ['msgsim ÷ express baseline', formatRatio(result.medianFirstResponseMs / result.medianBaselineMs), ''],
     ],
     ['left', 'right', 'left'],
   );

@@ -201,7 +201,7 @@ function incoming(req: Request) {
  */
 const validators = new Map<string, RequestValidator>();
 
-function validatorFor(specFile: string, spec: OpenAPIV3.Document, precompiled?: PrecompiledValidators): RequestValidator {
+function validatorFor(specFile: string, spec: OpenAPIV3.Document, precompiled?: () => PrecompiledValidators | undefined): RequestValidator {
   let validator = validators.get(specFile);
   if (!validator) validators.set(specFile, (validator = new RequestValidator(spec, precompiled)));
   return validator;

@@ -84,9 +84,12 @@ export class RequestValidator {
   private readonly compiled = new Map<string, CompiledOperation>();
   private ajvs?: { parameters: AjvCore; body: AjvCore };
 
+  private precompiled: PrecompiledValidators | undefined;
+
+  /** `precompiled`: the build's validators, or a loader for them, called on the first request. */
   constructor(
     private readonly spec: OpenAPIV3.Document,
-    private readonly precompiled?: PrecompiledValidators,
+    private precompiledSource?: PrecompiledValidators | (() => PrecompiledValidators | undefined),
   ) {}
 
   /**
@@ -133,6 +136,10 @@ export class RequestValidator {
 
   private compile(operation: RouteOperation): CompiledOperation {
     const { key, parametersSchema, bodySchema, ...rules } = this.schemasFor(operation);
+    if (this.precompiledSource) {
+      this.precompiled = typeof this.precompiledSource === 'function' ? this.precompiledSource() : this.precompiledSource;
+      this.precompiledSource = undefined;
+    }
     const parameters = this.precompiled?.parameters[key] ?? this.ajvFor().parameters.compile(parametersSchema);
     const body = bodySchema ? (this.precompiled?.body[key] ?? this.ajvFor().body.compile(bodySchema)) : undefined;
     return { parameters, ...(body ? { body } : {}), ...rules };

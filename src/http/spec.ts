@@ -23,8 +23,11 @@ const require = createRequire(import.meta.url);
 export interface LoadedSpec {
   /** The spec as written (with $refs). */
   spec: OpenAPIV3.Document;
-  /** The build's request validators for exactly this spec, if there are any. */
-  precompiled?: PrecompiledValidators;
+  /**
+   * Loads the build's request validators for exactly this spec (undefined: none). A loader, so that a
+   * start pays only for the providers that are used.
+   */
+  precompiled?: () => PrecompiledValidators | undefined;
 }
 
 const cache = new Map<string, Promise<LoadedSpec>>();
@@ -55,8 +58,7 @@ async function read(file: string): Promise<LoadedSpec> {
   const fresh = compiled?.sha256 === digest;
   const spec = fresh ? compiled.document : await parseYaml(file);
   if (!spec.openapi?.startsWith('3.') || !spec.paths) throw new Error(`${file} is not an OpenAPI 3 document`);
-  const precompiled = fresh ? readValidators(file, digest) : undefined;
-  return { spec, ...(precompiled ? { precompiled } : {}) };
+  return { spec, ...(fresh ? { precompiled: () => readValidators(file, digest) } : {}) };
 }
 
 /** Writes the JSON copy and the precompiled validators `loadSpec` prefers (run by `npm run build`). */
