@@ -53,6 +53,8 @@ export class Clock {
   private realTimer: NodeJS.Timeout | undefined;
   private firing = false;
   private closed = false;
+  private lastIsoAt = Number.NaN;
+  private lastIso = '';
   private readonly onError: (error: unknown, label: string) => void;
 
   constructor(options: ClockOptions = {}) {
@@ -83,7 +85,13 @@ export class Clock {
   }
 
   iso(): string {
-    return this.date().toISOString();
+    // Several stamps per request fall in the same millisecond: format it once.
+    const now = this.now();
+    if (now !== this.lastIsoAt) {
+      this.lastIsoAt = now;
+      this.lastIso = new Date(now).toISOString();
+    }
+    return this.lastIso;
   }
 
   state(): ClockState {

@@ -34,8 +34,6 @@ interface Locals {
   params: Record<string, string>;
   tenant: Tenant;
   rateLimit?: RateLimitInfo;
-  /** The query as the spec declares it (typed, defaults filled in), once validated. */
-  query?: Record<string, unknown>;
 }
 
 export async function createProviderRouter(options: ProviderRouterOptions): Promise<{ router: Router; instance: ProviderInstance }> {
@@ -52,7 +50,8 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   const router = express.Router({ caseSensitive: true, strict: true });
   const locals = (res: Response): Locals => res.locals as Locals;
 
-  router.use((req, res, next) => {
+  /** Names the operation; false when the request was answered here (a trailing-slash redirect). */
+  const matchRoute = (req: Request, res: Response): boolean => {
     const match = routes.match(req.method, req.path);
     if (match.kind === 'not_found') {
       // APIs with trailing slashes (Django/Tastypie): a GET without the slash is redirected, as
@@ -61,7 +60,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
         if (req.method === 'GET' || req.method === 'HEAD') {
           const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
           res.redirect(301, `${req.baseUrl}${req.path}/${query}`);
-          return;
+          return false;
         }
         throw new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.path}; this API's paths end with a slash: ${req.path}/`, field: 'path', value: req.path });
       }
@@ -80,10 +79,11 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     }
     locals(res).operation = match.operation;
     locals(res).params = match.params;
-    next();
-  });
+    return true;
+  };
 
-  router.use(async (req, res, next) => {
+  /** Authenticates and authorises; false when an injected fault answered instead. */
+  const admit = async (req: Request, res: Response): Promise<boolean> => {
     const request = incoming(req);
     const { operation } = locals(res);
     const tenant = operation.public ? PUBLIC_TENANT : provider.authenticate(request, engine);
@@ -92,14 +92,13 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     // Test controls ride on headers or /_sim/faults rules but never bypass auth: checked only for an
     // authorised caller, before anything is counted or stored.
     const action = requestedFault(req.headers) ?? engine.faults.match({ provider: provider.name, method: req.method, path: req.path, tenant: tenant.id });
-    if (action && (await applyFault(action, req, res, engine.faults, engine.clock))) return;
-    next();
-  });
+    return !(action && (await applyFault(action, req, res, engine.faults, engine.clock)));
+  };
 
-  router.use((_req, res, next) => {
+  const limit = (res: Response): void => {
     const { tenant, operation } = locals(res);
     const windows = typeof provider.rateLimits === 'function' ? provider.rateLimits(tenant, engine) : provider.rateLimits;
-    if (operation.public || !windows || windows.length === 0 || !engine.settings.rateLimits) return next();
+    if (operation.public || !windows || windows.length === 0 || !engine.settings.rateLimits) return;
     const decision = engine.rateLimiter.consume(rateLimitKey(provider.name, tenant.id), windows);
     const info = { limit: decision.limit, remaining: decision.remaining, resetAt: decision.resetAt, retryAfterSeconds: decision.retryAfterSeconds };
     locals(res).rateLimit = info;
@@ -115,48 +114,38 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
         headers: { ...headers, 'Retry-After': String(decision.retryAfterSeconds) },
       });
     }
+  };
+
+  // Three layers, not eight: every layer costs each request a turn through the router. The order is
+  // the one above: route, auth, faults, limit — then the body — then validation and the handler.
+  router.use(async (req, res, next) => {
+    if (!matchRoute(req, res) || !(await admit(req, res))) return;
+    limit(res);
     next();
   });
 
   router.use(jsonBody(options.bodyLimit));
-  const validator = validatorFor(provider.specFile, spec, precompiled);
-  router.use((req, res, next) => {
-    const { operation, params } = locals(res);
-    locals(res).query = validator.validate(operation, { query: req.query as Record<string, unknown>, headers: req.headers, path: params, body: req.body });
-    next();
-  });
 
-  router.use(async (req, res, next) => {
-    try {
-      const { operation, params, tenant, query } = locals(res);
-      const handler = instance.operations[operation.operationId]!;
-      const request: HandlerRequest = {
-        ...incoming(req),
-        ...(query ? { query } : {}),
-        operationId: operation.operationId,
-        tenant,
-        params,
-        body: req.body,
-      };
-      const run = async (): Promise<HandlerResult & { storable?: boolean }> => {
-        try {
-          return await handler(request);
-        } catch (error) {
-          // Handler errors are results too, rendered now and replayed under the same Idempotency-Key —
-          // except validation failures, which (as Stripe does) are not kept, so a corrected retry may succeed.
-          if (error instanceof SimError) return { ...render(provider, error), storable: !VALIDATION_KINDS.has(error.kind) };
-          throw error;
-        }
-      };
-      const result = provider.idempotentOperations?.includes(operation.operationId)
-        ? await runIdempotent(engine, provider, request, operation.template, run)
-        : await run();
-      // Limit headers on every response: also where the limiter did not run (public operations, limits off).
-      if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now(), tenant));
-      send(res, result);
-    } catch (error) {
-      next(error);
-    }
+  const validator = validatorFor(provider.specFile, spec, precompiled);
+  router.use(async (req, res) => {
+    const { operation, params, tenant } = locals(res);
+    const query = validator.validate(operation, { query: req.query as Record<string, unknown>, headers: req.headers, path: params, body: req.body });
+    const handler = instance.operations[operation.operationId]!;
+    const request: HandlerRequest = { ...incoming(req), query, operationId: operation.operationId, tenant, params, body: req.body };
+    const run = async (): Promise<HandlerResult & { storable?: boolean }> => {
+      try {
+        return await handler(request);
+      } catch (error) {
+        // Handler errors are results too, rendered now and replayed under the same Idempotency-Key —
+        // except validation failures, which (as Stripe does) are not kept, so a corrected retry may succeed.
+        if (error instanceof SimError) return { ...render(provider, error), storable: !VALIDATION_KINDS.has(error.kind) };
+        throw error;
+      }
+    };
+    const result = provider.idempotentOperations?.includes(operation.operationId) ? await runIdempotent(engine, provider, request, operation.template, run) : await run();
+    // Limit headers on every response: also where the limiter did not run (public operations, limits off).
+    if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now(), tenant));
+    send(res, result);
   });
 
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
@@ -183,7 +172,10 @@ export function send(res: Response, result: HandlerResult): void {
     res.end();
     return;
   }
-  res.json(result.body);
+  // What res.json would send (no ETag: they are off), without its per-response content negotiation
+  // and freshness checks; node sets Content-Length and drops the body of a HEAD.
+  if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(result.body));
 }
 
 function incoming(req: Request) {
