@@ -238,6 +238,28 @@ describe('Store (file)', () => {
   let dir: string;
   let file: string;
 
+  /** A store whose file is in a directory of its own (so a test can take the directory away), n1 flushed. */
+  async function storeInSubdirectory() {
+    const sub = path.join(dir, 'sub');
+    mkdirSync(sub);
+    const subFile = path.join(sub, 'state.json');
+    const store = await Store.open({ clock: manualClock(), file: subFile });
+    const notes = store.collection<Note>('alpha', 't', 'notes');
+    notes.insert({ id: 'n1', text: '' });
+    await store.flush();
+    return { sub, subFile, store, notes };
+  }
+
+  /** Notes n1 and n2 flushed one at a time, then a journal line torn by a crash (`tail`: its first part). */
+  async function flushTwoThenTear(tail: string): Promise<void> {
+    const store = await Store.open({ clock: manualClock(), file });
+    for (const id of ['n1', 'n2']) {
+      store.collection<Note>('alpha', 't', 'notes').insert({ id, text: '' });
+      await store.flush();
+    }
+    writeFileSync(`${file}.journal`, readFileSync(`${file}.journal`, 'utf8') + tail);
+  }
+
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'msgsim-store-'));
     file = path.join(dir, 'state.json');
@@ -337,12 +359,7 @@ describe('Store (file)', () => {
   });
 
   it('a torn last journal line (a crash mid-append) is skipped; everything before it is restored', async () => {
-    const store = await Store.open({ clock: manualClock(), file });
-    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: 'a' });
-    await store.flush();
-    store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n2', text: 'b' });
-    await store.flush();
-    writeFileSync(`${file}.journal`, readFileSync(`${file}.journal`, 'utf8') + '{"ns":"alpha","t":"t","c":"notes","rows":[{"id":"n3"');
+    await flushTwoThenTear('{"ns":"alpha","t":"t","c":"notes","rows":[{"id":"n3"');
     const reopened = await Store.open({ clock: manualClock(), file });
     expect(reopened.collection<Note>('alpha', 't', 'notes').all().map((n) => n.id)).toEqual(['n1', 'n2']);
   });
@@ -408,13 +425,7 @@ describe('Store (file)', () => {
   });
 
   it('a failed write is reported, and later flushes still write once the file can be written again', async () => {
-    const sub = path.join(dir, 'sub');
-    mkdirSync(sub);
-    const subFile = path.join(sub, 'state.json');
-    const store = await Store.open({ clock: manualClock(), file: subFile });
-    const notes = store.collection<Note>('alpha', 't', 'notes');
-    notes.insert({ id: 'n1', text: '' });
-    await store.flush();
+    const { sub, subFile, store, notes } = await storeInSubdirectory();
 
     rmSync(sub, { recursive: true, force: true });
     notes.insert({ id: 'n2', text: '' });
@@ -497,12 +508,7 @@ describe('Store (file)', () => {
     });
 
     it('a torn tail found on open is cut, so lines appended later replay', async () => {
-      const store = await Store.open({ clock: manualClock(), file });
-      store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: '' });
-      await store.flush();
-      store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n2', text: '' });
-      await store.flush();
-      writeFileSync(`${file}.journal`, readFileSync(`${file}.journal`, 'utf8') + '{"op":"put","ns":"alpha","t":"t","c":"notes","r":{"id":"n');
+      await flushTwoThenTear('{"op":"put","ns":"alpha","t":"t","c":"notes","r":{"id":"n');
       const second = await Store.open({ clock: manualClock(), file });
       second.collection<Note>('alpha', 't', 'notes').insert({ id: 'n3', text: '' });
       await second.flush();
@@ -511,13 +517,7 @@ describe('Store (file)', () => {
     });
 
     it('after a failed append the journal is retried (torn tail cut), not a full snapshot', async () => {
-      const sub = path.join(dir, 'sub');
-      mkdirSync(sub);
-      const subFile = path.join(sub, 'state.json');
-      const store = await Store.open({ clock: manualClock(), file: subFile });
-      const notes = store.collection<Note>('alpha', 't', 'notes');
-      notes.insert({ id: 'n1', text: '' });
-      await store.flush();
+      const { sub, subFile, store, notes } = await storeInSubdirectory();
       notes.insert({ id: 'n2', text: '' });
       await store.flush();
       const snapshot = readFileSync(subFile, 'utf8');
