@@ -2,8 +2,7 @@
  * Turns anything thrown on the request path (body-parser, the request validator, handlers) into the
  * one SimError type, carrying the field that was wrong; the provider then renders it in its envelope.
  */
-import type { Request } from 'express';
-import { SimError, isSimError, type SimErrorKind } from '../engine/errors.js';
+import { SimError, isSimError } from '../engine/errors.js';
 import type { Provider } from '../providers/provider.js';
 import { RequestValidationError, type ValidationItem } from './request-validator.js';
 
@@ -20,7 +19,7 @@ interface HttpLikeError {
 const LOCATIONS = ['body', 'query', 'path', 'headers'] as const;
 type Location = (typeof LOCATIONS)[number];
 
-export function toSimError(error: unknown, provider: Provider, req: Request): SimError {
+export function toSimError(error: unknown, provider: Provider): SimError {
   if (isSimError(error)) return error;
   if (!error || typeof error !== 'object') return internal();
   if (error instanceof RequestValidationError) return fromValidator(error, provider);

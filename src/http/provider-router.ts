@@ -4,14 +4,12 @@
  * on it, whoever throws it, is rendered once by the provider's own renderer.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { OpenAPIV3 } from 'openapi-types';
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
 import { PUBLIC_TENANT, rateLimitKey, type HandlerRequest, type HandlerResult, type Provider, type ProviderInstance, type RateLimitInfo, type Tenant } from '../providers/provider.js';
 import { jsonBody } from './body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
-import { RequestValidator, type PrecompiledValidators } from './request-validator.js';
 import { applyFault } from './fault-actions.js';
 import { requestedFault } from './request-controls.js';
 import type { Logger } from './logger.js';
@@ -38,7 +36,7 @@ interface Locals {
 
 export async function createProviderRouter(options: ProviderRouterOptions): Promise<{ router: Router; instance: ProviderInstance }> {
   const { provider, engine, mountPath } = options;
-  const { spec, precompiled } = await loadSpecWithValidators(provider.specFile);
+  const { spec, validator } = await loadSpecWithValidators(provider.specFile);
   const routes = new RouteTable(spec);
   const instance = provider.create(engine);
   for (const operation of routes.operations) {
@@ -126,7 +124,6 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
 
   router.use(jsonBody(options.bodyLimit));
 
-  const validator = validatorFor(provider.specFile, spec, precompiled);
   router.use(async (req, res) => {
     const { operation, params, tenant } = locals(res);
     const query = validator.validate(operation, { query: req.query as Record<string, unknown>, headers: req.headers, path: params, body: req.body });
@@ -149,7 +146,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   });
 
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
-    const simError = toSimError(error, provider, req);
+    const simError = toSimError(error, provider);
     if (simError.status >= 500 && simError.kind === 'internal') options.logger?.error({ err: error, path: req.path }, 'unhandled error');
     // Providers that send limit headers on every response do so on errors raised before the limiter too.
     if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now(), locals(res).tenant));
@@ -185,16 +182,4 @@ function incoming(req: Request) {
     headers: req.headers as Record<string, string | undefined>,
     query: req.query as Record<string, unknown>,
   };
-}
-
-/**
- * A validator depends only on the spec, and compiling its schemas is most of a provider's first-request
- * cost; apps in one process (tests, library mode) share one per spec.
- */
-const validators = new Map<string, RequestValidator>();
-
-function validatorFor(specFile: string, spec: OpenAPIV3.Document, precompiled?: () => PrecompiledValidators | undefined): RequestValidator {
-  let validator = validators.get(specFile);
-  if (!validator) validators.set(specFile, (validator = new RequestValidator(spec, precompiled)));
-  return validator;
 }

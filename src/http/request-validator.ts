@@ -1,7 +1,7 @@
 /**
  * Request validation from the provider's spec: one pair of Ajv validators per operation (parameters,
- * body), compiled on the operation's first request and keyed by the operation the route table already
- * matched. It replaces express-openapi-validator on the request path, which re-compiled a path regex for
+ * body), keyed by the operation the route table already matched: precompiled by `npm run build`, or
+ * compiled on the operation's first request when the spec has changed since. It replaces express-openapi-validator on the request path, which re-compiled a path regex for
  * every route on every request and compiled the OpenAPI meta-schema on a provider's first request
  * (bench/README.md, findings 1 and 2); the rules it applied are kept: parameters are read as their declared
  * types (query strings coerced, bodies never), unknown and empty query parameters are refused, schema
@@ -84,12 +84,12 @@ export class RequestValidator {
   private readonly compiled = new Map<string, CompiledOperation>();
   private ajvs?: { parameters: AjvCore; body: AjvCore };
 
-  private precompiled: PrecompiledValidators | undefined;
+  private precompiled?: { validators: PrecompiledValidators | undefined };
 
-  /** `precompiled`: the build's validators, or a loader for them, called on the first request. */
+  /** `loadPrecompiled`: loads the build's validators for this spec; called on the first request. */
   constructor(
     private readonly spec: OpenAPIV3.Document,
-    private precompiledSource?: PrecompiledValidators | (() => PrecompiledValidators | undefined),
+    private readonly loadPrecompiled?: () => PrecompiledValidators | undefined,
   ) {}
 
   /**
@@ -136,12 +136,9 @@ export class RequestValidator {
 
   private compile(operation: RouteOperation): CompiledOperation {
     const { key, parametersSchema, bodySchema, ...rules } = this.schemasFor(operation);
-    if (this.precompiledSource) {
-      this.precompiled = typeof this.precompiledSource === 'function' ? this.precompiledSource() : this.precompiledSource;
-      this.precompiledSource = undefined;
-    }
-    const parameters = this.precompiled?.parameters[key] ?? this.ajvFor().parameters.compile(parametersSchema);
-    const body = bodySchema ? (this.precompiled?.body[key] ?? this.ajvFor().body.compile(bodySchema)) : undefined;
+    const precompiled = (this.precompiled ??= { validators: this.loadPrecompiled?.() }).validators;
+    const parameters = precompiled?.parameters[key] ?? this.ajvFor().parameters.compile(parametersSchema);
+    const body = bodySchema ? (precompiled?.body[key] ?? this.ajvFor().body.compile(bodySchema)) : undefined;
     return { parameters, ...(body ? { body } : {}), ...rules };
   }
 

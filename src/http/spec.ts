@@ -28,6 +28,11 @@ export interface LoadedSpec {
    * start pays only for the providers that are used.
    */
   precompiled?: () => PrecompiledValidators | undefined;
+  /**
+   * The spec's request validator, one per spec file in the process (tests and library mode build many
+   * apps), so each operation compiles at most once.
+   */
+  validator: RequestValidator;
 }
 
 const cache = new Map<string, Promise<LoadedSpec>>();
@@ -58,7 +63,8 @@ async function read(file: string): Promise<LoadedSpec> {
   const fresh = compiled?.sha256 === digest;
   const spec = fresh ? compiled.document : await parseYaml(file);
   if (!spec.openapi?.startsWith('3.') || !spec.paths) throw new Error(`${file} is not an OpenAPI 3 document`);
-  return { spec, ...(fresh ? { precompiled: () => readValidators(file, digest) } : {}) };
+  const precompiled = fresh ? () => readValidators(file, digest) : undefined;
+  return { spec, validator: new RequestValidator(spec, precompiled), ...(precompiled ? { precompiled } : {}) };
 }
 
 /** Writes the JSON copy and the precompiled validators `loadSpec` prefers (run by `npm run build`). */
