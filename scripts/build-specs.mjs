@@ -1,10 +1,6 @@
-// Part of `npm run build`: writes dist/openapi/<name>.json for every spec (see src/http/spec.ts).
-import { readdirSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+// Part of `npm run build`: writes dist/openapi/<name>.json and its precompiled request validators for
+// every provider's spec (see src/http/spec.ts). The control API's spec is only served, never loaded.
 import { writeCompiledSpec } from '../dist/http/spec.js';
+import { PROVIDERS } from '../dist/providers/index.js';
 
-const dir = fileURLToPath(new URL('../openapi/', import.meta.url));
-for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml'))) {
-  await writeCompiledSpec(path.join(dir, name));
-}
+for (const provider of PROVIDERS) await writeCompiledSpec(provider.specFile);
