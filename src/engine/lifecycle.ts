@@ -122,15 +122,13 @@ export class Lifecycle {
    * provider sends (its own record, if any, links to it through `data`).
    */
   enqueue(input: QueuedMessageInput): SimMessage {
-    // One string for createdAt, updatedAt and the first history entry (the caller's own, when it queued
-    // at this very instant): a million messages would otherwise hold three copies of the same time.
+    // One string for createdAt, updatedAt and (unless the caller gives its own) the first history entry:
+    // a million messages would otherwise hold three copies of the same time.
     const now = this.clock.iso();
-    const queuedAt = input.at ?? now;
-    const stamp = queuedAt === now ? queuedAt : now;
     const message = this.store.collection<SimMessage>(input.namespace, input.tenant, MESSAGES).insert({
       id: input.id,
-      createdAt: stamp,
-      updatedAt: stamp,
+      createdAt: now,
+      updatedAt: now,
       namespace: input.namespace,
       tenant: input.tenant,
       channel: input.channel,
@@ -138,7 +136,7 @@ export class Lifecycle {
       status: 'queued',
       outcome: input.outcome ?? magicOutcome(input.to),
       ...(input.sendAt ? { sendAt: input.sendAt } : {}),
-      history: [{ status: 'queued', at: queuedAt }],
+      history: [{ status: 'queued', at: input.at ?? now }],
       data: definedFields(input.data),
     });
     this.start(message);
