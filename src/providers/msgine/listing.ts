@@ -4,8 +4,7 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import { isoInstant, paginateMatchesByPage } from '../../engine/pagination.js';
-import { aggregateStatus, msgineStatus, type MsgineStatus } from './status.js';
-import { messagesOf, sendsOf, type SendRecord } from './store.js';
+import { sendsOf, statusOf, type SendRecord } from './store.js';
 
 export const DEFAULT_LIMIT = 20;
 
@@ -31,21 +30,11 @@ function sendFilter(engine: Engine, tenant: string, query: Record<string, unknow
   const afterIso = after !== undefined ? isoInstant(Date.parse(after)) : undefined;
   const beforeIso = before !== undefined ? isoInstant(Date.parse(before)) : undefined;
   if (status === undefined && to === undefined && afterIso === undefined && beforeIso === undefined) return undefined;
-  // statusOf without its per-row collection lookup and intermediate arrays: this runs for every send.
-  const messages = messagesOf(engine, tenant);
-  const statusOfSend = (send: SendRecord) => {
-    const statuses: MsgineStatus[] = [];
-    for (const r of send.recipients) {
-      const message = messages.get(r.messageId);
-      if (message) statuses.push(msgineStatus(message.status));
-    }
-    return aggregateStatus(statuses);
-  };
   return (send) => {
     if (afterIso !== undefined && send.createdAt < afterIso) return false;
     if (beforeIso !== undefined && send.createdAt > beforeIso) return false;
     if (to !== undefined && !send.to.includes(to)) return false;
-    return status === undefined || statusOfSend(send) === status;
+    return status === undefined || statusOf(engine, tenant, send) === status;
   };
 }
 
