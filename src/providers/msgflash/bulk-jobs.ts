@@ -12,7 +12,7 @@ import { NAMESPACE } from './account.js';
 import { deleteContactCascade } from './contacts.js';
 import { MsgflashCode, msgflashError } from './errors.js';
 import { newId } from './ids.js';
-import { cursorPage, queryString } from './listing.js';
+import { cursorPageOf, queryString } from './listing.js';
 
 export const BULK_BATCH = 10;
 export const BULK_TICK_MS = 1_000;
@@ -139,8 +139,7 @@ export function bulkJobHandlers(engine: Engine, runner: BulkJobRunner) {
 
     listBulkJobs(req: HandlerRequest): HandlerResult {
       const status = queryString(req.query, 'status');
-      const items = bulkJobsOf(engine, req.tenant.id).newestFirst((j) => !status || j.status === status);
-      return { status: 200, body: cursorPage(items, req.query, 'jobs', jobView) };
+      return { status: 200, body: cursorPageOf(bulkJobsOf(engine, req.tenant.id), status ? (j) => j.status === status : undefined, req.query, 'jobs', jobView) };
     },
 
     getBulkJob(req: HandlerRequest): HandlerResult {

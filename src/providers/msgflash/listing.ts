@@ -4,7 +4,7 @@
  * page stays correct while new items are inserted; a malformed or tampered one is `400 INVALID_CURSOR`.
  */
 import { SimError, isSimError } from '../../engine/errors.js';
-import { paginateByCursor, paginateRowsByCursor, type CursorResult } from '../../engine/pagination.js';
+import { paginateRowsByCursor } from '../../engine/pagination.js';
 import type { BaseRecord, Collection } from '../../engine/store.js';
 import { MsgflashCode } from './errors.js';
 
@@ -21,20 +21,10 @@ export function cursorPageOf<T extends BaseRecord, V>(
   name: string,
   view: (item: T) => V,
 ) {
-  return withCursorErrors(query, (limit, cursor) => paginateRowsByCursor(collection.all(), predicate, { limit, ...(cursor !== undefined ? { cursor } : {}) }), name, view);
-}
-
-/** `items` must be newest first (createdAt desc, seq desc), as Collection.newestFirst() gives them. */
-export function cursorPage<T extends BaseRecord, V>(items: readonly T[], query: Record<string, unknown>, name: string, view: (item: T) => V) {
-  const keyOf = (item: T) => ({ createdAt: Date.parse(item.createdAt), seq: item.seq });
-  return withCursorErrors(query, (limit, cursor) => paginateByCursor(items, keyOf, { limit, ...(cursor !== undefined ? { cursor } : {}) }), name, view);
-}
-
-function withCursorErrors<T, V>(query: Record<string, unknown>, paginate: (limit: number, cursor: string | undefined) => CursorResult<T>, name: string, view: (item: T) => V) {
   const limit = toInt(query.limit, DEFAULT_LIMIT);
   const cursor = queryString(query, 'cursor');
   try {
-    const page = paginate(limit, cursor);
+    const page = paginateRowsByCursor(collection.all(), predicate, { limit, ...(cursor !== undefined ? { cursor } : {}) });
     return { data: { [name]: page.items.map(view), nextCursor: page.nextCursor, hasMore: page.hasMore } };
   } catch (error) {
     if (isSimError(error) && error.field === 'cursor') {
