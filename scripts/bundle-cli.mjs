@@ -1,6 +1,7 @@
-// Part of `npm run build`: dist/cli.js as one ES module (node_modules stay external). Loading the
-// ~150 modules of src/ one by one was ~80 ms of every start; the bundle loads in ~20 (bench/README.md,
-// cold start). The library entry (dist/index.js) stays tsc's per-file output.
+// Part of `npm run build`: dist/cli.js as one ES module, its dependencies included. Node resolves and
+// loads a module file by file: src/'s ~150 modules cost ~80 ms of every start, and express, pino,
+// commander, Ajv and libphonenumber-js with their ~250 files another ~250 ms (bench/README.md, cold
+// start). The library entry (dist/index.js) stays tsc's per-file output with its dependencies external.
 import { build } from 'esbuild';
 
 await build({
@@ -10,7 +11,12 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  // The CommonJS dependencies (express and its stack) call require() for node's built-ins, which an
+  // ES module lacks; esbuild's shim uses a module-level `require` when there is one.
+  banner: { js: "import { createRequire as __msgsimCreateRequire } from 'node:module';\nconst require = __msgsimCreateRequire(import.meta.url);" },
+  // Precompiled validators (dist/openapi/*.cjs) require Ajv's runtime from node_modules at run time,
+  // and redoc is served as a file, never imported: neither is in the bundle.
   sourcemap: true,
+  legalComments: 'linked',
   logLevel: 'warning',
 });
