@@ -51,6 +51,8 @@ export class Clock {
   private rate: number;
   private readonly timers = new TimerHeap();
   private realTimer: NodeJS.Timeout | undefined;
+  /** The simulated due time `realTimer` was armed for. */
+  private armedFor = Infinity;
   private firing = false;
   private closed = false;
   private lastIsoAt = Number.NaN;
@@ -128,7 +130,9 @@ export class Clock {
   scheduleAt<T>(at: number, fn: (arg: T) => void, label: TimerLabel<T>, arg: T): TimerHandle;
   scheduleAt<T>(at: number, fn: (arg: T) => void, label: TimerLabel<T> = 'timer', arg?: T): TimerHandle {
     const timer = this.timers.push(at, fn, label, arg as T);
-    if (!this.firing) this.arm();
+    // Most new events fall after the one already armed (every send schedules a few seconds ahead):
+    // re-arm only when this one comes first, not once per send.
+    if (!this.firing && at < this.armedFor) this.arm();
     return timer;
   }
 
@@ -190,6 +194,7 @@ export class Clock {
     this.closed = true;
     if (this.realTimer) clearTimeout(this.realTimer);
     this.realTimer = undefined;
+    this.armedFor = Infinity;
   }
 
   private reanchor(virtual: number): void {
@@ -219,9 +224,11 @@ export class Clock {
   private arm(): void {
     if (this.realTimer) clearTimeout(this.realTimer);
     this.realTimer = undefined;
+    this.armedFor = Infinity;
     if (this.closed || this.rate === 0) return;
     const next = this.timers.peek();
     if (!next) return;
+    this.armedFor = next.at;
     const delay = Math.min(MAX_REAL_DELAY, Math.max(0, Math.ceil((next.at - this.now()) / this.rate)));
     this.realTimer = setTimeout(() => this.tick(), delay);
     this.realTimer.unref();

@@ -389,6 +389,30 @@ describe('Clock in speed and real modes (wall time mocked, no waiting)', () => {
     clock.close();
   });
 
+  it('in real mode an event scheduled before the armed one fires at its own time, and later ones do not re-arm', () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: 10_000_000 });
+    const clock = new Clock({ mode: 'real', start: T0 });
+    const seen: string[] = [];
+    clock.schedule(5_000, () => seen.push(`late@${clock.now() - T0}`));
+    expect(vi.getTimerCount()).toBe(1);
+    clock.schedule(1_000, () => seen.push(`early@${clock.now() - T0}`));
+    expect(vi.getTimerCount()).toBe(1);
+    const cancelled = clock.schedule(500, () => seen.push('cancelled'));
+    const arming = vi.spyOn(globalThis, 'setTimeout');
+    for (let i = 0; i < 100; i++) clock.schedule(6_000 + i, () => undefined);
+    expect(arming).not.toHaveBeenCalled();
+    expect(vi.getTimerCount()).toBe(1);
+    cancelled.cancel();
+    vi.advanceTimersByTime(999);
+    expect(seen).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(seen).toEqual(['early@1000']);
+    vi.advanceTimersByTime(4_000);
+    expect(seen).toEqual(['early@1000', 'late@5000']);
+    expect(clock.state().pendingEvents).toBe(100);
+    clock.close();
+  });
+
   it('close() stops the real timer', () => {
     vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: 10_000_000 });
     const clock = new Clock({ mode: 'real', start: T0 });
