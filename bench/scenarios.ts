@@ -77,6 +77,8 @@ function referenceGroup(id: string, label: string, kind: Kind, file: string): Se
 const MSGHUB_POOL = 1_000; // 100/s and 10,000/day per key
 const MSGINE_POOL = 6_000; // 20/s burst and 100/min per token
 const MESSAGEHUB_POOL = 1_000; // Pro tier: 600/min per key
+/** BENCH_NODE_ARGS: extra node flags for the msgsim processes (e.g. a GC setting being tried). */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const pad = (i: number) => String(i).padStart(5, '0');
 
 function msgsimGroup(id: string, label: string, extraArgs: string[], scenarios: Scenario[]): ServerGroup {
@@ -86,7 +88,7 @@ function msgsimGroup(id: string, label: string, extraArgs: string[], scenarios: 
     kind: 'msgsim',
     command: (port, cpuProfDir) => ({
       command: process.execPath,
-      args: [...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), CLI, '--port', String(port), '--clock', 'real', ...extraArgs],
+      args: [...NODE_ARGS, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), CLI, '--port', String(port), '--clock', 'real', ...extraArgs],
     }),
     readyPath: '/_sim/health',
     async setup(ctx) {
