@@ -128,7 +128,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     async close() {
       clock.close();
       await webhooks.settle();
-      await store.flush();
+      await store.close();
     },
   };
   return engine;

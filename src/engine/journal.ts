@@ -16,6 +16,15 @@
  * emptying the journal) and is ignored. Lines without `op` are the previous format (a whole collection
  * per line, `{ns,t,c,rows,seq,meta}`) and replay as before. A torn last line (kill -9 mid-append) ends
  * the replay.
+ *
+ * Compaction in the background: the journal is renamed to `<file>.journal.old` and a new one begun for
+ * the next generation, so appends go on while the snapshot streams. Every record in that snapshot is
+ * as new as, or newer than, the old journal's lines, so they are dropped once it is renamed into place.
+ * The new journal's lines are replayed on top: records as they were when each line was written, the last
+ * line per record winning. Its `meta` lines written before the snapshot's trailer are older than the
+ * trailer's and are skipped: the trailer's `journal.metaUntil` is that byte offset. A crash before the
+ * rename leaves the old snapshot, the `.old` journal that extends it and the new journal after that:
+ * all three are replayed, in that order.
  */
 import { createReadStream } from 'node:fs';
 import { appendFile, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
@@ -44,6 +53,8 @@ export const CHUNK_CHARS = 1 << 18;
 export class Journal {
   /** Bytes known to be written completely; anything past it after a failed append is torn. */
   private bytes = 0;
+  /** Bytes handed to appends so far, finished or not: a line's offset is known when it is issued. */
+  private issuedBytes = 0;
   /** The generation named by the file's first line (undefined: unknown, rewrite before appending). */
   gen: number | undefined;
 
@@ -53,35 +64,47 @@ export class Journal {
     return this.bytes;
   }
 
+  get issued(): number {
+    return this.issuedBytes;
+  }
+
+  /** The journal the last rotation set aside (`<file>.old`). */
+  get oldFile(): string {
+    return `${this.file}.old`;
+  }
+
   /**
-   * Feeds every entry to `apply`, in order; stops at a malformed (torn) line. `current`: the journal
-   * is absent, empty or extends snapshot generation `gen` (false: legacy lines, or a stale journal,
-   * which is not replayed).
+   * Feeds every entry to `apply`, in order; stops at a malformed (torn) line. Replayed only when the
+   * first line names generation `gen` (or there is none: legacy lines). `current`: the journal is
+   * absent, empty or extends `gen` (false: legacy lines, or a stale journal, which is not replayed).
+   * `metaUntil`: meta lines starting before this byte offset are skipped (see the header).
    */
-  async replay(gen: number, apply: (entry: JournalEntry) => void): Promise<{ current: boolean; entries: number }> {
+  async replay(gen: number, apply: (entry: JournalEntry) => void, metaUntil = 0, file = this.file): Promise<{ current: boolean; entries: number; header?: number }> {
     let entries = 0;
     let first = true;
     let header: number | undefined;
-    this.bytes = 0;
+    let bytes = 0;
     try {
-      for await (const line of readLines(this.file)) {
+      for await (const line of readLines(file)) {
         let entry: JournalEntry | undefined;
         try {
           entry = line ? (JSON.parse(line) as JournalEntry) : undefined;
         } catch {
           break;
         }
-        this.bytes += Buffer.byteLength(line) + 1;
+        const at = bytes;
+        bytes += Buffer.byteLength(line) + 1;
         if (!entry) continue;
         if (first) {
           first = false;
           if (entry.op === 'gen') {
-            header = this.gen = entry.gen;
+            header = entry.gen;
             if (entry.gen !== gen) break; // predates the snapshot: everything in it is already there
             continue;
           }
         }
         entries++;
+        if (entry.op === 'meta' && at < metaUntil) continue;
         apply(entry);
       }
     } catch (error) {
@@ -89,26 +112,53 @@ export class Journal {
       throw error;
     }
     const current = header === undefined ? entries === 0 : header === gen;
-    // Later appends must not land behind a torn line, where the next replay would stop.
-    if (current && header !== undefined) await this.repair();
-    return { current, entries };
+    if (file === this.file) {
+      this.bytes = this.issuedBytes = bytes;
+      this.gen = header;
+      // Later appends must not land behind a torn line, where the next replay would stop.
+      if (current && header !== undefined) await this.repair();
+    }
+    return { current, entries, ...(header === undefined ? {} : { header }) };
   }
 
   /** Appends lines (a bounded chunk); on failure the torn tail is cut off by `repair()`. */
   async append(lines: string[]): Promise<void> {
     if (lines.length === 0) return;
     const text = lines.join('\n') + '\n';
+    const length = Buffer.byteLength(text);
+    this.issuedBytes += length;
     await appendFile(this.file, text);
-    this.bytes += Buffer.byteLength(text);
+    this.bytes += length;
   }
 
   /** Empties the journal once snapshot generation `gen` holds everything in it. */
   async reset(gen: number): Promise<void> {
     this.gen = undefined;
     const text = JSON.stringify({ op: 'gen', gen }) + '\n';
+    this.issuedBytes = Buffer.byteLength(text);
     await writeFile(this.file, text);
     this.gen = gen;
-    this.bytes = Buffer.byteLength(text);
+    this.bytes = this.issuedBytes;
+  }
+
+  /**
+   * Sets the journal aside as `<file>.old` and starts one for generation `gen`, the snapshot about to
+   * be written: lines appended from now on go to the new one.
+   */
+  async rotate(gen: number): Promise<void> {
+    try {
+      await rename(this.file, this.oldFile);
+    } catch (error) {
+      // No journal yet: nothing to set aside, and an `.old` left behind would extend nothing we write.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await this.dropOld();
+    }
+    await this.reset(gen);
+  }
+
+  /** Deletes the set-aside journal once a snapshot holds everything in it. */
+  async dropOld(): Promise<void> {
+    await rm(this.oldFile, { force: true });
   }
 
   /**
@@ -133,29 +183,36 @@ export interface SnapshotTrailer {
   seq: number;
   meta?: Record<string, unknown>;
   gen: number;
+  /** Written by a compaction in the background: where the journal's meta lines become newer than `meta`. */
+  journal?: { metaUntil: number };
 }
 
 type Partitions = Record<string, Record<string, Record<string, unknown[]>>>;
 
 const HEAD = '{"version":1,"partitions":{';
 
+/** A snapshot being written was given up (a reset or a shutdown came first). */
+export class SnapshotAborted extends Error {}
+
 /**
- * Writes the state to a temp file one chunk at a time, yielding to the event loop on every write, then
- * renames it over `file` (atomic: the snapshot on disk is always complete). The state may change
+ * Writes the state to `tmp` one chunk at a time, yielding to the event loop on every write; the caller
+ * renames it over the snapshot (atomic: the snapshot on disk is always complete). The state may change
  * meanwhile: each collection is copied (references only) when reached, and `trailer` is read last, so
- * seq and meta cover every record written. Returns the bytes written and the record count.
+ * seq and meta cover every record written. `aborted` is asked before every chunk: true removes the
+ * file and throws SnapshotAborted. Returns the bytes written and the record count.
  */
 export async function writeSnapshot(
-  file: string,
+  tmp: string,
   partitions: () => Partitions,
   trailer: () => SnapshotTrailer,
+  aborted: () => boolean = () => false,
 ): Promise<{ bytes: number; records: number }> {
-  const tmp = `${file}.tmp`;
   const handle = await open(tmp, 'w');
   let bytes = 0;
   let records = 0;
   let buffer = HEAD + '\n';
   const spill = async (): Promise<void> => {
+    if (aborted()) throw new SnapshotAborted('snapshot given up');
     const chunk = Buffer.from(buffer);
     buffer = '';
     // A file write may be short; the rest follows.
@@ -185,8 +242,8 @@ export async function writeSnapshot(
       }
       buffer += '}\n';
     }
-    const { seq, meta, gen } = trailer();
-    buffer += `},"seq":${seq},${meta ? `"meta":${JSON.stringify(meta)},` : ''}"gen":${gen}}\n`;
+    const { seq, meta, gen, journal } = trailer();
+    buffer += `},"seq":${seq},${meta ? `"meta":${JSON.stringify(meta)},` : ''}${journal ? `"journal":${JSON.stringify(journal)},` : ''}"gen":${gen}}\n`;
     await spill();
     await handle.close();
   } catch (error) {
@@ -194,7 +251,6 @@ export async function writeSnapshot(
     await rm(tmp, { force: true }).catch(() => undefined);
     throw error;
   }
-  await rename(tmp, file);
   return { bytes, records };
 }
 

@@ -3,11 +3,13 @@
  * here) and tenant (one API key or account), with in-memory indexes for get-by-id and ordered listing.
  * In memory by default. With a file (`--data`): a snapshot plus a journal of the records changed since
  * (`<file>.journal`), appended at most every flushDelayMs, and compacted into a new snapshot, streamed
- * a chunk at a time, when it would outgrow the snapshot. File formats: journal.ts.
+ * a chunk at a time, when it would outgrow the snapshot. That compaction runs in the background: appends
+ * go on meanwhile, to a new journal. A reset is written as a snapshot at once, appends waiting for it.
+ * File formats: journal.ts.
  */
-import { stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import type { Clock } from './clock.js';
-import { CHUNK_CHARS, Journal, readSnapshot, writeSnapshot, type JournalEntry } from './journal.js';
+import { CHUNK_CHARS, Journal, readSnapshot, SnapshotAborted, writeSnapshot, type JournalEntry, type SnapshotTrailer } from './journal.js';
 
 export interface BaseRecord {
   id: string;
@@ -27,6 +29,16 @@ interface StoreData {
   meta?: Record<string, unknown>;
   /** The snapshot's generation (absent in files written before journals named one). */
   gen?: number;
+  /** Read from a snapshot's trailer, then dropped: see journal.ts. */
+  journal?: SnapshotTrailer['journal'];
+}
+
+/** A compaction running in the background. */
+interface Compaction {
+  /** Settles when the snapshot is written (or given up); then `done` renames it into place. */
+  streamed: Promise<unknown>;
+  done: Promise<void>;
+  aborted: boolean;
 }
 
 export interface StoreOptions {
@@ -165,12 +177,9 @@ export class Store {
   /** Compact when the journal would outgrow the snapshot (and at least this many bytes). */
   private readonly compactAtBytes = 8 * 1024 * 1024;
   private snapshotBytes = 0;
-  /** From the last snapshot: to guess what journalling a batch would add. */
-  private bytesPerRecord = 512;
-  /** After a failed compaction, the journal size at which to try again (meanwhile, journal). */
-  private compactAfter = 0;
   /** A journal append failed: check the files before appending again. */
   private suspect = false;
+  private compaction: Compaction | undefined;
 
   private constructor(clock: Clock, flushDelayMs: number, readonly file: string | undefined, onWriteError: (error: unknown) => void) {
     this.clock = clock;
@@ -200,19 +209,27 @@ export class Store {
   private async load(file: string): Promise<void> {
     const snapshot = await readSnapshot(file);
     const valid = snapshot !== undefined && isStoreData(snapshot.data);
+    let metaUntil = 0;
     if (valid) {
       this.data = snapshot.data as StoreData;
       this.gen = this.data.gen ?? 0;
+      metaUntil = this.data.journal?.metaUntil ?? 0;
+      delete this.data.journal;
       this.snapshotBytes = snapshot.bytes;
-      if (snapshot.records > 0) this.bytesPerRecord = snapshot.bytes / snapshot.records;
     }
-    this.journal = new Journal(`${file}.journal`);
+    const journal = (this.journal = new Journal(`${file}.journal`));
     const replay = new Replay(this.data);
-    const { current } = await this.journal.replay(this.gen, (entry) => replay.apply(entry));
+    const apply = (entry: JournalEntry) => replay.apply(entry);
+    // A compaction cut short: the journal it set aside extends this snapshot, the new one extends that.
+    const old = await journal.replay(this.gen, apply, 0, journal.oldFile);
+    const interrupted = old.header === this.gen;
+    const { current } = await journal.replay(interrupted ? this.gen + 1 : this.gen, apply, interrupted ? 0 : metaUntil);
     replay.finish();
-    // A new file, one that held something else, or files in the previous layout: the first flush
-    // writes a snapshot (legacy journal lines are not appended to).
-    if (!valid || !current || !snapshot.lined) this.all = true;
+    // A new file, one that held something else, files in the previous layout, or a compaction cut
+    // short: the first flush writes a snapshot (legacy journal lines are not appended to).
+    if (!valid || !current || !snapshot.lined || old.header !== undefined) this.all = true;
+    // Three files where two belong: tidy them up soon, even if nothing changes.
+    if (old.header !== undefined) this.changed();
   }
 
   nextSeq(): number {
@@ -289,6 +306,8 @@ export class Store {
   changed(): void {
     if (!this.file) return;
     this.all = true;
+    // A snapshot being streamed may already hold part of this change: it must not be used.
+    if (this.compaction) this.compaction.aborted = true;
     this.pending = true;
     this.schedule();
   }
@@ -312,14 +331,35 @@ export class Store {
     });
   }
 
-  /** Writes pending changes now; resolves when they are on disk. */
+  /** Writes pending changes now; resolves when they are on disk (a compaction may still be running). */
   async flush(): Promise<void> {
     if (!this.file) return;
     this.cancelFlush?.();
     this.cancelFlush = undefined;
     // Serialise writes: callers awaiting flush must see their data written, and a failed write must
     // not poison later ones.
-    const write = this.writing.catch(() => undefined).then(() => this.persist());
+    return this.enqueue(() => this.persist());
+  }
+
+  /** Resolves once no write and no compaction is running (a failed compaction went to onWriteError). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.writing.catch(() => undefined);
+      if (!this.compaction) return;
+      await this.compaction.done;
+    }
+  }
+
+  /** For shutdown: gives up a compaction in progress (the journals hold what it would have), then flushes. */
+  async close(): Promise<void> {
+    await this.stopCompaction();
+    await this.flush();
+    await this.idle();
+  }
+
+  /** Runs `step` after every write queued before it: appends and renames never interleave. */
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const write = this.writing.catch(() => undefined).then(step);
     this.writing = write;
     return write;
   }
@@ -333,53 +373,104 @@ export class Store {
     this.dirty = new Map();
     this.all = false;
     try {
-      if (batch.all || this.compactionDue(batch.records)) await this.compact(batch.all);
-      else await this.appendJournal(batch.records);
+      if (batch.all) {
+        await this.stopCompaction();
+        await this.compact();
+      } else {
+        await this.appendJournal(batch.records);
+      }
     } catch (error) {
       this.restore(batch);
       throw error;
     }
-  }
-
-  /** Whether journalling this batch would make the journal outgrow the snapshot. */
-  private compactionDue(records: Map<Collection<BaseRecord>, Dirty>): boolean {
-    let count = 0;
-    for (const [collection, dirty] of records) count += dirty.ids.size + (dirty.whole ? collection.size : 0);
-    const projected = this.journal!.size + count * this.bytesPerRecord;
-    return projected > Math.max(this.compactAtBytes, this.snapshotBytes, this.compactAfter);
+    if (!this.compaction && this.journal!.size > Math.max(this.compactAtBytes, this.snapshotBytes)) await this.startCompaction();
   }
 
   /** A streamed snapshot of the live state; then the journal starts over for the new generation. */
-  private async compact(forced: boolean): Promise<void> {
+  private async compact(): Promise<void> {
+    // Past the journal's generation too: a journal begun by a compaction given up must not look like
+    // it extends this snapshot (its lines are older).
+    const gen = Math.max(this.gen, this.journal!.gen ?? 0) + 1;
+    const tmp = `${this.file!}.tmp`;
+    const written = await writeSnapshot(tmp, () => this.data.partitions, () => this.trailer(gen));
+    await rename(tmp, this.file!);
+    this.gen = gen;
+    this.snapshotBytes = written.bytes;
+    // Were this to fail, the journals name older generations and are ignored on load.
+    await this.journal!.reset(gen);
+    await this.journal!.dropOld();
+  }
+
+  /**
+   * Compaction with appends going on (called between two writes): the journal is set aside, a new one
+   * takes the appends, and the snapshot streams in the background. Renaming it into place waits its
+   * turn among the writes; then the set-aside journal is deleted.
+   */
+  private async startCompaction(): Promise<void> {
     const journal = this.journal!;
     const gen = this.gen + 1;
     try {
-      const { bytes, records } = await writeSnapshot(
-        this.file!,
-        () => this.data.partitions,
-        () => {
-          for (const hook of this.beforeWrite) hook();
-          return { seq: this.data.seq, ...(this.data.meta ? { meta: this.data.meta } : {}), gen };
-        },
-      );
-      this.gen = gen;
-      this.snapshotBytes = bytes;
-      if (records > 0) this.bytesPerRecord = bytes / records;
-      this.compactAfter = 0;
+      await journal.rotate(gen);
     } catch (error) {
-      // The journal still holds everything up to the last flush: keep journalling, compact later.
-      if (!forced) this.compactAfter = journal.size + this.compactAtBytes;
-      throw error;
+      // The journal may be gone from its place: a snapshot (the next flush) sorts that out.
+      this.changed();
+      this.onWriteError(error);
+      return;
     }
-    // Were this to fail, the old journal names the old generation and is ignored on load.
-    await journal.reset(gen);
+    const tmp = `${this.file!}.compacting`;
+    const job: Compaction = { streamed: Promise.resolve(), done: Promise.resolve(), aborted: false };
+    const streamed = writeSnapshot(
+      tmp,
+      () => this.data.partitions,
+      () => ({ ...this.trailer(gen), journal: { metaUntil: journal.issued } }),
+      () => job.aborted,
+    );
+    job.streamed = streamed.catch(() => undefined);
+    job.done = streamed
+      .then((written) =>
+        this.enqueue(async () => {
+          if (job.aborted) throw new SnapshotAborted('snapshot given up');
+          await rename(tmp, this.file!);
+          this.gen = gen;
+          this.snapshotBytes = written.bytes;
+          await journal.dropOld();
+        }),
+      )
+      .catch(async (error: unknown) => {
+        await rm(tmp, { force: true }).catch(() => undefined);
+        if (error instanceof SnapshotAborted) return;
+        // The two journals still hold everything, and a second rotation would overwrite the set-aside
+        // one: the next flush writes a snapshot instead, appends waiting for it.
+        this.changed();
+        this.onWriteError(error);
+      })
+      .finally(() => {
+        if (this.compaction === job) this.compaction = undefined;
+      });
+    this.compaction = job;
   }
+
+  /** Gives up a compaction in progress and waits until its snapshot is no longer being written. */
+  private async stopCompaction(): Promise<void> {
+    const job = this.compaction;
+    if (!job) return;
+    job.aborted = true;
+    await job.streamed;
+  }
+
+  private trailer(gen: number): SnapshotTrailer {
+    for (const hook of this.beforeWrite) hook();
+    return { seq: this.data.seq, ...(this.data.meta ? { meta: this.data.meta } : {}), gen };
+  }
+
 
   /** One line per changed record, appended a bounded chunk at a time. */
   private async appendJournal(records: Map<Collection<BaseRecord>, Dirty>): Promise<void> {
     const journal = this.journal!;
     try {
-      if (journal.gen !== this.gen) await journal.reset(this.gen);
+      // Unknown, or older than the snapshot (a crash left it): start it over. One generation ahead is the
+      // journal a compaction in progress began.
+      if (journal.gen === undefined || journal.gen < this.gen) await journal.reset(this.gen);
       for (const hook of this.beforeWrite) hook();
       // First: a torn batch still restores ids and seq at least as far as the records it holds.
       let lines = [JSON.stringify({ op: 'meta', seq: this.data.seq, ...(this.data.meta ? { meta: this.data.meta } : {}) })];

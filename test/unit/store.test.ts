@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -571,23 +571,113 @@ describe('Store (file)', () => {
       expect(() => JSON.parse(readFileSync(file, 'utf8'))).not.toThrow();
     });
 
-    it('once the journal outgrows the snapshot (and 8 MB), the next flush writes a snapshot instead', async () => {
-      const store = await Store.open({ clock: manualClock(), file });
-      const notes = store.collection<Note>('alpha', 't', 'notes');
-      notes.insert({ id: 'first', text: '' });
-      await store.flush();
-      notes.insert({ id: 'second', text: '' });
-      await store.flush();
-      expect(readFileSync(`${file}.journal`, 'utf8').split('\n').filter(Boolean)).toHaveLength(3);
+    describe('compaction in the background, once the journal outgrows the snapshot (and 8 MB)', () => {
       const padding = 'x'.repeat(500);
-      for (let i = 0; i < 20_000; i++) notes.insert({ id: `n${i}`, text: padding }); // > 8 MB of journal
-      await store.flush();
-      notes.insert({ id: 'last', text: '' });
-      await store.flush();
-      expect(readFileSync(`${file}.journal`, 'utf8')).toBe('{"op":"gen","gen":2}\n');
-      const json = JSON.parse(readFileSync(file, 'utf8')) as { gen: number; partitions: { alpha: { t: { notes: Note[] } } } };
-      expect(json.gen).toBe(2);
-      expect(json.partitions.alpha.t.notes).toHaveLength(20_003);
+      const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+      const journalLines = () => readFileSync(`${file}.journal`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const state = (store: Store) => store.collection<Note>('alpha', 't', 'notes').all().map((n) => `${n.id}:${n.text}`);
+
+      /** A small snapshot, then > 8 MB of journal: the flush that appends it starts a compaction. */
+      async function compacting() {
+        const store = await Store.open({ clock: manualClock(), file });
+        const notes = store.collection<Note>('alpha', 't', 'notes');
+        notes.insert({ id: 'first', text: '' });
+        await store.flush();
+        for (let i = 0; i < 20_000; i++) notes.insert({ id: `n${i}`, text: padding });
+        await store.flush();
+        return { store, notes };
+      }
+
+      it('appends go on to a new journal while the snapshot streams; then the snapshot replaces the old journal', async () => {
+        const { store, notes } = await compacting();
+        // The journal was set aside and a new one begun for the snapshot being written.
+        expect(existsSync(`${file}.journal.old`)).toBe(true);
+        expect(journalLines()).toEqual([{ op: 'gen', gen: 2 }]);
+        notes.update('n5', { text: 'during' });
+        notes.remove('n7');
+        notes.insert({ id: 'late', text: '' });
+        await store.flush();
+        expect(existsSync(`${file}.journal.old`)).toBe(true); // the flush did not wait for the snapshot
+        expect(journalLines().filter((line) => line.op === 'put').map((line) => (line.r as Note).id)).toEqual(['n5', 'late']);
+        await store.idle();
+        expect(existsSync(`${file}.journal.old`)).toBe(false);
+        expect(existsSync(`${file}.compacting`)).toBe(false);
+        const json = JSON.parse(readFileSync(file, 'utf8')) as { gen: number; journal: { metaUntil: number } };
+        expect(json.gen).toBe(2);
+        expect(json.journal.metaUntil).toBeGreaterThan(0);
+        expect(journalLines()[0]).toEqual({ op: 'gen', gen: 2 });
+        const reopened = await Store.open({ clock: manualClock(), file });
+        expect(state(reopened)).toEqual(state(store));
+        expect(state(reopened)).toHaveLength(20_001);
+      });
+
+      it('a crash before the new snapshot is in place: old snapshot, set-aside journal and new journal restore it all', async () => {
+        const { store, notes } = await compacting();
+        notes.update('n5', { text: 'during' });
+        notes.remove('n7');
+        notes.insert({ id: 'late', text: '' });
+        await store.flush();
+        // kill -9 now: copy what is on disk
+        const crashed = path.join(dir, 'crashed.json');
+        for (const suffix of ['', '.journal', '.journal.old']) writeFileSync(`${crashed}${suffix}`, readFileSync(`${file}${suffix}`));
+        const expected = state(store);
+        await store.idle();
+        const reopened = await Store.open({ clock: manualClock(), file: crashed });
+        expect(state(reopened)).toEqual(expected);
+        // It writes a snapshot at its first flush, and the set-aside journal goes.
+        await reopened.flush();
+        expect(existsSync(`${crashed}.journal.old`)).toBe(false);
+        expect(state(await Store.open({ clock: manualClock(), file: crashed }))).toEqual(expected);
+      });
+
+      it('a crash after the new snapshot is in place but before the set-aside journal is deleted: that journal is ignored', async () => {
+        const { store, notes } = await compacting();
+        const setAside = readFileSync(`${file}.journal.old`);
+        notes.update('n5', { text: 'during' });
+        await store.flush();
+        await store.idle();
+        writeFileSync(`${file}.journal.old`, setAside);
+        const reopened = await Store.open({ clock: manualClock(), file });
+        expect(state(reopened)).toEqual(state(store));
+        expect(reopened.collection<Note>('alpha', 't', 'notes').get('n5')?.text).toBe('during');
+      });
+
+      it('meta lines older than the snapshot\'s trailer do not overwrite its meta on reload', async () => {
+        let position = 0;
+        const { store, notes } = await compacting();
+        store.onBeforeWrite(() => store.setMeta('position', position));
+        position = 10;
+        notes.insert({ id: 'late', text: '' });
+        await store.flush(); // a meta line saying 10, older than the trailer to come
+        const idle = store.idle().then(() => true);
+        while (!(await Promise.race([idle, turn().then(() => false)]))) position++;
+        const trailer = (JSON.parse(readFileSync(file, 'utf8')) as { meta: { position: number } }).meta.position;
+        expect(trailer).toBeGreaterThan(10);
+        const reopened = await Store.open({ clock: manualClock(), file });
+        expect(reopened.getMeta('position')).toBe(trailer);
+      });
+
+      it('a reset while the snapshot streams gives it up; the reset\'s own snapshot is what stays', async () => {
+        const { store, notes } = await compacting();
+        notes.insert({ id: 'late', text: '' });
+        await store.flush();
+        store.reset('alpha', 't');
+        store.collection<Note>('alpha', 't', 'notes').insert({ id: 'after-reset', text: '' });
+        await store.flush();
+        await store.idle();
+        for (const leftover of ['.journal.old', '.compacting', '.tmp']) expect(existsSync(`${file}${leftover}`)).toBe(false);
+        const reopened = await Store.open({ clock: manualClock(), file });
+        expect(state(reopened)).toEqual(['after-reset:']);
+      });
+
+      it('close() gives the compaction up and keeps everything in the journals', async () => {
+        const { store, notes } = await compacting();
+        notes.insert({ id: 'late', text: '' });
+        const expected = state(store);
+        await store.close();
+        expect(existsSync(`${file}.compacting`)).toBe(false);
+        expect(state(await Store.open({ clock: manualClock(), file }))).toEqual(expected);
+      });
     });
 
     it('a collection dropped by a reset no longer writes to the file', async () => {
