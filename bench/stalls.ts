@@ -17,7 +17,7 @@ import { canPin, freePort, LOADGEN_CPU, pinSelf, startProcess, stopProcess, wait
 
 interface ProbeReport {
   gcs: Array<{ kind: string; ms: number }>;
-  stalls: Array<{ ms: number; markCompact: boolean }>;
+  stalls: Array<{ ms: number; markCompact: boolean; gcMs: number; gcs: string[] }>;
   heapUsed: number;
 }
 
@@ -83,6 +83,7 @@ for (let round = 0; round < envNumber('STALL_ROUNDS', 2); round++) {
     const result = await probe(name);
     rows.push(row(name, result));
     console.log(rows.at(-1)!.join('  '));
+    for (const stall of result.report.stalls) console.log(`  stall ${formatMs(stall.ms)}: GC inside it ${formatMs(stall.gcMs)} (${stall.gcs.join(', ') || 'none'})`);
   }
 }
 console.log(

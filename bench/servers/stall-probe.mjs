@@ -26,7 +26,10 @@ process.on('SIGUSR2', () => {
   // A stall is put down to GC when a mark-compact ran inside it.
   const report = {
     gcs,
-    stalls: stalls.map((s) => ({ ...s, markCompact: gcs.some((g) => g.kind === 'mark-compact' && g.start >= s.start - 5 && g.start <= s.start + s.ms) })),
+    stalls: stalls.map((s) => {
+      const during = gcs.filter((g) => g.start + g.ms >= s.start && g.start <= s.start + s.ms);
+      return { ...s, markCompact: during.some((g) => g.kind === 'mark-compact'), gcMs: during.reduce((sum, g) => sum + g.ms, 0), gcs: during.map((g) => `${g.kind} ${g.ms.toFixed(1)} ms`) };
+    }),
     heapUsed: process.memoryUsage().heapUsed,
   };
   writeFileSync(process.env.STALL_PROBE_OUT, JSON.stringify(report));
