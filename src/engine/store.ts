@@ -383,7 +383,9 @@ export class Store {
       this.restore(batch);
       throw error;
     }
-    if (!this.compaction && this.journal!.size > Math.max(this.compactAtBytes, this.snapshotBytes)) await this.startCompaction();
+    // Not while a full snapshot is due (a reset, a failed compaction): it would set aside, and so
+    // overwrite, a journal that no snapshot holds yet.
+    if (!this.compaction && !this.all && this.journal!.size > Math.max(this.compactAtBytes, this.snapshotBytes)) await this.startCompaction();
   }
 
   /** A streamed snapshot of the live state; then the journal starts over for the new generation. */
@@ -462,7 +464,6 @@ export class Store {
     for (const hook of this.beforeWrite) hook();
     return { seq: this.data.seq, ...(this.data.meta ? { meta: this.data.meta } : {}), gen };
   }
-
 
   /** One line per changed record, appended a bounded chunk at a time. */
   private async appendJournal(records: Map<Collection<BaseRecord>, Dirty>): Promise<void> {
