@@ -49,6 +49,8 @@ export interface StoreOptions {
   flushDelayMs?: number;
   /** Reports a failed background write (the next flush retries). */
   onWriteError?: (error: unknown) => void;
+  /** Compact once the journal outgrows the snapshot and this many bytes (default 8 MiB; tests use less). */
+  compactAtBytes?: number;
 }
 
 export type NewRecord<T extends BaseRecord> = Omit<T, 'seq' | 'createdAt' | 'updatedAt'> &
@@ -158,6 +160,7 @@ interface Batch {
 
 export class Store {
   readonly clock: Clock;
+  readonly file: string | undefined;
   private data: StoreData = { version: 1, seq: 0, partitions: {} };
   /** namespace → tenant → name: no key string built per lookup (called per status change). */
   private readonly cache = new Map<string, Map<string, Map<string, Collection<BaseRecord>>>>();
@@ -175,16 +178,18 @@ export class Store {
   /** The snapshot's generation; the journal names the one it extends. */
   private gen = 0;
   /** Compact when the journal would outgrow the snapshot (and at least this many bytes). */
-  private readonly compactAtBytes = 8 * 1024 * 1024;
+  private readonly compactAtBytes: number;
   private snapshotBytes = 0;
   /** A journal append failed: check the files before appending again. */
   private suspect = false;
   private compaction: Compaction | undefined;
 
-  private constructor(clock: Clock, flushDelayMs: number, readonly file: string | undefined, onWriteError: (error: unknown) => void) {
-    this.clock = clock;
-    this.flushDelayMs = flushDelayMs;
-    this.onWriteError = onWriteError;
+  private constructor(options: StoreOptions) {
+    this.clock = options.clock;
+    this.file = options.file;
+    this.flushDelayMs = options.flushDelayMs ?? 200;
+    this.onWriteError = options.onWriteError ?? (() => undefined);
+    this.compactAtBytes = options.compactAtBytes ?? 8 * 1024 * 1024;
   }
 
   getMeta(name: string): unknown {
@@ -201,7 +206,7 @@ export class Store {
   }
 
   static async open(options: StoreOptions): Promise<Store> {
-    const store = new Store(options.clock, options.flushDelayMs ?? 200, options.file, options.onWriteError ?? (() => undefined));
+    const store = new Store(options);
     if (options.file) await store.load(options.file);
     return store;
   }
