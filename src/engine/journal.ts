@@ -166,16 +166,20 @@ export class Journal {
    * wrote (deleted, truncated): only a snapshot can restore them.
    */
   async repair(): Promise<boolean> {
-    let size: number;
-    try {
-      size = (await stat(this.file)).size;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw error;
-    }
-    if (size < this.bytes) return false;
+    const size = await sizeOf(this.file);
+    if (size === undefined || size < this.bytes) return false;
     if (size > this.bytes) await truncate(this.file, this.bytes);
     return true;
+  }
+}
+
+/** A file's size; undefined when there is no such file. */
+export async function sizeOf(file: string): Promise<number | undefined> {
+  try {
+    return (await stat(file)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }
 

@@ -7,9 +7,9 @@
  * go on meanwhile, to a new journal. A reset is written as a snapshot at once, appends waiting for it.
  * File formats: journal.ts.
  */
-import { rename, rm, stat } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import type { Clock } from './clock.js';
-import { CHUNK_CHARS, Journal, readSnapshot, SnapshotAborted, writeSnapshot, type JournalEntry, type SnapshotTrailer } from './journal.js';
+import { CHUNK_CHARS, Journal, readSnapshot, sizeOf, SnapshotAborted, writeSnapshot, type JournalEntry, type SnapshotTrailer } from './journal.js';
 
 export interface BaseRecord {
   id: string;
@@ -517,7 +517,7 @@ export class Store {
 
   /** After a failed append: cut a torn tail, or snapshot if the files lost what they held. */
   private async checkFiles(): Promise<void> {
-    const intact = (await this.journal!.repair()) && (await exists(this.file!));
+    const intact = (await this.journal!.repair()) && (await sizeOf(this.file!)) !== undefined;
     if (!intact) this.all = true;
     this.suspect = false;
   }
@@ -540,16 +540,6 @@ export class Store {
 
 function detach(names: Map<string, Collection<BaseRecord>>): void {
   for (const collection of names.values()) collection.detached = true;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
 }
 
 /**
