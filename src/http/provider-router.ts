@@ -30,6 +30,8 @@ const VALIDATION_KINDS = new Set(['invalid_request', 'invalid_json']);
 interface Locals {
   operation: RouteOperation;
   params: Record<string, string>;
+  /** The request as auth and the handler see it, built once. */
+  request: ReturnType<typeof incoming>;
   tenant: Tenant;
   rateLimit?: RateLimitInfo;
 }
@@ -82,7 +84,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
 
   /** Authenticates and authorises; false when an injected fault answered instead. */
   const admit = async (req: Request, res: Response): Promise<boolean> => {
-    const request = incoming(req);
+    const request = (locals(res).request = incoming(req));
     const { operation } = locals(res);
     const tenant = operation.public ? PUBLIC_TENANT : provider.authenticate(request, engine);
     if (!operation.public) provider.authorize?.(tenant, operation.operationId, request, engine);
@@ -125,10 +127,10 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   router.use(jsonBody(options.bodyLimit));
 
   router.use(async (req, res) => {
-    const { operation, params, tenant } = locals(res);
+    const { operation, params, tenant, request: seen } = locals(res);
     const query = validator.validate(operation, { query: req.query as Record<string, unknown>, headers: req.headers, path: params, body: req.body });
     const handler = instance.operations[operation.operationId]!;
-    const request: HandlerRequest = { ...incoming(req), query, operationId: operation.operationId, tenant, params, body: req.body };
+    const request: HandlerRequest = { ...seen, query, operationId: operation.operationId, tenant, params, body: req.body };
     const run = async (): Promise<HandlerResult & { storable?: boolean }> => {
       try {
         return await handler(request);
