@@ -230,10 +230,10 @@ export class Store {
     const interrupted = old.header === this.gen;
     const { current } = await journal.replay(interrupted ? this.gen + 1 : this.gen, apply, interrupted ? 0 : metaUntil);
     replay.finish();
-    // A new file, one that held something else, files in the previous layout, or a compaction cut
-    // short: the first flush writes a snapshot (legacy journal lines are not appended to).
-    if (!valid || !current || !snapshot.lined || old.header !== undefined) this.all = true;
-    // Three files where two belong: tidy them up soon, even if nothing changes.
+    // A new file, one that held something else, or files in the previous layout: the first flush
+    // writes a snapshot (legacy journal lines are not appended to).
+    if (!valid || !current || !snapshot.lined) this.all = true;
+    // Three files where two belong: a snapshot tidies them up soon, even if nothing changes.
     if (old.header !== undefined) this.changed();
   }
 
@@ -466,8 +466,13 @@ export class Store {
   }
 
   private trailer(gen: number): SnapshotTrailer {
+    return { ...this.facts(), gen };
+  }
+
+  /** The engine facts a write carries (seq, meta), after the before-write hooks have brought meta up to date. */
+  private facts(): { seq: number; meta?: Record<string, unknown> } {
     for (const hook of this.beforeWrite) hook();
-    return { seq: this.data.seq, ...(this.data.meta ? { meta: this.data.meta } : {}), gen };
+    return { seq: this.data.seq, ...(this.data.meta ? { meta: this.data.meta } : {}) };
   }
 
   /** One line per changed record, appended a bounded chunk at a time. */
@@ -477,9 +482,8 @@ export class Store {
       // Unknown, or older than the snapshot (a crash left it): start it over. One generation ahead is the
       // journal a compaction in progress began.
       if (journal.gen === undefined || journal.gen < this.gen) await journal.reset(this.gen);
-      for (const hook of this.beforeWrite) hook();
       // First: a torn batch still restores ids and seq at least as far as the records it holds.
-      let lines = [JSON.stringify({ op: 'meta', seq: this.data.seq, ...(this.data.meta ? { meta: this.data.meta } : {}) })];
+      let lines = [JSON.stringify({ op: 'meta', ...this.facts() })];
       let chars = 0;
       const add = (line: string): boolean => {
         lines.push(line);
