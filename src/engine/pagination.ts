@@ -79,9 +79,12 @@ export interface OffsetResult<T> {
 export function paginateByOffset<T>(items: readonly T[], offset: number, limit: number): OffsetResult<T> {
   requireInteger('offset', offset, 0);
   requireInteger('limit', limit, 1);
-  const total = items.length;
+  return { items: items.slice(offset, offset + limit), ...offsetPage(offset, limit, items.length) };
+}
+
+/** The page's position and its neighbours' offsets (see paginateByOffset). */
+function offsetPage(offset: number, limit: number, total: number): Omit<OffsetResult<never>, 'items'> {
   return {
-    items: items.slice(offset, offset + limit),
     offset,
     limit,
     total,
@@ -117,14 +120,7 @@ export function paginateMergedByOffset<T extends { seq: number }>(
       else if (items.push(row) === limit) break;
     }
   }
-  return {
-    items,
-    offset,
-    limit,
-    total,
-    nextOffset: offset + limit < total ? offset + limit : null,
-    previousOffset: offset > 0 ? Math.max(0, offset - limit) : null,
-  };
+  return { items, ...offsetPage(offset, limit, total) };
 }
 
 /** K-way merge, highest `seq` first, of lists each sorted by ascending `seq`; lazy, so a caller may stop early. */
@@ -196,6 +192,13 @@ export function decodeCursor(cursor: string): CursorKey | undefined {
   return isCursorNumber(key.createdAt) && isCursorNumber(key.seq) ? key : undefined;
 }
 
+/** A request's cursor, decoded; a malformed or tampered one is the 400 the providers answer. */
+function cursorKey(cursor: string): CursorKey {
+  const key = decodeCursor(cursor);
+  if (key === undefined) throw new SimError({ kind: 'invalid_request', message: 'The cursor is not valid.', field: 'cursor', value: cursor });
+  return key;
+}
+
 export interface CursorResult<T> {
   items: T[];
   nextCursor: string | null;
@@ -214,14 +217,7 @@ export function paginateByCursor<T>(
   options: { cursor?: string; limit: number },
 ): CursorResult<T> {
   requireInteger('limit', options.limit, 1);
-  let start = 0;
-  if (options.cursor !== undefined) {
-    const after = decodeCursor(options.cursor);
-    if (after === undefined) {
-      throw new SimError({ kind: 'invalid_request', message: 'The cursor is not valid.', field: 'cursor', value: options.cursor });
-    }
-    start = firstOlderThan(items, keyOf, after);
-  }
+  const start = options.cursor === undefined ? 0 : firstOlderThan(items, keyOf, cursorKey(options.cursor));
   const page = items.slice(start, start + options.limit);
   const hasMore = start + page.length < items.length;
   const last = page[page.length - 1];
@@ -253,10 +249,7 @@ export function paginateRowsByCursor<T extends KeyedRow>(
   requireInteger('limit', options.limit, 1);
   let start = rows.length - 1;
   if (options.cursor !== undefined) {
-    const after = decodeCursor(options.cursor);
-    if (after === undefined) {
-      throw new SimError({ kind: 'invalid_request', message: 'The cursor is not valid.', field: 'cursor', value: options.cursor });
-    }
+    const after = cursorKey(options.cursor);
     start = countOlder(rows, isoInstant(after.createdAt) ?? '', after.seq) - 1;
   }
   const items: T[] = [];
@@ -305,6 +298,14 @@ export function isoInstant(ms: number): string | undefined {
   if (ms < FIRST_4_DIGIT_YEAR) return '';
   if (ms > LAST_4_DIGIT_YEAR) return '~';
   return new Date(ms).toISOString();
+}
+
+/**
+ * A date filter from the query (`createdAfter=2024-04-08T10:00:00Z`) as an isoInstant bound, parsed once
+ * per request so rows compare as strings; undefined when the parameter is absent.
+ */
+export function isoBound(text: string | undefined): string | undefined {
+  return text ? isoInstant(Date.parse(text)) : undefined;
 }
 
 /** Index of the first item whose key sorts strictly after `key` in newest-first order (lower bound). */

@@ -4,7 +4,7 @@ import { MESSAGES } from '../../engine/engine.js';
 import { SimError } from '../../engine/errors.js';
 import { magicOutcome } from '../../engine/magic.js';
 import type { SimMessage } from '../../engine/message.js';
-import { isoInstant } from '../../engine/pagination.js';
+import { isoBound } from '../../engine/pagination.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { checkRecipient, requireConnected, type Channel } from './channels.js';
 import { MsghubCode, MsghubMessage, msghubError } from './errors.js';
@@ -145,9 +145,8 @@ export function messageHandlers(engine: Engine) {
       const campaignId = queryString(q, 'campaignId');
       const after = queryString(q, 'createdAfter');
       const before = queryString(q, 'createdBefore');
-      // Bounds parsed once and compared as strings with the stored createdAt (see isoInstant).
-      const afterIso = after ? isoInstant(Date.parse(after)) : undefined;
-      const beforeIso = before ? isoInstant(Date.parse(before)) : undefined;
+      const afterIso = isoBound(after);
+      const beforeIso = isoBound(before);
       const filtered = status || channel || to || campaignId || afterIso !== undefined || beforeIso !== undefined;
       const filter = (m: SimMessage) => {
         if (status && m.status !== status) return false;

@@ -3,7 +3,7 @@
  * `{ data, pagination: { page, limit, total, pages } }`), newest first, with msgsim's filters.
  */
 import type { Engine } from '../../engine/engine.js';
-import { isoInstant, paginateMatchesByPage } from '../../engine/pagination.js';
+import { isoBound, paginateMatchesByPage } from '../../engine/pagination.js';
 import { sendsOf, statusOf, type SendRecord } from './store.js';
 
 export const DEFAULT_LIMIT = 20;
@@ -26,9 +26,8 @@ function sendFilter(engine: Engine, tenant: string, query: Record<string, unknow
   const to = phoneQuery(queryString(query, 'to'));
   const after = queryString(query, 'createdAfter');
   const before = queryString(query, 'createdBefore');
-  // Bounds parsed once and compared as strings with the stored createdAt (see isoInstant).
-  const afterIso = after !== undefined ? isoInstant(Date.parse(after)) : undefined;
-  const beforeIso = before !== undefined ? isoInstant(Date.parse(before)) : undefined;
+  const afterIso = isoBound(after);
+  const beforeIso = isoBound(before);
   if (status === undefined && to === undefined && afterIso === undefined && beforeIso === undefined) return undefined;
   return (send) => {
     if (afterIso !== undefined && send.createdAt < afterIso) return false;
