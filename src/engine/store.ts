@@ -122,13 +122,6 @@ export class Collection<T extends BaseRecord> {
     return this.rows;
   }
 
-  /** A newest-first page without copying the collection: O(limit), whatever the store holds. */
-  newestSlice(offset: number, limit: number): T[] {
-    const out: T[] = [];
-    for (let i = this.rows.length - 1 - offset; i >= 0 && out.length < limit; i--) out.push(this.rows[i]!);
-    return out;
-  }
-
   /** Newest first, optionally filtered; the order every list endpoint uses. */
   newestFirst(predicate?: (record: T) => boolean): T[] {
     const out: T[] = [];

@@ -693,19 +693,4 @@ describe('Store (file)', () => {
       expect(ids(reopened)).toEqual(['fresh']);
     });
   });
-
-  describe('Collection.newestSlice', () => {
-    it.each([
-      [0, 3, ['n5', 'n4', 'n3']],
-      [3, 3, ['n2', 'n1']],
-      [5, 3, []],
-      [0, 10, ['n5', 'n4', 'n3', 'n2', 'n1']],
-    ])('offset %i, limit %i reads only that page, newest first', async (offset, limit, ids) => {
-      const store = await Store.open({ clock: manualClock() });
-      const notes = store.collection<Note>('alpha', 't', 'notes');
-      for (let i = 1; i <= 5; i++) notes.insert({ id: `n${i}`, text: '' });
-      expect(notes.newestSlice(offset, limit).map((n) => n.id)).toEqual(ids);
-      expect(notes.newestSlice(offset, limit)).toEqual(notes.newestFirst().slice(offset, offset + limit));
-    });
-  });
 });

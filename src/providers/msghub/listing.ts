@@ -10,15 +10,8 @@ export const DEFAULT_LIMIT = 50;
  * list costs the same at 10 k or 1 M stored; with one, one pass counts the matches and keeps the page.
  */
 export function pageOf<T extends BaseRecord, V>(collection: Collection<T>, predicate: ((item: T) => boolean) | undefined, query: Record<string, unknown>, view: (item: T) => V) {
-  const page = toInt(query.page, 1, 'page');
-  const limit = toInt(query.limit, DEFAULT_LIMIT, 'limit');
-  if (predicate) {
-    const result = paginateMatchesByPage(collection.all(), predicate, page, limit);
-    return { data: result.items.map(view), pagination: { page: result.page, limit: result.limit, total: result.total, pages: result.pages } };
-  }
-  const total = collection.size;
-  const items = collection.newestSlice((page - 1) * limit, limit);
-  return { data: items.map(view), pagination: { page, limit, total, pages: Math.ceil(total / limit) } };
+  const result = paginateMatchesByPage(collection.all(), predicate, toInt(query.page, 1, 'page'), toInt(query.limit, DEFAULT_LIMIT, 'limit'));
+  return { data: result.items.map(view), pagination: { page: result.page, limit: result.limit, total: result.total, pages: result.pages } };
 }
 
 /**
