@@ -39,8 +39,13 @@ export const rejectPollutingKeys: RequestHandler = (req, _res, next) => {
 };
 
 function isJsonType(req: { headers: Record<string, string | string[] | undefined> }): boolean {
-  const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const type = mediaType(req.headers['content-type']);
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
+}
+
+/** A Content-Type header's media type, lower-cased, without parameters ('' when there is none). */
+export function mediaType(contentType: string | string[] | undefined): string {
+  return typeof contentType === 'string' ? contentType.split(';')[0]!.trim().toLowerCase() : '';
 }
 
 function hasBody(headers: Record<string, string | string[] | undefined>): boolean {

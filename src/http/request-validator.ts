@@ -1,16 +1,18 @@
 /**
  * Request validation from the provider's spec: one pair of Ajv validators per operation (parameters,
  * body), keyed by the operation the route table already matched: precompiled by `npm run build`, or
- * compiled on the operation's first request when the spec has changed since. It replaces express-openapi-validator on the request path, which re-compiled a path regex for
- * every route on every request and compiled the OpenAPI meta-schema on a provider's first request
- * (bench/README.md, findings 1 and 2); the rules it applied are kept: parameters are read as their declared
- * types (query strings coerced, bodies never), unknown and empty query parameters are refused, schema
- * defaults are filled in, and the first problem found is reported.
+ * compiled on the operation's first request when the spec has changed since. It replaces
+ * express-openapi-validator on the request path, which re-compiled a path regex for every route on every
+ * request and compiled the OpenAPI meta-schema on a provider's first request (bench/README.md, findings
+ * 1 and 2); the rules it applied are kept: parameters are read as their declared types (query strings
+ * coerced, bodies never), unknown and empty query parameters are refused, schema defaults are filled in,
+ * and the first problem found is reported.
  */
 import { createRequire } from 'node:module';
 import type { Ajv as AjvCore, ErrorObject, Format, ValidateFunction } from 'ajv';
 import type { OpenAPIV3 } from 'openapi-types';
 import { SimError } from '../engine/errors.js';
+import { mediaType } from './body.js';
 import type { RouteOperation } from './route-table.js';
 import type { HttpMethod } from './spec.js';
 
@@ -115,7 +117,7 @@ export class RequestValidator {
       if (query[name] === '' && !compiled.allowEmpty.has(name)) throw fail(`/query/${name}`, `Empty value found for query parameter '${name}'`, 'emptyValue');
     }
     if (!compiled.parameters({ query, headers: parts.headers, path: parts.path })) throw failed(compiled.parameters.errors, '');
-    if (compiled.body && !isJson(parts.headers['content-type']) && (parts.body !== undefined || compiled.bodyRequired || parts.headers['content-type'] !== undefined)) {
+    if (compiled.body && mediaType(parts.headers['content-type']) !== 'application/json' && (parts.body !== undefined || compiled.bodyRequired || parts.headers['content-type'] !== undefined)) {
       // A documented body must come as JSON; only an optional one may be left out altogether.
       throw new SimError({ kind: 'unsupported_media_type', message: 'Content-Type must be application/json', field: 'Content-Type', value: parts.headers['content-type'] ?? null });
     }
@@ -277,10 +279,6 @@ function formatSource(format: Format): string {
     return `{ type: ${JSON.stringify(format.type ?? 'string')}, validate: ${format.validate.toString()} }`;
   }
   return JSON.stringify(format);
-}
-
-function isJson(contentType: string | string[] | undefined): boolean {
-  return typeof contentType === 'string' && contentType.split(';')[0]!.trim().toLowerCase() === 'application/json';
 }
 
 /** A copy of a schema whose local $refs point into the spec's components as added to Ajv. */
