@@ -3,7 +3,7 @@
  * groups run in this order, one server at a time, all under the same settings.
  */
 import type { AutocannonRequest } from 'autocannon';
-import { CLI, MSGHUB_SPEC, PRISM_BIN, ROOT } from './lib/config.js';
+import { CLI, MSGHUB_SPEC, MSGSIM_NODE_ARGS, PRISM_BIN, ROOT } from './lib/config.js';
 import { rotatingHeader, type LoadSpec } from './lib/load.js';
 import { MSGHUB_SEND_BODY, mountedProviders, seedMsghub, setRateLimits } from './lib/msgsim-client.js';
 
@@ -52,7 +52,7 @@ function no429(codes: Record<string, number>): string | undefined {
   return codes['429'] ? `${codes['429']} answers were 429: the key pool is too small for this rate` : undefined;
 }
 
-const fixedSend = (path: string): AutocannonRequest => ({ method: 'POST', path, headers: { ...JSON_HEADERS, 'x-api-key': MSGHUB_KEY }, body: MSGHUB_SEND_BODY });
+export const fixedSend = (path: string): AutocannonRequest => ({ method: 'POST', path, headers: { ...JSON_HEADERS, 'x-api-key': MSGHUB_KEY }, body: MSGHUB_SEND_BODY });
 
 /** The POST both reference servers answer with a fixed 201. */
 function referenceGroup(id: string, label: string, kind: Kind, file: string): ServerGroup {
@@ -77,9 +77,13 @@ function referenceGroup(id: string, label: string, kind: Kind, file: string): Se
 const MSGHUB_POOL = 1_000; // 100/s and 10,000/day per key
 const MSGINE_POOL = 6_000; // 20/s burst and 100/min per token
 const MESSAGEHUB_POOL = 1_000; // Pro tier: 600/min per key
-/** BENCH_NODE_ARGS: extra node flags for the msgsim processes (e.g. a GC setting being tried). */
-const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const pad = (i: number) => String(i).padStart(5, '0');
+
+/** The Msghub send, each request with the next of MSGHUB_POOL keys (the limiter counts, never refuses). */
+export const rotatingMsghubSend = (path: string): AutocannonRequest => ({
+  ...fixedSend(path),
+  setupRequest: rotatingHeader('x-api-key', (i) => `mk_live_bench${pad(i)}`, MSGHUB_POOL),
+});
 
 function msgsimGroup(id: string, label: string, extraArgs: string[], scenarios: Scenario[]): ServerGroup {
   return {
@@ -88,7 +92,7 @@ function msgsimGroup(id: string, label: string, extraArgs: string[], scenarios: 
     kind: 'msgsim',
     command: (port, cpuProfDir) => ({
       command: process.execPath,
-      args: [...NODE_ARGS, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), CLI, '--port', String(port), '--clock', 'real', ...extraArgs],
+      args: [...MSGSIM_NODE_ARGS, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), CLI, '--port', String(port), '--clock', 'real', ...extraArgs],
     }),
     readyPath: '/_sim/health',
     async setup(ctx) {
@@ -108,7 +112,7 @@ const msghubSend = (id: string, label: string): Scenario => ({
     return {
       spec: {
         url: ctx.base,
-        requests: [{ ...fixedSend('/msghub/api/v1/messages/send'), setupRequest: rotatingHeader('x-api-key', (i) => `mk_live_bench${pad(i)}`, MSGHUB_POOL) }],
+        requests: [rotatingMsghubSend('/msghub/api/v1/messages/send')],
       },
       note: `limiter on, ${MSGHUB_POOL} keys`,
     };

@@ -9,11 +9,12 @@ import { readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BENCH_DIR, CLI, envNumber } from './lib/config.js';
+import type { AutocannonRequest } from 'autocannon';
+import { BENCH_DIR, CLI, envNumber, MSGSIM_NODE_ARGS, runConfig } from './lib/config.js';
 import { formatInt, formatMB, formatMs, markdownTable } from './lib/format.js';
-import { measure, rotatingHeader, type Measurement } from './lib/load.js';
-import { MSGHUB_SEND_BODY } from './lib/msgsim-client.js';
+import { measure, type Measurement } from './lib/load.js';
 import { canPin, freePort, LOADGEN_CPU, pinSelf, startProcess, stopProcess, waitForHttp } from './lib/proc.js';
+import { fixedSend, rotatingMsghubSend } from './scenarios.js';
 
 interface ProbeReport {
   gcs: Array<{ kind: string; ms: number }>;
@@ -22,15 +23,15 @@ interface ProbeReport {
 }
 
 const PROBE = join(BENCH_DIR, 'servers', 'stall-probe.mjs');
-const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-const settings = { connections: envNumber('BENCH_CONNECTIONS', 50), durationSec: envNumber('BENCH_DURATION', 10), warmupSec: envNumber('BENCH_WARMUP', 3) };
+const settings = runConfig();
 const pinned = canPin(availableParallelism()) && pinSelf(LOADGEN_CPU);
 
-const servers = {
-  express: { args: (port: number) => [join(BENCH_DIR, 'servers', 'express-baseline.mjs'), String(port)], path: '/messages/send', ready: '/' },
+// The requests `npm run bench` sends to each (scenarios.ts).
+const servers: Record<'express' | 'msgsim', { args: (port: number) => string[]; request: AutocannonRequest; ready: string }> = {
+  express: { args: (port) => [join(BENCH_DIR, 'servers', 'express-baseline.mjs'), String(port)], request: fixedSend('/messages/send'), ready: '/' },
   msgsim: {
-    args: (port: number) => [...NODE_ARGS, CLI, '--port', String(port), '--clock', 'real'],
-    path: '/msghub/api/v1/messages/send',
+    args: (port) => [...MSGSIM_NODE_ARGS, CLI, '--port', String(port), '--clock', 'real'],
+    request: rotatingMsghubSend('/msghub/api/v1/messages/send'),
     ready: '/_sim/health',
   },
 };
@@ -43,10 +44,7 @@ async function probe(name: keyof typeof servers): Promise<{ m: Measurement; repo
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}${server.ready}`, proc);
-    const spec = {
-      url,
-      requests: [{ method: 'POST' as const, path: server.path, headers: { 'content-type': 'application/json' }, body: MSGHUB_SEND_BODY, setupRequest: rotatingHeader('x-api-key', (i) => `mk_live_bench${String(i).padStart(5, '0')}`, 1_000) }],
-    };
+    const spec = { url, requests: [server.request] };
     await measure(spec, { ...settings, durationSec: settings.warmupSec, warmupSec: 0 });
     proc.child.kill('SIGUSR2'); // the warm-up's pauses are not counted
     await sleep(100);
@@ -87,6 +85,6 @@ for (let round = 0; round < envNumber('STALL_ROUNDS', 2); round++) {
   }
 }
 console.log(
-  `\nMsghub send load, ${settings.connections} connections, ${settings.durationSec} s measured${pinned ? ', server on core 0' : ''}${NODE_ARGS.length ? `, msgsim with ${NODE_ARGS.join(' ')}` : ''}\n`,
+  `\nMsghub send load, ${settings.connections} connections, ${settings.durationSec} s measured${pinned ? ', server on core 0' : ''}${MSGSIM_NODE_ARGS.length ? `, msgsim with ${MSGSIM_NODE_ARGS.join(' ')}` : ''}\n`,
 );
 console.log(markdownTable(['server', 'req/s', 'p50', 'p99', 'scavenges · pause', 'mark-compacts · pause', 'loop stalls > 50 ms', 'heap used at end'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left', 'right']));

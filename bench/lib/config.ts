@@ -9,6 +9,9 @@ export const CLI = resolve(ROOT, 'dist', 'cli.js');
 export const PRISM_BIN = resolve(ROOT, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
 export const MSGHUB_SPEC = resolve(ROOT, 'openapi', 'msghub.yaml');
 
+/** BENCH_NODE_ARGS: extra node flags for the msgsim processes (e.g. a GC setting being tried). */
+export const MSGSIM_NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
 export function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
