@@ -8,14 +8,12 @@
  * Each msgsim launch is followed by a launch of the express baseline (launch → its first 201), so the
  * report also has a same-run reference: on a shared VM node's own start swings by a third from hour to hour.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { BENCH_DIR, CLI, envNumber } from './lib/config.js';
 import { formatMs, formatRatio, markdownTable, median } from './lib/format.js';
 import { MSGHUB_SEND_BODY } from './lib/msgsim-client.js';
-import { canPin, freePort, SERVER_CPU } from './lib/proc.js';
+import { canPin, freePort, pollUntil, startProcess, stopProcess, type ServerProcess } from './lib/proc.js';
 import { availableParallelism } from 'node:os';
 
 export interface ColdStartRun {
@@ -59,61 +57,49 @@ export async function measureColdStart(runs: number, extraNodeArgs: readonly str
   };
 }
 
-function launch(pinned: boolean, args: readonly string[]) {
+/** Starts `args` under node (pinned like every bench server); `started` is taken just before the spawn. */
+function launch(pinned: boolean, name: string, args: readonly string[]): { server: ServerProcess; started: number } {
   const started = performance.now();
-  const child = pinned
-    ? spawn('taskset', ['-c', String(SERVER_CPU), process.execPath, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
-    : spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  const state = { started, stderr: '', exited: false };
-  child.stderr?.on('data', (chunk: Buffer) => (state.stderr += chunk.toString()));
-  child.once('exit', () => (state.exited = true));
-  const stop = async () => {
-    child.kill('SIGTERM');
-    if (!state.exited) await new Promise((resolve) => child.once('exit', resolve));
-  };
-  return { state, stop };
+  return { server: startProcess({ name, command: process.execPath, args, pin: pinned }), started };
 }
+
+const POLL = { intervalMs: 5, timeoutMs: 60_000 };
 
 /** The express baseline (bench/servers/express-baseline.mjs): launch → its first 201. */
 async function baselineOnce(pinned: boolean): Promise<number> {
   const port = await freePort();
-  const { state, stop } = launch(pinned, [`${BENCH_DIR}/servers/express-baseline.mjs`, String(port)]);
+  const url = `http://127.0.0.1:${port}/messages/send`;
+  const { server, started } = launch(pinned, 'the express baseline', [`${BENCH_DIR}/servers/express-baseline.mjs`, String(port)]);
   try {
-    for (;;) {
-      if (state.exited) throw new Error(`the express baseline exited before answering:\n${state.stderr}`);
-      if (performance.now() - state.started > 60_000) throw new Error('the express baseline did not answer within 60 s');
-      try {
-        const response = await fetch(`http://127.0.0.1:${port}/messages/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: MSGHUB_SEND_BODY });
+    await pollUntil(
+      server,
+      async () => {
+        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: MSGHUB_SEND_BODY });
         await response.arrayBuffer();
-        if (response.status === 201) return performance.now() - state.started;
-      } catch {
-        await sleep(5);
-      }
-    }
+        return response.status === 201 ? true : undefined;
+      },
+      { what: url, ...POLL },
+    );
+    return performance.now() - started;
   } finally {
-    await stop();
+    await stopProcess(server);
   }
 }
 
 async function once(pinned: boolean, extraNodeArgs: readonly string[]): Promise<Omit<ColdStartRun, 'baselineMs'>> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const { state, stop } = launch(pinned, [...extraNodeArgs, CLI, '--port', String(port), '--log-level', 'warn']);
-  const { started } = state;
+  const { server, started } = launch(pinned, 'msgsim', [...extraNodeArgs, CLI, '--port', String(port), '--log-level', 'warn']);
   try {
-    let providers: string[] | undefined;
-    while (!providers) {
-      if (state.exited) throw new Error(`msgsim exited before answering:\n${state.stderr}`);
-      if (performance.now() - started > 60_000) throw new Error('msgsim did not answer within 60 s');
-      try {
+    const providers = await pollUntil(
+      server,
+      async () => {
         const response = await fetch(`${base}/_sim/health`);
         const body = (await response.json()) as { providers?: { name: string }[] };
-        if (response.ok) providers = (body.providers ?? []).map((p) => p.name);
-        else await sleep(5);
-      } catch {
-        await sleep(5);
-      }
-    }
+        return response.ok ? (body.providers ?? []).map((p) => p.name) : undefined;
+      },
+      { what: '/_sim/health', ...POLL },
+    );
     const healthMs = performance.now() - started;
     const requestStarted = performance.now();
     const response = await fetch(`${base}/msghub/api/v1/messages/send`, {
@@ -126,7 +112,7 @@ async function once(pinned: boolean, extraNodeArgs: readonly string[]): Promise<
     const now = performance.now();
     return { healthMs, firstResponseMs: now - started, firstRequestMs: now - requestStarted, providers };
   } finally {
-    await stop();
+    await stopProcess(server);
   }
 }
 

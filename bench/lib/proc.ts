@@ -90,6 +90,24 @@ export function startProcess(options: StartOptions): ServerProcess {
 /** Polls `url` until the server answers anything at all (a 404 from a mock is still "up"). */
 export async function waitForHttp(url: string, server: ServerProcess, timeoutMs = 60_000): Promise<number> {
   const started = performance.now();
+  await pollUntil(
+    server,
+    async () => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      return true;
+    },
+    { what: url, intervalMs: 25, timeoutMs },
+  );
+  return performance.now() - started;
+}
+
+/**
+ * Calls `probe` every `intervalMs` until it gives a value (a throw or undefined: not yet). Fails when the
+ * server exits first or `timeoutMs` passes, with the end of its stderr.
+ */
+export async function pollUntil<T>(server: ServerProcess, probe: () => Promise<T | undefined>, options: { what: string; intervalMs: number; timeoutMs: number }): Promise<T> {
+  const started = performance.now();
   let exitCode: number | null | undefined;
   void server.exited.then((code) => {
     exitCode = code;
@@ -97,13 +115,13 @@ export async function waitForHttp(url: string, server: ServerProcess, timeoutMs 
   for (;;) {
     if (exitCode !== undefined) throw new Error(`${server.name} exited (${exitCode}) before answering:\n${server.stderrTail()}`);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      await response.arrayBuffer();
-      return performance.now() - started;
+      const value = await probe();
+      if (value !== undefined) return value;
     } catch {
-      if (performance.now() - started > timeoutMs) throw new Error(`${server.name} did not answer ${url} within ${timeoutMs} ms:\n${server.stderrTail()}`);
-      await sleep(25);
+      // not up yet
     }
+    if (performance.now() - started > options.timeoutMs) throw new Error(`${server.name} did not answer ${options.what} within ${options.timeoutMs} ms:\n${server.stderrTail()}`);
+    await sleep(options.intervalMs);
   }
 }
 
