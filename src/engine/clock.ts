@@ -180,6 +180,25 @@ export class Clock {
     return () => clearTimeout(handle);
   }
 
+  /**
+   * Runs `fn` on the next turn of the event loop, once pending I/O has been handled (wall time: group
+   * commit gathers the requests of one turn). Returns a cancel function.
+   */
+  realImmediate(fn: () => void): () => void {
+    const handle = setImmediate(fn);
+    return () => clearImmediate(handle);
+  }
+
+  /**
+   * Continues simulated time from a data file: a restarted simulator never reads an earlier time than
+   * the one it last wrote (records and jobs would otherwise lie in its future).
+   */
+  resumeFrom(virtual: number): void {
+    if (!Number.isFinite(virtual) || virtual <= this.now() || virtual > MAX_TIME) return;
+    this.reanchor(virtual);
+    this.arm();
+  }
+
   /** AbortSignal that fires after `ms` of wall time (network timeouts are real, not simulated). */
   realAbortSignal(ms: number): AbortSignal {
     return AbortSignal.timeout(ms);

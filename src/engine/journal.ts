@@ -7,15 +7,27 @@
  * Any JSON parser still reads it whole. A snapshot written by an older msgsim (lowdb, indented) is read
  * whole, as before.
  *
- * Journal (`<file>.journal`): one JSON line per change since the snapshot, in order:
- *   {"op":"gen","gen":G}                 first line: the snapshot generation it extends
- *   {"op":"meta","seq":N,"meta":{…}}     engine facts at the start of a flush
+ * Journal (`<file>.journal`): one JSON line per change since the snapshot, in batches:
+ *   {"op":"gen","gen":G,"batches":true} first line: the snapshot generation it extends
+ *   {"op":"meta","seq":N,"meta":{…}}     engine facts at the start of a batch
  *   {"op":"put","ns","t","c","r":record} the record as it now is (insert, update, touch)
  *   {"op":"del","ns","t","c","id"}       the record is gone
+ *   {"op":"end"}                         the batch is complete
+ * A batch is what one group commit writes: the changes of one or more event-loop turns, acknowledged to
+ * clients only once all of it is written. Replay applies whole batches only, so a batch cut short by a
+ * crash (never acknowledged) leaves nothing half-applied: a message's new status never comes back
+ * without the webhook delivery created in the same turn. Journals whose header lacks `batches` (older
+ * msgsim) have no end lines and replay line by line, as before.
  * A journal whose `gen` is not the snapshot's predates it (a crash between renaming a new snapshot and
- * emptying the journal) and is ignored. Lines without `op` are the previous format (a whole collection
- * per line, `{ns,t,c,rows,seq,meta}`) and replay as before. A torn last line (kill -9 mid-append) ends
- * the replay.
+ * emptying the journal) and is ignored. Lines without `op` are the oldest format (a whole collection
+ * per line, `{ns,t,c,rows,seq,meta}`) and replay as before. A torn last line (kill -9 mid-write) ends
+ * the replay; a malformed line with complete lines after it is corruption, and the file is refused.
+ *
+ * The journal is written through one open file descriptor, synchronously, in the turn that commits
+ * (Redis writes its AOF buffer in `beforeSleep`, before replying, the same way): a write of a few
+ * hundred kilobytes to the page cache costs less than a round trip through libuv's thread pool, and
+ * what a write() handed to the kernel survives the process being killed. With `fsync`, an fdatasync
+ * (off the event loop) follows each batch, for power loss.
  *
  * Compaction in the background: the journal is renamed to `<file>.journal.old` and a new one begun for
  * the next generation, so appends go on while the snapshot streams. Every record in that snapshot is
@@ -26,14 +38,16 @@
  * rename leaves the old snapshot, the `.old` journal that extends it and the new journal after that:
  * all three are replayed, in that order.
  */
-import { createReadStream } from 'node:fs';
-import { appendFile, open, readFile, rename, rm, stat, truncate, writeFile } from 'node:fs/promises';
+import { closeSync, createReadStream, fdatasync, fstatSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { open, readFile, rm, stat } from 'node:fs/promises';
+import { StorageError } from './storage-error.js';
 
 export type JournalEntry =
-  | { op: 'gen'; gen: number }
+  | { op: 'gen'; gen: number; batches?: boolean }
   | { op: 'meta'; seq: number; meta?: Record<string, unknown> }
-  | { op: 'put'; ns: string; t: string; c: string; r: { id: string; seq: number } }
+  | { op: 'put'; ns: string; t: string; c: string; r: { id: string; seq?: number } }
   | { op: 'del'; ns: string; t: string; c: string; id: string }
+  | { op: 'end' }
   | LegacyEntry;
 
 /** The previous journal format: a line replaces a whole collection. */
@@ -50,22 +64,42 @@ export interface LegacyEntry {
 /** Writes are issued in pieces of about this many characters: each one is a short, bounded stall. */
 export const CHUNK_CHARS = 1 << 18;
 
+export const END_LINE = '{"op":"end"}';
+
+export interface ReplayResult {
+  /** The journal is absent, empty or extends `gen` (false: legacy lines, or a stale journal, which is not replayed). */
+  current: boolean;
+  entries: number;
+  /** The generation its first line names. */
+  header?: number;
+  /** Written in batches with end lines (false: an older msgsim's journal; absent: no header). */
+  batched?: boolean;
+}
+
 export class Journal {
-  /** Bytes known to be written completely; anything past it after a failed append is torn. */
-  private bytes = 0;
-  /** Bytes handed to appends so far, finished or not: a line's offset is known when it is issued. */
-  private issuedBytes = 0;
+  private fd: number | undefined;
+  /** Bytes that end with a complete batch: anything past it after a failed write is torn and cut off. */
+  private committed = 0;
+  /** Bytes written so far, the batch being written included. */
+  private written = 0;
+  /** A write failed part-way: cut the file back to `committed` before writing again. */
+  private torn = false;
   /** The generation named by the file's first line (undefined: unknown, rewrite before appending). */
   gen: number | undefined;
 
-  constructor(readonly file: string) {}
+  constructor(
+    readonly file: string,
+    private readonly sync = false,
+  ) {}
 
+  /** Bytes of complete batches. */
   get size(): number {
-    return this.bytes;
+    return this.committed;
   }
 
+  /** Bytes handed to the file so far: a line's offset is known when it is written. */
   get issued(): number {
-    return this.issuedBytes;
+    return this.written;
   }
 
   /** The journal the last rotation set aside (`<file>.old`). */
@@ -74,23 +108,35 @@ export class Journal {
   }
 
   /**
-   * Feeds every entry to `apply`, in order; stops at a malformed (torn) line. Replayed only when the
-   * first line names generation `gen` (or there is none: legacy lines). `current`: the journal is
-   * absent, empty or extends `gen` (false: legacy lines, or a stale journal, which is not replayed).
-   * `metaUntil`: meta lines starting before this byte offset are skipped (see the header).
+   * Feeds every complete batch's entries to `apply`, in order. Replayed only when the first line names
+   * generation `gen` (or there is none: legacy lines). `metaUntil`: meta lines starting before this
+   * byte offset are skipped (see the header). Throws a StorageError for a corrupt file.
    */
-  async replay(gen: number, apply: (entry: JournalEntry) => void, metaUntil = 0, file = this.file): Promise<{ current: boolean; entries: number; header?: number }> {
+  async replay(gen: number, apply: (entry: JournalEntry) => void, metaUntil = 0, file = this.file): Promise<ReplayResult> {
     let entries = 0;
     let first = true;
     let header: number | undefined;
+    let batched = false;
     let bytes = 0;
+    let committed = 0;
+    let lineNumber = 0;
+    /** A malformed line: a torn tail if nothing follows it, corruption if something does. */
+    let malformedAt: number | undefined;
+    let batch: JournalEntry[] = [];
     try {
       for await (const line of readLines(file)) {
+        lineNumber++;
+        if (malformedAt !== undefined) {
+          if (line.trim() === '') continue;
+          throw new StorageError(file, `corrupt journal: line ${malformedAt} is not a journal entry, and entries follow it`);
+        }
         let entry: JournalEntry | undefined;
         try {
           entry = line ? (JSON.parse(line) as JournalEntry) : undefined;
+          if (entry !== undefined && (entry === null || typeof entry !== 'object')) throw new Error('not an object');
         } catch {
-          break;
+          malformedAt = lineNumber;
+          continue;
         }
         const at = bytes;
         bytes += Buffer.byteLength(line) + 1;
@@ -99,46 +145,114 @@ export class Journal {
           first = false;
           if (entry.op === 'gen') {
             header = entry.gen;
+            batched = entry.batches === true;
+            committed = bytes;
             if (entry.gen !== gen) break; // predates the snapshot: everything in it is already there
             continue;
           }
         }
+        if (entry.op === 'end') {
+          for (const pending of batch) apply(pending);
+          batch = [];
+          committed = bytes;
+          continue;
+        }
         entries++;
         if (entry.op === 'meta' && at < metaUntil) continue;
-        apply(entry);
+        if (batched) batch.push(entry);
+        else {
+          apply(entry);
+          committed = bytes;
+        }
       }
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { current: true, entries: 0 };
-      throw error;
+      if (error instanceof StorageError) throw error;
+      throw StorageError.from(file, error);
     }
+    // A batch without its end line was cut short by a crash: never acknowledged, not applied.
     const current = header === undefined ? entries === 0 : header === gen;
     if (file === this.file) {
-      this.bytes = this.issuedBytes = bytes;
+      this.committed = this.written = committed;
       this.gen = header;
-      // Later appends must not land behind a torn line, where the next replay would stop.
-      if (current && header !== undefined) await this.repair();
+      // Later appends must not land behind a torn tail, where the next replay would stop.
+      this.torn = current && header !== undefined;
     }
-    return { current, entries, ...(header === undefined ? {} : { header }) };
+    return { current, entries, ...(header === undefined ? {} : { header, batched }) };
   }
 
-  /** Appends lines (a bounded chunk); on failure the torn tail is cut off by `repair()`. */
-  async append(lines: string[]): Promise<void> {
-    if (lines.length === 0) return;
-    const text = lines.join('\n') + '\n';
-    const length = Buffer.byteLength(text);
-    this.issuedBytes += length;
-    await appendFile(this.file, text);
-    this.bytes += length;
+  /**
+   * Writes `text` (whole lines) synchronously. A failure part-way leaves a torn tail, which the next
+   * write cuts off first; call `endBatch()` once the batch's last line is written.
+   */
+  write(text: string): void {
+    if (text.length === 0) return;
+    const fd = this.open();
+    if (this.torn) this.cut(fd);
+    const buffer = Buffer.from(text);
+    // Marked torn until the whole piece is written: a short write followed by an error leaves part of it.
+    this.torn = true;
+    // A write may be short (a signal, a nearly full disk); the rest follows, or the error does.
+    for (let at = 0; at < buffer.length; ) {
+      const n = writeSync(fd, buffer, at);
+      at += n;
+      this.written += n;
+    }
+    this.torn = false;
+  }
+
+  /** Ends a batch: its bytes now count as complete (and, with `sync`, reach the disk first). */
+  async endBatch(): Promise<void> {
+    this.write(`${END_LINE}\n`);
+    if (this.sync && this.fd !== undefined) await datasync(this.fd);
+    this.committed = this.written;
+  }
+
+  /** A batch was given up: its bytes are cut off before anything else is written. */
+  abandonBatch(): void {
+    if (this.written !== this.committed) this.torn = true;
+  }
+
+  /**
+   * True when the file is still where we write it (not deleted or replaced by a shorter one, as when
+   * its directory was removed): writes through the descriptor would otherwise vanish silently.
+   */
+  intact(): boolean {
+    if (this.fd === undefined) return true;
+    try {
+      const stats = fstatSync(this.fd);
+      if (stats.nlink > 0 && stats.size >= this.committed) return true;
+    } catch {
+      // fall through: an unusable descriptor is as good as a lost file
+    }
+    this.close();
+    return false;
+  }
+
+  /**
+   * Before writing again after a failure: reopens the file and cuts a torn tail. False when the file
+   * lost batches we wrote (deleted, truncated): only a snapshot can restore them.
+   */
+  reopen(): boolean {
+    this.close();
+    const fd = this.open();
+    const size = fstatSync(fd).size;
+    if (size < this.committed) return false;
+    if (size > this.committed) this.cut(fd);
+    return true;
   }
 
   /** Empties the journal once snapshot generation `gen` holds everything in it. */
   async reset(gen: number): Promise<void> {
     this.gen = undefined;
-    const text = JSON.stringify({ op: 'gen', gen }) + '\n';
-    this.issuedBytes = Buffer.byteLength(text);
-    await writeFile(this.file, text);
+    const fd = this.open();
+    ftruncateSync(fd, 0);
+    this.committed = this.written = 0;
+    this.torn = false;
+    this.write(JSON.stringify({ op: 'gen', gen, batches: true }) + '\n');
+    if (this.sync) await datasync(fd);
+    this.committed = this.written;
     this.gen = gen;
-    this.bytes = this.issuedBytes;
   }
 
   /**
@@ -146,31 +260,48 @@ export class Journal {
    * be written: lines appended from now on go to the new one.
    */
   async rotate(gen: number): Promise<void> {
+    this.close();
     try {
-      await rename(this.file, this.oldFile);
+      renameSync(this.file, this.oldFile);
     } catch (error) {
       // No journal yet: nothing to set aside, and an `.old` left behind would extend nothing we write.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await this.dropOld();
+      this.dropOld();
     }
     await this.reset(gen);
   }
 
   /** Deletes the set-aside journal once a snapshot holds everything in it. */
-  async dropOld(): Promise<void> {
-    await rm(this.oldFile, { force: true });
+  dropOld(): void {
+    rmSync(this.oldFile, { force: true });
   }
 
-  /**
-   * After a failed append: cuts a torn tail so later lines replay. False when the file lost lines we
-   * wrote (deleted, truncated): only a snapshot can restore them.
-   */
-  async repair(): Promise<boolean> {
-    const size = await sizeOf(this.file);
-    if (size === undefined || size < this.bytes) return false;
-    if (size > this.bytes) await truncate(this.file, this.bytes);
-    return true;
+  close(): void {
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    try {
+      closeSync(fd);
+    } catch {
+      // already unusable; nothing more to release
+    }
   }
+
+  private open(): number {
+    // 'a': every write lands at the end, whatever a truncation did to the file's length.
+    this.fd ??= openSync(this.file, 'a');
+    return this.fd;
+  }
+
+  private cut(fd: number): void {
+    ftruncateSync(fd, this.committed);
+    this.written = this.committed;
+    this.torn = false;
+  }
+}
+
+function datasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
 }
 
 /** A file's size; undefined when there is no such file. */
@@ -182,7 +313,6 @@ export async function sizeOf(file: string): Promise<number | undefined> {
     throw error;
   }
 }
-
 export interface SnapshotTrailer {
   seq: number;
   meta?: Record<string, unknown>;
@@ -191,7 +321,10 @@ export interface SnapshotTrailer {
   journal?: { metaUntil: number };
 }
 
-type Partitions = Record<string, Record<string, Record<string, unknown[]>>>;
+/** Collections are arrays; engine tables (see table.ts) are maps, written as arrays of their values. */
+type Rows = readonly unknown[] | ReadonlyMap<string, unknown>;
+type Partitions = Record<string, Record<string, Record<string, Rows>>>;
+type LoadedPartitions = Record<string, Record<string, Record<string, unknown[]>>>;
 
 const HEAD = '{"version":1,"partitions":{';
 
@@ -210,6 +343,7 @@ export async function writeSnapshot(
   partitions: () => Partitions,
   trailer: () => SnapshotTrailer,
   aborted: () => boolean = () => false,
+  sync = false,
 ): Promise<{ bytes: number; records: number }> {
   const handle = await open(tmp, 'w');
   let bytes = 0;
@@ -234,7 +368,8 @@ export async function writeSnapshot(
         for (const [c, name] of names.entries()) {
           buffer += `${c ? ',' : ''}${JSON.stringify(name)}:[\n`;
           // A copy: a removal while we await would shift the live array under the loop.
-          const rows = (partitions()[ns]?.[tenant]?.[name] ?? []).slice();
+          const live = partitions()[ns]?.[tenant]?.[name] ?? [];
+          const rows = Array.isArray(live) ? live.slice() : [...(live as ReadonlyMap<string, unknown>).values()];
           for (const [i, row] of rows.entries()) {
             buffer += `${i ? ',' : ''}${JSON.stringify(row)}\n`;
             if (buffer.length >= CHUNK_CHARS) await spill();
@@ -249,6 +384,7 @@ export async function writeSnapshot(
     const { seq, meta, gen, journal } = trailer();
     buffer += `},"seq":${seq},${meta ? `"meta":${JSON.stringify(meta)},` : ''}${journal ? `"journal":${JSON.stringify(journal)},` : ''}"gen":${gen}}\n`;
     await spill();
+    if (sync) await handle.datasync();
     await handle.close();
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -295,7 +431,7 @@ async function readWhole(file: string): Promise<unknown> {
 
 /** The line layout `writeSnapshot` produces: a structural token or one record per line. */
 async function readLined(file: string): Promise<{ data: unknown; records: number }> {
-  const partitions: Partitions = {};
+  const partitions: LoadedPartitions = {};
   let ns: Record<string, Record<string, unknown[]>> | undefined;
   let tenant: Record<string, unknown[]> | undefined;
   let rows: unknown[] | undefined;

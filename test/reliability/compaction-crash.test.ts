@@ -73,14 +73,19 @@ describe('background compaction: a kill -9 at any point keeps everything flushed
         store.onBeforeWrite(() => store.setMeta('position', position));
         const crashes: Array<{ copy: string; notes: string[]; written: number; position: number }> = [];
         let next = 0;
-        // Meta is written with records: a flush with nothing to write leaves the last value written.
+        // Meta is written with records, in the turn after a change at the latest: it is at least the
+        // position of the last change. A flush with nothing to write leaves the last value written.
         let dirty = false;
+        let changedAt = 0;
         let written = 0;
         for (const o of ops) {
           const notes = store.collection<Note>('alpha', 't', 'notes');
           const ids = notes.all().map((n) => n.id);
           position++; // engine state moves on between writes, as the RNG does
-          if (o.kind === 'insert' || o.kind === 'reset' || ((o.kind === 'update' || o.kind === 'remove') && ids.length > 0)) dirty = true;
+          if (o.kind === 'insert' || o.kind === 'reset' || ((o.kind === 'update' || o.kind === 'remove') && ids.length > 0)) {
+            dirty = true;
+            changedAt = position;
+          }
           switch (o.kind) {
             case 'insert':
               notes.insert({ id: `n${next++}`, text: 'x'.repeat(o.size) });
@@ -99,7 +104,7 @@ describe('background compaction: a kill -9 at any point keeps everything flushed
               break;
             case 'flush': {
               await store.flush();
-              if (dirty) written = position;
+              if (dirty) written = changedAt;
               dirty = false;
               if (existsSync(`${file}.journal.old`)) compactionsSeen++;
               const copy = path.join(dir, `run${run}-crash${crashes.length}.json`);
@@ -110,7 +115,7 @@ describe('background compaction: a kill -9 at any point keeps everything flushed
           }
         }
         await store.flush();
-        if (dirty) written = position;
+        if (dirty) written = changedAt;
         const final = notesOf(store);
         await store.idle();
         expect(errors).toEqual([]);

@@ -326,10 +326,11 @@ describe('Store (file)', () => {
     expect(readFileSync(file, 'utf8')).toBe(snapshot);
     const lines = readFileSync(`${file}.journal`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toEqual([
-      { op: 'gen', gen: 1 },
+      { op: 'gen', gen: 1, batches: true },
       { op: 'meta', seq: 51 },
       { op: 'put', ns: 'alpha', t: 't', c: 'notes', r: expect.objectContaining({ id: 'n1', text: 'changed twice' }) },
       { op: 'del', ns: 'alpha', t: 't', c: 'notes', id: 'n2' },
+      { op: 'end' },
     ]);
     const reopened = await Store.open({ clock: manualClock(), file });
     const again = reopened.collection<Note>('alpha', 't', 'notes');
@@ -406,7 +407,7 @@ describe('Store (file)', () => {
     await store.flush();
     const json = JSON.parse(readFileSync(file, 'utf8')) as { partitions: Record<string, unknown> };
     expect(Object.keys(json.partitions)).toEqual(['beta']);
-    expect(readFileSync(`${file}.journal`, 'utf8')).toBe('{"op":"gen","gen":2}\n');
+    expect(readFileSync(`${file}.journal`, 'utf8')).toBe('{"op":"gen","gen":2,"batches":true}\n');
     const reopened = await Store.open({ clock: manualClock(), file });
     expect(reopened.hasTenant('alpha', 't')).toBe(false);
     expect(reopened.collection<Note>('beta', 't', 'notes').get('n2')?.id).toBe('n2');
@@ -444,14 +445,24 @@ describe('Store (file)', () => {
     expect(store.nextSeq()).toBe(1);
   });
 
-  it('a file that is not a msgsim snapshot opens as an empty store', async () => {
-    writeFileSync(file, JSON.stringify({ something: 'else' }));
+  it('an empty file opens as an empty store', async () => {
+    writeFileSync(file, '');
     const store = await Store.open({ clock: manualClock(), file });
     expect(store.namespaces()).toEqual([]);
     store.collection<Note>('alpha', 't', 'notes').insert({ id: 'n1', text: '' });
     await store.flush();
     const json = JSON.parse(readFileSync(file, 'utf8')) as { version: number; seq: number };
     expect(json).toMatchObject({ version: 1, seq: 1 });
+  });
+
+  it('a file that is not a msgsim snapshot is refused, and left as it was', async () => {
+    const other = JSON.stringify({ something: 'else' });
+    writeFileSync(file, other);
+    await expect(Store.open({ clock: manualClock(), file })).rejects.toThrow(`${file}: not a msgsim data file`);
+    writeFileSync(file, '{"version":1,"partitions":{\n"alpha":{\nnot json');
+    await expect(Store.open({ clock: manualClock(), file })).rejects.toThrow(/not a msgsim data file/);
+    writeFileSync(file, other);
+    expect(readFileSync(file, 'utf8')).toBe(other);
   });
 
   describe('journal replay, legacy files, failures', () => {
@@ -479,7 +490,7 @@ describe('Store (file)', () => {
       await store.flush();
       // The first write after a legacy journal is a snapshot: the old lines are never appended to.
       expect(readFileSync(file, 'utf8').startsWith('{"version":1,"partitions":{\n')).toBe(true);
-      expect(readFileSync(`${file}.journal`, 'utf8')).toBe('{"op":"gen","gen":1}\n');
+      expect(readFileSync(`${file}.journal`, 'utf8')).toBe('{"op":"gen","gen":1,"batches":true}\n');
       const reopened = await Store.open({ clock: manualClock(), file });
       expect(ids(reopened)).toEqual(['n1', 'n2', 'n3', 'n4']);
       expect(ids(reopened, 'beta', 'u')).toEqual(['b1']);
@@ -592,7 +603,7 @@ describe('Store (file)', () => {
         const { store, notes } = await compacting();
         // The journal was set aside and a new one begun for the snapshot being written.
         expect(existsSync(`${file}.journal.old`)).toBe(true);
-        expect(journalLines()).toEqual([{ op: 'gen', gen: 2 }]);
+        expect(journalLines()).toEqual([{ op: 'gen', gen: 2, batches: true }]);
         notes.update('n5', { text: 'during' });
         notes.remove('n7');
         notes.insert({ id: 'late', text: '' });
@@ -605,7 +616,7 @@ describe('Store (file)', () => {
         const json = JSON.parse(readFileSync(file, 'utf8')) as { gen: number; journal: { metaUntil: number } };
         expect(json.gen).toBe(2);
         expect(json.journal.metaUntil).toBeGreaterThan(0);
-        expect(journalLines()[0]).toEqual({ op: 'gen', gen: 2 });
+        expect(journalLines()[0]).toEqual({ op: 'gen', gen: 2, batches: true });
         const reopened = await Store.open({ clock: manualClock(), file });
         expect(state(reopened)).toEqual(state(store));
         expect(state(reopened)).toHaveLength(20_001);
