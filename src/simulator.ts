@@ -34,6 +34,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** Persist state to this JSON file. */
   data?: string;
+  /** With `data`: fdatasync every write before acknowledging it. */
+  fsync?: boolean;
   rateLimits?: boolean;
   timings?: Partial<LifecycleTimings>;
   webhookRetrySchedule?: number[];
@@ -80,25 +82,33 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const engine = await createEngine({
     clock,
     seed: options.seed ?? 1,
-    ...(options.data ? { dataFile: options.data } : {}),
+    ...(options.data ? { dataFile: options.data, fsync: options.fsync ?? false } : {}),
     rateLimits: options.rateLimits ?? true,
     ...(options.timings ? { timings: options.timings } : {}),
     ...(options.webhookRetrySchedule ? { webhookRetrySchedule: options.webhookRetrySchedule } : {}),
     ...(options.webhookAllow ? { webhookAllow: options.webhookAllow } : {}),
     onError: (err, where) => logger.error({ err, where }, 'engine error'),
   });
-  const { app } = await createApp({
-    engine,
-    providers: options.providers ?? PROVIDERS,
-    ...(options.provider ? { only: options.provider } : {}),
-    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
-    logger,
-  });
   const host = options.host ?? '127.0.0.1';
-  const server = await new Promise<Server>((resolve, reject) => {
-    // Express 5 passes listen errors (EADDRINUSE) to this callback instead of emitting them.
-    const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
-  });
+  let app: Awaited<ReturnType<typeof createApp>>['app'];
+  let server: Server;
+  try {
+    ({ app } = await createApp({
+      engine,
+      providers: options.providers ?? PROVIDERS,
+      ...(options.provider ? { only: options.provider } : {}),
+      ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+      logger,
+    }));
+    server = await new Promise<Server>((resolve, reject) => {
+      // Express 5 passes listen errors (EADDRINUSE) to this callback instead of emitting them.
+      const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
+    });
+  } catch (error) {
+    // The data file's lock and descriptor go with the simulator that failed to start.
+    await engine.close().catch(() => undefined);
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 

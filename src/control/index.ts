@@ -3,6 +3,7 @@ import express, { type Router } from 'express';
 import { registerClockRoutes } from './clock-routes.js';
 import type { ControlContext } from './context.js';
 import { rejectPollutingKeys } from '../http/body.js';
+import { acknowledgeWrites } from './acknowledge-writes.js';
 import { requireAdminToken } from './admin-token.js';
 import { controlError, notFound } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
@@ -25,7 +26,7 @@ export function createControlRouter(context: ControlContext): Router {
   if (context.adminToken) router.use(requireAdminToken(context.adminToken));
   // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
   router.use('/receivers', createReceiverRouter(context.engine));
-  router.use(express.json({ limit: '1mb' }), rejectPollutingKeys);
+  router.use(express.json({ limit: '1mb' }), rejectPollutingKeys, acknowledgeWrites(context.engine));
   registerSystemRoutes(router, context);
   registerClockRoutes(router, context);
   registerMessageRoutes(router, context);

@@ -15,8 +15,14 @@ export function registerSystemRoutes(router: Router, context: ControlContext): v
     res.json({ status: 'ok', clock: engine.clock.state(), providers: [...providers.values()].map((p) => ({ name: p.provider.name, title: p.provider.title, baseUrl: p.apiPrefix })) });
   });
 
+  /** Not ready while writes to the data file fail: what a provider accepted could not be saved. */
   router.get('/ready', (_req, res) => {
-    res.json({ status: 'ready' });
+    const storage = engine.store.health();
+    if (storage.ok) {
+      res.json({ status: 'ready' });
+      return;
+    }
+    res.status(503).json({ status: 'not_ready', reasons: [{ component: 'storage', path: storage.path, error: storage.error, since: storage.since }] });
   });
 
   /** Body (all optional): { provider, tenant }. Nothing = everything. */

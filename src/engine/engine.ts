@@ -19,8 +19,10 @@ export interface EngineOptions {
   clock?: Clock | ClockOptions;
   /** Seed for ids, secrets and probabilities: the same seed gives the same run. */
   seed?: number;
-  /** Persist state to this file: a streamed JSON snapshot plus a journal of changed records (store.ts, journal.ts). */
+  /** Persist state to this file: a streamed JSON snapshot plus a journal of changed records (store-file.ts, journal.ts). */
   dataFile?: string;
+  /** With a data file: fdatasync every batch before acknowledging it (power-loss safety, slower). */
+  fsync?: boolean;
   timings?: Partial<LifecycleTimings>;
   /** Enforce the providers' documented rate limits (on by default). */
   rateLimits?: boolean;
@@ -63,6 +65,7 @@ export interface Engine {
 
 export { MESSAGES } from './message.js';
 const RANDOM_POSITION = 'randomPosition';
+const CLOCK_NOW = 'clockNow';
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const onError = options.onError ?? (() => undefined);
@@ -73,11 +76,21 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const random = new SeededRandom(options.seed ?? 1);
   const ids = new IdGenerator(random);
   const events = new EventBus((error, name) => onError(error, `listener ${name}`));
-  const store = await Store.open({ clock, ...(options.dataFile ? { file: options.dataFile } : {}), onWriteError: (error) => onError(error, 'store write') });
-  // A restarted server continues the id sequence where the file left it, so new ids never collide.
+  const store = await Store.open({
+    clock,
+    ...(options.dataFile ? { file: options.dataFile, lock: true, fsync: options.fsync ?? false } : {}),
+    onWriteError: (error) => onError(error, 'store write'),
+  });
+  // A restarted server continues the id sequence where the file left it, so new ids never collide,
+  // and simulated time where it was, so what it stored is never in its future.
   const position = store.getMeta(RANDOM_POSITION);
   if (typeof position === 'number') random.position = position;
-  store.onBeforeWrite(() => store.setMeta(RANDOM_POSITION, random.position));
+  const then = store.getMeta(CLOCK_NOW);
+  if (typeof then === 'number') clock.resumeFrom(then);
+  store.onBeforeWrite(() => {
+    store.setMeta(RANDOM_POSITION, random.position);
+    store.setMeta(CLOCK_NOW, clock.now());
+  });
   const lifecycle = new Lifecycle(clock, events, store, options.timings);
   const rateLimiter = new RateLimiter(clock);
   const idempotency = new IdempotencyStore(clock);

@@ -7,6 +7,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
 import { PUBLIC_TENANT, rateLimitKey, type HandlerRequest, type HandlerResult, type Provider, type ProviderInstance, type RateLimitInfo, type Tenant } from '../providers/provider.js';
+import { acknowledgement } from './acknowledge.js';
 import { jsonBody } from './body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
@@ -127,6 +128,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   router.use(jsonBody(options.bodyLimit));
 
   router.use(async (req, res) => {
+    const changesBefore = engine.store.changes;
     const { operation, params, tenant, request: seen } = locals(res);
     const query = validator.validate(operation, { query: req.query as Record<string, unknown>, headers: req.headers, path: params, body: req.body });
     const handler = instance.operations[operation.operationId]!;
@@ -141,7 +143,10 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
         throw error;
       }
     };
-    const result = provider.idempotentOperations?.includes(operation.operationId) ? await runIdempotent(engine, provider, request, operation.template, run) : await run();
+    let result = provider.idempotentOperations?.includes(operation.operationId) ? await runIdempotent(engine, provider, request, operation.template, run) : await run();
+    const pending = acknowledgement(engine, changesBefore);
+    const unsaved = pending && (await pending);
+    if (unsaved) result = render(provider, unsaved);
     // Limit headers on every response: also where the limiter did not run (public operations, limits off).
     if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now(), tenant));
     send(res, result);

@@ -64,8 +64,14 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, ...extra };
 }
 
-export function spawnCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Who the child runs as (a test of file permissions, when the tests run as root). */
+export interface SpawnAs {
+  uid?: number;
+  gid?: number;
+}
+
+export function spawnCli(args: string[], env: Record<string, string> = {}, as: SpawnAs = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'], ...as });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -111,8 +117,8 @@ export async function startCli(args: string[] = [], env: Record<string, string> 
 }
 
 /** Runs the CLI expecting it to exit by itself (bad flags). */
-export async function runToExit(args: string[], env: Record<string, string> = {}) {
-  const spawned = spawnCli(args, env);
+export async function runToExit(args: string[], env: Record<string, string> = {}, as: SpawnAs = {}) {
+  const spawned = spawnCli(args, env, as);
   const exit = await withTimeout(spawned.exited, `msgsim ${args.join(' ')} to exit`);
   return { ...exit, stdout: spawned.stdout(), stderr: spawned.stderr() };
 }
