@@ -1,0 +1,9 @@
+export interface StallReport {
+  gcs: Array<{ kind: string; start: number; ms: number }>;
+  stalls: Array<{ start: number; ms: number; markCompact: boolean; gcMs: number; gcs: string[] }>;
+  /** The longest gap between two ticks of the 5 ms timer, stall or not. */
+  longestMs: number;
+  heapUsed: number;
+}
+
+export function watchStalls(stallMs?: number): { take(): StallReport; stop(): void };
