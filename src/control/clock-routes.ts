@@ -1,6 +1,6 @@
 /** /_sim/clock: read the simulated time, switch mode, fast-forward. */
 import type { Router } from 'express';
-import { MAX_TIME, type AdvanceTarget, type ClockMode } from '../engine/clock.js';
+import { LATEST_TIME, type AdvanceTarget, type ClockMode } from '../engine/clock.js';
 import type { ControlContext } from './context.js';
 import { badRequest } from './errors.js';
 import { parseDuration } from './params.js';
@@ -48,17 +48,20 @@ export function registerClockRoutes(router: Router, { engine }: ControlContext):
   });
 }
 
+const LATEST = new Date(LATEST_TIME).toISOString();
+
 /** The advance a body asks for, checked against `now` so that a bad one is refused before it queues. */
 function readTarget(body: { by?: unknown; to?: unknown }, now: number): { target: AdvanceTarget; field: string; value: unknown } {
   if (body.to !== undefined) {
     const to = typeof body.to === 'string' ? Date.parse(body.to) : Number.NaN;
     if (Number.isNaN(to)) throw badRequest('to must be an ISO 8601 timestamp', 'to', body.to);
     if (to < now) throw badRequest('the clock only moves forward', 'to', body.to);
-    if (to > MAX_TIME) throw badRequest('to is past the largest date the clock can hold', 'to', body.to);
+    if (to > LATEST_TIME) throw badRequest(`to must not be after ${LATEST}, the latest time the clock reaches`, 'to', body.to);
     return { target: { to }, field: 'to', value: body.to };
   }
   if (body.by === undefined) throw badRequest('give "by" (a duration) or "to" (a timestamp)', 'by');
-  const by = parseDuration(body.by, 'by');
-  if (now + by > MAX_TIME) throw badRequest('by would move the clock past the largest date it can hold', 'by', body.by);
+  // Whole milliseconds, as the clock counts: a fraction would give a nowMs that is not an integer.
+  const by = Math.round(parseDuration(body.by, 'by'));
+  if (now + by > LATEST_TIME) throw badRequest(`by would move the clock past ${LATEST}, the latest time it reaches`, 'by', body.by);
   return { target: { by }, field: 'by', value: body.by };
 }

@@ -70,6 +70,14 @@ export interface ClockState {
 /** The largest time a Date can hold (ECMA-262 §21.4.1.1). */
 export const MAX_TIME = 8.64e15;
 
+/**
+ * The latest instant the clock reaches: 9998-12-31T23:59:59.999Z. What msgsim computes ahead of the clock
+ * (365-day schedules, 24 h idempotency and status expiry, 5 h webhook retries, day and month quota windows)
+ * then still falls within year 9999, the last one `toISOString` writes with four digits, as every spec's
+ * date-time and every stored timestamp (compared as strings) expect.
+ */
+export const LATEST_TIME = Date.UTC(9999, 0, 1) - 1;
+
 /** How long a slice of `advanceInSlices` runs before it lets the event loop serve what is waiting. */
 const DEFAULT_SLICE_MS = 10;
 
@@ -98,6 +106,9 @@ export class Clock {
 
   constructor(options: ClockOptions = {}) {
     const start = options.start instanceof Date ? options.start.getTime() : options.start;
+    if (start !== undefined && !(Number.isFinite(start) && start <= LATEST_TIME)) {
+      throw new RangeError(`the clock's start must be a time no later than ${new Date(LATEST_TIME).toISOString()}`);
+    }
     this.anchorReal = Date.now();
     this.anchorVirtual = start ?? this.anchorReal;
     this.currentMode = options.mode ?? 'real';
@@ -114,10 +125,10 @@ export class Clock {
     return this.rate;
   }
 
-  /** Simulated time, epoch milliseconds. */
+  /** Simulated time, epoch milliseconds. Real and speed mode stop at LATEST_TIME. */
   now(): number {
     if (this.rate === 0 || this.slicedTo !== undefined) return this.anchorVirtual;
-    return this.anchorVirtual + Math.floor((Date.now() - this.anchorReal) * this.rate);
+    return Math.min(LATEST_TIME, this.anchorVirtual + Math.floor((Date.now() - this.anchorReal) * this.rate));
   }
 
   date(): Date {
@@ -290,8 +301,8 @@ export class Clock {
   }
 
   private checkTarget(from: number, to: number): void {
-    if (!Number.isFinite(to) || to < from) throw new RangeError('the clock only moves forward');
-    if (to > MAX_TIME) throw new RangeError('the clock cannot go past the largest date JavaScript can represent');
+    if (Number.isNaN(to) || to < from) throw new RangeError('the clock only moves forward');
+    if (to > LATEST_TIME) throw new RangeError(`the clock cannot go past ${new Date(LATEST_TIME).toISOString()}`);
   }
 
   private hasDue(limit: number): boolean {
@@ -330,7 +341,8 @@ export class Clock {
     // A sliced advance fires everything due by its target itself, and re-arms when it ends.
     if (this.closed || this.rate === 0 || this.slicedTo !== undefined) return;
     const next = this.timers.peek();
-    if (!next) return;
+    // Simulated time stops at LATEST_TIME: a later event never falls due.
+    if (!next || next.at > LATEST_TIME) return;
     this.armedFor = next.at;
     const delay = Math.min(MAX_REAL_DELAY, Math.max(0, Math.ceil((next.at - this.now()) / this.rate)));
     this.realTimer = setTimeout(() => this.tick(), delay);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Clock } from '../../src/engine/clock.js';
+import { Clock, LATEST_TIME, MAX_TIME } from '../../src/engine/clock.js';
 import { SeededRandom } from '../../src/engine/random.js';
 import { TimerHeap, type ScheduledTimer } from '../../src/engine/timer-heap.js';
 
@@ -421,6 +421,56 @@ describe('Clock in speed and real modes (wall time mocked, no waiting)', () => {
     clock.close();
     vi.advanceTimersByTime(5_000);
     expect(fired).toBe(0);
+  });
+});
+
+describe('Clock range: nothing past LATEST_TIME (9998-12-31T23:59:59.999Z)', () => {
+  it('leaves a year for what is computed ahead of the clock: a 365-day schedule still has a four-digit year', () => {
+    expect(new Date(LATEST_TIME).toISOString()).toBe('9998-12-31T23:59:59.999Z');
+    expect(new Date(LATEST_TIME + 365 * DAY).toISOString()).toBe('9999-12-31T23:59:59.999Z');
+  });
+
+  it('advances to LATEST_TIME exactly, and refuses anything past it with a RangeError, time unchanged', async () => {
+    const clock = manualClock();
+    expect(() => clock.advanceTo(MAX_TIME)).toThrow(RangeError);
+    expect(() => clock.advanceTo(LATEST_TIME + 1)).toThrow(RangeError);
+    expect(() => clock.advanceTo(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => clock.advance(LATEST_TIME)).toThrow(RangeError);
+    expect(() => clock.advance(1e308)).toThrow(RangeError);
+    await expect(clock.advanceInSlices({ to: LATEST_TIME + 1 })).rejects.toThrow(RangeError);
+    await expect(clock.advanceInSlices({ by: 1e308 })).rejects.toThrow(RangeError);
+    expect(clock.now()).toBe(T0);
+    let fired = 0;
+    clock.scheduleAt(LATEST_TIME, () => fired++);
+    clock.scheduleAt(LATEST_TIME + 1, () => fired++);
+    expect(clock.advanceTo(LATEST_TIME).now).toBe('9998-12-31T23:59:59.999Z');
+    expect(fired).toBe(1);
+    expect(() => clock.advance(1)).toThrow(RangeError);
+    expect(clock.advance(0).nowMs).toBe(LATEST_TIME);
+  });
+
+  it('refuses a start past LATEST_TIME or not a time at all', () => {
+    expect(() => new Clock({ mode: 'manual', start: LATEST_TIME + 1 })).toThrow(RangeError);
+    expect(() => new Clock({ mode: 'manual', start: MAX_TIME })).toThrow(RangeError);
+    expect(() => new Clock({ mode: 'manual', start: new Date('not a date') })).toThrow(RangeError);
+    expect(() => new Clock({ mode: 'manual', start: Number.NaN })).toThrow(RangeError);
+    expect(new Clock({ mode: 'manual', start: LATEST_TIME }).now()).toBe(LATEST_TIME);
+  });
+
+  it('in speed mode simulated time stops at LATEST_TIME, and an event past it never arms a timer', () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: 10_000_000 });
+    const clock = new Clock({ mode: 'speed', speed: 1_000_000, start: LATEST_TIME - 10 * DAY });
+    let fired = 0;
+    clock.scheduleAt(LATEST_TIME - DAY, () => fired++);
+    clock.scheduleAt(LATEST_TIME + 1, () => fired++);
+    vi.advanceTimersByTime(10 * DAY / 1_000_000 + 1_000); // far past the bound at this speed
+    expect(fired).toBe(1);
+    expect(clock.now()).toBe(LATEST_TIME);
+    expect(clock.state()).toMatchObject({ now: '9998-12-31T23:59:59.999Z', pendingEvents: 1 });
+    expect(vi.getTimerCount()).toBe(0);
+    clock.setMode('real');
+    expect(clock.now()).toBe(LATEST_TIME);
+    clock.close();
   });
 });
 
