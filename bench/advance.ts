@@ -10,15 +10,18 @@
  * - sliced: `POST /_sim/clock/advance {"by":"10m"}` over HTTP, as a user sends it;
  * - quiet: `clock.advanceInSlices` as the route runs it, with no client: what slicing itself costs.
  *
- * Each on a fresh fill. For each: the advance's wall time, the longest event-loop stall (and the GC inside
+ * Each in a fresh process (this script, run again with BENCH_ADVANCE_WAY), so no run inherits another's
+ * heap. For each: the advance's wall time, the longest event-loop stall (and the GC inside
  * it; lib/stall-watch.mjs, as bench/stalls.ts), stalls over 50 ms, and the requests answered before the
  * advance ended with their latencies. BENCH_ADVANCE_ROUNDS (default 1) repeats the three. The client runs in
- * this process, so its own turns share the loop with the server's (as a separate process's requests would
- * wait in the socket). Results: printed, and written to bench/results/advance.md (other N: advance-<N>.md).
+ * the server's process, so its own turns share the loop with the server's (as a separate process's requests
+ * would wait in the socket). Results: printed, and written to bench/results/advance.md (other N: advance-<N>.md).
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BENCH_DIR, envNumber } from './lib/config.js';
 import { formatInt, formatMB, formatMs, formatRatio, markdownTable, median, percentile, ratio } from './lib/format.js';
@@ -120,7 +123,7 @@ function longestStallText(report: StallReport): string {
   const worst = report.stalls.reduce<StallReport['stalls'][number] | undefined>((a, s) => (!a || s.ms > a.ms ? s : a), undefined);
   if (!worst) return formatMs(report.longestMs);
   const markCompacts = worst.gcs.filter((g) => g.startsWith('mark-compact')).length;
-  return `${formatMs(worst.ms)} (GC inside it: ${worst.gcs.length ? `${worst.gcs.length} pauses, ${formatMs(worst.gcMs)}${markCompacts ? `, ${markCompacts} mark-compact` : ''}` : 'none'})`;
+  return `${formatMs(worst.ms)} (CPU ${formatMs(worst.cpuMs)}; GC ${worst.gcs.length ? `${worst.gcs.length} pauses, ${formatMs(worst.gcMs)}${markCompacts ? `, ${markCompacts} mark-compact` : ''}` : 'none'})`;
 }
 
 const WAYS: Record<Way, string> = {
@@ -129,11 +132,29 @@ const WAYS: Record<Way, string> = {
   quiet: 'in slices, no client',
 };
 
+/** One run in a child process of its own; it prints its Run as JSON on stdout. */
+function runApart(way: Way): Promise<Run> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+      env: { ...process.env, BENCH_ADVANCE_WAY: way },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? ok(JSON.parse(out) as Run) : fail(new Error(`the ${way} run exited with ${code}`))));
+  });
+}
+
+const only = process.env.BENCH_ADVANCE_WAY as Way | undefined;
+if (only) {
+  process.stdout.write(JSON.stringify(await run(only)));
+  process.exit(0);
+}
+
 const runs: Run[] = [];
 for (let round = 0; round < ROUNDS; round++) {
-  runs.push(await run('sync'));
-  runs.push(await run('sliced'));
-  runs.push(await run('quiet'));
+  for (const way of ['sync', 'sliced', 'quiet'] as const) runs.push(await runApart(way));
 }
 
 const rows = runs.map((r) => {
@@ -158,7 +179,7 @@ const md = [
   'Written by `node --import tsx bench/advance.ts`; method in bench/README.md.',
   '',
   `- date: ${new Date().toISOString()}; node ${process.version}; ${availableParallelism()} cores`,
-  `- ${formatInt(N)} Msghub sends across ${formatInt(TENANTS)} tenants (handler path), manual clock, then a 10-minute advance; one client sending sequential requests (a provider GET, GET /_sim/clock) throughout, in the same process`,
+  `- ${formatInt(N)} Msghub sends across ${formatInt(TENANTS)} tenants (handler path), manual clock, then a 10-minute advance; each run in a fresh process, with one client in it sending sequential requests (a provider GET, GET /_sim/clock) throughout`,
   '',
   markdownTable(
     ['advance', 'status changes', 'wall time', 'longest event-loop stall', 'stalls > 50 ms', 'requests answered during the advance', 'RSS after'],

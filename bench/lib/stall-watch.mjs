@@ -19,11 +19,15 @@ export function watchStalls(stallMs = 50) {
   });
   observer.observe({ entryTypes: ['gc'] });
   let last = performance.now();
+  let lastCpu = process.cpuUsage();
   const timer = setInterval(() => {
     const now = performance.now();
+    const cpu = process.cpuUsage();
     longestMs = Math.max(longestMs, now - last);
-    if (now - last > stallMs) stalls.push({ start: last, ms: now - last });
+    // CPU time of this process within the gap: far less than the gap means the machine ran something else.
+    if (now - last > stallMs) stalls.push({ start: last, ms: now - last, cpuMs: (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000 });
     last = now;
+    lastCpu = cpu;
   }, 5);
   timer.unref();
   return {
@@ -43,6 +47,7 @@ export function watchStalls(stallMs = 50) {
       stalls = [];
       longestMs = 0;
       last = performance.now();
+      lastCpu = process.cpuUsage();
       return report;
     },
     stop() {
