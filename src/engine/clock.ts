@@ -282,15 +282,15 @@ export class Clock {
     let fired = 0;
     let slices = 0;
     try {
-      for (;;) {
+      // A closed clock (the server stopping) fires nothing more, also for an advance that was waiting its turn.
+      while (!this.closed) {
         const deadline = sliceMs === Infinity ? Infinity : this.realNow() + sliceMs;
         const count = this.fireDue(to, sliceEvents, deadline);
         fired += count;
         slices++;
         options.onSlice?.(count);
-        if (this.closed || !this.hasDue(to)) break;
+        if (!this.hasDue(to)) break;
         await nextTurn();
-        if (this.closed) break;
       }
     } finally {
       this.slicedTo = undefined;

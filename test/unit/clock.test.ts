@@ -631,12 +631,14 @@ describe('Clock.advanceInSlices', () => {
     expect((await clock.advanceInSlices({ by: 1_000 })).state.nowMs).toBe(T0 + 1_000);
   });
 
-  it('close() stops an advance after the current slice', async () => {
+  it('close() stops an advance after the current slice, and one waiting its turn fires nothing', async () => {
     const clock = manualClock();
     let fired = 0;
     for (let i = 1; i <= 10; i++) clock.scheduleAt(T0 + i, () => fired++);
-    const result = await clock.advanceInSlices({ by: 100 }, bySlices(3, () => clock.close()));
-    expect(result).toMatchObject({ fired: 3, slices: 1 });
+    const running = clock.advanceInSlices({ by: 100 }, bySlices(3, () => clock.close()));
+    const waiting = clock.advanceInSlices({ by: 100 }, bySlices(3));
+    expect(await running).toMatchObject({ fired: 3, slices: 1 });
+    expect(await waiting).toMatchObject({ from: T0 + 3, fired: 0, slices: 0 });
     expect(fired).toBe(3);
     expect(clock.now()).toBe(T0 + 3);
   });
