@@ -21,16 +21,14 @@
  * scale-data-<N>.md; BENCH_SCALE_OUT to choose).
  */
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { Clock, createApp, createEngine, PROVIDERS, type Engine } from '../src/index.js';
-import type { HandlerRequest, OperationHandler } from '../src/providers/provider.js';
+import type { Engine } from '../src/index.js';
 import { BENCH_DIR, envNumber } from './lib/config.js';
 import { formatInt, formatMB, formatMs, formatUs, markdownTable, median, meets, ratio, verdict, formatRatio } from './lib/format.js';
+import { harness as inProcess, HEAVY, SEND_BODY, sendMany as sendManyTo, sendRequest, tenantKey, type Harness } from './lib/in-process.js';
 
 const { values: flags } = parseArgs({ options: { data: { type: 'string' } } });
 const N = envNumber('BENCH_SCALE_N', 1_000_000);
@@ -41,37 +39,14 @@ const DATA = flags.data ? resolve(flags.data) : undefined;
 /** results/scale.md for the default run; a quick or persisted run gets its own file (scale-100k.md, scale-data-1m.md). */
 const SIZE = N % 1_000_000 === 0 ? `${N / 1_000_000}m` : N % 1_000 === 0 ? `${N / 1_000}k` : String(N);
 const OUT = resolve(process.env.BENCH_SCALE_OUT ?? resolve(BENCH_DIR, 'results', DATA ? `scale-data-${SIZE}.md` : N === 1_000_000 ? 'scale.md' : `scale-${SIZE}.md`));
-const START = Date.parse('2026-01-01T00:00:00.000Z');
-const HEAVY = 'mk_live_scale_heavy';
 const TYPICAL = tenantKey(1);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const engineErrors = { count: 0, last: '' };
 /** Things that went wrong but did not end the run; listed in the report. */
 const runNotes: string[] = [];
 
-function tenantKey(i: number): string {
-  return `mk_live_scale_${String(i).padStart(5, '0')}`;
-}
-
-/** Send i goes to the heavy tenant every 10th time, else round-robin over the other TENANTS - 1. */
-function tenantFor(i: number): string {
-  return i % 10 === 0 ? HEAVY : tenantKey(1 + (i % (TENANTS - 1)));
-}
-
-interface Harness {
-  engine: Engine;
-  clock: Clock;
-  send: OperationHandler;
-  base: string;
-  close(): Promise<void>;
-}
-
-async function harness(dataFile?: string): Promise<Harness> {
-  const clock = new Clock({ mode: 'manual', start: START });
-  const engine = await createEngine({
-    clock,
-    seed: 1,
-    rateLimits: false,
+function harness(dataFile?: string): Promise<Harness> {
+  return inProcess({
     ...(dataFile ? { dataFile } : {}),
     // A failed background write is otherwise silent; count it and show the first one.
     onError: (error, where) => {
@@ -79,39 +54,10 @@ async function harness(dataFile?: string): Promise<Harness> {
       engineErrors.last = `${where}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
     },
   });
-  const { app, providers } = await createApp({ engine, providers: PROVIDERS });
-  const server = await new Promise<ReturnType<typeof app.listen>>((ok, fail) => {
-    const s = app.listen(0, '127.0.0.1', (error?: Error) => (error ? fail(error) : ok(s)));
-  });
-  const send = providers.get('msghub')?.instance.operations.sendMessage;
-  if (!send) throw new Error('Msghub is not mounted');
-  return {
-    engine,
-    clock,
-    send,
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((ok) => server.close(() => ok()));
-      await engine.close();
-    },
-  };
-}
-
-const BODY = { channel: 'sms', to: '+919876543210', body: 'Hello!' };
-
-function sendRequest(tenant: string): HandlerRequest {
-  return { method: 'POST', path: '/messages/send', headers: { 'content-type': 'application/json', 'x-api-key': tenant }, query: {}, operationId: 'sendMessage', tenant: { id: tenant }, params: {}, body: { ...BODY } };
 }
 
 async function sendMany(h: Harness, from: number, count: number): Promise<void> {
-  for (let i = from; i < from + count; i++) {
-    const result = await h.send(sendRequest(tenantFor(i)));
-    if (result.status !== 201) throw new Error(`send ${i} answered ${result.status}`);
-    // Let timers (the debounced disk flush) and the HTTP server run, as they would between requests;
-    // chunks this short (a few ms) also make any longer event-loop stall attributable to a flush.
-    if (i % 100 === 99) await yieldToLoop();
-  }
+  await sendManyTo(h, from, count, TENANTS);
 }
 
 /** Sequential requests for at least `minSamples`, up to `maxSamples` or `budgetMs`; latencies in ms. */
@@ -157,7 +103,7 @@ async function httpSendLatency(h: Harness): Promise<number[]> {
     const response = await fetch(`${h.base}/msghub/api/v1/messages/send`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-api-key': 'mk_live_scale_http' },
-      body: JSON.stringify(BODY),
+      body: JSON.stringify(SEND_BODY),
     });
     await response.arrayBuffer();
     if (response.status !== 201) throw new Error(`HTTP send answered ${response.status}`);

@@ -1,6 +1,6 @@
 /** /_sim/clock: read the simulated time, switch mode, fast-forward. */
 import type { Router } from 'express';
-import { MAX_TIME, type ClockMode } from '../engine/clock.js';
+import { LATEST_TIME, type AdvanceTarget, type ClockMode } from '../engine/clock.js';
 import type { ControlContext } from './context.js';
 import { badRequest } from './errors.js';
 import { parseDuration } from './params.js';
@@ -9,10 +9,6 @@ const MODES: readonly ClockMode[] = ['real', 'manual', 'speed'];
 
 export function registerClockRoutes(router: Router, { engine }: ControlContext): void {
   const { clock } = engine;
-  const advanced = (from: number, state: ReturnType<typeof clock.state>) => {
-    engine.events.emit('clock', { mode: state.mode, now: state.now, advancedBy: state.nowMs - from });
-    return state;
-  };
 
   router.get('/clock', (_req, res) => {
     res.json(clock.state());
@@ -30,20 +26,42 @@ export function registerClockRoutes(router: Router, { engine }: ControlContext):
     res.json(clock.state());
   });
 
-  /** Body: { by: 5000 | "90s" | "2h" } or { to: "2024-04-09T00:00:00Z" }. */
-  router.post('/clock/advance', (req, res) => {
+  /**
+   * Body: { by: 5000 | "90s" | "2h" } or { to: "2024-04-09T00:00:00Z" }. Runs in slices (the server keeps
+   * answering meanwhile); an advance sent while another runs waits for it, then goes from where it ended.
+   */
+  router.post('/clock/advance', async (req, res) => {
     const body = (req.body ?? {}) as { by?: unknown; to?: unknown };
-    if (body.to !== undefined) {
-      const target = typeof body.to === 'string' ? Date.parse(body.to) : Number.NaN;
-      if (Number.isNaN(target)) throw badRequest('to must be an ISO 8601 timestamp', 'to', body.to);
-      if (target < clock.now()) throw badRequest('the clock only moves forward', 'to', body.to);
-      if (target > MAX_TIME) throw badRequest('to is past the largest date the clock can hold', 'to', body.to);
-      res.json(advanced(clock.now(), clock.advanceTo(target)));
-      return;
+    const { target, field, value } = readTarget(body, clock.now());
+    let result;
+    try {
+      result = await clock.advanceInSlices(target);
+    } catch (error) {
+      // Checked again when its turn comes: behind another advance, a `to` may have fallen into the past.
+      if (error instanceof RangeError) throw badRequest(error.message, field, value);
+      throw error;
     }
-    if (body.by === undefined) throw badRequest('give "by" (a duration) or "to" (a timestamp)', 'by');
-    const by = parseDuration(body.by, 'by');
-    if (clock.now() + by > MAX_TIME) throw badRequest('by would move the clock past the largest date it can hold', 'by', body.by);
-    res.json(advanced(clock.now(), clock.advance(by)));
+    const { state, from, fired } = result;
+    const advancedBy = state.nowMs - from;
+    engine.events.emit('clock', { mode: state.mode, now: state.now, advancedBy });
+    res.json({ ...state, advancedBy, firedEvents: fired });
   });
+}
+
+const LATEST = new Date(LATEST_TIME).toISOString();
+
+/** The advance a body asks for, checked against `now` so that a bad one is refused before it queues. */
+function readTarget(body: { by?: unknown; to?: unknown }, now: number): { target: AdvanceTarget; field: string; value: unknown } {
+  if (body.to !== undefined) {
+    const to = typeof body.to === 'string' ? Date.parse(body.to) : Number.NaN;
+    if (Number.isNaN(to)) throw badRequest('to must be an ISO 8601 timestamp', 'to', body.to);
+    if (to < now) throw badRequest('the clock only moves forward', 'to', body.to);
+    if (to > LATEST_TIME) throw badRequest(`to must not be after ${LATEST}, the latest time the clock reaches`, 'to', body.to);
+    return { target: { to }, field: 'to', value: body.to };
+  }
+  if (body.by === undefined) throw badRequest('give "by" (a duration) or "to" (a timestamp)', 'by');
+  // Whole milliseconds, as the clock counts: a fraction would give a nowMs that is not an integer.
+  const by = Math.round(parseDuration(body.by, 'by'));
+  if (now + by > LATEST_TIME) throw badRequest(`by would move the clock past ${LATEST}, the latest time it reaches`, 'by', body.by);
+  return { target: { by }, field: 'by', value: body.by };
 }

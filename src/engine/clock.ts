@@ -7,6 +7,10 @@
  *
  * Modes: `real` (virtual time follows wall time), `speed` (N× wall time), `manual` (time moves only on
  * `advance`/`advanceTo`). A single real timer is armed for the earliest due event in real/speed mode.
+ *
+ * `advance`/`advanceTo` fire synchronously, for library code that reads state right after. A server
+ * advances with `advanceInSlices`, which yields to the event loop between slices of events so requests
+ * are served during a long advance (a million due events take seconds).
  */
 import { TimerHeap, type ScheduledTimer, type TimerLabel } from './timer-heap.js';
 
@@ -20,6 +24,29 @@ export interface ClockOptions {
   start?: number | Date;
   /** Called when a scheduled callback throws, so one bad event never stops the others. */
   onError?: (error: unknown, label: string) => void;
+  /** Defaults for `advanceInSlices`. */
+  slices?: SliceOptions;
+}
+
+export interface SliceOptions {
+  /** Wall time a slice may run before yielding, ms (default 10); checked after each event. */
+  sliceMs?: number;
+  /** Most events a slice fires (default: no limit). With `sliceMs: Infinity`, slices are deterministic. */
+  sliceEvents?: number;
+  /** Called after each slice with the number of events it fired. */
+  onSlice?: (fired: number) => void;
+}
+
+/** Where an advance goes: `by` is counted from the simulated time when the advance's turn comes. */
+export type AdvanceTarget = { by: number } | { to: number };
+
+export interface AdvanceResult {
+  /** Simulated time when this advance's turn came (an advance waits for the one before it). */
+  from: number;
+  /** Events this advance fired. */
+  fired: number;
+  slices: number;
+  state: ClockState;
 }
 
 /** What scheduling returns: the heap's own timer entry, so a pending timer costs one object. */
@@ -36,10 +63,23 @@ export interface ClockState {
   nowMs: number;
   pendingEvents: number;
   nextEventAt: string | null;
+  /** Present while an advance runs: where it is going (`now` is the due time of the last event it fired). */
+  advancingTo?: string;
 }
 
 /** The largest time a Date can hold (ECMA-262 §21.4.1.1). */
 export const MAX_TIME = 8.64e15;
+
+/**
+ * The latest instant the clock reaches: 9998-12-31T23:59:59.999Z. What msgsim computes ahead of the clock
+ * (365-day schedules, 24 h idempotency and status expiry, 5 h webhook retries, day and month quota windows)
+ * then still falls within year 9999, the last one `toISOString` writes with four digits, as every spec's
+ * date-time and every stored timestamp (compared as strings) expect.
+ */
+export const LATEST_TIME = Date.UTC(9999, 0, 1) - 1;
+
+/** How long a slice of `advanceInSlices` runs before it lets the event loop serve what is waiting. */
+const DEFAULT_SLICE_MS = 10;
 
 /** Longest delay Node accepts for setTimeout (2^31-1 ms); longer waits are re-armed. */
 const MAX_REAL_DELAY = 2_147_483_647;
@@ -54,6 +94,11 @@ export class Clock {
   /** The simulated due time `realTimer` was armed for. */
   private armedFor = Infinity;
   private firing = false;
+  /** The target of the sliced advance running now; while set, simulated time stands still between events. */
+  private slicedTo: number | undefined;
+  /** The tail of the queue of sliced advances: each waits for the one before it. */
+  private advances: Promise<unknown> = Promise.resolve();
+  private readonly sliceDefaults: SliceOptions;
   private closed = false;
   private lastIsoAt = Number.NaN;
   private lastIso = '';
@@ -61,11 +106,15 @@ export class Clock {
 
   constructor(options: ClockOptions = {}) {
     const start = options.start instanceof Date ? options.start.getTime() : options.start;
+    if (start !== undefined && !(Number.isFinite(start) && start <= LATEST_TIME)) {
+      throw new RangeError(`the clock's start must be a time no later than ${new Date(LATEST_TIME).toISOString()}`);
+    }
     this.anchorReal = Date.now();
     this.anchorVirtual = start ?? this.anchorReal;
     this.currentMode = options.mode ?? 'real';
     this.rate = rateFor(this.currentMode, options.speed);
     this.onError = options.onError ?? (() => undefined);
+    this.sliceDefaults = options.slices ?? {};
   }
 
   get mode(): ClockMode {
@@ -76,10 +125,10 @@ export class Clock {
     return this.rate;
   }
 
-  /** Simulated time, epoch milliseconds. */
+  /** Simulated time, epoch milliseconds. Real and speed mode stop at LATEST_TIME. */
   now(): number {
-    if (this.rate === 0) return this.anchorVirtual;
-    return this.anchorVirtual + Math.floor((Date.now() - this.anchorReal) * this.rate);
+    if (this.rate === 0 || this.slicedTo !== undefined) return this.anchorVirtual;
+    return Math.min(LATEST_TIME, this.anchorVirtual + Math.floor((Date.now() - this.anchorReal) * this.rate));
   }
 
   date(): Date {
@@ -105,6 +154,7 @@ export class Clock {
       nowMs: this.now(),
       pendingEvents: this.timers.size,
       nextEventAt: next ? new Date(next.at).toISOString() : null,
+      ...(this.slicedTo !== undefined ? { advancingTo: new Date(this.slicedTo).toISOString() } : {}),
     };
   }
 
@@ -148,14 +198,31 @@ export class Clock {
   /** Moves simulated time forward to `target` (epoch ms). Time never moves backwards. */
   advanceTo(target: number): ClockState {
     const from = this.now();
-    if (!Number.isFinite(target) || target < from) {
-      throw new RangeError('the clock only moves forward');
-    }
-    if (target > MAX_TIME) throw new RangeError('the clock cannot go past the largest date JavaScript can represent');
+    this.checkTarget(from, target);
     this.fireDue(target);
     this.reanchor(target);
     this.arm();
     return this.state();
+  }
+
+  /**
+   * `advanceTo` in slices: fires every due event in order, like `advanceTo`, but after each slice (a wall-time
+   * budget, or a number of events) yields to the event loop, so requests are served meanwhile.
+   *
+   * - Sliced advances run one at a time, in call order; each computes and checks its target when its turn
+   *   comes (a RangeError rejects that advance only), so concurrent advances act as if made one after another.
+   * - Meanwhile `now()` is the due time of the last event fired (simulated time stands still between slices,
+   *   even in real/speed mode) and no real timer is armed; at the end time is the target and, in real/speed
+   *   mode, runs on from there.
+   * - Events scheduled or cancelled between slices (requests, a reset) are honoured: a new event due by the
+   *   target fires in this advance, a cancelled or cleared one does not.
+   * - A synchronous `advance` meanwhile fires at once (it cannot wait); this one goes on from there and never
+   *   moves time backwards. `close()` stops it after the current slice.
+   */
+  advanceInSlices(target: AdvanceTarget, options: SliceOptions = {}): Promise<AdvanceResult> {
+    const run = this.advances.then(() => this.runSliced(target, { ...this.sliceDefaults, ...options }));
+    this.advances = run.catch(() => undefined);
+    return run;
   }
 
   /** Fires whatever is already due (used by real/speed mode and by tests that poke the clock). */
@@ -221,37 +288,90 @@ export class Clock {
     this.anchorReal = Date.now();
   }
 
-  private fireDue(limit: number): void {
-    if (this.firing) return;
+  private async runSliced(target: AdvanceTarget, options: SliceOptions): Promise<AdvanceResult> {
+    const from = this.now();
+    const to = 'to' in target ? target.to : from + target.by;
+    if ('by' in target && !(target.by >= 0)) throw new RangeError('advance needs a non-negative duration');
+    this.checkTarget(from, to);
+    const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+    const sliceEvents = options.sliceEvents ?? Infinity;
+    this.reanchor(from);
+    this.slicedTo = to;
+    this.arm();
+    let fired = 0;
+    let slices = 0;
+    try {
+      // A closed clock (the server stopping) fires nothing more, also for an advance that was waiting its turn.
+      while (!this.closed) {
+        const deadline = sliceMs === Infinity ? Infinity : this.realNow() + sliceMs;
+        const count = this.fireDue(to, sliceEvents, deadline);
+        fired += count;
+        slices++;
+        options.onSlice?.(count);
+        if (!this.hasDue(to)) break;
+        await nextTurn();
+      }
+    } finally {
+      this.slicedTo = undefined;
+    }
+    if (!this.closed) this.reanchor(Math.max(to, this.anchorVirtual));
+    this.arm();
+    return { from, fired, slices, state: this.state() };
+  }
+
+  private checkTarget(from: number, to: number): void {
+    if (Number.isNaN(to) || to < from) throw new RangeError('the clock only moves forward');
+    if (to > LATEST_TIME) throw new RangeError(`the clock cannot go past ${new Date(LATEST_TIME).toISOString()}`);
+  }
+
+  private hasDue(limit: number): boolean {
+    const next = this.timers.peek();
+    return next !== undefined && next.at <= limit;
+  }
+
+  /** Fires events due by `limit`, in order, up to `maxEvents` or until wall time passes `deadline`; returns how many ran. */
+  private fireDue(limit: number, maxEvents = Infinity, deadline = Infinity): number {
+    if (this.firing) return 0;
     this.firing = true;
+    let fired = 0;
     try {
       let timer: ScheduledTimer | undefined;
-      while ((timer = this.timers.popDue(limit))) {
+      while (fired < maxEvents && (timer = this.timers.popDue(limit))) {
         // Pin simulated time to the event's due time so the timestamps it records are exact.
         if (timer.at > this.now()) this.reanchor(timer.at);
+        fired++;
         try {
           timer.run();
         } catch (error) {
           this.onError(error, timer.label);
         }
+        if (deadline !== Infinity && this.realNow() >= deadline) break;
       }
     } finally {
       this.firing = false;
     }
+    return fired;
   }
 
   private arm(): void {
     if (this.realTimer) clearTimeout(this.realTimer);
     this.realTimer = undefined;
     this.armedFor = Infinity;
-    if (this.closed || this.rate === 0) return;
+    // A sliced advance fires everything due by its target itself, and re-arms when it ends.
+    if (this.closed || this.rate === 0 || this.slicedTo !== undefined) return;
     const next = this.timers.peek();
-    if (!next) return;
+    // Simulated time stops at LATEST_TIME: a later event never falls due.
+    if (!next || next.at > LATEST_TIME) return;
     this.armedFor = next.at;
     const delay = Math.min(MAX_REAL_DELAY, Math.max(0, Math.ceil((next.at - this.now()) / this.rate)));
     this.realTimer = setTimeout(() => this.tick(), delay);
     this.realTimer.unref();
   }
+}
+
+/** Resolves on a later turn of the event loop, after the I/O that is waiting (setImmediate runs after the poll phase). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function rateFor(mode: ClockMode, speed: number | undefined): number {

@@ -103,8 +103,8 @@ async function validatedHttp(app: Express, only: string | undefined): Promise<Re
 }
 
 export async function createTestSim(options: Partial<EngineOptions> & { only?: string } = {}): Promise<TestSim> {
-  const clock = new Clock({ mode: 'manual', start: T0 });
-  const engine = await createEngine({ clock, seed: 42, ...options });
+  const clock = options.clock instanceof Clock ? options.clock : new Clock({ mode: 'manual', start: T0 });
+  const engine = await createEngine({ seed: 42, ...options, clock });
   const { app } = await createApp({ engine, providers: PROVIDERS, ...(options.only ? { only: options.only } : {}) });
   const http = await validatedHttp(app, options.only);
 

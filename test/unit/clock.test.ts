@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Clock } from '../../src/engine/clock.js';
+import { Clock, LATEST_TIME, MAX_TIME } from '../../src/engine/clock.js';
 import { SeededRandom } from '../../src/engine/random.js';
 import { TimerHeap, type ScheduledTimer } from '../../src/engine/timer-heap.js';
 
@@ -421,6 +421,269 @@ describe('Clock in speed and real modes (wall time mocked, no waiting)', () => {
     clock.close();
     vi.advanceTimersByTime(5_000);
     expect(fired).toBe(0);
+  });
+});
+
+describe('Clock range: nothing past LATEST_TIME (9998-12-31T23:59:59.999Z)', () => {
+  it('leaves a year for what is computed ahead of the clock: a 365-day schedule still has a four-digit year', () => {
+    expect(new Date(LATEST_TIME).toISOString()).toBe('9998-12-31T23:59:59.999Z');
+    expect(new Date(LATEST_TIME + 365 * DAY).toISOString()).toBe('9999-12-31T23:59:59.999Z');
+  });
+
+  it('advances to LATEST_TIME exactly, and refuses anything past it with a RangeError, time unchanged', async () => {
+    const clock = manualClock();
+    expect(() => clock.advanceTo(MAX_TIME)).toThrow(RangeError);
+    expect(() => clock.advanceTo(LATEST_TIME + 1)).toThrow(RangeError);
+    expect(() => clock.advanceTo(Number.POSITIVE_INFINITY)).toThrow(RangeError);
+    expect(() => clock.advance(LATEST_TIME)).toThrow(RangeError);
+    expect(() => clock.advance(1e308)).toThrow(RangeError);
+    await expect(clock.advanceInSlices({ to: LATEST_TIME + 1 })).rejects.toThrow(RangeError);
+    await expect(clock.advanceInSlices({ by: 1e308 })).rejects.toThrow(RangeError);
+    expect(clock.now()).toBe(T0);
+    let fired = 0;
+    clock.scheduleAt(LATEST_TIME, () => fired++);
+    clock.scheduleAt(LATEST_TIME + 1, () => fired++);
+    expect(clock.advanceTo(LATEST_TIME).now).toBe('9998-12-31T23:59:59.999Z');
+    expect(fired).toBe(1);
+    expect(() => clock.advance(1)).toThrow(RangeError);
+    expect(clock.advance(0).nowMs).toBe(LATEST_TIME);
+  });
+
+  it('refuses a start past LATEST_TIME or not a time at all', () => {
+    expect(() => new Clock({ mode: 'manual', start: LATEST_TIME + 1 })).toThrow(RangeError);
+    expect(() => new Clock({ mode: 'manual', start: MAX_TIME })).toThrow(RangeError);
+    expect(() => new Clock({ mode: 'manual', start: new Date('not a date') })).toThrow(RangeError);
+    expect(() => new Clock({ mode: 'manual', start: Number.NaN })).toThrow(RangeError);
+    expect(new Clock({ mode: 'manual', start: LATEST_TIME }).now()).toBe(LATEST_TIME);
+  });
+
+  it('in speed mode simulated time stops at LATEST_TIME, and an event past it never arms a timer', () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: 10_000_000 });
+    const clock = new Clock({ mode: 'speed', speed: 1_000_000, start: LATEST_TIME - 10 * DAY });
+    let fired = 0;
+    clock.scheduleAt(LATEST_TIME - DAY, () => fired++);
+    clock.scheduleAt(LATEST_TIME + 1, () => fired++);
+    vi.advanceTimersByTime(10 * DAY / 1_000_000 + 1_000); // far past the bound at this speed
+    expect(fired).toBe(1);
+    expect(clock.now()).toBe(LATEST_TIME);
+    expect(clock.state()).toMatchObject({ now: '9998-12-31T23:59:59.999Z', pendingEvents: 1 });
+    expect(vi.getTimerCount()).toBe(0);
+    clock.setMode('real');
+    expect(clock.now()).toBe(LATEST_TIME);
+    clock.close();
+  });
+});
+
+describe('Clock.advanceInSlices', () => {
+  /** Slices of exactly `events` events, whatever the machine's speed. */
+  const bySlices = (events: number, onSlice?: (fired: number) => void) => ({ sliceMs: Infinity, sliceEvents: events, ...(onSlice ? { onSlice } : {}) });
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it('fires every due event in order with now() at its due time, across many slices, and ends at the target', async () => {
+    const clock = manualClock();
+    const random = new SeededRandom(19);
+    const fired: Array<{ at: number; index: number; now: number }> = [];
+    const scheduled: Array<{ at: number; index: number }> = [];
+    for (let index = 0; index < 300; index++) {
+      const at = T0 + random.int(60) * 1_000;
+      scheduled.push({ at, index });
+      clock.scheduleAt(at, () => fired.push({ at, index, now: clock.now() }));
+    }
+    clock.scheduleAt(T0 + 2 * HOUR, () => fired.push({ at: -1, index: -1, now: clock.now() }));
+    const slices: number[] = [];
+    const result = await clock.advanceInSlices({ by: HOUR }, bySlices(7, (n) => slices.push(n)));
+    expect(fired.map(({ at, index }) => ({ at, index }))).toEqual([...scheduled].sort((a, b) => a.at - b.at || a.index - b.index));
+    for (const event of fired) expect(event.now).toBe(event.at);
+    // 300 events in slices of 7: 42 full slices and one of 6.
+    expect(slices).toEqual([...Array.from({ length: 42 }, () => 7), 6]);
+    expect(result).toMatchObject({ from: T0, fired: 300, slices: 43 });
+    expect(result.state).toMatchObject({ nowMs: T0 + HOUR, pendingEvents: 1, nextEventAt: new Date(T0 + 2 * HOUR).toISOString() });
+    expect(result.state.advancingTo).toBeUndefined();
+    expect(clock.now()).toBe(T0 + HOUR);
+  });
+
+  it('fires events scheduled by events within the window, in later slices too', async () => {
+    const clock = manualClock();
+    const seen: Array<[string, number]> = [];
+    // A chain: each event schedules the next 1 s later, 50 links, so it spans many one-event slices.
+    const link = (n: number) => {
+      seen.push([`link${n}`, clock.now()]);
+      if (n < 50) clock.schedule(1_000, () => link(n + 1));
+    };
+    clock.schedule(1_000, () => link(1));
+    clock.schedule(10_500, () => seen.push(['fixed', clock.now()]));
+    const result = await clock.advanceInSlices({ by: 40_000 }, bySlices(1));
+    expect(seen.slice(0, 11)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => [`link${i + 1}`, T0 + (i + 1) * 1_000] as [string, number]),
+      ['fixed', T0 + 10_500],
+    ]);
+    expect(seen).toHaveLength(41);
+    expect(seen.at(-1)).toEqual(['link40', T0 + 40_000]);
+    expect(result).toMatchObject({ fired: 41, slices: 41 });
+    expect(clock.state()).toMatchObject({ pendingEvents: 1, nextEventAt: new Date(T0 + 41_000).toISOString() });
+  });
+
+  it('lets other work run between slices, with now() at the due time of the last event fired', async () => {
+    const clock = manualClock();
+    const firedAt: number[] = [];
+    for (let i = 1; i <= 100; i++) clock.scheduleAt(T0 + i * 100, () => firedAt.push(clock.now()));
+    const running = clock.advanceInSlices({ by: 60_000 }, bySlices(10));
+    let done = false;
+    void running.then(() => (done = true));
+    const observed: Array<{ fired: number; now: number; advancingTo: string | undefined }> = [];
+    while (!done) {
+      await turn();
+      const state = clock.state();
+      observed.push({ fired: firedAt.length, now: clock.now(), advancingTo: state.advancingTo });
+    }
+    const during = observed.filter((o) => o.fired > 0 && o.fired < 100);
+    // Ten slices of ten: the other work saw the advance at least at each of the nine boundaries inside it.
+    expect(new Set(during.map((o) => o.fired)).size).toBeGreaterThanOrEqual(9);
+    for (const o of during) {
+      expect(o.fired % 10).toBe(0);
+      expect(o.now).toBe(T0 + o.fired * 100);
+      expect(o.advancingTo).toBe(new Date(T0 + 60_000).toISOString());
+    }
+    const nows = observed.map((o) => o.now);
+    expect(nows).toEqual([...nows].sort((a, b) => a - b));
+    expect((await running).state.nowMs).toBe(T0 + 60_000);
+  });
+
+  it('with a wall-time budget, a slice ends once the budget is spent, after at least one event', async () => {
+    const clock = manualClock();
+    for (let i = 1; i <= 5; i++) clock.scheduleAt(T0 + i, () => undefined);
+    const slices: number[] = [];
+    const result = await clock.advanceInSlices({ by: 10 }, { sliceMs: 0, onSlice: (n) => slices.push(n) });
+    expect(slices).toEqual([1, 1, 1, 1, 1]);
+    expect(result.fired).toBe(5);
+  });
+
+  it('runs concurrent advances one after another, in call order, each from where the previous ended', async () => {
+    const clock = manualClock();
+    const seen: Array<[string, number]> = [];
+    for (let i = 1; i <= 30; i++) clock.scheduleAt(T0 + i * 1_000, () => seen.push([`e${i}`, clock.now()]));
+    const order: string[] = [];
+    const options = bySlices(3);
+    const first = clock.advanceInSlices({ by: 10_000 }, options).then((r) => (order.push('first'), r));
+    const second = clock.advanceInSlices({ by: 5_000 }, options).then((r) => (order.push('second'), r));
+    // Queued behind the first two: by its turn the clock is at +15 s, so +12 s is in the past.
+    const stale = clock.advanceInSlices({ to: T0 + 12_000 }, options).catch((error: unknown) => (order.push('stale'), error));
+    const third = clock.advanceInSlices({ to: T0 + 20_000 }, options).then((r) => (order.push('third'), r));
+    const [a, b, error, c] = await Promise.all([first, second, stale, third]);
+    expect(order).toEqual(['first', 'second', 'stale', 'third']);
+    expect(a).toMatchObject({ from: T0, fired: 10 });
+    expect(a.state.nowMs).toBe(T0 + 10_000);
+    expect(b).toMatchObject({ from: T0 + 10_000, fired: 5 });
+    expect(b.state.nowMs).toBe(T0 + 15_000);
+    expect(error).toBeInstanceOf(RangeError);
+    expect(c).toMatchObject({ from: T0 + 15_000, fired: 5 });
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => [`e${i + 1}`, T0 + (i + 1) * 1_000]));
+    expect(clock.now()).toBe(T0 + 20_000);
+  });
+
+  it('a reset between slices (cleared or cancelled events) stops those events, and the advance still ends at its target', async () => {
+    const clock = manualClock();
+    const fired: string[] = [];
+    const tenantB: Array<{ cancel(): void }> = [];
+    for (let i = 1; i <= 20; i++) {
+      clock.scheduleAt(T0 + i * 1_000, () => fired.push(`a${i}`));
+      tenantB.push(clock.scheduleAt(T0 + i * 1_000 + 500, () => fired.push(`b${i}`)));
+    }
+    let slice = 0;
+    const result = await clock.advanceInSlices(
+      { by: HOUR },
+      bySlices(4, () => {
+        slice++;
+        // After the 2nd slice one tenant is reset (its timers cancelled); after the 4th, everything.
+        if (slice === 2) for (const timer of tenantB) timer.cancel();
+        if (slice === 4) clock.clearTimers();
+      }),
+    );
+    expect(fired).toEqual(['a1', 'b1', 'a2', 'b2', 'a3', 'b3', 'a4', 'b4', 'a5', 'a6', 'a7', 'a8', 'a9', 'a10', 'a11', 'a12']);
+    expect(result).toMatchObject({ fired: 16, slices: 4 });
+    expect(result.state).toMatchObject({ nowMs: T0 + HOUR, pendingEvents: 0, nextEventAt: null });
+  });
+
+  it('a synchronous advance meanwhile fires at once, and time never moves backwards', async () => {
+    const clock = manualClock();
+    const seen: number[] = [];
+    for (let i = 1; i <= 10; i++) clock.scheduleAt(T0 + i * 1_000, () => seen.push(clock.now()));
+    let once = false;
+    const result = await clock.advanceInSlices(
+      { by: 5_000 },
+      bySlices(2, () => {
+        if (once) return;
+        once = true;
+        clock.advance(7_000); // from +2 s to +9 s
+      }),
+    );
+    expect(seen).toEqual(Array.from({ length: 9 }, (_, i) => T0 + (i + 1) * 1_000));
+    expect(result.state.nowMs).toBe(T0 + 9_000);
+    expect(clock.now()).toBe(T0 + 9_000);
+  });
+
+  it('refuses a negative, non-finite or backwards target with a RangeError, and the queue goes on', async () => {
+    const clock = manualClock();
+    await expect(clock.advanceInSlices({ by: -1 })).rejects.toThrow(RangeError);
+    await expect(clock.advanceInSlices({ by: Number.NaN })).rejects.toThrow(RangeError);
+    await expect(clock.advanceInSlices({ to: T0 - 1 })).rejects.toThrow(RangeError);
+    await expect(clock.advanceInSlices({ to: Number.POSITIVE_INFINITY })).rejects.toThrow(RangeError);
+    expect((await clock.advanceInSlices({ by: 1_000 })).state.nowMs).toBe(T0 + 1_000);
+  });
+
+  it('close() stops an advance after the current slice, and one waiting its turn fires nothing', async () => {
+    const clock = manualClock();
+    let fired = 0;
+    for (let i = 1; i <= 10; i++) clock.scheduleAt(T0 + i, () => fired++);
+    const running = clock.advanceInSlices({ by: 100 }, bySlices(3, () => clock.close()));
+    const waiting = clock.advanceInSlices({ by: 100 }, bySlices(3));
+    expect(await running).toMatchObject({ fired: 3, slices: 1 });
+    expect(await waiting).toMatchObject({ from: T0 + 3, fired: 0, slices: 0 });
+    expect(fired).toBe(3);
+    expect(clock.now()).toBe(T0 + 3);
+  });
+
+  it('takes its slice defaults from the clock options', async () => {
+    const slices: number[] = [];
+    const clock = new Clock({ mode: 'manual', start: T0, slices: bySlices(2, (n) => slices.push(n)) });
+    for (let i = 1; i <= 5; i++) clock.scheduleAt(T0 + i, () => undefined);
+    await clock.advanceInSlices({ by: 10 });
+    expect(slices).toEqual([2, 2, 1]);
+  });
+
+  it('in real mode no real timer is armed during the advance and time stands still; afterwards it runs on from the target', async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'], now: 10_000_000 });
+    const clock = new Clock({ mode: 'real', start: T0 });
+    const seen: Array<[string, number]> = [];
+    for (let i = 1; i <= 6; i++) clock.scheduleAt(T0 + i * 1_000, () => seen.push([`e${i}`, clock.now()]));
+    clock.scheduleAt(T0 + HOUR, () => seen.push(['later', clock.now()]));
+    expect(vi.getTimerCount()).toBe(1);
+    const during: Array<{ timers: number; now: number }> = [];
+    const result = await clock.advanceInSlices(
+      { by: 10_000 },
+      bySlices(2, () => {
+        // Wall time passing meanwhile (a busy machine) moves neither time nor a real timer.
+        vi.setSystemTime(Date.now() + 60_000);
+        if (during.length === 0) clock.schedule(500, () => seen.push(['scheduled meanwhile', clock.now()]));
+        during.push({ timers: vi.getTimerCount(), now: clock.now() });
+      }),
+    );
+    expect(during.map((d) => d.timers)).toEqual([0, 0, 0, 0]);
+    expect(during.map((d) => d.now - T0)).toEqual([2_000, 3_000, 5_000, 6_000]);
+    expect(seen.map(([label, at]) => [label, at - T0])).toEqual([
+      ['e1', 1_000],
+      ['e2', 2_000],
+      ['scheduled meanwhile', 2_500],
+      ['e3', 3_000],
+      ['e4', 4_000],
+      ['e5', 5_000],
+      ['e6', 6_000],
+    ]);
+    expect(result.state.nowMs).toBe(T0 + 10_000);
+    expect(vi.getTimerCount()).toBe(1);
+    vi.advanceTimersByTime(1_000);
+    expect(clock.now()).toBe(T0 + 11_000);
+    clock.close();
   });
 });
 
