@@ -10,7 +10,9 @@ import { registerFaultRoutes } from './fault-routes.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
-import { createReceiverRouter } from './receivers.js';
+import { rejectMalformedParams } from './malformed-params.js';
+import { registerReceiverRoutes } from './receivers.js';
+import { routesOf } from './route-list.js';
 import { registerSeedRoutes } from './seed-routes.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerUiRoutes } from './ui-routes.js';
@@ -23,8 +25,9 @@ export const CONTROL_PREFIX = '/_sim';
 export function createControlRouter(context: ControlContext): Router {
   const router = express.Router();
   if (context.adminToken) router.use(requireAdminToken(context.adminToken));
+  router.use(rejectMalformedParams(() => routesOf(router)));
   // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
-  router.use('/receivers', createReceiverRouter(context.engine));
+  registerReceiverRoutes(router, context.engine);
   router.use(express.json({ limit: '1mb' }), rejectPollutingKeys);
   registerSystemRoutes(router, context);
   registerClockRoutes(router, context);

@@ -5,8 +5,9 @@
  * resumed), to exercise the providers' retries without writing a server.
  */
 import express, { type Request, type Response, type Router } from 'express';
+import { rejectPollutingKeys } from '../http/body.js';
 import type { Engine } from '../engine/engine.js';
-import { badRequest, controlError, notFound } from './errors.js';
+import { badRequest, notFound } from './errors.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -36,9 +37,9 @@ interface Receiver {
 const MAX_KEPT = 1_000;
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function createReceiverRouter(engine: Engine): Router {
+/** Registered on the control router itself (not a sub-router), so its routes are in the one route table. */
+export function registerReceiverRoutes(router: Router, engine: Engine): void {
   const receivers = new Map<string, Receiver>();
-  const router = express.Router();
 
   const get = (name: string, create = false): Receiver => {
     if (!NAME.test(name)) throw badRequest('receiver names are 1-64 of [A-Za-z0-9_-]', 'name', name);
@@ -52,11 +53,12 @@ export function createReceiverRouter(engine: Engine): Router {
   };
   const summary = (r: Receiver) => ({ name: r.name, config: r.config, received: r.requests.length, held: r.held.length, url: `/_sim/receivers/${r.name}/hook` });
 
-  router.all('/:name/hook', express.text({ type: () => true, limit: '5mb' }), (req: Request, res: Response) => {
+  router.all('/receivers/:name/hook', express.text({ type: () => true, limit: '5mb' }), (req: Request, res: Response) => {
     const receiver = get(String(req.params.name), true);
     const entry: ReceivedRequest = {
       method: req.method,
-      path: req.path,
+      // The hook route takes the hook itself only: nothing lies below it (see ReceivedRequest.path in the spec).
+      path: '/',
       query: req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '',
       headers: req.headers,
       body: typeof req.body === 'string' ? req.body : '',
@@ -75,18 +77,18 @@ export function createReceiverRouter(engine: Engine): Router {
     else respond();
   });
 
-  router.get('/', (_req, res) => {
+  router.get('/receivers', (_req, res) => {
     res.json({ data: [...receivers.values()].map(summary) });
   });
 
-  router.get('/:name', (req, res) => {
+  router.get('/receivers/:name', (req, res) => {
     const receiver = get(req.params.name);
     res.json({ ...summary(receiver), requests: receiver.requests });
   });
 
   /** Body (all optional): { status: 200-599, delayMs: 0-120000, paused: boolean }. Unpausing answers held requests. */
-  router.put('/:name', express.json(), (req, res) => {
-    const receiver = get(req.params.name, true);
+  router.put('/receivers/:name', express.json({ limit: '1mb' }), rejectPollutingKeys, (req, res) => {
+    const receiver = get(String(req.params.name), true);
     const body = (req.body ?? {}) as Partial<ReceiverConfig>;
     const unknown = Object.keys(body).find((k) => !['status', 'delayMs', 'paused'].includes(k));
     if (unknown) throw badRequest(`unknown field ${unknown}; a receiver has status, delayMs, paused`, unknown);
@@ -98,13 +100,10 @@ export function createReceiverRouter(engine: Engine): Router {
     res.json(summary(receiver));
   });
 
-  router.delete('/:name', (req, res) => {
+  router.delete('/receivers/:name', (req, res) => {
     const receiver = get(req.params.name);
     receiver.held.splice(0).forEach((release) => release());
     receivers.delete(receiver.name);
     res.status(204).end();
   });
-
-  router.use(controlError);
-  return router;
 }
