@@ -10,9 +10,10 @@ import { registerFaultRoutes } from './fault-routes.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
+import { controlPathRedactor } from './log-redaction.js';
 import { rejectMalformedParams } from './malformed-params.js';
 import { registerReceiverRoutes } from './receivers.js';
-import { routesOf } from './route-list.js';
+import { routeTable } from './route-list.js';
 import { registerSeedRoutes } from './seed-routes.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerUiRoutes } from './ui-routes.js';
@@ -22,10 +23,17 @@ export type { ControlContext, MountedProvider } from './context.js';
 
 export const CONTROL_PREFIX = '/_sim';
 
+/** For the request log: a full request path with the credentials in control paths redacted. */
+export function controlPathRedaction(router: Router): (path: string) => string {
+  const redact = controlPathRedactor(() => routeTable(router));
+  // express matches the mount path case-insensitively, so /_SIM/keys/… reaches the control API too.
+  return (path) => (path.slice(0, CONTROL_PREFIX.length).toLowerCase() === CONTROL_PREFIX && (path.length === CONTROL_PREFIX.length || path[CONTROL_PREFIX.length] === '/') ? path.slice(0, CONTROL_PREFIX.length) + redact(path.slice(CONTROL_PREFIX.length)) : path);
+}
+
 export function createControlRouter(context: ControlContext): Router {
   const router = express.Router();
   if (context.adminToken) router.use(requireAdminToken(context.adminToken));
-  router.use(rejectMalformedParams(() => routesOf(router)));
+  router.use(rejectMalformedParams(() => routeTable(router)));
   // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
   registerReceiverRoutes(router, context.engine);
   router.use(express.json({ limit: '1mb' }), rejectPollutingKeys);

@@ -29,16 +29,33 @@ export function routesOf(router: Router): ControlRoute[] {
   return routes;
 }
 
+const tables = new WeakMap<Router, ControlRoute[]>();
+
+/** routesOf, read once: call it only when every route is registered (at request time). */
+export function routeTable(router: Router): ControlRoute[] {
+  let table = tables.get(router);
+  if (!table) tables.set(router, (table = routesOf(router)));
+  return table;
+}
+
 /**
- * The name of the parameter that `segments[index]` of a raw path fills in the first route whose
- * literal segments match (case-insensitively, as express routes by default), or undefined.
+ * The parameter names of the first route whose literal segments match a raw path's segments
+ * (case-insensitively, as express routes by default): one entry per segment, undefined for a literal.
+ * Undefined when no route matches.
  */
-export function paramAt(routes: readonly ControlRoute[], segments: readonly string[], index: number): string | undefined {
+export function paramsOf(routes: readonly ControlRoute[], segments: readonly string[]): Array<string | undefined> | undefined {
   for (const { template } of routes) {
     const parts = template.split('/');
     if (parts.length !== segments.length) continue;
-    const fits = parts.every((part, i) => (/^\{\w+\}$/.test(part) ? segments[i] !== '' : part.toLowerCase() === segments[i]!.toLowerCase()));
-    if (fits) return /^\{(\w+)\}$/.exec(parts[index]!)?.[1];
+    const fits = parts.every((part, i) => (PARAM.test(part) ? segments[i] !== '' : part.toLowerCase() === segments[i]!.toLowerCase()));
+    if (fits) return parts.map((part) => PARAM.exec(part)?.[1]);
   }
   return undefined;
 }
+
+/** The name of the parameter that `segments[index]` of a raw path fills, or undefined. */
+export function paramAt(routes: readonly ControlRoute[], segments: readonly string[], index: number): string | undefined {
+  return paramsOf(routes, segments)?.[index];
+}
+
+const PARAM = /^\{(\w+)\}$/;
