@@ -28,7 +28,8 @@ export function toSimError(error: unknown, provider: Provider): SimError {
   return clientError(err) ?? internal();
 }
 
-function fromBodyParser(err: HttpLikeError): SimError {
+/** body-parser's errors (they carry a `type`), as the control API and the providers both see them. */
+export function fromBodyParser(err: HttpLikeError): SimError {
   switch (err.type) {
     case 'entity.parse.failed':
       return new SimError({ kind: 'invalid_json', message: `Request body is not valid JSON: ${err.message ?? ''}`.trim(), field: 'body' });
