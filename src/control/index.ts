@@ -2,7 +2,7 @@
 import express, { type Router } from 'express';
 import { registerClockRoutes } from './clock-routes.js';
 import type { ControlContext } from './context.js';
-import { rejectPollutingKeys } from '../http/body.js';
+import { jsonBody } from '../http/body.js';
 import { requireAdminToken } from './admin-token.js';
 import { controlError, notFound } from './errors.js';
 import { registerEventRoutes } from './event-routes.js';
@@ -22,6 +22,7 @@ import { registerWebhookRoutes } from './webhook-routes.js';
 export type { ControlContext, MountedProvider } from './context.js';
 
 export const CONTROL_PREFIX = '/_sim';
+export const CONTROL_BODY_LIMIT = '1mb';
 
 /** For the request log: a full request path with the credentials in control paths redacted. */
 export function controlPathRedaction(router: Router): (path: string) => string {
@@ -36,7 +37,9 @@ export function createControlRouter(context: ControlContext): Router {
   router.use(rejectMalformedParams(() => routeTable(router)));
   // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
   registerReceiverRoutes(router, context.engine);
-  router.use(express.json({ limit: '1mb' }), rejectPollutingKeys);
+  // As the provider routes take bodies: JSON only (another media type is a 415, not a body silently
+  // read as empty, which made `POST /reset` with a form body reset everything), bodies on GET/DELETE ignored.
+  router.use(jsonBody(CONTROL_BODY_LIMIT));
   registerSystemRoutes(router, context);
   registerClockRoutes(router, context);
   registerMessageRoutes(router, context);
