@@ -44,7 +44,7 @@ const program = new Command()
   .addOption(new Option('--seed <n>', 'seed for ids and probabilities').env('MSGSIM_SEED').argParser(integer).default(1))
   .addOption(new Option('--no-rate-limits', 'do not enforce the providers\' rate limits'))
   .addOption(new Option('--admin-token <token>', 'protect the /_sim control API with this token').env('MSGSIM_ADMIN_TOKEN'))
-  .addOption(new Option('--webhook-allow <list>', 'comma-separated hosts, *.suffix, CIDRs, loopback, private or * that webhooks may reach').env('MSGSIM_WEBHOOK_ALLOW').default('loopback,private'))
+  .addOption(new Option('--webhook-allow <list>', 'comma-separated hosts, *.suffix, CIDRs, IP addresses, loopback, private or * that webhooks may reach (link-local and cloud metadata addresses only when named by a CIDR, address or exact host)').env('MSGSIM_WEBHOOK_ALLOW').default('loopback,private'))
   .addOption(new Option('--log-level <level>', 'log level').env('MSGSIM_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
   .action(async (opts: { port: number; host: string; provider?: string; clock?: 'real' | 'manual' | 'speed'; speed?: number; data?: string; fsync?: boolean; seed: number; rateLimits: boolean; adminToken?: string; webhookAllow: string; logLevel: LogLevel }) => {
     const logger = createLogger(opts.logLevel, { buffered: true });

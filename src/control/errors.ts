@@ -1,13 +1,13 @@
 /** The control API's own envelope: `{ error: { code, message, field?, value? } }`. */
 import type { NextFunction, Request, Response } from 'express';
 import { SimError, isSimError } from '../engine/errors.js';
-import { clientError } from '../http/error-mapping.js';
+import { clientError, fromBodyParser } from '../http/error-mapping.js';
 
 export function controlError(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
   const err: SimError = isSimError(error)
     ? error
     : isBodyParserError(error)
-      ? new SimError({ kind: error.type === 'entity.too.large' ? 'payload_too_large' : 'invalid_json', message: error.message })
+      ? fromBodyParser(error)
       : (clientError(error as object) ?? new SimError({ kind: 'internal', message: 'Internal error' }));
   res.status(err.status).set(err.headers).json({
     error: {

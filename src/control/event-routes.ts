@@ -12,6 +12,13 @@ import { deliveryView, messageView } from './views.js';
 
 const STREAMED: readonly SimEventName[] = ['message.created', 'message.status', 'webhook.delivery', 'record.created', 'record.updated', 'reset', 'clock'];
 const HEARTBEAT_MS = 15_000;
+/**
+ * Bytes a client may leave unsent (queued in the server, past what the kernel's socket buffers took)
+ * before it is dropped. A client that stops reading otherwise keeps every later event in memory: ten of
+ * them took the server from 190 MB to 651 MB. 4 MB is several thousand events of backlog, room for a
+ * reading client through a large clock advance; a dropped EventSource reconnects after `retry`.
+ */
+export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
 
 /** The JSON each event carries, and the provider it concerns (for filtering). */
 function describe<K extends SimEventName>(name: K, event: SimEventMap[K]): { provider?: string; data: unknown } {
@@ -54,24 +61,39 @@ export function registerEventRoutes(router: Router, { engine }: ControlContext):
     res.flushHeaders();
     res.write(`retry: 2000\n: msgsim events\n\n`);
 
-    const unsubscribe = (types ?? STREAMED).map((name) =>
+    let open = true;
+    let unsubscribe: Array<() => void> = [];
+    let cancelHeartbeat = () => {};
+    const stop = () => {
+      if (!open) return;
+      open = false;
+      unsubscribe.forEach((off) => off());
+      cancelHeartbeat();
+    };
+    /** Writes a frame; a client whose unsent backlog passes the bound is dropped (res.writableLength: ours plus the socket's). */
+    const send = (frame: string) => {
+      if (!open) return;
+      res.write(frame);
+      if (res.writableLength > MAX_UNSENT_BYTES) {
+        stop();
+        res.destroy();
+      }
+    };
+    unsubscribe = (types ?? STREAMED).map((name) =>
       engine.events.on(name, (event) => {
         const { provider: about, data } = describe(name, event);
         if (provider && about && about !== provider) return;
-        res.write(`id: ${nextId++}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
+        send(`id: ${nextId++}\nevent: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
       }),
     );
-    let cancelHeartbeat = () => {};
     const beat = () => {
       cancelHeartbeat = engine.clock.realTimeout(HEARTBEAT_MS, () => {
-        res.write(`: ping\n\n`);
+        send(`: ping\n\n`);
         beat();
       });
     };
     beat();
-    req.on('close', () => {
-      unsubscribe.forEach((off) => off());
-      cancelHeartbeat();
-    });
+    req.on('close', stop);
+    res.on('close', stop);
   });
 }

@@ -2,7 +2,7 @@
 import express, { type Router } from 'express';
 import { registerClockRoutes } from './clock-routes.js';
 import type { ControlContext } from './context.js';
-import { rejectPollutingKeys } from '../http/body.js';
+import { jsonBody } from '../http/body.js';
 import { acknowledgeWrites } from './acknowledge-writes.js';
 import { requireAdminToken } from './admin-token.js';
 import { controlError, notFound } from './errors.js';
@@ -11,7 +11,10 @@ import { registerFaultRoutes } from './fault-routes.js';
 import { registerInboundRoutes } from './inbound-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerMessageRoutes } from './message-routes.js';
-import { createReceiverRouter } from './receivers.js';
+import { controlPathRedactor } from './log-redaction.js';
+import { rejectMalformedParams } from './malformed-params.js';
+import { registerReceiverRoutes } from './receivers.js';
+import { routeTable } from './route-list.js';
 import { registerSeedRoutes } from './seed-routes.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerUiRoutes } from './ui-routes.js';
@@ -20,13 +23,24 @@ import { registerWebhookRoutes } from './webhook-routes.js';
 export type { ControlContext, MountedProvider } from './context.js';
 
 export const CONTROL_PREFIX = '/_sim';
+export const CONTROL_BODY_LIMIT = '1mb';
+
+/** For the request log: a full request path with the credentials in control paths redacted. */
+export function controlPathRedaction(router: Router): (path: string) => string {
+  const redact = controlPathRedactor(() => routeTable(router));
+  // express matches the mount path case-insensitively, so /_SIM/keys/… reaches the control API too.
+  return (path) => (path.slice(0, CONTROL_PREFIX.length).toLowerCase() === CONTROL_PREFIX && (path.length === CONTROL_PREFIX.length || path[CONTROL_PREFIX.length] === '/') ? path.slice(0, CONTROL_PREFIX.length) + redact(path.slice(CONTROL_PREFIX.length)) : path);
+}
 
 export function createControlRouter(context: ControlContext): Router {
   const router = express.Router();
   if (context.adminToken) router.use(requireAdminToken(context.adminToken));
+  router.use(rejectMalformedParams(() => routeTable(router)));
   // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
-  router.use('/receivers', createReceiverRouter(context.engine));
-  router.use(express.json({ limit: '1mb' }), rejectPollutingKeys, acknowledgeWrites(context.engine));
+  registerReceiverRoutes(router, context.engine);
+  // As the provider routes take bodies: JSON only (another media type is a 415, not a body silently
+  // read as empty, which made `POST /reset` with a form body reset everything), bodies on GET/DELETE ignored.
+  router.use(jsonBody(CONTROL_BODY_LIMIT), acknowledgeWrites(context.engine));
   registerSystemRoutes(router, context);
   registerClockRoutes(router, context);
   registerMessageRoutes(router, context);

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import express, { type Response, type Router } from 'express';
+import type { Response, Router } from 'express';
 import { PACKAGE_ROOT } from '../paths.js';
 import type { ControlContext } from './context.js';
 import { notFound } from './errors.js';
@@ -39,8 +39,15 @@ export function registerUiRoutes(router: Router, { providers }: ControlContext):
     res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache' }).sendFile(path.join(UI_DIR, 'index.html'));
   };
   router.get('/ui', sendIndex);
-  router.get('/ui/', sendIndex);
-  router.use('/ui', express.static(UI_DIR, { index: false, redirect: false, fallthrough: true, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
+  // The UI is one flat directory: a route per file name (not express.static under a mount) keeps every
+  // control route in the router's one table (route-list.ts). sendFile's root refuses paths out of it.
+  router.get('/ui/:file', (req, res, next) => {
+    res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache' }).sendFile(req.params.file, { root: UI_DIR, dotfiles: 'deny' }, (error?: Error & { status?: number }) => {
+      if (!error || res.headersSent) return;
+      // Missing, a directory, a dotfile or outside the root: the control API's JSON 404 either way.
+      next(error.status && error.status < 500 ? undefined : error);
+    });
+  });
 
   router.get('/assets/redoc.standalone.js', (_req, res) => {
     res.set('Cache-Control', 'public, max-age=86400').type('js').sendFile(REDOC_BUNDLE);

@@ -6,6 +6,7 @@
  * requests fails the same requests. The engine only decides; the HTTP layer acts.
  */
 import { SimError } from './errors.js';
+import { compileGlob, type GlobMatcher } from './glob.js';
 import type { IdGenerator } from './random.js';
 import { SeededRandom } from './random.js';
 
@@ -67,6 +68,8 @@ export interface FaultRequest {
 }
 
 const MAX_DELAY_MS = 120_000;
+/** Longer than any real path below a base path; bounds the matcher's work per request and rule. */
+export const MAX_RULE_PATH_LENGTH = 1_024;
 
 export class FaultInjector {
   private rules: FaultRule[] = [];
@@ -151,27 +154,31 @@ function diceSeed(seed: number): number {
   return (seed ^ 0x5eed_fa17) >>> 0;
 }
 
+/** Each rule's compiled path glob, made once when the rule is added. */
+const pathMatchers = new WeakMap<FaultMatch, GlobMatcher>();
+
 function matches(rule: FaultMatch, request: FaultRequest): boolean {
   if (rule.provider && rule.provider !== request.provider) return false;
   if (rule.method && rule.method !== request.method.toUpperCase()) return false;
   if (rule.tenant && rule.tenant !== request.tenant) return false;
-  if (rule.path && !globToRegExp(rule.path).test(request.path)) return false;
+  if (rule.path) {
+    let matcher = pathMatchers.get(rule);
+    if (!matcher) pathMatchers.set(rule, (matcher = compileGlob(rule.path)));
+    if (!matcher.test(request.path)) return false;
+  }
   return true;
 }
 
-const globCache = new Map<string, RegExp>();
-
+/**
+ * The glob as a RegExp: the reference for what a glob means (tests compare compileGlob with it on small
+ * inputs). Never used to match requests: it backtracks exponentially on patterns like `*a*a*a*a*b`.
+ */
 export function globToRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (!re) {
-    const source = glob
-      .split(/(\*\*|\*)/)
-      .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    re = new RegExp(`^${source}/?$`);
-    globCache.set(glob, re);
-  }
-  return re;
+  const source = glob
+    .split(/(\*\*|\*)/)
+    .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}/?$`);
 }
 
 function invalid(message: string, field: string, value?: unknown): SimError {
@@ -211,6 +218,7 @@ export function validateRule(input: FaultRuleInput): void {
     const value = input[field];
     if (value !== undefined && (typeof value !== 'string' || value === '')) throw invalid(`${field} must be a non-empty string`, field, value);
   }
+  if (input.path !== undefined && input.path.length > MAX_RULE_PATH_LENGTH) throw invalid(`path must be at most ${MAX_RULE_PATH_LENGTH} characters`, 'path', `${input.path.slice(0, 64)}…`);
 }
 
 function validateDelay(delay: DelaySpec): void {

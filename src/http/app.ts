@@ -4,7 +4,7 @@
  * JSON 404 — never express's HTML page.
  */
 import express, { type Express } from 'express';
-import { CONTROL_PREFIX, createControlRouter, type MountedProvider } from '../control/index.js';
+import { CONTROL_PREFIX, controlPathRedaction, createControlRouter, type MountedProvider } from '../control/index.js';
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
 import type { Provider } from '../providers/provider.js';
@@ -38,10 +38,9 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  if (logger) app.use(requestLogger(logger, engine.clock));
-
   const mounted = new Map<string, MountedProvider>();
   const control = createControlRouter({ engine, providers: mounted, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
+  if (logger) app.use(requestLogger(logger, engine.clock, controlPathRedaction(control)));
   app.use(CONTROL_PREFIX, control);
 
   for (const provider of selected) {

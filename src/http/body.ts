@@ -33,11 +33,6 @@ export function jsonBody(limit: string = DEFAULT_BODY_LIMIT): RequestHandler {
   };
 }
 
-/** Refuses `__proto__`/`constructor`/`prototype` keys and absurd nesting in a parsed JSON body. */
-export const rejectPollutingKeys: RequestHandler = (req, _res, next) => {
-  next(inspect(req.body, '', 0));
-};
-
 function isJsonType(req: { headers: Record<string, string | string[] | undefined> }): boolean {
   const type = mediaType(req.headers['content-type']);
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));

@@ -28,7 +28,8 @@ export function toSimError(error: unknown, provider: Provider): SimError {
   return clientError(err) ?? internal();
 }
 
-function fromBodyParser(err: HttpLikeError): SimError {
+/** body-parser's errors (they carry a `type`), as the control API and the providers both see them. */
+export function fromBodyParser(err: HttpLikeError): SimError {
   switch (err.type) {
     case 'entity.parse.failed':
       return new SimError({ kind: 'invalid_json', message: `Request body is not valid JSON: ${err.message ?? ''}`.trim(), field: 'body' });
@@ -88,6 +89,9 @@ function lookup(root: unknown, segments: string[]): unknown {
  */
 export function clientError(err: { status?: number; statusCode?: number; expose?: boolean; message?: string }): SimError | undefined {
   const status = err.status ?? err.statusCode;
+  // express 5's router marks a path parameter it cannot percent-decode with status 400 but not expose
+  // (router/lib/layer.js decodeParam); the control API names the parameter before routing, this is the net.
+  if (err instanceof URIError && status === 400) return new SimError({ kind: 'invalid_request', message: 'A path segment is not valid percent-encoding (RFC 3986 §2.1)', field: 'path' });
   if (!err.expose || status === undefined || status < 400 || status > 499) return undefined;
   return new SimError({ kind: status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : 'invalid_request', message: `The request body could not be read: ${err.message ?? 'bad request'}`, field: 'body' });
 }

@@ -1,6 +1,7 @@
 /**
  * Structured logs (pino): one line per request at info. Credentials never reach a log line: auth
- * headers are redacted and query strings (SendHub carries api_key there) are not logged.
+ * headers are redacted, query strings (SendHub carries api_key there) are not logged, and paths go
+ * through the caller's redaction (keys in control paths).
  */
 import { pino, type Logger as PinoLogger, type Level } from 'pino';
 import type { RequestHandler } from 'express';
@@ -49,12 +50,16 @@ export function flushLogger(logger: Logger, clock: Pick<Clock, 'realTimeout'>, t
   });
 }
 
-export function requestLogger(logger: Logger, clock: Clock): RequestHandler {
+/**
+ * `redactPath` hides credentials that travel in a path (the control API's `/_sim/keys/<provider>/<key>`);
+ * it sees the path without its query.
+ */
+export function requestLogger(logger: Logger, clock: Clock, redactPath: (path: string) => string = (path) => path): RequestHandler {
   return (req, res, next) => {
     const started = clock.realNow();
     res.on('finish', () => {
       logger.info(
-        { method: req.method, path: req.originalUrl.split('?')[0], status: res.statusCode, ms: Math.round((clock.realNow() - started) * 10) / 10 },
+        { method: req.method, path: redactPath(req.originalUrl.split('?')[0]!), status: res.statusCode, ms: Math.round((clock.realNow() - started) * 10) / 10 },
         'request',
       );
     });

@@ -72,3 +72,18 @@ describe('control API bodies', () => {
     expect((await sim.http.get('/_sim/keys').query({ provider: 'msghub' })).body.data.find((k: { key: string }) => k.key === 'mk_live_pollute1')).toBeUndefined();
   });
 });
+
+describe('control API media types', () => {
+  it('a non-JSON body on a write is a 415 naming Content-Type, not a body read as empty', async () => {
+    const sim = await createTestSim();
+    await sim.client('msghub', { 'X-API-Key': 'mk_live_regress02' }).post('/messages/send', { channel: 'sms', to: '+919876543210', body: 'x' });
+    // with the form body ignored, this used to reset everything
+    const res = await sim.http.post('/_sim/reset').set('Content-Type', 'application/x-www-form-urlencoded').send('provider=msgine');
+    expect(res.status).toBe(415);
+    expect(res.body.error).toMatchObject({ code: 'unsupported_media_type', field: 'Content-Type' });
+    expect((await sim.http.get('/_sim/messages')).body.total).toBe(1);
+    // no body at all needs no Content-Type; a body on a GET is ignored
+    expect((await sim.http.post('/_sim/keys/msghub/mk_live_regress03/revoke')).status).toBe(200);
+    expect((await sim.http.get('/_sim/clock').set('Content-Type', 'text/plain').send('hello')).status).toBe(200);
+  });
+});

@@ -13,12 +13,12 @@ import type { OpenAPIV3 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../../src/providers/index.js';
 import { createTestSim, type ProviderClient, type TestSim } from '../support/harness.js';
+import { mutate, rare, validish, type Schema } from './fuzz-arbitraries.js';
 import { credentials, MSGFLASH_INSTANCE, PROVIDER_NAMES, sendBody, SEND_PATH, withQuery, type ProviderName } from './support.js';
 
 fc.configureGlobal({ seed: 42 });
 const RUNS = 60;
 
-type Schema = OpenAPIV3.SchemaObject;
 const MAGIC = /1500555000|500555000|msgsim\.test/i;
 
 /** Field names whose random strings would almost never be valid: mostly use a known-good value. */
@@ -30,70 +30,6 @@ const HINTS: Record<string, fc.Arbitrary<unknown>> = {
   contacts: fc.array(PHONES, { minLength: 1, maxLength: 2 }),
   email: fc.constant('someone@example.com'),
 };
-
-/** A value that (mostly) satisfies the schema, built from it; `depth` bounds recursion. */
-function validish(schema: Schema | undefined, depth = 0): fc.Arbitrary<unknown> {
-  if (!schema || depth > 4) return fc.constant(null);
-  if (schema.enum) return fc.constantFrom(...schema.enum);
-  if (schema.oneOf || schema.anyOf) return fc.oneof(...(schema.oneOf ?? schema.anyOf)!.map((s) => validish(s as Schema, depth + 1)));
-  if (schema.allOf) return validish(Object.assign({}, ...(schema.allOf as Schema[])), depth + 1);
-  switch (schema.type) {
-    case 'string':
-      if (schema.example !== undefined) return fc.oneof(fc.constant(schema.example), fc.string({ maxLength: 40 }));
-      if (schema.format === 'date-time') return fc.constantFrom('2024-04-08T11:00:00Z', '2030-01-01T00:00:00Z');
-      if (schema.format === 'uri' || schema.format === 'url') return fc.constantFrom('http://127.0.0.1:1/hook', 'https://example.com/x');
-      return fc.string({ minLength: schema.minLength ?? 0, maxLength: Math.min(schema.maxLength ?? 40, 40) });
-    case 'integer':
-    case 'number': {
-      const min = schema.minimum ?? -1_000;
-      const max = schema.maximum ?? 1_000;
-      return fc.oneof(fc.integer({ min: Math.ceil(min), max: Math.floor(max) }), fc.constantFrom(min, max));
-    }
-    case 'boolean':
-      return fc.boolean();
-    case 'array':
-      return fc.array(validish(schema.items as Schema, depth + 1), { minLength: schema.minItems ?? 0, maxLength: Math.min(schema.maxItems ?? 3, 3) });
-    case 'object':
-    default: {
-      const props = Object.entries(schema.properties ?? {});
-      if (props.length === 0) return fc.constant({});
-      const required = new Set(schema.required ?? []);
-      return fc.record(Object.fromEntries(props.map(([k, s]) => [k, HINTS[k] ? fc.oneof({ arbitrary: HINTS[k]!, weight: 3 }, { arbitrary: validish(s as Schema, depth + 1), weight: 1 }) : validish(s as Schema, depth + 1)])), { requiredKeys: props.map(([k]) => k).filter((k) => required.has(k)) });
-    }
-  }
-}
-
-/** Bounds and edge values of the numbers in a schema, and what lies just beyond them. */
-const edgeNumber = fc.constantFrom(0, -1, 1, 2 ** 31, -(2 ** 31), 2 ** 53, Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308, 0.5, 1e-9);
-const hugeString = fc.constantFrom('x'.repeat(100_000), '💥'.repeat(20_000), '\u0000'.repeat(1_000), 'a'.repeat(10_000));
-const weirdString = fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.constantFrom('', ' ', '\u202e', '𝕏', 'null', '<script>', "'; DROP TABLE", '%00', '../..', '+', '++14155550123'));
-const deep = fc.integer({ min: 20, max: 2_000 }).map((n) => {
-  let v: unknown = 'leaf';
-  for (let i = 0; i < n; i++) v = i % 2 ? [v] : { a: v };
-  return v;
-});
-const anyJson = fc.oneof(fc.jsonValue({ maxDepth: 3 }), edgeNumber, weirdString, hugeString, deep);
-
-/** Mutates a valid-ish object: drops a field, retypes a field, adds an unknown field, or replaces it all. */
-function mutate(base: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
-  return fc.oneof(
-    { arbitrary: base, weight: 3 },
-    fc.tuple(base, fc.nat()).map(([b, i]) => {
-      if (!b || typeof b !== 'object' || Array.isArray(b)) return b;
-      const keys = Object.keys(b);
-      const copy: Record<string, unknown> = { ...(b as Record<string, unknown>) };
-      if (keys.length) delete copy[keys[i % keys.length]!];
-      return copy;
-    }),
-    fc.tuple(base, fc.nat(), anyJson).map(([b, i, v]) => {
-      if (!b || typeof b !== 'object' || Array.isArray(b)) return v;
-      const keys = Object.keys(b);
-      return keys.length ? { ...(b as object), [keys[i % keys.length]!]: v } : { x: v };
-    }),
-    fc.tuple(base, fc.string({ minLength: 1, maxLength: 12 }), anyJson).map(([b, k, v]) => (b && typeof b === 'object' && !Array.isArray(b) ? { ...(b as object), [k]: v } : b)),
-    anyJson,
-  );
-}
 
 interface Operation {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -118,8 +54,6 @@ async function operations(specFile: string): Promise<Operation[]> {
 const idArb = fc.constantFrom('1', 'msg_doesnotexist', '00000000-0000-0000-0000-000000000000', '%2e%2e', 'a'.repeat(300), '-1', '💥');
 const queryArb = fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, { arbitrary: fc.constantFrom( 'limit=-1', 'limit=abc', 'limit=1&limit=2', 'page=0', 'page=1e400', 'cursor=%ff', 'status=nope&status=queued', 'offset=99999999999999999999', 'limit=', '__proto__[x]=1', 'a[b][c][d][e]=1'), weight: 1 });
 
-/** Undefined most of the time; one in six cases gets a value. */
-const rare = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: arb, weight: 1 });
 
 interface Case {
   op: number;
@@ -179,7 +113,7 @@ describe('spec-derived fuzzing: no 5xx, spec-conformant errors, no state change 
           op: fc.constant(op),
           id: idArb,
           query: queryArb,
-          body: ops[op]!.schema ? mutate(validish(ops[op]!.schema)) : fc.constant(undefined),
+          body: ops[op]!.schema ? mutate(validish(ops[op]!.schema, HINTS)) : fc.constant(undefined),
           raw: rare(fc.constantFrom('{', '{"a":', 'null', '[]', '"str"', 'not json', '{"a":1}{"b":2}', '\u0000', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}')),
           headers: headerArb(Object.keys(headers)[0]),
           contentType: rare(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/xml', 'multipart/form-data')),

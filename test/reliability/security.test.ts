@@ -6,12 +6,18 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPIV3 } from 'openapi-types';
+import { pino } from 'pino';
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulator } from '../../src/index.js';
-import { createTestSim, type ProviderClient, type TestSim } from '../support/harness.js';
+import { Clock } from '../../src/engine/clock.js';
+import { createApp, createEngine, createSimulator, PROVIDERS } from '../../src/index.js';
+import { CONTROL_SPEC, createTestSim, T0, type ProviderClient, type TestSim } from '../support/harness.js';
 import { credentials, messagePath, PROVIDER_NAMES, sendBody, SEND_PATH, sentId, withQuery, type ProviderName } from './support.js';
 
-export const securityFigures = { isolationChecks: 0, bypassAttempts: 0, oversize: 0, pollution: 0, badUrls: 0, controlProtoStatus: 0 };
+export const securityFigures = { isolationChecks: 0, bypassAttempts: 0, oversize: 0, pollution: 0, badUrls: 0, controlProtoStatus: 0, keyPathsLogged: 0 };
 
 const TRICK_HEADERS: Array<Record<string, string>> = [
   { 'X-Team-Id': 'acme' },
@@ -136,6 +142,43 @@ describe('security', () => {
     securityFigures.controlProtoStatus = control.status;
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).toBe(false);
+  });
+
+  it('API keys in control paths never reach a log line: every route of control.yaml with a key or tenant, in any spelling', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString('utf8')), done()) });
+    const engine = await createEngine({ clock: new Clock({ mode: 'manual', start: T0 }), seed: 42 });
+    const { app } = await createApp({ engine, providers: PROVIDERS, logger: pino({ level: 'info' }, sink) });
+    const KEY = 'mk_live_s3cretPart0fKey9876';
+    const TENANT = 'USERX:APIKEYs3cretPart0f';
+    const spec = (await SwaggerParser.dereference(CONTROL_SPEC)) as OpenAPIV3.Document;
+    const templates = Object.entries(spec.paths).filter(([t]) => /\{(key|tenant)\}/.test(t));
+    expect(templates.map(([t]) => t)).toEqual(expect.arrayContaining(['/keys/{provider}/{key}', '/keys/{provider}/{key}/revoke', '/providers/{provider}/tenants/{tenant}/settings']));
+    const spellings = (secret: string) => [secret, encodeURIComponent(secret).replace(/_/g, '%5F'), `${secret}%ZZ`];
+    for (const [template, item] of templates) {
+      for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+        if (!item?.[method]) continue;
+        for (const secret of [KEY, TENANT]) {
+          for (const spelled of spellings(secret)) {
+            const path = template.replace('{provider}', 'msghub').replace(/\{(key|tenant)\}/, spelled);
+            for (const variant of [`/_sim${path}`, `/_SIM${path.toUpperCase().replace(spelled.toUpperCase(), spelled)}`, `/_sim${path}/`, `/_sim${path}/extra`, `/_sim${path}?token=x`]) {
+              const res = await request(app)[method](variant);
+              expect(res.status, `${method} ${variant}`).toBeLessThan(500);
+              securityFigures.keyPathsLogged++;
+            }
+          }
+        }
+      }
+    }
+    const log = lines.join('');
+    expect(lines.length).toBe(securityFigures.keyPathsLogged);
+    for (const secret of [KEY, TENANT]) {
+      for (const piece of [secret, encodeURIComponent(secret), 's3cretPart0f']) expect(log.includes(piece), `a log line contains ${piece}`).toBe(false);
+    }
+    // the lines are there, with the key's kind and last four characters
+    expect(log).toContain('/_sim/keys/msghub/mk_live_…9876/revoke');
+    expect(log).toContain('/_sim/providers/msghub/tenants/…rt0f/settings');
+    expect(log).toContain('/_SIM/PROVIDERS/MSGHUB/TENANTS/…rt0f/SETTINGS');
   });
 
   it('webhook URLs other than http/https are refused at creation', async () => {

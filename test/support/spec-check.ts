@@ -52,8 +52,10 @@ export class SpecChecker {
     }
     const { operation } = match;
     const op = (this.spec.paths[operation.template] as OpenAPIV3.PathItemObject)[operation.method as HttpMethod] as OpenAPIV3.OperationObject;
-    // `default` documents error statuses (msgsim's specs use it for injected 5xx); a success status must be listed.
-    const documented = op.responses[String(response.status)] ?? (response.status >= 400 ? op.responses.default : undefined);
+    // `default` documents error statuses (msgsim's specs use it for injected 5xx); a success status must
+    // be listed, exactly or by its range (`4XX`, as OpenAPI 3.0 allows).
+    const range = `${Math.floor(response.status / 100)}XX`;
+    const documented = op.responses[String(response.status)] ?? op.responses[range] ?? (response.status >= 400 ? op.responses.default : undefined);
     if (!documented) {
       throw new Error(`${where}: status ${response.status} is not documented for ${operation.operationId} (documented: ${Object.keys(op.responses).join(', ')})`);
     }
@@ -64,11 +66,18 @@ export class SpecChecker {
       }
     }
     const schema = spec.content?.['application/json']?.schema;
+    const contentType = String(response.headers['content-type'] ?? '');
+    const documentedTypes = Object.keys(spec.content ?? {});
+    if (!schema && documentedTypes.length > 0) {
+      // A documented document of another kind (YAML, HTML, an event stream): its media type must be one of them.
+      const type = contentType.split(';')[0]!.trim().toLowerCase();
+      if (!documentedTypes.includes(type) && !documentedTypes.includes('*/*')) throw new Error(`${where}: expected ${documentedTypes.join(' or ')}, got ${contentType || 'no content type'}`);
+      return;
+    }
     if (!schema) {
       if (response.text && response.text.length > 0) throw new Error(`${where}: the spec documents no body, got ${response.text.slice(0, 200)}`);
       return;
     }
-    const contentType = String(response.headers['content-type'] ?? '');
     if (!contentType.startsWith('application/json')) throw new Error(`${where}: expected application/json, got ${contentType || 'no content type'}`);
     this.validate(`${operation.operationId}:${response.status}`, schema, response.body, where);
   }
