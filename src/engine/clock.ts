@@ -261,7 +261,7 @@ export class Clock {
    * the one it last wrote (records and jobs would otherwise lie in its future).
    */
   resumeFrom(virtual: number): void {
-    if (!Number.isFinite(virtual) || virtual <= this.now() || virtual > MAX_TIME) return;
+    if (!Number.isFinite(virtual) || virtual <= this.now() || virtual > LATEST_TIME) return;
     this.reanchor(virtual);
     this.arm();
   }
@@ -309,7 +309,7 @@ export class Clock {
         slices++;
         options.onSlice?.(count);
         if (!this.hasDue(to)) break;
-        await nextTurn();
+        await new Promise<void>((resolve) => this.realImmediate(resolve));
       }
     } finally {
       this.slicedTo = undefined;
@@ -367,11 +367,6 @@ export class Clock {
     this.realTimer = setTimeout(() => this.tick(), delay);
     this.realTimer.unref();
   }
-}
-
-/** Resolves on a later turn of the event loop, after the I/O that is waiting (setImmediate runs after the poll phase). */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function rateFor(mode: ClockMode, speed: number | undefined): number {
