@@ -15,6 +15,7 @@
  * timeout and the measured attempt duration, because the receiver is a real process.
  */
 import type { Clock, TimerHandle } from './clock.js';
+import { DeliveryLog } from './delivery-log.js';
 import { SimError } from './errors.js';
 import type { IdGenerator } from './random.js';
 import type { WebhookSigner } from './webhook-signing.js';
@@ -85,7 +86,11 @@ export interface WebhookDispatcherOptions {
   timeoutMs?: number;
   /** Injectable for tests. */
   fetch?: typeof fetch;
-  /** Bounded log, oldest dropped (and its pending retries cancelled). */
+  /**
+   * How many finished deliveries (succeeded, failed, disabled) the log keeps; past it, those that
+   * finished longest ago are forgotten. Pending and retrying deliveries are always kept, whatever their
+   * number: forgetting one would lose its event.
+   */
   maxLogEntries?: number;
   /** Receiver answered 410: the provider disables the subscription; no more retries. */
   onGone?: (delivery: WebhookDelivery) => void;
@@ -125,13 +130,23 @@ const MAX_LOGGED_RESPONSE_BYTES = 4 * 1024;
 
 const USER_AGENT = 'msgsim-webhooks/1.0';
 
+/**
+ * One delivery and what it takes to send it again. Everything but `sign`, `timer` and `cancelled` is
+ * plain JSON data; the caller's request object is not kept (its payload lives on as `rawBody`), so a
+ * pending delivery costs its log entry and body, nothing more.
+ */
 interface DeliveryRecord {
-  delivery: WebhookDelivery;
-  request: WebhookRequest;
+  readonly id: string;
+  /** Creation order, for the log. */
+  readonly seq: number;
+  readonly delivery: WebhookDelivery;
   /** Serialised once at dispatch; every attempt and every replay sends exactly these bytes. */
-  rawBody: string;
+  readonly rawBody: string;
+  readonly secret: string;
+  readonly headers: Record<string, string> | undefined;
+  readonly sign: WebhookSigner;
   timer: TimerHandle | undefined;
-  /** Set when the entry is reset or evicted: in-flight results are dropped and nothing is rescheduled. */
+  /** Set when the entry is reset: in-flight results are dropped and nothing is rescheduled. */
   cancelled: boolean;
 }
 
@@ -140,13 +155,12 @@ export class WebhookDispatcher {
   private readonly timeoutMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly allowUrl: ((url: string) => string | undefined) | undefined;
-  private readonly maxLogEntries: number;
   private readonly onGone: ((delivery: WebhookDelivery) => void) | undefined;
   private readonly onChange: ((delivery: WebhookDelivery) => void) | undefined;
   private readonly onListenerError: ((error: unknown, delivery: WebhookDelivery) => void) | undefined;
   private retrySchedule: number[];
-  /** Insertion-ordered, so the first key is the oldest entry and `list` reverses for newest first. */
-  private readonly log = new Map<string, DeliveryRecord>();
+  private readonly log: DeliveryLog<DeliveryRecord>;
+  private seq = 0;
   private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
@@ -159,7 +173,7 @@ export class WebhookDispatcher {
     // Resolved at call time rather than captured here, so a test can stub globalThis.fetch later.
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.allowUrl = options.allowUrl;
-    this.maxLogEntries = Math.max(1, options.maxLogEntries ?? DEFAULT_MAX_LOG_ENTRIES);
+    this.log = new DeliveryLog(Math.max(1, options.maxLogEntries ?? DEFAULT_MAX_LOG_ENTRIES));
     this.onGone = options.onGone;
     this.onChange = options.onChange;
     this.onListenerError = options.onListenerError;
@@ -172,13 +186,14 @@ export class WebhookDispatcher {
    * Throws only for a payload JSON cannot serialise (a programming error in the caller).
    */
   dispatch(request: WebhookRequest): WebhookDelivery {
-    return this.enqueue(request, serialise(request.payload), undefined);
+    const { url, secret, headers, sign } = request;
+    return this.enqueue(request, { url, secret, headers, sign, rawBody: serialise(request.payload) }, undefined);
   }
 
   /** Newest first. */
   list(filter: WebhookDeliveryFilter = {}): WebhookDelivery[] {
     const out: WebhookDelivery[] = [];
-    for (const { delivery } of this.log.values()) {
+    for (const { delivery } of this.log.newestFirst()) {
       if (filter.namespace !== undefined && delivery.namespace !== filter.namespace) continue;
       if (filter.tenant !== undefined && delivery.tenant !== filter.tenant) continue;
       if (filter.eventType !== undefined && delivery.eventType !== filter.eventType) continue;
@@ -187,7 +202,7 @@ export class WebhookDispatcher {
       if (filter.endpointId !== undefined && delivery.endpointId !== filter.endpointId) continue;
       out.push(delivery);
     }
-    return out.reverse();
+    return out;
   }
 
   get(id: string): WebhookDelivery | undefined {
@@ -201,7 +216,7 @@ export class WebhookDispatcher {
   replay(id: string): WebhookDelivery | undefined {
     const original = this.log.get(id);
     if (!original) return undefined;
-    return this.enqueue(original.request, original.rawBody, id);
+    return this.enqueue(original.delivery, { ...original, url: original.delivery.url }, id);
   }
 
   /** Resolves once no attempt is in flight (tests await it after `clock.advance`). */
@@ -221,24 +236,29 @@ export class WebhookDispatcher {
 
   /** Drops log entries (all, one namespace, or one tenant of a namespace) and cancels their retries. */
   reset(namespace?: string, tenant?: string): void {
-    for (const [id, record] of this.log) {
-      if (namespace !== undefined && record.delivery.namespace !== namespace) continue;
-      if (tenant !== undefined && record.delivery.tenant !== tenant) continue;
-      this.drop(id, record);
-    }
+    const removed = this.log.removeWhere(
+      ({ delivery }) => (namespace === undefined || delivery.namespace === namespace) && (tenant === undefined || delivery.tenant === tenant),
+    );
+    for (const record of removed) this.cancel(record);
   }
 
-  private enqueue(request: WebhookRequest, rawBody: string, replayOf: string | undefined): WebhookDelivery {
+  /** `about` gives the log fields, `sending` what each attempt sends. */
+  private enqueue(
+    about: Pick<WebhookRequest, 'namespace' | 'tenant' | 'endpointId' | 'eventId' | 'eventType' | 'subject'>,
+    sending: Pick<DeliveryRecord, 'rawBody' | 'secret' | 'headers' | 'sign'> & { url: string },
+    replayOf: string | undefined,
+  ): WebhookDelivery {
+    const { rawBody } = sending;
     const now = this.clock.iso();
     const delivery: WebhookDelivery = {
       id: this.ids.next('whd_'),
-      namespace: request.namespace,
-      tenant: request.tenant,
-      ...(request.endpointId !== undefined ? { endpointId: request.endpointId } : {}),
-      url: request.url,
-      eventId: request.eventId,
-      eventType: request.eventType,
-      ...(request.subject !== undefined ? { subject: request.subject } : {}),
+      namespace: about.namespace,
+      tenant: about.tenant,
+      ...(about.endpointId !== undefined ? { endpointId: about.endpointId } : {}),
+      url: sending.url,
+      eventId: about.eventId,
+      eventType: about.eventType,
+      ...(about.subject !== undefined ? { subject: about.subject } : {}),
       // A snapshot of what is sent, so later mutation of the caller's object cannot rewrite history.
       payload: JSON.parse(rawBody) as unknown,
       status: 'pending',
@@ -247,9 +267,18 @@ export class WebhookDispatcher {
       createdAt: now,
       ...(replayOf !== undefined ? { replayOf } : {}),
     };
-    const record: DeliveryRecord = { delivery, request, rawBody, timer: undefined, cancelled: false };
-    this.log.set(delivery.id, record);
-    this.evictOverflow();
+    const record: DeliveryRecord = {
+      id: delivery.id,
+      seq: ++this.seq,
+      delivery,
+      rawBody,
+      secret: sending.secret,
+      headers: sending.headers,
+      sign: sending.sign,
+      timer: undefined,
+      cancelled: false,
+    };
+    this.log.add(record);
 
     // The first attempt starts on a microtask, not a clock timer: in manual mode a 0 ms timer would wait
     // for the next advance, and the caller (an API handler) must never wait for the receiver.
@@ -265,7 +294,7 @@ export class WebhookDispatcher {
   private async attempt(record: DeliveryRecord): Promise<void> {
     if (record.cancelled) return;
     record.timer = undefined;
-    const { delivery, request, rawBody } = record;
+    const { delivery, rawBody } = record;
     delivery.nextAttemptAt = null;
     const attemptNumber = delivery.attempts.length + 1;
     const at = this.clock.iso();
@@ -273,10 +302,10 @@ export class WebhookDispatcher {
     let headers: Record<string, string> = {};
     let result: Pick<DeliveryAttempt, 'response' | 'error' | 'outcome'>;
     const started = this.clock.realNow();
-    const refused = this.allowUrl?.(request.url);
+    const refused = this.allowUrl?.(delivery.url);
     try {
-      headers = this.buildHeaders(request, rawBody);
-      result = refused ? { error: `not sent: ${refused}`, outcome: 'failure' } : await this.post(request.url, headers, rawBody);
+      headers = this.buildHeaders(record);
+      result = refused ? { error: `not sent: ${refused}`, outcome: 'failure' } : await this.post(delivery.url, headers, rawBody);
     } catch (error) {
       // Signing or header problems (or anything unexpected) are logged as a failed attempt, never thrown.
       result = { error: `request not sent: ${describeError(error)}`, outcome: 'failure' };
@@ -288,7 +317,7 @@ export class WebhookDispatcher {
       attempt: attemptNumber,
       at,
       durationMs,
-      request: { url: request.url, headers, body: rawBody },
+      request: { url: delivery.url, headers, body: rawBody },
       ...result,
     });
 
@@ -313,6 +342,7 @@ export class WebhookDispatcher {
     } else {
       delivery.status = 'failed';
     }
+    if (delivery.status !== 'retrying') this.log.finished(record);
     this.notify(this.onChange, delivery);
   }
 
@@ -321,7 +351,7 @@ export class WebhookDispatcher {
    * receivers reject stale ones. Names are lower-cased (HTTP headers are case-insensitive) so a
    * provider header cannot duplicate a default one; signature headers go last so nothing overrides them.
    */
-  private buildHeaders(request: WebhookRequest, rawBody: string): Record<string, string> {
+  private buildHeaders({ delivery, headers: extraHeaders, sign, secret, rawBody }: DeliveryRecord): Record<string, string> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
@@ -329,12 +359,12 @@ export class WebhookDispatcher {
     const add = (extra: Record<string, string> | undefined): void => {
       for (const [name, value] of Object.entries(extra ?? {})) headers[name.toLowerCase()] = value;
     };
-    add(request.headers);
+    add(extraHeaders);
     add(
-      request.sign({
-        secret: request.secret,
+      sign({
+        secret,
         rawBody,
-        eventId: request.eventId,
+        eventId: delivery.eventId,
         timestamp: Math.floor(this.clock.now() / 1000),
       }),
     );
@@ -391,20 +421,12 @@ export class WebhookDispatcher {
     }
   }
 
-  private evictOverflow(): void {
-    while (this.log.size > this.maxLogEntries) {
-      const oldest = this.log.entries().next();
-      if (oldest.done) return;
-      this.drop(oldest.value[0], oldest.value[1]);
-    }
-  }
-
-  private drop(id: string, record: DeliveryRecord): void {
+  /** The delivery was reset: its timer goes, and an attempt in flight records nothing when it ends. */
+  private cancel(record: DeliveryRecord): void {
     record.cancelled = true;
     record.timer?.cancel();
     record.timer = undefined;
     record.delivery.nextAttemptAt = null;
-    this.log.delete(id);
   }
 }
 
