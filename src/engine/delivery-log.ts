@@ -21,7 +21,11 @@ export class DeliveryLog<E extends LoggedEntry> {
   /** Finished entries in the order they finished: the eviction order. */
   private readonly finishedOrder = new Fifo<E>();
 
-  constructor(private readonly maxFinished: number) {}
+  /** `onForget` hears of each finished entry forgotten to respect the bound (not of `removeWhere`). */
+  constructor(
+    private readonly maxFinished: number,
+    private readonly onForget?: (entry: E) => void,
+  ) {}
 
   /** Entries kept, finished or not. */
   get size(): number {
@@ -50,6 +54,7 @@ export class DeliveryLog<E extends LoggedEntry> {
     while (this.finishedOrder.size > this.maxFinished) {
       const oldest = this.finishedOrder.shift()!;
       this.byId.delete(oldest.id);
+      this.onForget?.(oldest);
     }
     this.compact();
   }

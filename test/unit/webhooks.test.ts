@@ -7,6 +7,7 @@ import { IdGenerator, SeededRandom } from '../../src/engine/random.js';
 import { standardWebhooksSigner, verifyStandardWebhook, type WebhookSigner } from '../../src/engine/webhook-signing.js';
 import {
   WebhookDispatcher,
+  type DeliveryTransition,
   type WebhookDelivery,
   type WebhookDispatcherOptions,
   type WebhookRequest,
@@ -25,7 +26,8 @@ interface ReceivedRequest {
 type Reply =
   | { status: number; body?: string; headers?: Record<string, string> }
   | 'hang' // never answers (timeout test)
-  | 'reset'; // destroys the socket (connection reset)
+  | 'reset' // destroys the socket (connection reset)
+  | { stallUntil: () => number }; // answers 200, then blocks this process's event loop (sender's included) until clock.realNow() reaches it
 
 class Receiver {
   readonly received: ReceivedRequest[] = [];
@@ -83,6 +85,14 @@ class Receiver {
       }
       if (reply === 'reset') {
         req.socket.destroy();
+        return;
+      }
+      if ('stallUntil' in reply) {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('ok');
+        // Busy-waits on purpose: a stand-in for a large synchronous clock advance.
+        const until = reply.stallUntil();
+        while (clock.realNow() < until);
         return;
       }
       res.writeHead(reply.status, { 'content-type': 'text/plain', ...reply.headers });
@@ -439,6 +449,160 @@ describe('WebhookDispatcher — outcomes', () => {
     expect(delivery.status).toBe('retrying');
     expect(delivery.attempts[0]?.outcome).toBe('failure');
     expect(delivery.attempts[0]?.error).toBe('timeout after 200 ms');
+  });
+});
+
+describe('WebhookDispatcher — the dispatch pool', () => {
+  it('the timeout runs from when the request is sent, not while the attempt waits for a slot', async () => {
+    const signals: AbortSignal[] = [];
+    makeDispatcher({
+      maxConcurrent: 1,
+      timeoutMs: 100,
+      fetch: (_url, init) => {
+        const signal = init!.signal!;
+        signals.push(signal);
+        // The first receiver never answers: its attempt holds the only slot until its own timeout.
+        if (signals.length === 1) return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        return Promise.resolve(new Response('ok', { status: 200 }));
+      },
+    });
+    const slow = dispatcher.dispatch(request({ eventId: 'evt_slow' }));
+    const queued = dispatcher.dispatch(request({ eventId: 'evt_queued' }));
+    await dispatcher.settle();
+    expect(slow.attempts[0]?.error).toBe('timeout after 100 ms');
+    // The second waited in line for more than its own timeout, yet its deadline started only when it was sent.
+    expect(signals).toHaveLength(2);
+    expect(queued.status).toBe('succeeded');
+    expect(queued.attempts).toHaveLength(1);
+    expect(queued.attempts[0]?.error).toBeUndefined();
+  });
+
+  it('at most maxPerOrigin requests reach one receiver at once; settle waits for those still in line', async () => {
+    let open = 0;
+    let peak = 0;
+    const held: ServerResponse[] = [];
+    const bounded = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        open++;
+        peak = Math.max(peak, open);
+        held.push(res);
+        // Answers everything held once the pool is full, or once nothing more can arrive.
+        const { queued, inFlight } = dispatcher.stats();
+        if (held.length === 4 || (queued === 0 && held.length === inFlight)) {
+          for (const waiting of held.splice(0)) {
+            open--;
+            waiting.end('ok');
+          }
+        }
+      });
+    });
+    await new Promise<void>((resolve) => bounded.listen(0, '127.0.0.1', resolve));
+    try {
+      makeDispatcher({ maxConcurrent: 64, maxPerOrigin: 4 });
+      const url = `http://127.0.0.1:${(bounded.address() as AddressInfo).port}/hooks`;
+      const deliveries = Array.from({ length: 30 }, (_, i) => dispatcher.dispatch(request({ url, eventId: `evt_${i}` })));
+      expect(dispatcher.stats()).toMatchObject({ queued: 30, inFlight: 0, unfinished: 30 });
+      await dispatcher.settle();
+      expect(deliveries.every((d) => d.status === 'succeeded')).toBe(true);
+      expect(peak).toBe(4);
+      expect(dispatcher.stats()).toEqual({ queued: 0, inFlight: 0, unfinished: 0, logged: 30 });
+    } finally {
+      bounded.closeAllConnections();
+      await new Promise<void>((resolve) => bounded.close(() => resolve()));
+    }
+  });
+
+  it("a reset takes the reset tenant's attempts out of line; the one in flight records nothing", async () => {
+    makeDispatcher({ maxConcurrent: 1 });
+    receiver.answer('hang');
+    const inFlight = dispatcher.dispatch(request({ tenant: 'tenant-a', eventId: 'evt_a1' }));
+    const other = dispatcher.dispatch(request({ tenant: 'tenant-b', eventId: 'evt_b1' }));
+    const queued = dispatcher.dispatch(request({ tenant: 'tenant-a', eventId: 'evt_a2' }));
+    while (receiver.received.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    expect(dispatcher.stats()).toMatchObject({ queued: 2, inFlight: 1 });
+    dispatcher.reset('acme', 'tenant-a');
+    expect(dispatcher.stats()).toMatchObject({ queued: 1, inFlight: 1, unfinished: 1, logged: 1 });
+    receiver.clear(); // the hanging request's socket is destroyed: its attempt ends
+    await dispatcher.settle();
+    expect(receiver.received.map((r) => r.headers['webhook-id'])).toEqual(['evt_b1']);
+    expect(other.status).toBe('succeeded');
+    expect(inFlight.attempts).toHaveLength(0);
+    expect(queued.attempts).toHaveLength(0);
+  });
+
+  it('close sends nothing more from the line and resolves once the attempt in flight is over', async () => {
+    makeDispatcher({ maxConcurrent: 1 });
+    const first = dispatcher.dispatch(request({ eventId: 'evt_1' }));
+    const second = dispatcher.dispatch(request({ eventId: 'evt_2' }));
+    await Promise.resolve();
+    await dispatcher.close();
+    expect(first.status).toBe('succeeded');
+    expect(second.status).toBe('pending');
+    expect(receiver.received).toHaveLength(1);
+    expect(dispatcher.stats()).toMatchObject({ queued: 0, inFlight: 0 });
+  });
+
+  it('an answer that came while the event loop was blocked past the deadline is a success, not a timeout', async () => {
+    // The receiver answers at once, then blocks the loop until the deadline is 100 ms overdue: when the
+    // loop resumes, the timer is due, and timers run before socket reads in a loop turn.
+    const timeoutMs = 500;
+    let sentAt = Infinity;
+    makeDispatcher({
+      timeoutMs,
+      fetch: (url, init) => {
+        sentAt = clock.realNow();
+        return fetch(url, init);
+      },
+    });
+    receiver.answer({ stallUntil: () => sentAt + timeoutMs + 100 });
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    expect(delivery.attempts[0]?.error).toBeUndefined();
+    expect(delivery.status).toBe('succeeded');
+    expect(delivery.attempts[0]?.durationMs).toBeGreaterThan(timeoutMs);
+  });
+
+  it('reports every state change to onTransition, in order', async () => {
+    const seen: string[] = [];
+    const describe = (t: DeliveryTransition): string => {
+      const tag = `${t.kind} ${(t.state.delivery.payload as { n?: number }).n ?? ''}`.trim();
+      if (t.kind === 'attempt-started') return `${tag} #${t.attempt}`;
+      if (t.kind === 'attempt-finished') return `${tag} ${t.attempt.outcome}`;
+      if (t.kind === 'retry-scheduled') return `${tag} ${t.at}`;
+      if (t.kind === 'finished') return `${tag} ${t.state.delivery.status}`;
+      if (t.kind === 'dropped') return `${tag} ${t.reason}`;
+      return tag;
+    };
+    makeDispatcher({ maxLogEntries: 1, onTransition: (t) => seen.push(describe(t)) });
+    receiver.answer({ status: 500 });
+    const state = dispatcher.dispatch(request({ payload: { n: 1 } }));
+    await dispatcher.settle();
+    await advance(5 * SECOND);
+    dispatcher.dispatch(request({ payload: { n: 2 } }));
+    await dispatcher.settle();
+    dispatcher.dispatch(request({ payload: { n: 3 }, tenant: 'tenant-b' }));
+    dispatcher.reset('acme', 'tenant-b');
+    expect(state.status).toBe('succeeded');
+    expect(seen).toEqual([
+      'created 1',
+      'attempt-started 1 #1',
+      'attempt-finished 1 failure',
+      'retry-scheduled 1 2024-04-08T10:30:05.000Z',
+      'attempt-started 1 #2',
+      'attempt-finished 1 success',
+      'finished 1 succeeded',
+      'created 2',
+      'attempt-started 2 #1',
+      'attempt-finished 2 success',
+      'finished 2 succeeded',
+      'dropped 1 forgotten',
+      'created 3',
+      'dropped 3 reset',
+    ]);
+    // The state handed over is plain JSON, the signer aside.
+    const created = JSON.parse(JSON.stringify({ ...state })) as unknown;
+    expect(created).toEqual(state);
   });
 });
 
