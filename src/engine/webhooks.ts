@@ -24,7 +24,7 @@ import { DeliveryLog } from './delivery-log.js';
 import { DispatchPool } from './dispatch-pool.js';
 import { SimError } from './errors.js';
 import type { IdGenerator } from './random.js';
-import { describeError, postWebhook, type PostResult } from './webhook-post.js';
+import { createHttpTransport, describeError, postWebhook, type HttpTransport, type PostResult, type WebhookTransport } from './webhook-post.js';
 import type { WebhookSigner } from './webhook-signing.js';
 
 export interface WebhookRequest {
@@ -118,8 +118,8 @@ export interface WebhookDispatcherOptions {
   maxConcurrent?: number;
   /** Attempts in flight at once to one origin (scheme, host and port; default 16). */
   maxPerOrigin?: number;
-  /** Injectable for tests. */
-  fetch?: typeof fetch;
+  /** How a POST is sent; node:http(s) with a keep-alive Agent of the dispatcher's own by default. Injectable for tests. */
+  transport?: WebhookTransport;
   /**
    * How many finished deliveries (succeeded, failed, disabled) the log keeps; past it, those that
    * finished longest ago are forgotten. Pending and retrying deliveries are always kept, whatever their
@@ -198,7 +198,9 @@ const retryLabel = (record: DeliveryRecord): string => `webhook retry ${record.i
 export class WebhookDispatcher {
   private readonly ids: IdGenerator;
   private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: WebhookTransport;
+  /** The default transport, whose sockets `close` releases. */
+  private readonly ownTransport: HttpTransport | undefined;
   private readonly allowUrl: ((url: string) => string | undefined) | undefined;
   private readonly onGone: ((delivery: WebhookDelivery) => void) | undefined;
   private readonly onChange: ((delivery: WebhookDelivery) => void) | undefined;
@@ -222,8 +224,6 @@ export class WebhookDispatcher {
     this.ids = options.ids;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new RangeError('timeoutMs must be positive');
-    // Resolved at call time rather than captured here, so a test can stub globalThis.fetch later.
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.allowUrl = options.allowUrl;
     this.onGone = options.onGone;
     this.onChange = options.onChange;
@@ -233,10 +233,10 @@ export class WebhookDispatcher {
     this.log = new DeliveryLog(Math.max(1, options.maxLogEntries ?? DEFAULT_MAX_LOG_ENTRIES), (record) =>
       this.transition({ kind: 'dropped', state: record, reason: 'forgotten' }),
     );
-    this.pool = new DispatchPool(
-      { maxConcurrent: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT, maxPerOrigin: options.maxPerOrigin ?? DEFAULT_MAX_PER_ORIGIN },
-      (record) => this.attempt(record),
-    );
+    const maxPerOrigin = options.maxPerOrigin ?? DEFAULT_MAX_PER_ORIGIN;
+    this.pool = new DispatchPool({ maxConcurrent: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT, maxPerOrigin }, (record) => this.attempt(record));
+    this.ownTransport = options.transport ? undefined : createHttpTransport(maxPerOrigin);
+    this.transport = options.transport ?? this.ownTransport!.post;
   }
 
   /**
@@ -295,6 +295,7 @@ export class WebhookDispatcher {
     this.closed = true;
     this.pool.removeWhere(() => true);
     await this.settle();
+    this.ownTransport?.close();
   }
 
   /** Applies to retries planned from now on; timers already armed keep their delay. */
@@ -391,7 +392,7 @@ export class WebhookDispatcher {
       headers = this.buildHeaders(record);
       result = refused
         ? { error: `not sent: ${refused}`, outcome: 'failure' }
-        : await postWebhook(this.fetchImpl, this.clock, this.timeoutMs, delivery.url, headers, rawBody);
+        : await postWebhook(this.transport, this.clock, this.timeoutMs, delivery.url, headers, rawBody);
     } catch (error) {
       // Signing or header problems (or anything unexpected) are logged as a failed attempt, never thrown.
       result = { error: `request not sent: ${describeError(error)}`, outcome: 'failure' };

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Clock } from '../../src/engine/clock.js';
 import { IdGenerator, SeededRandom } from '../../src/engine/random.js';
+import { createHttpTransport } from '../../src/engine/webhook-post.js';
 import { standardWebhooksSigner, verifyStandardWebhook, type WebhookSigner } from '../../src/engine/webhook-signing.js';
 import {
   WebhookDispatcher,
@@ -458,12 +459,11 @@ describe('WebhookDispatcher — the dispatch pool', () => {
     makeDispatcher({
       maxConcurrent: 1,
       timeoutMs: 100,
-      fetch: (_url, init) => {
-        const signal = init!.signal!;
+      transport: ({ signal }) => {
         signals.push(signal);
         // The first receiver never answers: its attempt holds the only slot until its own timeout.
         if (signals.length === 1) return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
-        return Promise.resolve(new Response('ok', { status: 200 }));
+        return Promise.resolve({ status: 200, headers: {}, body: 'ok' });
       },
     });
     const slow = dispatcher.dispatch(request({ eventId: 'evt_slow' }));
@@ -477,7 +477,7 @@ describe('WebhookDispatcher — the dispatch pool', () => {
     expect(queued.attempts[0]?.error).toBeUndefined();
   });
 
-  it('at most maxPerOrigin requests reach one receiver at once; settle waits for those still in line', async () => {
+  it('at most maxPerOrigin requests reach one receiver at once, over as many reused sockets; settle waits for those still in line', async () => {
     let open = 0;
     let peak = 0;
     const held: ServerResponse[] = [];
@@ -497,6 +497,8 @@ describe('WebhookDispatcher — the dispatch pool', () => {
         }
       });
     });
+    let connections = 0;
+    bounded.on('connection', () => connections++);
     await new Promise<void>((resolve) => bounded.listen(0, '127.0.0.1', resolve));
     try {
       makeDispatcher({ maxConcurrent: 64, maxPerOrigin: 4 });
@@ -506,6 +508,8 @@ describe('WebhookDispatcher — the dispatch pool', () => {
       await dispatcher.settle();
       expect(deliveries.every((d) => d.status === 'succeeded')).toBe(true);
       expect(peak).toBe(4);
+      // The transport's keep-alive Agent holds one socket per slot and reuses it.
+      expect(connections).toBeLessThanOrEqual(4);
       expect(dispatcher.stats()).toEqual({ queued: 0, inFlight: 0, unfinished: 0, logged: 30 });
     } finally {
       bounded.closeAllConnections();
@@ -548,11 +552,12 @@ describe('WebhookDispatcher — the dispatch pool', () => {
     // loop resumes, the timer is due, and timers run before socket reads in a loop turn.
     const timeoutMs = 500;
     let sentAt = Infinity;
+    const http = createHttpTransport(1);
     makeDispatcher({
       timeoutMs,
-      fetch: (url, init) => {
+      transport: (post) => {
         sentAt = clock.realNow();
-        return fetch(url, init);
+        return http.post(post);
       },
     });
     receiver.answer({ stallUntil: () => sentAt + timeoutMs + 100 });
@@ -561,6 +566,7 @@ describe('WebhookDispatcher — the dispatch pool', () => {
     expect(delivery.attempts[0]?.error).toBeUndefined();
     expect(delivery.status).toBe('succeeded');
     expect(delivery.attempts[0]?.durationMs).toBeGreaterThan(timeoutMs);
+    http.close();
   });
 
   it('reports every state change to onTransition, in order', async () => {
@@ -756,17 +762,17 @@ describe('WebhookDispatcher — reset and the log', () => {
   });
 
   it('keeps 150 retrying deliveries past a bound of 100 and delivers every one when the receiver recovers', async () => {
-    // No HTTP here (an injected fetch): the point is the log's bound, not the network; the run at the
+    // No HTTP here (an injected transport): the point is the log's bound, not the network; the run at the
     // issue's scale (10,500 past 10,000, real HTTP) is test/reliability/webhook-scale.test.ts.
     let up = false;
     const delivered = new Map<string, number>();
     makeDispatcher({
       maxLogEntries: 100,
-      fetch: async (_url, init) => {
-        if (!up) return new Response('down', { status: 500 });
-        const id = new Headers(init?.headers).get('webhook-id')!;
+      transport: async ({ headers }) => {
+        if (!up) return { status: 500, headers: {}, body: 'down' };
+        const id = headers['webhook-id']!;
         delivered.set(id, (delivered.get(id) ?? 0) + 1);
-        return new Response('ok', { status: 200 });
+        return { status: 200, headers: {}, body: 'ok' };
       },
     });
     const total = 150;
