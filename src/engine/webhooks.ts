@@ -23,6 +23,7 @@ import type { Clock, TimerHandle } from './clock.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DispatchPool } from './dispatch-pool.js';
 import { SimError } from './errors.js';
+import { decodeCursor, encodeCursor } from './pagination.js';
 import type { IdGenerator } from './random.js';
 import { createHttpTransport, describeError, postWebhook, type HttpTransport, type PostResult, type WebhookTransport } from './webhook-post.js';
 import type { WebhookSigner } from './webhook-signing.js';
@@ -150,6 +151,15 @@ export interface WebhookDeliveryFilter {
   endpointId?: string;
 }
 
+export interface WebhookDeliveryPage {
+  /** Newest first. */
+  deliveries: WebhookDelivery[];
+  /** Every delivery in the log that matches the filter, on every page. */
+  total: number;
+  /** Where the next page starts; null on the last page. */
+  nextCursor: string | null;
+}
+
 export interface WebhookDispatchStats {
   /** Attempts due and waiting for a slot in the pool. */
   queued: number;
@@ -258,6 +268,42 @@ export class WebhookDispatcher {
     return out;
   }
 
+  /**
+   * One page, newest first. The cursor is a position in the log (the creation order), not an index:
+   * deliveries created since the first page sort before it, so a walk through every page sees each
+   * delivery that stayed in the log exactly once, however many arrive meanwhile. A malformed or
+   * tampered cursor is a 400 naming `cursor`.
+   */
+  page(options: { filter?: WebhookDeliveryFilter; limit: number; cursor?: string }): WebhookDeliveryPage {
+    const { filter = {}, limit } = options;
+    let before: number | undefined;
+    if (options.cursor !== undefined) {
+      const key = decodeCursor(options.cursor);
+      if (key === undefined) {
+        throw new SimError({ kind: 'invalid_request', message: 'cursor is not one this list returned', field: 'cursor', value: options.cursor });
+      }
+      before = key.seq;
+    }
+    const deliveries: WebhookDelivery[] = [];
+    let last: DeliveryRecord | undefined;
+    let more = false;
+    for (const record of this.log.newestFirst(before)) {
+      if (!matches(record.delivery, filter)) continue;
+      if (deliveries.length === limit) {
+        more = true;
+        break;
+      }
+      deliveries.push(record.delivery);
+      last = record;
+    }
+    return {
+      deliveries,
+      total: this.count(filter),
+      // The log is ordered by seq alone; createdAt is 0 in the shared cursor format (pagination.ts).
+      nextCursor: more && last ? encodeCursor({ createdAt: 0, seq: last.seq }) : null,
+    };
+  }
+
   get(id: string): WebhookDelivery | undefined {
     return this.log.get(id)?.delivery;
   }
@@ -270,6 +316,14 @@ export class WebhookDispatcher {
     const original = this.log.get(id);
     if (!original) return undefined;
     return this.create(original.delivery, { ...original, url: original.delivery.url }, id);
+  }
+
+  /** How many deliveries in the log match. */
+  count(filter: WebhookDeliveryFilter = {}): number {
+    if (Object.values(filter).every((value) => value === undefined)) return this.log.size;
+    let n = 0;
+    for (const { delivery } of this.log.newestFirst()) if (matches(delivery, filter)) n++;
+    return n;
   }
 
   stats(): WebhookDispatchStats {

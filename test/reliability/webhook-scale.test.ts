@@ -5,8 +5,9 @@
  * - a receiver that is down (answers 500) for 10,500 events, then comes back: after the clock passes
  *   the first retry, every event has arrived exactly once — none dropped to bound the log, none twice;
  * - a manual-clock advance that releases 10,000 Msghub `message.delivered` deliveries at once to a
- *   healthy receiver: each event arrives exactly once, no attempt is a timeout, and provider GETs sent
- *   during the burst are answered while deliveries are still outstanding.
+ *   healthy receiver: each event arrives exactly once, no attempt is a timeout, provider GETs sent
+ *   during the burst are answered while deliveries are still outstanding, and every attempt reads back
+ *   through /_sim/webhooks/deliveries a page at a time.
  *
  * Nothing here measures speed: the assertions are on what arrived and on the order things happened.
  */
@@ -200,7 +201,23 @@ describe('webhook delivery at scale', () => {
       expect(attempts).toHaveLength(messages);
       expect(attempts.filter((a) => a.error !== undefined)).toEqual([]);
       expect(attempts.every((a) => a.outcome === 'success')).toBe(true);
-      expect(engine.webhooks.list({ status: 'succeeded' })).toHaveLength(messages);
+
+      // Every attempt of the run reads back through the control API, 1,000 at a time.
+      const readBack = new Map<string, { status: string; attempts: unknown[] }>();
+      let cursor: string | null = null;
+      do {
+        const query = `provider=msghub&limit=1000${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = (await (await fetch(`${base}/_sim/webhooks/deliveries?${query}`, { signal: AbortSignal.timeout(REQUEST_MS) })).json()) as {
+          data: Array<{ id: string; status: string; attempts: unknown[] }>;
+          total: number;
+          nextCursor: string | null;
+        };
+        expect(page.total).toBe(messages);
+        for (const delivery of page.data) readBack.set(delivery.id, delivery);
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(readBack.size).toBe(messages);
+      expect([...readBack.values()].every((d) => d.status === 'succeeded' && d.attempts.length === 1)).toBe(true);
       webhookScaleFigures.burst = { events: messages, successes: receiver.ok.size, outstandingWhenGetsAnswered: getAnswered };
     },
     SCALE_TIMEOUT_MS,

@@ -10,6 +10,7 @@ import {
   WebhookDispatcher,
   type DeliveryTransition,
   type WebhookDelivery,
+  type WebhookDeliveryFilter,
   type WebhookDispatcherOptions,
   type WebhookRequest,
 } from '../../src/engine/webhooks.js';
@@ -609,6 +610,67 @@ describe('WebhookDispatcher — the dispatch pool', () => {
     // The state handed over is plain JSON, the signer aside.
     const created = JSON.parse(JSON.stringify({ ...state })) as unknown;
     expect(created).toEqual(state);
+  });
+});
+
+describe('WebhookDispatcher — pages', () => {
+  const walk = (filter: WebhookDeliveryFilter = {}, limit = 10, between?: () => void) => {
+    const pages: string[][] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = dispatcher.page({ filter, limit, ...(cursor !== undefined ? { cursor } : {}) });
+      pages.push(page.deliveries.map((d) => d.id));
+      if (page.nextCursor === null) return pages;
+      cursor = page.nextCursor;
+      between?.();
+    }
+  };
+
+  it('walks every delivery once, newest first, while new ones arrive between pages', async () => {
+    const first = Array.from({ length: 25 }, (_, i) => dispatcher.dispatch(request({ eventId: `evt_${i}` })));
+    let added = 0;
+    const pages = walk({}, 10, () => {
+      dispatcher.dispatch(request({ eventId: `evt_new_${added++}` }));
+    });
+    expect(pages.map((p) => p.length)).toEqual([10, 10, 5]);
+    expect(pages.flat()).toEqual(first.map((d) => d.id).reverse());
+    expect(added).toBe(2);
+    expect(dispatcher.page({ limit: 1000 }).total).toBe(27);
+    await dispatcher.settle();
+  });
+
+  it('pages a filter, with total counting every match', async () => {
+    receiver.answer(...Array.from({ length: 5 }, () => ({ status: 500 })));
+    for (let i = 0; i < 12; i++) dispatcher.dispatch(request({ eventId: `evt_${i}`, tenant: i % 2 ? 'tenant-odd' : 'tenant-even' }));
+    await dispatcher.settle();
+    const odd = dispatcher.page({ filter: { tenant: 'tenant-odd' }, limit: 4 });
+    expect(odd.total).toBe(6);
+    expect(odd.deliveries.every((d) => d.tenant === 'tenant-odd')).toBe(true);
+    expect(walk({ tenant: 'tenant-odd' }, 4).flat()).toEqual(dispatcher.list({ tenant: 'tenant-odd' }).map((d) => d.id));
+    expect(dispatcher.page({ filter: { status: 'retrying' }, limit: 100 }).total).toBe(5);
+    expect(dispatcher.page({ filter: { tenant: 'nobody' }, limit: 10 })).toEqual({ deliveries: [], total: 0, nextCursor: null });
+  });
+
+  it('a cursor stays valid when its delivery is forgotten or reset', async () => {
+    makeDispatcher({ maxLogEntries: 3 });
+    const sent = [];
+    for (let i = 0; i < 6; i++) {
+      sent.push(dispatcher.dispatch(request({ eventId: `evt_${i}`, tenant: `tenant-${i}` })));
+      await dispatcher.settle();
+    }
+    const firstPage = dispatcher.page({ limit: 2 });
+    expect(firstPage.deliveries.map((d) => d.id)).toEqual([sent[5]!.id, sent[4]!.id]);
+    dispatcher.reset('acme', 'tenant-4');
+    const next = dispatcher.page({ limit: 2, cursor: firstPage.nextCursor! });
+    expect(next.deliveries.map((d) => d.id)).toEqual([sent[3]!.id]);
+    expect(next.nextCursor).toBeNull();
+  });
+
+  it('a malformed or edited cursor is an invalid_request naming cursor', () => {
+    const page = (cursor: string) => () => dispatcher.page({ limit: 10, cursor });
+    for (const cursor of ['nope', '', 'djEuMC4xMDEuNjQwNGVjYjM', '%%%']) {
+      expect(page(cursor)).toThrow(expect.objectContaining({ kind: 'invalid_request', field: 'cursor' }));
+    }
   });
 });
 
