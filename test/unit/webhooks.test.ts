@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Clock } from '../../src/engine/clock.js';
 import { IdGenerator, SeededRandom } from '../../src/engine/random.js';
-import { createHttpTransport } from '../../src/engine/webhook-post.js';
+import { createHttpTransport, type Deadline } from '../../src/engine/webhook-post.js';
 import { standardWebhooksSigner, verifyStandardWebhook, type WebhookSigner } from '../../src/engine/webhook-signing.js';
 import {
   WebhookDispatcher,
@@ -29,6 +29,7 @@ type Reply =
   | { status: number; body?: string; headers?: Record<string, string> }
   | 'hang' // never answers (timeout test)
   | 'reset' // destroys the socket (connection reset)
+  | 'partial' // answers 200 and the start of a body, then never ends it
   | { stallUntil: () => number }; // answers 200, then blocks this process's event loop (sender's included) until clock.realNow() reaches it
 
 class Receiver {
@@ -87,6 +88,12 @@ class Receiver {
       }
       if (reply === 'reset') {
         req.socket.destroy();
+        return;
+      }
+      if (reply === 'partial') {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.write('par');
+        this.hanging.add(res);
         return;
       }
       if ('stallUntil' in reply) {
@@ -456,14 +463,16 @@ describe('WebhookDispatcher — outcomes', () => {
 
 describe('WebhookDispatcher — the dispatch pool', () => {
   it('the timeout runs from when the request is sent, not while the attempt waits for a slot', async () => {
-    const signals: AbortSignal[] = [];
+    const deadlines: Deadline[] = [];
     makeDispatcher({
       maxConcurrent: 1,
       timeoutMs: 100,
-      transport: ({ signal }) => {
-        signals.push(signal);
+      transport: ({ deadline }) => {
+        deadlines.push(deadline);
         // The first receiver never answers: its attempt holds the only slot until its own timeout.
-        if (signals.length === 1) return new Promise((_resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+        if (deadlines.length === 1) return new Promise((_resolve, reject) => deadline.onExpire(reject));
+        // The second waited in line for more than its timeout, yet its deadline has not passed.
+        expect(deadline.expired).toBe(false);
         return Promise.resolve({ status: 200, headers: {}, body: 'ok' });
       },
     });
@@ -472,7 +481,7 @@ describe('WebhookDispatcher — the dispatch pool', () => {
     await dispatcher.settle();
     expect(slow.attempts[0]?.error).toBe('timeout after 100 ms');
     // The second waited in line for more than its own timeout, yet its deadline started only when it was sent.
-    expect(signals).toHaveLength(2);
+    expect(deadlines).toHaveLength(2);
     expect(queued.status).toBe('succeeded');
     expect(queued.attempts).toHaveLength(1);
     expect(queued.attempts[0]?.error).toBeUndefined();
@@ -671,6 +680,17 @@ describe('WebhookDispatcher — pages', () => {
     for (const cursor of ['nope', '', 'djEuMC4xMDEuNjQwNGVjYjM', '%%%']) {
       expect(page(cursor)).toThrow(expect.objectContaining({ kind: 'invalid_request', field: 'cursor' }));
     }
+  });
+});
+
+describe('WebhookDispatcher — a body cut short', () => {
+  it('a 2xx whose body does not end within timeoutMs is a success, with the timeout noted (real wall-time wait of 200 ms)', async () => {
+    makeDispatcher({ timeoutMs: 200 });
+    receiver.answer('partial');
+    const delivery = dispatcher.dispatch(request());
+    await dispatcher.settle();
+    expect(delivery.status).toBe('succeeded');
+    expect(delivery.attempts[0]).toMatchObject({ outcome: 'success', response: { status: 200, body: 'par' }, error: 'response body: timeout after 200 ms' });
   });
 });
 
