@@ -33,6 +33,8 @@ class CountingReceiver {
   status = 200;
   readonly ok = new Map<string, number>();
   failed = 0;
+  /** TCP connections accepted: the dispatcher's sockets, opened once and kept alive. */
+  connections = 0;
   readonly server: Server;
   url = '';
 
@@ -47,6 +49,7 @@ class CountingReceiver {
         res.end();
       });
     });
+    this.server.on('connection', () => this.connections++);
   }
 
   async start(): Promise<void> {
@@ -198,6 +201,9 @@ describe('webhook delivery at scale', () => {
       expect(receiver.ok.size).toBe(messages);
       expect(receiver.duplicates()).toBe(0);
       expect(receiver.failed).toBe(0);
+      // At most 16 at once to one origin, over as many keep-alive sockets: never a connection per
+      // delivery, which overflowed the receiver's listen backlog and left attempts waiting on SYN retries.
+      expect(receiver.connections).toBeLessThanOrEqual(16);
       expect(attempts).toHaveLength(messages);
       expect(attempts.filter((a) => a.error !== undefined)).toEqual([]);
       expect(attempts.every((a) => a.outcome === 'success')).toBe(true);
