@@ -26,7 +26,7 @@ import { T0 } from '../support/harness.js';
 const REQUEST_MS = 30_000;
 const SCALE_TIMEOUT_MS = 180_000;
 
-export const webhookScaleFigures = { recovered: { events: 0, successes: 0, failuresSeen: 0 }, burst: { events: 0, successes: 0, outstandingWhenGetsAnswered: [] as number[] } };
+export const webhookScaleFigures = { recovered: { events: 0, successes: 0, failuresSeen: 0 }, burst: { events: 0, successes: 0, connections: 0, outstandingWhenGetsAnswered: [] as number[] } };
 
 /** A receiver on 127.0.0.1 that counts, per event id (Standard Webhooks `webhook-id`), what it answered. */
 class CountingReceiver {
@@ -224,7 +224,7 @@ describe('webhook delivery at scale', () => {
       } while (cursor);
       expect(readBack.size).toBe(messages);
       expect([...readBack.values()].every((d) => d.status === 'succeeded' && d.attempts.length === 1)).toBe(true);
-      webhookScaleFigures.burst = { events: messages, successes: receiver.ok.size, outstandingWhenGetsAnswered: getAnswered };
+      webhookScaleFigures.burst = { events: messages, successes: receiver.ok.size, connections: receiver.connections, outstandingWhenGetsAnswered: getAnswered };
     },
     SCALE_TIMEOUT_MS,
   );
