@@ -57,6 +57,8 @@ declare module 'autocannon' {
   interface AutocannonInstance extends PromiseLike<AutocannonResult> {
     /** After every response: its status and its latency in fractional milliseconds. */
     on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTimeMs: number) => void): this;
+    /** Ends the run early; the promise then resolves with what was measured so far. */
+    stop(): void;
   }
 
   function autocannon(options: AutocannonOptions): AutocannonInstance;

@@ -39,6 +39,8 @@ export interface SimulatorOptions {
   rateLimits?: boolean;
   timings?: Partial<LifecycleTimings>;
   webhookRetrySchedule?: number[];
+  /** Finished webhook deliveries kept in the log (default 10,000); pending and retrying ones are always kept. */
+  webhookLogLimit?: number;
   logLevel?: LogLevel;
   /** Protect the control API with this token. */
   adminToken?: string;
@@ -65,7 +67,7 @@ export interface Simulator {
   faults: { add(rule: FaultRuleInput): FaultRule; list(): readonly FaultRule[]; clear(provider?: string): void };
   /** Forces a message to a state through the natural path (same events and webhooks). */
   forceStatus(provider: string, id: string, status: MessageState, reason?: string): SimMessage;
-  /** Resolves once no webhook attempt is in flight. */
+  /** Resolves once no webhook attempt is queued or in flight. */
   settle(): Promise<void>;
   /** Stops accepting connections, waits for in-flight requests and webhooks, flushes state. */
   close(): Promise<void>;
@@ -86,6 +88,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     rateLimits: options.rateLimits ?? true,
     ...(options.timings ? { timings: options.timings } : {}),
     ...(options.webhookRetrySchedule ? { webhookRetrySchedule: options.webhookRetrySchedule } : {}),
+    ...(options.webhookLogLimit ? { webhookLogLimit: options.webhookLogLimit } : {}),
     ...(options.webhookAllow ? { webhookAllow: options.webhookAllow } : {}),
     onError: (err, where) => logger.error({ err, where }, 'engine error'),
   });

@@ -166,6 +166,22 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
+/**
+ * CPU time (user + system, ms) `pid` has used so far, from /proc/<pid>/stat (fields 14 and 15, in clock
+ * ticks of 10 ms on Linux); undefined off Linux. Unlike wall time, it does not grow when other work on
+ * the machine takes the core away, so per-operation costs compare across runs of a busy box.
+ */
+export function cpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The machine's 1-minute load average (other work on the box skews every figure; the report says so). */
 export function loadAverage(): number | undefined {
   try {

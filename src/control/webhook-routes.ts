@@ -1,12 +1,12 @@
-/** /_sim/webhooks/deliveries: every attempt of every webhook, with replay. */
+/** /_sim/webhooks/deliveries: every attempt of every webhook, paged with a cursor, with replay. */
 import type { Router } from 'express';
 import type { DeliveryStatus } from '../engine/webhooks.js';
 import type { ControlContext } from './context.js';
 import { badRequest, notFound } from './errors.js';
-
-const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'succeeded', 'failed', 'disabled'];
 import { optionalString, parseIntParam } from './params.js';
 import { deliveryView as view } from './views.js';
+
+const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'retrying', 'succeeded', 'failed', 'disabled'];
 
 export function registerWebhookRoutes(router: Router, { engine }: ControlContext): void {
   router.get('/webhooks/deliveries', (req, res) => {
@@ -20,9 +20,10 @@ export function registerWebhookRoutes(router: Router, { engine }: ControlContext
     };
     if (filter.status !== undefined && !DELIVERY_STATUSES.includes(filter.status)) throw badRequest(`status must be one of ${DELIVERY_STATUSES.join(', ')}`, 'status', filter.status);
     const limit = parseIntParam(q.limit, 'limit', 1, 1000, 100);
+    const cursor = optionalString(q.cursor, 'cursor');
     const defined = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
-    const all = engine.webhooks.list(defined);
-    res.json({ data: all.slice(0, limit).map(view), total: all.length });
+    const page = engine.webhooks.page({ filter: defined, limit, ...(cursor !== undefined ? { cursor } : {}) });
+    res.json({ data: page.deliveries.map(view), total: page.total, nextCursor: page.nextCursor });
   });
 
   router.get('/webhooks/deliveries/:id', (req, res) => {

@@ -29,6 +29,11 @@ export interface EngineOptions {
   /** Delays before each webhook attempt, ms. */
   webhookRetrySchedule?: number[];
   webhookTimeoutMs?: number;
+  /** Webhook attempts in flight at once, overall and per receiver origin (defaults 64 and 16, webhooks.ts). */
+  webhookMaxConcurrent?: number;
+  webhookMaxPerOrigin?: number;
+  /** Finished webhook deliveries kept in the log (default 10,000); pending and retrying ones are always kept. */
+  webhookLogLimit?: number;
   /** Hosts, `*.suffix`, CIDRs, `loopback`, `private` or `*` that webhooks may be delivered to. */
   webhookAllow?: readonly string[];
   /** Where errors thrown by timers and listeners are reported. */
@@ -57,7 +62,7 @@ export interface Engine {
   reset(namespace?: string, tenant?: string): void;
   /** Resets everything and restarts ids, secrets and fault dice from `seed`: the same run again. */
   reseed(seed: number): void;
-  /** Resolves once no webhook attempt is in flight (tests await it after advancing the clock). */
+  /** Resolves once no webhook attempt is queued or in flight (tests await it after advancing the clock). */
   settle(): Promise<void>;
   /** Flushes state to disk and stops timers. */
   close(): Promise<void>;
@@ -102,6 +107,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     onListenerError: (error) => onError(error, 'webhook listener'),
     ...(options.webhookRetrySchedule ? { retrySchedule: options.webhookRetrySchedule } : {}),
     ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),
+    ...(options.webhookMaxConcurrent ? { maxConcurrent: options.webhookMaxConcurrent } : {}),
+    ...(options.webhookMaxPerOrigin ? { maxPerOrigin: options.webhookMaxPerOrigin } : {}),
+    ...(options.webhookLogLimit ? { maxLogEntries: options.webhookLogLimit } : {}),
   });
   const faults = new FaultInjector(ids, options.seed ?? 1, () => clock.iso());
   const settings: EngineSettings = { rateLimits: options.rateLimits ?? true };
@@ -140,7 +148,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     settle: () => webhooks.settle(),
     async close() {
       clock.close();
-      await webhooks.settle();
+      await webhooks.close();
       await store.close();
     },
   };

@@ -1,6 +1,7 @@
 /**
  * Webhook dispatcher: real HTTP POSTs to the receiver's URL, signed per attempt, retried on the simulated
- * clock, with every attempt kept in a bounded delivery log that the control API lists and replays.
+ * clock, through a bounded pool of concurrent requests, with every delivery kept in a log that the
+ * control API pages through and replays.
  *
  * Semantics follow the Svix retry documentation (https://docs.svix.com/retries) and Standard Webhooks
  * (https://www.standardwebhooks.com):
@@ -10,13 +11,21 @@
  * - 410 Gone disables the endpoint at once (Standard Webhooks: senders should stop sending to an endpoint
  *   that answers 410), so no further retries happen.
  *
+ * A delivery's life: created (logged, in line for its first attempt) → attempt started (sent) → attempt
+ * finished → retry scheduled (back in line when the clock reaches it) or finished; or dropped by a reset.
+ * Each of these is one method below and one `onTransition` call, so persistence can attach there.
+ *
  * The engine knows no provider: `namespace` is opaque, signing is a function passed in with the request.
  * Time: simulated time (`clock.now()`) for timestamps and retry timers; wall time only for the network
  * timeout and the measured attempt duration, because the receiver is a real process.
  */
 import type { Clock, TimerHandle } from './clock.js';
+import { DeliveryLog } from './delivery-log.js';
+import { DispatchPool } from './dispatch-pool.js';
 import { SimError } from './errors.js';
+import { decodeCursor, encodeCursor } from './pagination.js';
 import type { IdGenerator } from './random.js';
+import { createHttpTransport, describeError, postWebhook, type HttpTransport, type PostResult, type WebhookTransport } from './webhook-post.js';
 import type { WebhookSigner } from './webhook-signing.js';
 
 export interface WebhookRequest {
@@ -40,9 +49,9 @@ export interface WebhookRequest {
 
 export interface DeliveryAttempt {
   attempt: number;
-  /** Simulated ISO time the attempt started. */
+  /** Simulated ISO time the attempt's request was sent (after any wait for a slot in the pool). */
   at: string;
-  /** Wall-clock duration of the HTTP exchange. */
+  /** Wall-clock duration of the HTTP exchange, from sending the request to the end of the answer. */
   durationMs: number;
   request: { url: string; headers: Record<string, string>; body: string };
   /** Body holds at most the first 4 KiB. */
@@ -74,6 +83,29 @@ export interface WebhookDelivery {
   replayOf?: string;
 }
 
+/**
+ * The plain-JSON part of a delivery: with its signer (which a persisted record would name), everything
+ * needed to list it and to send it again after a restart.
+ */
+export interface DeliveryState {
+  readonly delivery: WebhookDelivery;
+  /** Serialised once at dispatch; every attempt and every replay sends exactly these bytes. */
+  readonly rawBody: string;
+  readonly secret: string;
+  /** The provider's extra headers, sent on every attempt. */
+  readonly headers: Record<string, string> | undefined;
+}
+
+/** Every change of a delivery's state, in the order they happen; `state` is the live record. */
+export type DeliveryTransition =
+  | { kind: 'created'; state: DeliveryState }
+  | { kind: 'attempt-started'; state: DeliveryState; attempt: number }
+  | { kind: 'attempt-finished'; state: DeliveryState; attempt: DeliveryAttempt }
+  | { kind: 'retry-scheduled'; state: DeliveryState; at: string }
+  | { kind: 'finished'; state: DeliveryState }
+  /** `reset`: its tenant, provider or everything was reset. `forgotten`: finished, and past the log's bound. */
+  | { kind: 'dropped'; state: DeliveryState; reason: 'reset' | 'forgotten' };
+
 export interface WebhookDispatcherOptions {
   ids: IdGenerator;
   /**
@@ -81,19 +113,29 @@ export interface WebhookDispatcherOptions {
    * belongs to the first attempt, which always starts at once (see `dispatch`).
    */
   retrySchedule?: number[];
-  /** Per attempt, wall time. */
+  /** Per attempt, wall time, counted from when its request is sent (not while it waits for a slot). */
   timeoutMs?: number;
-  /** Injectable for tests. */
-  fetch?: typeof fetch;
-  /** Bounded log, oldest dropped (and its pending retries cancelled). */
+  /** Attempts in flight at once, all receivers together (default 64). */
+  maxConcurrent?: number;
+  /** Attempts in flight at once to one origin (scheme, host and port; default 16). */
+  maxPerOrigin?: number;
+  /** How a POST is sent; node:http(s) with a keep-alive Agent of the dispatcher's own by default. Injectable for tests. */
+  transport?: WebhookTransport;
+  /**
+   * How many finished deliveries (succeeded, failed, disabled) the log keeps; past it, those that
+   * finished longest ago are forgotten. Pending and retrying deliveries are always kept, whatever their
+   * number: forgetting one would lose its event.
+   */
   maxLogEntries?: number;
   /** Receiver answered 410: the provider disables the subscription; no more retries. */
   onGone?: (delivery: WebhookDelivery) => void;
   /** After every attempt (for the live UI stream). */
   onChange?: (delivery: WebhookDelivery) => void;
+  /** Every state change (see DeliveryTransition): where persistence attaches. */
+  onTransition?: (transition: DeliveryTransition) => void;
   /**
-   * Called when `onGone` or `onChange` throws. A listener's bug must never stop deliveries, but it should
-   * not vanish silently either; without this option such errors are ignored.
+   * Called when `onGone`, `onChange` or `onTransition` throws. A listener's bug must never stop
+   * deliveries, but it should not vanish silently either; without this option such errors are ignored.
    */
   onListenerError?: (error: unknown, delivery: WebhookDelivery) => void;
   /** Refuses URLs outside the allowlist (returns the reason); refused deliveries fail at once, unsent. */
@@ -109,6 +151,26 @@ export interface WebhookDeliveryFilter {
   endpointId?: string;
 }
 
+export interface WebhookDeliveryPage {
+  /** Newest first. */
+  deliveries: WebhookDelivery[];
+  /** Every delivery in the log that matches the filter, on every page. */
+  total: number;
+  /** Where the next page starts; null on the last page. */
+  nextCursor: string | null;
+}
+
+export interface WebhookDispatchStats {
+  /** Attempts due and waiting for a slot in the pool. */
+  queued: number;
+  /** Attempts sent and not yet answered. */
+  inFlight: number;
+  /** Deliveries pending or retrying (queued, in flight, or waiting for the clock). */
+  unfinished: number;
+  /** Deliveries in the log, finished or not. */
+  logged: number;
+}
+
 /**
  * Svix's schedule (https://docs.svix.com/retries): immediately, 5 s, 5 min, 30 min, 2 h, 5 h — each delay
  * counted from the failure of the previous attempt. Svix continues with 10 h and 10 h more; msgsim stops
@@ -119,35 +181,57 @@ export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [0, 5_000, 300_000, 1_8
 /** Svix gives receivers 15 s to answer. */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 15_000;
 export const DEFAULT_MAX_LOG_ENTRIES = 10_000;
-
-/** Only the start of a receiver's answer is kept: enough to debug, bounded in memory. */
-const MAX_LOGGED_RESPONSE_BYTES = 4 * 1024;
+/**
+ * Per origin: a local receiver takes no more requests per second from more than ~16 at once, only each
+ * one waits longer (bench/webhooks.ts runs a bare sender at 1, 4, 16 and 64 at a time: 2.9k, 4.2k, 8.5k,
+ * 8.7k POST/s on 2026-12-07); 16 keep-alive sockets stay far below a server's accept backlog (Node's
+ * default 511), so no connection waits on SYN retransmissions; and browsers allow 6 per origin, so a
+ * receiver built for the web takes 16 at once.
+ */
+export const DEFAULT_MAX_PER_ORIGIN = 16;
+/**
+ * Overall: four receivers at full speed. The bound on the whole is what keeps a burst from taking the
+ * event loop from the provider API: each answer costs a slice of a loop turn, and 64 of them per turn
+ * still leave requests room (p99 of a provider GET during a 100,000-delivery burst: bench/webhooks.ts).
+ */
+export const DEFAULT_MAX_CONCURRENT = 64;
 
 const USER_AGENT = 'msgsim-webhooks/1.0';
 
-interface DeliveryRecord {
-  delivery: WebhookDelivery;
-  request: WebhookRequest;
-  /** Serialised once at dispatch; every attempt and every replay sends exactly these bytes. */
-  rawBody: string;
+interface DeliveryRecord extends DeliveryState {
+  readonly id: string;
+  /** Creation order, for the log. */
+  readonly seq: number;
+  readonly sign: WebhookSigner;
   timer: TimerHandle | undefined;
-  /** Set when the entry is reset or evicted: in-flight results are dropped and nothing is rescheduled. */
+  /** Set when the delivery is reset: in-flight results are dropped and nothing is rescheduled. */
   cancelled: boolean;
 }
+
+/** A retry timer's label, built only if the timer throws (a string per timer would cost memory). */
+const retryLabel = (record: DeliveryRecord): string => `webhook retry ${record.id}`;
 
 export class WebhookDispatcher {
   private readonly ids: IdGenerator;
   private readonly timeoutMs: number;
-  private readonly fetchImpl: typeof fetch;
+  private readonly transport: WebhookTransport;
+  /** The default transport, whose sockets `close` releases. */
+  private readonly ownTransport: HttpTransport | undefined;
   private readonly allowUrl: ((url: string) => string | undefined) | undefined;
-  private readonly maxLogEntries: number;
   private readonly onGone: ((delivery: WebhookDelivery) => void) | undefined;
   private readonly onChange: ((delivery: WebhookDelivery) => void) | undefined;
+  private readonly onTransition: ((transition: DeliveryTransition) => void) | undefined;
   private readonly onListenerError: ((error: unknown, delivery: WebhookDelivery) => void) | undefined;
   private retrySchedule: number[];
-  /** Insertion-ordered, so the first key is the oldest entry and `list` reverses for newest first. */
-  private readonly log = new Map<string, DeliveryRecord>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly log: DeliveryLog<DeliveryRecord>;
+  private readonly pool: DispatchPool<DeliveryRecord>;
+  private seq = 0;
+  private closed = false;
+  /** One function for every retry timer (the timer carries the record), not a closure each. */
+  private readonly retryDue = (record: DeliveryRecord): void => {
+    record.timer = undefined;
+    this.line(record);
+  };
 
   constructor(
     private readonly clock: Clock,
@@ -156,38 +240,74 @@ export class WebhookDispatcher {
     this.ids = options.ids;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS;
     if (!(this.timeoutMs > 0)) throw new RangeError('timeoutMs must be positive');
-    // Resolved at call time rather than captured here, so a test can stub globalThis.fetch later.
-    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.allowUrl = options.allowUrl;
-    this.maxLogEntries = Math.max(1, options.maxLogEntries ?? DEFAULT_MAX_LOG_ENTRIES);
     this.onGone = options.onGone;
     this.onChange = options.onChange;
+    this.onTransition = options.onTransition;
     this.onListenerError = options.onListenerError;
     this.retrySchedule = validSchedule(options.retrySchedule ?? [...DEFAULT_RETRY_SCHEDULE]);
+    this.log = new DeliveryLog(Math.max(1, options.maxLogEntries ?? DEFAULT_MAX_LOG_ENTRIES), (record) =>
+      this.transition({ kind: 'dropped', state: record, reason: 'forgotten' }),
+    );
+    const maxPerOrigin = options.maxPerOrigin ?? DEFAULT_MAX_PER_ORIGIN;
+    this.pool = new DispatchPool({ maxConcurrent: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT, maxPerOrigin }, (record) => this.attempt(record));
+    this.ownTransport = options.transport ? undefined : createHttpTransport(maxPerOrigin);
+    this.transport = options.transport ?? this.ownTransport!.post;
   }
 
   /**
-   * Logs a delivery and starts its first attempt. Returns at once and never throws for network problems;
-   * the returned object is the live log entry and is updated as attempts complete.
+   * Logs a delivery and puts its first attempt in line. Returns at once and never throws for network
+   * problems; the returned object is the live log entry and is updated as attempts complete.
    * Throws only for a payload JSON cannot serialise (a programming error in the caller).
    */
   dispatch(request: WebhookRequest): WebhookDelivery {
-    return this.enqueue(request, serialise(request.payload), undefined);
+    const { url, secret, headers, sign } = request;
+    return this.create(request, { url, secret, headers, sign, rawBody: serialise(request.payload) }, undefined);
   }
 
   /** Newest first. */
   list(filter: WebhookDeliveryFilter = {}): WebhookDelivery[] {
     const out: WebhookDelivery[] = [];
-    for (const { delivery } of this.log.values()) {
-      if (filter.namespace !== undefined && delivery.namespace !== filter.namespace) continue;
-      if (filter.tenant !== undefined && delivery.tenant !== filter.tenant) continue;
-      if (filter.eventType !== undefined && delivery.eventType !== filter.eventType) continue;
-      if (filter.status !== undefined && delivery.status !== filter.status) continue;
-      if (filter.subject !== undefined && delivery.subject !== filter.subject) continue;
-      if (filter.endpointId !== undefined && delivery.endpointId !== filter.endpointId) continue;
-      out.push(delivery);
+    for (const { delivery } of this.log.newestFirst()) {
+      if (matches(delivery, filter)) out.push(delivery);
     }
-    return out.reverse();
+    return out;
+  }
+
+  /**
+   * One page, newest first. The cursor is a position in the log (the creation order), not an index:
+   * deliveries created since the first page sort before it, so a walk through every page sees each
+   * delivery that stayed in the log exactly once, however many arrive meanwhile. A malformed or
+   * tampered cursor is a 400 naming `cursor`.
+   */
+  page(options: { filter?: WebhookDeliveryFilter; limit: number; cursor?: string }): WebhookDeliveryPage {
+    const { filter = {}, limit } = options;
+    let before: number | undefined;
+    if (options.cursor !== undefined) {
+      const key = decodeCursor(options.cursor);
+      if (key === undefined) {
+        throw new SimError({ kind: 'invalid_request', message: 'cursor is not one this list returned', field: 'cursor', value: options.cursor });
+      }
+      before = key.seq;
+    }
+    const deliveries: WebhookDelivery[] = [];
+    let last: DeliveryRecord | undefined;
+    let more = false;
+    for (const record of this.log.newestFirst(before)) {
+      if (!matches(record.delivery, filter)) continue;
+      if (deliveries.length === limit) {
+        more = true;
+        break;
+      }
+      deliveries.push(record.delivery);
+      last = record;
+    }
+    return {
+      deliveries,
+      total: this.count(filter),
+      // The log is ordered by seq alone; createdAt is 0 in the shared cursor format (pagination.ts).
+      nextCursor: more && last ? encodeCursor({ createdAt: 0, seq: last.seq }) : null,
+    };
   }
 
   get(id: string): WebhookDelivery | undefined {
@@ -201,13 +321,41 @@ export class WebhookDispatcher {
   replay(id: string): WebhookDelivery | undefined {
     const original = this.log.get(id);
     if (!original) return undefined;
-    return this.enqueue(original.request, original.rawBody, id);
+    return this.create(original.delivery, { ...original, url: original.delivery.url }, id);
   }
 
-  /** Resolves once no attempt is in flight (tests await it after `clock.advance`). */
+  /** How many deliveries in the log match. */
+  count(filter: WebhookDeliveryFilter = {}): number {
+    if (Object.values(filter).every((value) => value === undefined)) return this.log.size;
+    let n = 0;
+    for (const { delivery } of this.log.newestFirst()) if (matches(delivery, filter)) n++;
+    return n;
+  }
+
+  stats(): WebhookDispatchStats {
+    return {
+      queued: this.pool.queued,
+      inFlight: this.pool.active,
+      unfinished: this.log.size - this.log.finishedCount,
+      logged: this.log.size,
+    };
+  }
+
+  /** Resolves once no attempt is queued or in flight (tests await it after `clock.advance`). */
   async settle(): Promise<void> {
-    // Loop: an attempt finishing may let a real/speed-mode clock fire a retry that starts another one.
-    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+    // Loop: an attempt finishing may let a real/speed-mode clock put a retry in line.
+    while (!this.pool.idle) await this.pool.whenIdle();
+  }
+
+  /**
+   * Starts no more attempts (those in line stay pending in the log) and resolves once none is in flight:
+   * a shutdown finishes what it sent, without first working through a queue of 100,000.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.pool.removeWhere(() => true);
+    await this.settle();
+    this.ownTransport?.close();
   }
 
   /** Applies to retries planned from now on; timers already armed keep their delay. */
@@ -219,26 +367,41 @@ export class WebhookDispatcher {
     return this.retrySchedule;
   }
 
-  /** Drops log entries (all, one namespace, or one tenant of a namespace) and cancels their retries. */
+  /** Drops deliveries (all, one namespace, or one tenant of a namespace): their retries and their place in line. */
   reset(namespace?: string, tenant?: string): void {
-    for (const [id, record] of this.log) {
-      if (namespace !== undefined && record.delivery.namespace !== namespace) continue;
-      if (tenant !== undefined && record.delivery.tenant !== tenant) continue;
-      this.drop(id, record);
+    const removed = this.log.removeWhere(
+      ({ delivery }) => (namespace === undefined || delivery.namespace === namespace) && (tenant === undefined || delivery.tenant === tenant),
+    );
+    if (removed.length === 0) return;
+    for (const record of removed) {
+      record.cancelled = true;
+      record.timer?.cancel();
+      record.timer = undefined;
+      record.delivery.nextAttemptAt = null;
     }
+    this.pool.removeWhere((record) => record.cancelled);
+    for (const record of removed) this.transition({ kind: 'dropped', state: record, reason: 'reset' });
   }
 
-  private enqueue(request: WebhookRequest, rawBody: string, replayOf: string | undefined): WebhookDelivery {
+  // --- the state changes -------------------------------------------------------------------------
+
+  /** `about` gives the log fields, `sending` what each attempt sends. */
+  private create(
+    about: Pick<WebhookRequest, 'namespace' | 'tenant' | 'endpointId' | 'eventId' | 'eventType' | 'subject'>,
+    sending: Pick<DeliveryRecord, 'rawBody' | 'secret' | 'headers' | 'sign'> & { url: string },
+    replayOf: string | undefined,
+  ): WebhookDelivery {
+    const { rawBody } = sending;
     const now = this.clock.iso();
     const delivery: WebhookDelivery = {
       id: this.ids.next('whd_'),
-      namespace: request.namespace,
-      tenant: request.tenant,
-      ...(request.endpointId !== undefined ? { endpointId: request.endpointId } : {}),
-      url: request.url,
-      eventId: request.eventId,
-      eventType: request.eventType,
-      ...(request.subject !== undefined ? { subject: request.subject } : {}),
+      namespace: about.namespace,
+      tenant: about.tenant,
+      ...(about.endpointId !== undefined ? { endpointId: about.endpointId } : {}),
+      url: sending.url,
+      eventId: about.eventId,
+      eventType: about.eventType,
+      ...(about.subject !== undefined ? { subject: about.subject } : {}),
       // A snapshot of what is sent, so later mutation of the caller's object cannot rewrite history.
       payload: JSON.parse(rawBody) as unknown,
       status: 'pending',
@@ -247,36 +410,49 @@ export class WebhookDispatcher {
       createdAt: now,
       ...(replayOf !== undefined ? { replayOf } : {}),
     };
-    const record: DeliveryRecord = { delivery, request, rawBody, timer: undefined, cancelled: false };
-    this.log.set(delivery.id, record);
-    this.evictOverflow();
-
-    // The first attempt starts on a microtask, not a clock timer: in manual mode a 0 ms timer would wait
-    // for the next advance, and the caller (an API handler) must never wait for the receiver.
-    this.track(Promise.resolve().then(() => this.attempt(record)));
+    const record: DeliveryRecord = {
+      id: delivery.id,
+      seq: ++this.seq,
+      delivery,
+      rawBody,
+      secret: sending.secret,
+      headers: sending.headers,
+      sign: sending.sign,
+      timer: undefined,
+      cancelled: false,
+    };
+    this.log.add(record);
+    this.transition({ kind: 'created', state: record });
+    // In line, not started here: the caller (an API handler, a clock event) must never wait for the
+    // receiver, and in manual mode a 0 ms clock timer would wait for the next advance.
+    this.line(record);
     return delivery;
   }
 
-  private track(promise: Promise<void>): void {
-    this.inFlight.add(promise);
-    void promise.finally(() => this.inFlight.delete(promise));
+  /** Due: waits for a slot in the pool (the timeout does not run yet). */
+  private line(record: DeliveryRecord): void {
+    if (record.cancelled || this.closed) return;
+    this.pool.push(originOf(record.delivery.url), record);
   }
 
+  /** Runs in a pool slot; never throws. */
   private async attempt(record: DeliveryRecord): Promise<void> {
     if (record.cancelled) return;
-    record.timer = undefined;
-    const { delivery, request, rawBody } = record;
+    const { delivery, rawBody } = record;
     delivery.nextAttemptAt = null;
     const attemptNumber = delivery.attempts.length + 1;
     const at = this.clock.iso();
+    this.transition({ kind: 'attempt-started', state: record, attempt: attemptNumber });
 
     let headers: Record<string, string> = {};
-    let result: Pick<DeliveryAttempt, 'response' | 'error' | 'outcome'>;
+    let result: PostResult;
     const started = this.clock.realNow();
-    const refused = this.allowUrl?.(request.url);
+    const refused = this.allowUrl?.(delivery.url);
     try {
-      headers = this.buildHeaders(request, rawBody);
-      result = refused ? { error: `not sent: ${refused}`, outcome: 'failure' } : await this.post(request.url, headers, rawBody);
+      headers = this.buildHeaders(record);
+      result = refused
+        ? { error: `not sent: ${refused}`, outcome: 'failure' }
+        : await postWebhook(this.transport, this.clock, this.timeoutMs, delivery.url, headers, rawBody);
     } catch (error) {
       // Signing or header problems (or anything unexpected) are logged as a failed attempt, never thrown.
       result = { error: `request not sent: ${describeError(error)}`, outcome: 'failure' };
@@ -284,44 +460,50 @@ export class WebhookDispatcher {
     const durationMs = Math.max(0, Math.round(this.clock.realNow() - started));
     if (record.cancelled) return;
 
-    delivery.attempts.push({
-      attempt: attemptNumber,
-      at,
-      durationMs,
-      request: { url: request.url, headers, body: rawBody },
-      ...result,
-    });
+    const attempt: DeliveryAttempt = { attempt: attemptNumber, at, durationMs, request: { url: delivery.url, headers, body: rawBody }, ...result };
+    delivery.attempts.push(attempt);
+    this.transition({ kind: 'attempt-finished', state: record, attempt });
 
     if (refused) {
       // Retrying cannot change the allowlist's answer.
-      delivery.status = 'failed';
+      this.finish(record, 'failed');
     } else if (result.outcome === 'success') {
-      delivery.status = 'succeeded';
+      this.finish(record, 'succeeded');
     } else if (result.outcome === 'gone') {
-      delivery.status = 'disabled';
-      this.notify(this.onGone, delivery);
+      this.finish(record, 'disabled');
     } else if (attemptNumber < this.retrySchedule.length) {
-      // Svix counts each delay from the failure of the preceding attempt, i.e. from now.
-      const delay = this.retrySchedule[attemptNumber] ?? 0;
-      delivery.status = 'retrying';
-      delivery.nextAttemptAt = new Date(this.clock.now() + delay).toISOString();
-      record.timer = this.clock.schedule(
-        delay,
-        () => this.track(this.attempt(record)),
-        `webhook retry ${delivery.id} #${attemptNumber + 1}`,
-      );
+      this.scheduleRetry(record, this.retrySchedule[attemptNumber] ?? 0);
     } else {
-      delivery.status = 'failed';
+      this.finish(record, 'failed');
     }
     this.notify(this.onChange, delivery);
   }
+
+  private scheduleRetry(record: DeliveryRecord, delay: number): void {
+    // Svix counts each delay from the failure of the preceding attempt, i.e. from now.
+    const at = this.clock.now() + delay;
+    record.delivery.status = 'retrying';
+    record.delivery.nextAttemptAt = new Date(at).toISOString();
+    record.timer = this.clock.scheduleAt(at, this.retryDue, retryLabel, record);
+    this.transition({ kind: 'retry-scheduled', state: record, at: record.delivery.nextAttemptAt });
+  }
+
+  private finish(record: DeliveryRecord, status: 'succeeded' | 'failed' | 'disabled'): void {
+    record.delivery.status = status;
+    if (status === 'disabled') this.notify(this.onGone, record.delivery);
+    this.transition({ kind: 'finished', state: record });
+    // Last: it may forget older finished deliveries, each a `dropped` transition after this one.
+    this.log.finished(record);
+  }
+
+  // ------------------------------------------------------------------------------------------------
 
   /**
    * Signed afresh on every attempt: the timestamp is part of the Standard Webhooks signature and
    * receivers reject stale ones. Names are lower-cased (HTTP headers are case-insensitive) so a
    * provider header cannot duplicate a default one; signature headers go last so nothing overrides them.
    */
-  private buildHeaders(request: WebhookRequest, rawBody: string): Record<string, string> {
+  private buildHeaders({ delivery, headers: extraHeaders, sign, secret, rawBody }: DeliveryRecord): Record<string, string> {
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
@@ -329,57 +511,25 @@ export class WebhookDispatcher {
     const add = (extra: Record<string, string> | undefined): void => {
       for (const [name, value] of Object.entries(extra ?? {})) headers[name.toLowerCase()] = value;
     };
-    add(request.headers);
+    add(extraHeaders);
     add(
-      request.sign({
-        secret: request.secret,
+      sign({
+        secret,
         rawBody,
-        eventId: request.eventId,
+        eventId: delivery.eventId,
         timestamp: Math.floor(this.clock.now() / 1000),
       }),
     );
     return headers;
   }
 
-  private async post(
-    url: string,
-    headers: Record<string, string>,
-    body: string,
-  ): Promise<Pick<DeliveryAttempt, 'response' | 'error' | 'outcome'>> {
-    let response: Response;
+  private transition(transition: DeliveryTransition): void {
+    if (!this.onTransition) return;
     try {
-      response = await this.fetchImpl(url, {
-        method: 'POST',
-        headers,
-        body,
-        // A redirect is a failure (Svix: "any other status code, including 3xx redirects"), so it must
-        // be seen rather than followed.
-        redirect: 'manual',
-        signal: this.clock.realAbortSignal(this.timeoutMs),
-      });
+      this.onTransition(transition);
     } catch (error) {
-      return { error: this.describeNetworkError(error), outcome: 'failure' };
+      this.onListenerError?.(error, transition.state.delivery);
     }
-
-    const status = response.status;
-    const outcome: DeliveryAttempt['outcome'] =
-      status >= 200 && status < 300 ? 'success' : status === 410 ? 'gone' : 'failure';
-    const responseHeaders: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      responseHeaders[name] = value;
-    });
-    // The status decides the outcome; a body cut short (timeout, reset) is only noted in the log.
-    const { text, error } = await readLimited(response, MAX_LOGGED_RESPONSE_BYTES);
-    return {
-      response: { status, headers: responseHeaders, body: text },
-      ...(error !== undefined ? { error: `response body: ${this.describeNetworkError(error)}` } : {}),
-      outcome,
-    };
-  }
-
-  private describeNetworkError(error: unknown): string {
-    if (isTimeout(error)) return `timeout after ${this.timeoutMs} ms`;
-    return describeError(error);
   }
 
   private notify(listener: ((delivery: WebhookDelivery) => void) | undefined, delivery: WebhookDelivery): void {
@@ -390,21 +540,26 @@ export class WebhookDispatcher {
       this.onListenerError?.(error, delivery);
     }
   }
+}
 
-  private evictOverflow(): void {
-    while (this.log.size > this.maxLogEntries) {
-      const oldest = this.log.entries().next();
-      if (oldest.done) return;
-      this.drop(oldest.value[0], oldest.value[1]);
-    }
-  }
+function matches(delivery: WebhookDelivery, filter: WebhookDeliveryFilter): boolean {
+  return (
+    (filter.namespace === undefined || delivery.namespace === filter.namespace) &&
+    (filter.tenant === undefined || delivery.tenant === filter.tenant) &&
+    (filter.eventType === undefined || delivery.eventType === filter.eventType) &&
+    (filter.status === undefined || delivery.status === filter.status) &&
+    (filter.subject === undefined || delivery.subject === filter.subject) &&
+    (filter.endpointId === undefined || delivery.endpointId === filter.endpointId)
+  );
+}
 
-  private drop(id: string, record: DeliveryRecord): void {
-    record.cancelled = true;
-    record.timer?.cancel();
-    record.timer = undefined;
-    record.delivery.nextAttemptAt = null;
-    this.log.delete(id);
+/** The pool's key: one line per scheme, host and port, the unit a receiver (and undici's pool) serves. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    // Not a URL: its attempt fails at once, without the network; one line for all of them.
+    return '';
   }
 }
 
@@ -433,57 +588,4 @@ function serialise(payload: unknown): string {
   }
   // JSON.stringify(undefined) is undefined; send an explicit JSON null rather than an empty body.
   return raw ?? 'null';
-}
-
-/** Reads at most `limit` bytes, then cancels the stream so a huge or endless body costs nothing more. */
-async function readLimited(response: Response, limit: number): Promise<{ text: string; error?: unknown }> {
-  const reader = response.body?.getReader();
-  if (!reader) return { text: '' };
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let error: unknown;
-  try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch (caught) {
-    error = caught;
-  } finally {
-    if (size >= limit) await reader.cancel().catch(() => undefined);
-    reader.releaseLock();
-  }
-  const bytes = Buffer.concat(chunks).subarray(0, limit);
-  return error === undefined ? { text: bytes.toString('utf8') } : { text: bytes.toString('utf8'), error };
-}
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-}
-
-/**
- * Node's fetch reports network failures as `TypeError: fetch failed` with the useful part in `cause`
- * (`connect ECONNREFUSED 127.0.0.1:1234`, `other side closed`…), so the cause chain is unwrapped.
- */
-function describeError(error: unknown): string {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5; depth++) {
-    if (!(current instanceof Error)) break;
-    const cause: unknown = current.cause;
-    if (!(cause instanceof Error)) {
-      // AggregateError (several addresses tried) has an empty message but a code.
-      const code = errorCode(current);
-      if (!current.message) return code ?? current.name;
-      return code && !current.message.includes(code) ? `${code}: ${current.message}` : current.message;
-    }
-    current = cause;
-  }
-  return current instanceof Error ? current.message : String(current);
-}
-
-function errorCode(error: Error): string | undefined {
-  const code: unknown = (error as Error & { code?: unknown }).code;
-  return typeof code === 'string' ? code : undefined;
 }

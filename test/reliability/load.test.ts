@@ -3,7 +3,17 @@
  * 10 tenants from 25 concurrent clients over real HTTP, every request bounded by AbortSignal.timeout.
  * Afterwards every 201 is retrievable by id with its content, outbox totals equal what was acknowledged,
  * and each delivered event produced exactly one successful webhook delivery per subscription (the
- * built-in receivers /_sim/receivers/<name>/hook are the subscribers; deduped by event id).
+ * built-in receivers /_sim/receivers/<name>/hook are the subscribers; deduped by event id), each at
+ * its first attempt.
+ *
+ * That last part used to flake on a busy machine: an attempt timed out after 15 s and its delivery read
+ * "retrying". The cause was the dispatcher, not this test: the first advance releases ~2,700 deliveries
+ * at once, and with no bound on dispatch each was its own fetch, i.e. its own new connection to this
+ * server (undici opens one per concurrent request to an origin). The listen backlog (511) overflowed,
+ * and the connections left out waited on TCP's SYN retransmissions (at 1 s, 3 s, 7 s, 15 s) while the
+ * attempt's timeout ran; on a quiet machine every attempt already took 1–4 s, and on a busy one some
+ * reached 15 s. Now at most 16 attempts go to one origin at once, over keep-alive sockets, and the
+ * timeout starts when the request is sent (src/engine/dispatch-pool.ts, webhook-post.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/index.js';
@@ -115,6 +125,7 @@ describe('load: nothing acknowledged is lost', () => {
       const perEvent = new Map<string, number>();
       for (const d of log) {
         expect(d.status, `${provider} ${d.url} ${JSON.stringify(d.attempts.at(-1))}`).toBe('succeeded');
+        expect(d.attempts, `${provider} ${d.url}: one attempt, a success`).toHaveLength(1);
         const key = `${d.url} ${d.eventId}`;
         perEvent.set(key, (perEvent.get(key) ?? 0) + 1);
       }
