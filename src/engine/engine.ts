@@ -6,13 +6,14 @@ import { Clock, type ClockOptions } from './clock.js';
 import { EventBus } from './events.js';
 import { FaultInjector } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
+import { Jobs } from './jobs.js';
 import { Lifecycle, type LifecycleTimings } from './lifecycle.js';
 import { MESSAGES, type SimMessage } from './message.js';
 import { KeyRegistry } from './keys.js';
 import { IdGenerator, SeededRandom } from './random.js';
 import { RateLimiter } from './rate-limit.js';
 import { Store } from './store.js';
-import { WebhookDispatcher } from './webhooks.js';
+import { WebhookDispatcher, type SavedDelivery } from './webhooks.js';
 import { webhookUrlPolicy } from './webhook-url-policy.js';
 
 export interface EngineOptions {
@@ -55,6 +56,8 @@ export interface Engine {
   readonly idempotency: IdempotencyStore;
   readonly webhooks: WebhookDispatcher;
   readonly faults: FaultInjector;
+  /** Scheduled per-tenant work of the providers (campaign batches, scheduled sends…), persisted and reset here. */
+  readonly jobs: Jobs;
   /** Credentials with properties; kept across resets. */
   readonly keys: KeyRegistry;
   readonly settings: EngineSettings;
@@ -97,10 +100,13 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     store.setMeta(CLOCK_NOW, clock.now());
   });
   const lifecycle = new Lifecycle(clock, events, store, options.timings);
-  const rateLimiter = new RateLimiter(clock);
-  const idempotency = new IdempotencyStore(clock);
+  // What else a restart must not forget lives in engine tables: written with the records (store.ts).
+  const persisted = Boolean(options.dataFile);
+  const rateLimiter = new RateLimiter(clock, persisted ? { table: store.table('quotas', { durable: false }) } : {});
+  const idempotency = new IdempotencyStore(clock, persisted ? { table: store.table('idempotency') } : {});
   const webhooks = new WebhookDispatcher(clock, {
     ids,
+    ...(persisted ? { table: store.table<SavedDelivery>('webhook-deliveries') } : {}),
     onGone: (delivery) => events.emit('webhook.gone', { delivery }),
     onChange: (delivery) => events.emit('webhook.delivery', { delivery }),
     allowUrl: webhookUrlPolicy(options.webhookAllow),
@@ -111,6 +117,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     ...(options.webhookMaxPerOrigin ? { maxPerOrigin: options.webhookMaxPerOrigin } : {}),
     ...(options.webhookLogLimit ? { maxLogEntries: options.webhookLogLimit } : {}),
   });
+  const jobs = new Jobs(clock, persisted ? store.table('jobs') : undefined);
   const faults = new FaultInjector(ids, options.seed ?? 1, () => clock.iso());
   const settings: EngineSettings = { rateLimits: options.rateLimits ?? true };
 
@@ -129,6 +136,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     webhooks,
     keys: new KeyRegistry(),
     faults,
+    jobs,
     settings,
     reset(namespace, tenant) {
       lifecycle.clear(namespace, tenant);
@@ -137,6 +145,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       idempotency.reset(namespace, tenant);
       rateLimiter.reset(namespace ? `${namespace}:${tenant ? `${tenant}:` : ''}` : undefined);
       webhooks.reset(namespace, tenant);
+      jobs.reset(namespace, tenant);
       if (!tenant) faults.clear(namespace);
       events.emit('reset', { ...(namespace ? { namespace } : {}), ...(tenant ? { tenant } : {}) });
     },

@@ -8,9 +8,15 @@
  * - a request rejected before it executed (auth, validation, rate limit) is not stored, so a retry may
  *   succeed (Stripe: "results are only saved if an API endpoint started executing").
  * Entries expire `ttlMs` of simulated time after completion (Stripe keeps keys 24 hours).
+ *
+ * Completed entries live in an engine table, so with `--data` a replay after a restart still returns the
+ * original response (the entry is written in the same batch as the records its request created, and
+ * acknowledged with them). Entries still in flight stay in memory: a request a crash interrupted was never
+ * answered, and its key must be free again after the restart, not "in use" for a day.
  */
 import { createHash } from 'node:crypto';
 import type { Clock } from './clock.js';
+import { memoryTable, type Table } from './table.js';
 
 export interface IdempotencyScope {
   namespace: string;
@@ -41,23 +47,32 @@ interface Entry {
   expiresAt: number;
 }
 
+/** A completed entry, as the table (and the data file) holds it. */
+export interface IdempotencyRecord extends Entry {
+  /** The entry's key: scope and key, unambiguous. */
+  id: string;
+  response: StoredResponse;
+}
+
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 /** How often (simulated time) the whole store is swept for expired entries; access also drops them. */
 const SWEEP_INTERVAL_MS = 60_000;
 const MAX_KEY_LENGTH = 255;
 
 export class IdempotencyStore {
-  private readonly entries = new Map<string, Entry>();
+  private readonly inFlight = new Map<string, Entry>();
+  private readonly completed: Table<IdempotencyRecord>;
   private readonly ttlMs: number;
   private lastSweep: number;
 
   constructor(
     private readonly clock: Clock,
-    options: { ttlMs?: number } = {},
+    options: { ttlMs?: number; table?: Table<IdempotencyRecord> } = {},
   ) {
     const ttlMs = options.ttlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError('idempotency ttlMs must be positive');
     this.ttlMs = ttlMs;
+    this.completed = options.table ?? memoryTable('idempotency');
     this.lastSweep = clock.now();
   }
 
@@ -74,9 +89,8 @@ export class IdempotencyStore {
     const now = this.clock.now();
     if (now - this.lastSweep >= SWEEP_INTERVAL_MS) this.sweep(now);
     const id = entryId(scope);
-    const existing = this.entries.get(id);
-    if (existing !== undefined && existing.expiresAt <= now) this.entries.delete(id);
-    else if (existing !== undefined) {
+    const existing = this.live(id, now);
+    if (existing !== undefined) {
       // Mismatch wins over in-flight: a different payload under the same key is a client bug that no
       // amount of waiting fixes, so 422 is the more useful answer.
       if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
@@ -85,20 +99,20 @@ export class IdempotencyStore {
     }
 
     const entry: Entry = { scope: { ...scope }, fingerprint, response: undefined, expiresAt: now + this.ttlMs };
-    this.entries.set(id, entry);
+    this.inFlight.set(id, entry);
     // Only the entry this call created may be settled by it: after reset() or expiry another request may
     // own the key, and a late complete()/abandon() must not clobber it.
-    const owns = (): boolean => this.entries.get(id) === entry && entry.response === undefined;
+    const owns = (): boolean => this.inFlight.get(id) === entry;
     return {
       kind: 'new',
       complete: (response: StoredResponse) => {
         if (!owns()) return;
+        this.inFlight.delete(id);
         // Cloned so later mutation of the handler's objects cannot change what is replayed.
-        entry.response = structuredClone(response);
-        entry.expiresAt = this.clock.now() + this.ttlMs;
+        this.completed.put({ id, scope: entry.scope, fingerprint, response: structuredClone(response), expiresAt: this.clock.now() + this.ttlMs });
       },
       abandon: () => {
-        if (owns()) this.entries.delete(id);
+        if (owns()) this.inFlight.delete(id);
       },
     };
   }
@@ -106,27 +120,28 @@ export class IdempotencyStore {
   /** Live entries, in flight or completed. */
   get size(): number {
     this.sweep(this.clock.now());
-    return this.entries.size;
+    return this.inFlight.size + this.completed.size;
   }
 
   /** Forgets entries: all, one namespace (provider), or one tenant (of a namespace when both given). */
   reset(namespace?: string, tenant?: string): void {
-    if (namespace === undefined && tenant === undefined) {
-      this.entries.clear();
-      return;
-    }
-    for (const [id, entry] of [...this.entries]) {
-      if (namespace !== undefined && entry.scope.namespace !== namespace) continue;
-      if (tenant !== undefined && entry.scope.tenant !== tenant) continue;
-      this.entries.delete(id);
-    }
+    const matches = (entry: Entry) => (namespace === undefined || entry.scope.namespace === namespace) && (tenant === undefined || entry.scope.tenant === tenant);
+    for (const [id, entry] of this.inFlight) if (matches(entry)) this.inFlight.delete(id);
+    this.completed.deleteWhere(matches);
+  }
+
+  /** The entry for this key unless it has expired (an expired one is dropped). */
+  private live(id: string, now: number): Entry | undefined {
+    const entry = this.inFlight.get(id) ?? this.completed.get(id);
+    if (entry === undefined || entry.expiresAt > now) return entry;
+    if (!this.inFlight.delete(id)) this.completed.delete(id);
+    return undefined;
   }
 
   private sweep(now: number): void {
     this.lastSweep = now;
-    for (const [id, entry] of this.entries) {
-      if (entry.expiresAt <= now) this.entries.delete(id);
-    }
+    for (const [id, entry] of this.inFlight) if (entry.expiresAt <= now) this.inFlight.delete(id);
+    this.completed.deleteWhere((entry) => entry.expiresAt <= now);
   }
 }
 

@@ -7,8 +7,13 @@
  * (ARCHITECTURE.md, Rate limits; RFC 9110 §10.2.3 Retry-After in whole seconds).
  *
  * Time comes only from the injected Clock, so a manual clock can walk a tenant across a day boundary.
+ *
+ * Quotas of an hour or longer (a day's 10,000, a month's API requests) are kept in an engine table too, so
+ * that with `--data` a restart does not hand a tenant a fresh quota. They are written with the next batch
+ * (or within the store's flush delay), never waited for: a crash may forget the last moment's counts.
  */
 import type { Clock } from './clock.js';
+import type { Table } from './table.js';
 
 export interface RateWindow {
   name: string;
@@ -46,6 +51,20 @@ interface WindowState {
   count: number;
 }
 
+/** A counter of a persisted window, as the table holds it. */
+export interface QuotaRecord {
+  /** `key` and `window`, unambiguous. */
+  id: string;
+  key: string;
+  window: string;
+  start: number;
+  end: number;
+  count: number;
+}
+
+/** Windows this long or longer survive a restart (see the header). */
+const PERSISTED_WINDOW_MS = 3_600_000;
+
 const UNLIMITED_REMAINING = Number.MAX_SAFE_INTEGER;
 /** How often (simulated time) the whole table is swept for expired counters; access also drops them. */
 const SWEEP_INTERVAL_MS = 60_000;
@@ -54,9 +73,25 @@ export class RateLimiter {
   /** key → window name → counter of the window in force when it was last touched. */
   private readonly counters = new Map<string, Map<string, WindowCounter>>();
   private lastSweep: number;
+  private readonly table: Table<QuotaRecord> | undefined;
 
-  constructor(private readonly clock: Clock) {
+  constructor(
+    private readonly clock: Clock,
+    options: { table?: Table<QuotaRecord> } = {},
+  ) {
     this.lastSweep = clock.now();
+    this.table = options.table;
+    // Counters a data file kept: those of windows still running count on.
+    const now = clock.now();
+    for (const record of [...(this.table?.all() ?? [])]) {
+      if (record.end <= now) {
+        this.table!.delete(record.id);
+        continue;
+      }
+      let byName = this.counters.get(record.key);
+      if (!byName) this.counters.set(record.key, (byName = new Map()));
+      byName.set(record.window, { start: record.start, end: record.end, count: record.count });
+    }
   }
 
   /**
@@ -90,6 +125,7 @@ export class RateLimiter {
 
   /** Forgets counters: all of them, or those whose key starts with `keyPrefix` (one tenant, one provider). */
   reset(keyPrefix?: string): void {
+    this.table?.deleteWhere((record) => keyPrefix === undefined || record.key.startsWith(keyPrefix));
     if (keyPrefix === undefined) {
       this.counters.clear();
       return;
@@ -130,7 +166,11 @@ export class RateLimiter {
       this.counters.set(key, byName);
     }
     for (const state of states) {
-      byName.set(state.window.name, { start: state.start, end: state.end, count: state.count + cost });
+      const count = state.count + cost;
+      byName.set(state.window.name, { start: state.start, end: state.end, count });
+      if (this.table && state.end - state.start >= PERSISTED_WINDOW_MS) {
+        this.table.put({ id: `${key}\u0000${state.window.name}`, key, window: state.window.name, start: state.start, end: state.end, count });
+      }
     }
   }
 
@@ -141,6 +181,7 @@ export class RateLimiter {
   /** Drops every counter whose window has ended, so memory follows live tenants, not all tenants ever seen. */
   private sweep(now: number): void {
     this.lastSweep = now;
+    this.table?.deleteWhere((record) => record.end <= now);
     for (const [key, byName] of this.counters) {
       for (const [name, counter] of byName) {
         if (counter.end <= now) byName.delete(name);

@@ -21,6 +21,11 @@ export interface TableOptions {
   durable?: boolean;
 }
 
+/** A table that no file backs (a service built without a store: unit tests, tools). */
+export function memoryTable<T extends TableRecord>(name: string): Table<T> {
+  return new Table<T>({ changedRecord: () => undefined }, name, new Map());
+}
+
 export class Table<T extends TableRecord> implements Journaled {
   readonly namespace = TABLES_NAMESPACE;
   readonly tenant = '';
@@ -28,7 +33,7 @@ export class Table<T extends TableRecord> implements Journaled {
   private readonly durable: boolean;
 
   constructor(
-    private readonly sink: ChangeSink,
+    private readonly sink: Pick<ChangeSink, 'changedRecord'>,
     readonly name: string,
     private readonly rows: Map<string, T>,
     options: TableOptions = {},

@@ -25,8 +25,9 @@ import { DispatchPool } from './dispatch-pool.js';
 import { SimError } from './errors.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
 import type { IdGenerator } from './random.js';
+import type { Table } from './table.js';
 import { createHttpTransport, describeError, postWebhook, type HttpTransport, type PostResult, type WebhookTransport } from './webhook-post.js';
-import type { WebhookSigner } from './webhook-signing.js';
+import { standardWebhooksSigner, type WebhookSigner } from './webhook-signing.js';
 
 export interface WebhookRequest {
   /** Provider name, opaque to the engine. */
@@ -140,7 +141,30 @@ export interface WebhookDispatcherOptions {
   onListenerError?: (error: unknown, delivery: WebhookDelivery) => void;
   /** Refuses URLs outside the allowlist (returns the reason); refused deliveries fail at once, unsent. */
   allowUrl?: (url: string) => string | undefined;
+  /**
+   * Where deliveries are kept across restarts (`--data`): loaded at construction, pending and retrying
+   * ones resumed on the clock once their signer is registered (`registerSigner`).
+   */
+  table?: Table<SavedDelivery>;
 }
+
+/**
+ * A delivery as the data file holds it: what it takes to list it and to send it again after a restart.
+ * Its signer is named: functions are not data (see `registerSigner`).
+ */
+export interface SavedDelivery {
+  id: string;
+  seq: number;
+  /** The registered name of its signer; absent for a signer nobody registered (it cannot be resumed). */
+  signer?: string;
+  delivery: WebhookDelivery;
+  rawBody: string;
+  secret: string;
+  headers?: Record<string, string>;
+}
+
+/** The signer every Standard Webhooks provider uses, registered by every dispatcher under this name. */
+export const STANDARD_WEBHOOKS = 'standard-webhooks';
 
 export interface WebhookDeliveryFilter {
   namespace?: string;
@@ -202,7 +226,10 @@ interface DeliveryRecord extends DeliveryState {
   readonly id: string;
   /** Creation order, for the log. */
   readonly seq: number;
-  readonly sign: WebhookSigner;
+  /** Undefined for a delivery loaded from the data file whose signer is not registered (yet). */
+  sign: WebhookSigner | undefined;
+  /** Its persisted form, when the dispatcher has a table: the same delivery object, so it is written as it now is. */
+  saved: SavedDelivery | undefined;
   timer: TimerHandle | undefined;
   /** Set when the delivery is reset: in-flight results are dropped and nothing is rescheduled. */
   cancelled: boolean;
@@ -227,6 +254,11 @@ export class WebhookDispatcher {
   private readonly pool: DispatchPool<DeliveryRecord>;
   private seq = 0;
   private closed = false;
+  private readonly table: Table<SavedDelivery> | undefined;
+  private readonly signerNames = new Map<WebhookSigner, string>();
+  private readonly signers = new Map<string, WebhookSigner>();
+  /** Unfinished deliveries loaded from the data file, by the signer they wait for. */
+  private readonly dormant = new Map<string, DeliveryRecord[]>();
   /** One function for every retry timer (the timer carries the record), not a closure each. */
   private readonly retryDue = (record: DeliveryRecord): void => {
     record.timer = undefined;
@@ -253,6 +285,25 @@ export class WebhookDispatcher {
     this.pool = new DispatchPool({ maxConcurrent: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT, maxPerOrigin }, (record) => this.attempt(record));
     this.ownTransport = options.transport ? undefined : createHttpTransport(maxPerOrigin);
     this.transport = options.transport ?? this.ownTransport!.post;
+    this.table = options.table;
+    this.load();
+    this.registerSigner(STANDARD_WEBHOOKS, standardWebhooksSigner);
+  }
+
+  /**
+   * Names a signer, so deliveries signed with it can be saved and resumed after a restart; resumes the
+   * loaded deliveries that wait for it. Providers register theirs when they are built.
+   */
+  registerSigner(name: string, signer: WebhookSigner): void {
+    this.signerNames.set(signer, name);
+    this.signers.set(name, signer);
+    const waiting = this.dormant.get(name);
+    if (!waiting) return;
+    this.dormant.delete(name);
+    for (const record of waiting) {
+      record.sign = signer;
+      this.resume(record);
+    }
   }
 
   /**
@@ -418,9 +469,14 @@ export class WebhookDispatcher {
       secret: sending.secret,
       headers: sending.headers,
       sign: sending.sign,
+      saved: undefined,
       timer: undefined,
       cancelled: false,
     };
+    if (this.table) {
+      const signer = sending.sign && this.signerNames.get(sending.sign);
+      record.saved = { id: record.id, seq: record.seq, ...(signer ? { signer } : {}), delivery, rawBody, secret: record.secret, ...(record.headers ? { headers: record.headers } : {}) };
+    }
     this.log.add(record);
     this.transition({ kind: 'created', state: record });
     // In line, not started here: the caller (an API handler, a clock event) must never wait for the
@@ -504,6 +560,7 @@ export class WebhookDispatcher {
    * provider header cannot duplicate a default one; signature headers go last so nothing overrides them.
    */
   private buildHeaders({ delivery, headers: extraHeaders, sign, secret, rawBody }: DeliveryRecord): Record<string, string> {
+    if (!sign) throw new Error('its signer is not registered');
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
@@ -524,12 +581,75 @@ export class WebhookDispatcher {
   }
 
   private transition(transition: DeliveryTransition): void {
+    this.save(transition);
     if (!this.onTransition) return;
     try {
       this.onTransition(transition);
     } catch (error) {
       this.onListenerError?.(error, transition.state.delivery);
     }
+  }
+
+  /**
+   * Keeps the table in step. An attempt's start is not written: after a crash in the middle of one, the
+   * delivery is still due and is sent again (at least once; receivers dedupe on the event id). Its
+   * result is written in the same batch as the retry or the end it leads to.
+   */
+  private save(transition: DeliveryTransition): void {
+    const saved = (transition.state as DeliveryRecord).saved;
+    if (!this.table || !saved) return;
+    switch (transition.kind) {
+      case 'created':
+        this.table.put(saved);
+        return;
+      case 'attempt-started':
+        return;
+      case 'dropped':
+        this.table.delete(saved.id);
+        return;
+      default:
+        this.table.touch(saved);
+    }
+  }
+
+  /** The deliveries the data file holds, back in the log in creation order; unfinished ones wait for their signer. */
+  private load(): void {
+    if (!this.table) return;
+    const saved = [...this.table.all()].sort((a, b) => a.seq - b.seq);
+    for (const entry of saved) {
+      const record: DeliveryRecord = {
+        id: entry.id,
+        seq: entry.seq,
+        delivery: entry.delivery,
+        rawBody: entry.rawBody,
+        secret: entry.secret,
+        headers: entry.headers,
+        sign: undefined,
+        saved: entry,
+        timer: undefined,
+        cancelled: false,
+      };
+      this.seq = Math.max(this.seq, record.seq);
+      this.log.add(record);
+      const { status } = record.delivery;
+      if (status === 'succeeded' || status === 'failed' || status === 'disabled') {
+        this.log.finished(record);
+        continue;
+      }
+      // Unsigned deliveries cannot be sent again; they wait, listed, for a signer of that name.
+      const name = entry.signer ?? '';
+      const waiting = this.dormant.get(name);
+      if (waiting) waiting.push(record);
+      else this.dormant.set(name, [record]);
+    }
+  }
+
+  /** A loaded delivery goes on where it was: a retry at its time (at once if that has passed), else in line. */
+  private resume(record: DeliveryRecord): void {
+    const { delivery } = record;
+    const at = delivery.status === 'retrying' && delivery.nextAttemptAt ? Date.parse(delivery.nextAttemptAt) : Number.NaN;
+    if (Number.isFinite(at)) record.timer = this.clock.scheduleAt(at, this.retryDue, retryLabel, record);
+    else this.line(record);
   }
 
   private notify(listener: ((delivery: WebhookDelivery) => void) | undefined, delivery: WebhookDelivery): void {

@@ -189,8 +189,10 @@ describe('IdempotencyStore.reset and memory', () => {
     expect(store.size).toBe(2000);
     clock.advance(HOUR);
     store.begin({ ...SCOPE, tenant: 'fresh' }, 'f');
-    const internal = store as unknown as { entries: Map<string, unknown> };
-    expect(internal.entries.size).toBe(1);
+    const internal = store as unknown as { inFlight: Map<string, unknown>; completed: { size: number } };
+    // The sweep ran before anything else: only the fresh request's entry is held, and it is in flight.
+    expect(internal.completed.size).toBe(0);
+    expect(internal.inFlight.size).toBe(1);
     expect(store.size).toBe(1);
   });
 });

@@ -4,55 +4,32 @@
  * delivered within `fallback.timeoutSeconds` on the simulated clock, the next channel of the chain is
  * tried at once. The last channel has no timeout: its attempt runs its normal course.
  */
-import type { TimerHandle } from '../../engine/clock.js';
 import type { Engine } from '../../engine/engine.js';
 import { magicOutcome, type MagicOutcome } from '../../engine/magic.js';
 import type { SimMessage } from '../../engine/message.js';
 import { NAMESPACE } from './auth.js';
-import { addressFor, attemptsOf, chainOf, HUB_MESSAGES, hubMessagesOf, type AttemptData, type HubMessage } from './messages.js';
+import { addressFor, attemptsOf, chainOf, hubMessagesOf, type AttemptData, type HubMessage } from './messages.js';
 
 const DELIVERED_STATES: ReadonlySet<string> = new Set(['delivered', 'read']);
 
-export class AttemptRunner {
-  /** tenant \0 message id → the current attempt's timeout. */
-  private readonly timers = new Map<string, TimerHandle>();
+/** The current attempt's timeout, one per message. */
+const FALLBACK_TIMEOUT = 'messagehub.fallback-timeout';
 
-  constructor(private readonly engine: Engine) {}
+export class AttemptRunner {
+  constructor(private readonly engine: Engine) {
+    engine.jobs.define<{ messageId: string }>(FALLBACK_TIMEOUT, (job) => this.expire(job.tenant, job.payload.messageId));
+  }
 
   /** Follows attempts' status changes (natural, forced through /_sim, or from delivery receipts). */
   subscribe(): () => void {
-    const off = [
-      this.engine.events.on('message.status', ({ message, to }) => {
-        if (message.namespace === NAMESPACE) this.onAttemptStatus(message, to);
-      }),
-      this.engine.events.on('reset', ({ namespace, tenant }) => {
-        if (!namespace || namespace === NAMESPACE) this.clear(tenant);
-      }),
-    ];
-    return () => off.forEach((fn) => fn());
+    return this.engine.events.on('message.status', ({ message, to }) => {
+      if (message.namespace === NAMESPACE) this.onAttemptStatus(message, to);
+    });
   }
 
   /** Makes the first attempt of a freshly stored message. */
   start(tenant: string, message: HubMessage): void {
     this.makeAttempt(tenant, message, 0);
-  }
-
-  /** Re-arms timeouts of messages restored from a data file. */
-  resumeAll(): void {
-    for (const ref of this.engine.store.collections<HubMessage>(HUB_MESSAGES, NAMESPACE)) {
-      for (const message of ref.collection.all()) {
-        if (message.timeoutAt) this.armTimeout(ref.tenant, message, Date.parse(message.timeoutAt));
-      }
-    }
-  }
-
-  clear(tenant?: string): void {
-    for (const [key, timer] of this.timers) {
-      if (tenant === undefined || key.startsWith(`${tenant}\u0000`)) {
-        timer.cancel();
-        this.timers.delete(key);
-      }
-    }
   }
 
   private makeAttempt(tenant: string, message: HubMessage, index: number): void {
@@ -97,22 +74,16 @@ export class AttemptRunner {
   }
 
   private armTimeout(tenant: string, message: HubMessage, at: number): void {
-    const key = timerKey(tenant, message.id);
-    this.timers.get(key)?.cancel();
-    const timer = this.engine.clock.scheduleAt(at, () => this.expire(tenant, message.id), `messagehub fallback ${message.id}`);
-    this.timers.set(key, timer);
+    this.engine.jobs.schedule({ namespace: NAMESPACE, tenant, kind: FALLBACK_TIMEOUT, key: message.id, at, payload: { messageId: message.id } });
   }
 
   private disarm(tenant: string, message: HubMessage): void {
-    const key = timerKey(tenant, message.id);
-    this.timers.get(key)?.cancel();
-    this.timers.delete(key);
+    this.engine.jobs.cancel(FALLBACK_TIMEOUT, NAMESPACE, tenant, message.id);
     if (message.timeoutAt) hubMessagesOf(this.engine, tenant).update(message.id, { timeoutAt: undefined });
   }
 
   /** The current attempt was not delivered in time: it fails, and the status listener tries the next channel. */
   private expire(tenant: string, messageId: string): void {
-    this.timers.delete(timerKey(tenant, messageId));
     const message = hubMessagesOf(this.engine, tenant).get(messageId);
     const attempt = message && attemptsOf(this.engine, tenant).get(message.attemptIds.at(-1) ?? '');
     if (!message || !attempt || DELIVERED_STATES.has(attempt.status) || attempt.status === 'failed') return;
@@ -132,8 +103,4 @@ function attemptOutcome(to: string, index: number): MagicOutcome {
   const outcome = magicOutcome(to);
   if (index === 0) return outcome;
   return outcome === 'fallback' || outcome === 'rate_limit' || outcome === 'server_error' ? 'deliver' : outcome;
-}
-
-function timerKey(tenant: string, messageId: string): string {
-  return `${tenant}\u0000${messageId}`;
 }

@@ -29,7 +29,6 @@ export const messagehub: Provider = {
   create(engine) {
     const runner = new AttemptRunner(engine);
     runner.subscribe();
-    runner.resumeAll();
     const operations: Record<string, OperationHandler> = {
       ...messageHandlers(engine, runner),
       ...batchHandlers(engine, runner),

@@ -4,7 +4,6 @@
  * (any more) are counted as `notFound`, not refused: the job may run long after it was asked for.
  * Cancelling stops it at once and keeps the counts of what it did.
  */
-import type { TimerHandle } from '../../engine/clock.js';
 import type { Engine } from '../../engine/engine.js';
 import type { BaseRecord } from '../../engine/store.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
@@ -34,40 +33,27 @@ export function bulkJobsOf(engine: Engine, tenant: string) {
   return engine.store.collection<BulkJobRecord>(NAMESPACE, tenant, 'bulk_jobs');
 }
 
+const BULK_STEP = 'msgflash.bulk-job';
+
 export class BulkJobRunner {
-  private readonly timers = new Map<string, { tenant: string; timer: TimerHandle }>();
-
-  constructor(private readonly engine: Engine) {}
-
-  resumeAll(): void {
-    for (const tenant of this.engine.store.tenants(NAMESPACE)) {
-      for (const job of bulkJobsOf(this.engine, tenant).all()) if (job.status === 'running') this.arm(tenant, job);
-    }
+  constructor(private readonly engine: Engine) {
+    engine.jobs.define<{ jobId: string }>(BULK_STEP, (step) => this.tick(step.tenant, step.payload.jobId));
   }
 
+  /** The job's next batch, a tick from now. */
   arm(tenant: string, job: BulkJobRecord): void {
-    const timer = this.engine.clock.schedule(BULK_TICK_MS, () => this.tick(tenant, job), `msgflash bulk job ${job.id}`);
-    this.timers.set(job.id, { tenant, timer });
+    this.engine.jobs.schedule({ namespace: NAMESPACE, tenant, kind: BULK_STEP, key: job.id, at: this.engine.clock.now() + BULK_TICK_MS, payload: { jobId: job.id } });
   }
 
   cancel(tenant: string, job: BulkJobRecord): void {
-    this.timers.get(job.id)?.timer.cancel();
-    this.timers.delete(job.id);
+    this.engine.jobs.cancel(BULK_STEP, NAMESPACE, tenant, job.id);
     bulkJobsOf(this.engine, tenant).update(job.id, { status: 'cancelled', cancelledAt: this.engine.clock.iso() });
   }
 
-  clear(tenant?: string): void {
-    for (const [id, entry] of this.timers) {
-      if (tenant && entry.tenant !== tenant) continue;
-      entry.timer.cancel();
-      this.timers.delete(id);
-    }
-  }
-
-  private tick(tenant: string, job: BulkJobRecord): void {
-    this.timers.delete(job.id);
+  private tick(tenant: string, jobId: string): void {
     const jobs = bulkJobsOf(this.engine, tenant);
-    if (jobs.get(job.id) !== job || job.status !== 'running') return;
+    const job = jobs.get(jobId);
+    if (!job || job.status !== 'running') return;
     let { processed, deleted, notFound } = job;
     for (const contactId of job.contactIds.slice(processed, processed + BULK_BATCH)) {
       if (deleteContactCascade(this.engine, tenant, contactId)) deleted++;

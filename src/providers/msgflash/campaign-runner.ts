@@ -4,7 +4,6 @@
  * timer; resuming continues from the first recipient not yet sent to. A campaign whose instance is
  * disconnected when a batch is due pauses itself (pauseReason INSTANCE_DISCONNECTED).
  */
-import type { TimerHandle } from '../../engine/clock.js';
 import type { Engine } from '../../engine/engine.js';
 import type { BaseRecord } from '../../engine/store.js';
 import { NAMESPACE } from './account.js';
@@ -38,19 +37,20 @@ export function campaignsOf(engine: Engine, tenant: string) {
   return engine.store.collection<CampaignRecord>(NAMESPACE, tenant, 'campaigns');
 }
 
+/** A campaign's one next step: its start at `scheduledAt`, or its next batch. */
+const CAMPAIGN_STEP = 'msgflash.campaign';
+
 export class CampaignRunner {
-  private readonly timers = new Map<string, { tenant: string; timer: TimerHandle }>();
-
-  constructor(private readonly engine: Engine) {}
-
-  /** Re-arms campaigns restored from a data file. */
-  resumeAll(): void {
-    for (const tenant of this.engine.store.tenants(NAMESPACE)) {
-      for (const campaign of campaignsOf(this.engine, tenant).all()) {
-        if (campaign.status === 'running') this.arm(tenant, campaign, 0);
-        if (campaign.status === 'scheduled') this.armStart(tenant, campaign);
+  constructor(private readonly engine: Engine) {
+    engine.jobs.define<{ campaignId: string; start?: boolean }>(CAMPAIGN_STEP, (job) => {
+      const campaign = campaignsOf(engine, job.tenant).get(job.payload.campaignId);
+      if (!campaign) return;
+      if (job.payload.start) {
+        if (campaign.status === 'scheduled') this.start(job.tenant, campaign);
+      } else {
+        this.tick(job.tenant, campaign);
       }
-    }
+    });
   }
 
   /** Runs the first batch now. */
@@ -61,47 +61,25 @@ export class CampaignRunner {
   }
 
   armStart(tenant: string, campaign: CampaignRecord): void {
-    this.stop(campaign.id);
-    const timer = this.engine.clock.scheduleAt(
-      Date.parse(campaign.scheduledAt!),
-      () => {
-        this.timers.delete(campaign.id);
-        if (this.live(tenant, campaign) && campaign.status === 'scheduled') this.start(tenant, campaign);
-      },
-      `msgflash campaign ${campaign.id} start`,
-    );
-    this.timers.set(campaign.id, { tenant, timer });
+    this.next(tenant, campaign, Date.parse(campaign.scheduledAt!), true);
   }
 
   pause(tenant: string, campaign: CampaignRecord, reason: PauseReason): void {
-    this.stop(campaign.id);
+    this.stop(tenant, campaign.id);
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'paused', pauseReason: reason, pausedAt: this.engine.clock.iso() });
   }
 
-  stop(campaignId: string): void {
-    this.timers.get(campaignId)?.timer.cancel();
-    this.timers.delete(campaignId);
+  stop(tenant: string, campaignId: string): void {
+    this.engine.jobs.cancel(CAMPAIGN_STEP, NAMESPACE, tenant, campaignId);
   }
 
-  /** Cancels the timers of every campaign, or of one tenant's. */
-  clear(tenant?: string): void {
-    for (const [id, entry] of this.timers) {
-      if (tenant && entry.tenant !== tenant) continue;
-      entry.timer.cancel();
-      this.timers.delete(id);
-    }
-  }
-
-  private arm(tenant: string, campaign: CampaignRecord, delay: number): void {
-    this.stop(campaign.id);
-    const timer = this.engine.clock.schedule(delay, () => this.tick(tenant, campaign), `msgflash campaign ${campaign.id} batch`);
-    this.timers.set(campaign.id, { tenant, timer });
+  private next(tenant: string, campaign: CampaignRecord, at: number, start = false): void {
+    this.engine.jobs.schedule({ namespace: NAMESPACE, tenant, kind: CAMPAIGN_STEP, key: campaign.id, at, payload: { campaignId: campaign.id, ...(start ? { start } : {}) } });
   }
 
   private tick(tenant: string, campaign: CampaignRecord): void {
-    this.timers.delete(campaign.id);
-    // A reset may have dropped the campaign, or it may have been paused meanwhile.
-    if (!this.live(tenant, campaign) || campaign.status !== 'running') return;
+    // It may have been paused meanwhile.
+    if (campaign.status !== 'running') return;
     if (instanceState(this.engine, tenant, campaign.instanceId).state !== 'connected') {
       this.pause(tenant, campaign, 'INSTANCE_DISCONNECTED');
       return;
@@ -113,15 +91,11 @@ export class CampaignRunner {
     }
     if (campaign.messageIds.length < campaign.recipients.length) {
       campaignsOf(this.engine, tenant).touch(campaign);
-      this.arm(tenant, campaign, CAMPAIGN_TICK_MS);
+      this.next(tenant, campaign, this.engine.clock.now() + CAMPAIGN_TICK_MS);
       return;
     }
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'completed', completedAt: this.engine.clock.iso() });
     publish(this.engine, tenant, 'campaign.completed', { campaign: campaignView(campaign), stats: campaignStats(this.engine, tenant, campaign) }, campaign.id);
-  }
-
-  private live(tenant: string, campaign: CampaignRecord): boolean {
-    return campaignsOf(this.engine, tenant).get(campaign.id) === campaign;
   }
 }
 

@@ -38,16 +38,7 @@ export const msgflash: Provider = {
     const campaigns = new CampaignRunner(engine);
     const bulkJobs = new BulkJobRunner(engine);
     const scheduled = new ScheduledSends(engine);
-    campaigns.resumeAll();
-    bulkJobs.resumeAll();
-    scheduled.resumeAll();
     subscribeMsgflashEvents(engine);
-    engine.events.on('reset', ({ namespace, tenant }) => {
-      if (namespace && namespace !== NAMESPACE) return;
-      campaigns.clear(tenant);
-      bulkJobs.clear(tenant);
-      scheduled.clear(tenant);
-    });
     return {
       operations: {
         ...messageHandlers(engine, scheduled),

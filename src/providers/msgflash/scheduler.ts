@@ -1,9 +1,8 @@
 /**
- * Scheduled messages leave the queue at `sendAt` through the engine's lifecycle; this watch checks
- * their instance at that moment. A WhatsApp session that is disconnected then cannot send, so the
- * message fails with INSTANCE_DISCONNECTED (webhook `message.failed`), as the app itself would show it.
+ * Scheduled messages leave the queue at `sendAt` through the engine's lifecycle; this job checks their
+ * instance at that moment. A WhatsApp session that is disconnected then cannot send, so the message
+ * fails with INSTANCE_DISCONNECTED (webhook `message.failed`), as the app itself would show it.
  */
-import type { TimerHandle } from '../../engine/clock.js';
 import type { Engine } from '../../engine/engine.js';
 import type { SimMessage } from '../../engine/message.js';
 import { NAMESPACE } from './account.js';
@@ -13,38 +12,24 @@ import { messagesOf } from './messages.js';
 
 export const INSTANCE_DISCONNECTED_FAILURE = { code: 'INSTANCE_DISCONNECTED', message: 'The instance was disconnected when the message was due' };
 
-export class ScheduledSends {
-  private readonly timers = new Map<string, { tenant: string; timer: TimerHandle }>();
+const SCHEDULED_SEND = 'msgflash.scheduled-send';
 
-  constructor(private readonly engine: Engine) {}
+export class ScheduledSends {
+  constructor(private readonly engine: Engine) {
+    engine.jobs.define<{ messageId: string }>(SCHEDULED_SEND, (job) => this.due(job.tenant, job.payload.messageId));
+  }
 
   watch(message: SimMessage): void {
     if (!message.sendAt || message.status !== 'queued') return;
-    const timer = this.engine.clock.scheduleAt(Date.parse(message.sendAt), () => this.due(message), `msgflash schedule ${message.id}`);
-    this.timers.set(message.id, { tenant: message.tenant, timer });
+    this.engine.jobs.schedule({ namespace: NAMESPACE, tenant: message.tenant, kind: SCHEDULED_SEND, key: message.id, at: Date.parse(message.sendAt), payload: { messageId: message.id } });
   }
 
-  /** Re-arms the watch of scheduled messages restored from a data file. */
-  resumeAll(): void {
-    for (const tenant of this.engine.store.tenants(NAMESPACE)) {
-      for (const message of messagesOf(this.engine, tenant).all()) this.watch(message);
-    }
-  }
-
-  clear(tenant?: string): void {
-    for (const [id, entry] of this.timers) {
-      if (tenant && entry.tenant !== tenant) continue;
-      entry.timer.cancel();
-      this.timers.delete(id);
-    }
-  }
-
-  private due(message: SimMessage): void {
-    this.timers.delete(message.id);
-    // Reset meanwhile, or moved on by a forced transition.
-    if (messagesOf(this.engine, message.tenant).get(message.id) !== message || message.status !== 'queued') return;
+  private due(tenant: string, messageId: string): void {
+    const message = messagesOf(this.engine, tenant).get(messageId);
+    // Moved on by a forced transition meanwhile.
+    if (!message || message.status !== 'queued') return;
     const { instanceId } = message.data as unknown as MsgflashMessageData;
-    if (instanceState(this.engine, message.tenant, instanceId).state === 'connected') return;
+    if (instanceState(this.engine, tenant, instanceId).state === 'connected') return;
     this.engine.lifecycle.transition(message, 'failed', { failure: INSTANCE_DISCONNECTED_FAILURE });
   }
 }

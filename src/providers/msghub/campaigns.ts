@@ -4,7 +4,6 @@
  * emits `campaign.completed` once every recipient's message has been dispatched.
  */
 import type { Engine } from '../../engine/engine.js';
-import type { TimerHandle } from '../../engine/clock.js';
 import type { BaseRecord } from '../../engine/store.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { addressKind, type Channel } from './channels.js';
@@ -55,65 +54,44 @@ export function campaignsOf(engine: Engine, tenant: string) {
   return engine.store.collection<CampaignRecord>(NAMESPACE, tenant, 'campaigns');
 }
 
-/** Drives running and scheduled campaigns on the clock; one timer per campaign at most. */
+/** A campaign's one next step: its start at `scheduledAt`, or its next batch. */
+const CAMPAIGN_STEP = 'msghub.campaign';
+
+/** Drives running and scheduled campaigns on the clock, through the engine's jobs. */
 export class CampaignRunner {
-  private readonly timers = new Map<string, { tenant: string; timer: TimerHandle }>();
-
-  constructor(private readonly engine: Engine) {}
-
-  /** Re-arms campaigns restored from a data file. */
-  resumeAll(): void {
-    for (const tenant of this.engine.store.tenants(NAMESPACE)) {
-      for (const campaign of campaignsOf(this.engine, tenant).all()) {
-        if (campaign.status === 'running') this.arm(tenant, campaign, 0);
-        if (campaign.status === 'scheduled' && campaign.scheduledAt) this.armStart(tenant, campaign);
+  constructor(private readonly engine: Engine) {
+    engine.jobs.define<{ campaignId: string; start?: boolean }>(CAMPAIGN_STEP, (job) => {
+      const campaign = campaignsOf(engine, job.tenant).get(job.payload.campaignId);
+      if (!campaign) return;
+      if (job.payload.start) {
+        if (campaign.status === 'scheduled') this.start(job.tenant, campaign);
+      } else {
+        this.tick(job.tenant, campaign);
       }
-    }
+    });
   }
 
   start(tenant: string, campaign: CampaignRecord): void {
     const now = this.engine.clock.iso();
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'running', ...(campaign.startedAt ? {} : { startedAt: now }) });
-    this.arm(tenant, campaign, 0);
+    this.next(tenant, campaign, this.engine.clock.now());
   }
 
   armStart(tenant: string, campaign: CampaignRecord): void {
-    this.stop(campaign.id);
-    const timer = this.engine.clock.scheduleAt(
-      Date.parse(campaign.scheduledAt!),
-      () => {
-        this.timers.delete(campaign.id);
-        if (this.live(tenant, campaign) && campaign.status === 'scheduled') this.start(tenant, campaign);
-      },
-      `campaign ${campaign.id} start`,
-    );
-    this.timers.set(campaign.id, { tenant, timer });
+    this.next(tenant, campaign, Date.parse(campaign.scheduledAt!), true);
   }
 
-  stop(campaignId: string): void {
-    this.timers.get(campaignId)?.timer.cancel();
-    this.timers.delete(campaignId);
+  stop(tenant: string, campaignId: string): void {
+    this.engine.jobs.cancel(CAMPAIGN_STEP, NAMESPACE, tenant, campaignId);
   }
 
-  /** Cancels the timers of every campaign, or of one tenant's. */
-  clear(tenant?: string): void {
-    for (const [id, entry] of this.timers) {
-      if (tenant && entry.tenant !== tenant) continue;
-      entry.timer.cancel();
-      this.timers.delete(id);
-    }
-  }
-
-  private arm(tenant: string, campaign: CampaignRecord, delay: number): void {
-    this.stop(campaign.id);
-    const timer = this.engine.clock.schedule(delay, () => this.tick(tenant, campaign), `campaign ${campaign.id} batch`);
-    this.timers.set(campaign.id, { tenant, timer });
+  private next(tenant: string, campaign: CampaignRecord, at: number, start = false): void {
+    this.engine.jobs.schedule({ namespace: NAMESPACE, tenant, kind: CAMPAIGN_STEP, key: campaign.id, at, payload: { campaignId: campaign.id, ...(start ? { start } : {}) } });
   }
 
   private tick(tenant: string, campaign: CampaignRecord): void {
-    this.timers.delete(campaign.id);
-    // A reset may have dropped the campaign, or it may have been paused or cancelled meanwhile.
-    if (!this.live(tenant, campaign) || campaign.status !== 'running') return;
+    // It may have been paused or cancelled meanwhile.
+    if (campaign.status !== 'running') return;
     const batch = campaign.recipients.slice(campaign.messageIds.length, campaign.messageIds.length + CAMPAIGN_BATCH);
     for (const to of batch) {
       const input: SendInput = {
@@ -130,16 +108,12 @@ export class CampaignRunner {
     }
     if (campaign.messageIds.length < campaign.recipients.length) {
       campaignsOf(this.engine, tenant).touch(campaign);
-      this.arm(tenant, campaign, CAMPAIGN_TICK_MS);
+      this.next(tenant, campaign, this.engine.clock.now() + CAMPAIGN_TICK_MS);
       return;
     }
     const completedAt = this.engine.clock.iso();
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'completed', completedAt });
     publish(this.engine, tenant, 'campaign.completed', { campaignId: campaign.id, name: campaign.name, stats: campaignStats(this.engine, tenant, campaign), completedAt }, campaign.id);
-  }
-
-  private live(tenant: string, campaign: CampaignRecord): boolean {
-    return campaignsOf(this.engine, tenant).get(campaign.id) === campaign;
   }
 }
 
@@ -293,11 +267,11 @@ export function campaignHandlers(engine: Engine, runner: CampaignRunner) {
       runner.start(tenant, campaign);
     } else if (to === 'paused') {
       if (from !== 'running') throw refuse();
-      runner.stop(campaign.id);
+      runner.stop(tenant, campaign.id);
       campaignsOf(engine, tenant).update(campaign.id, { status: 'paused' });
     } else {
       if (from === 'completed' || from === 'cancelled') throw refuse();
-      runner.stop(campaign.id);
+      runner.stop(tenant, campaign.id);
       campaignsOf(engine, tenant).update(campaign.id, { status: 'cancelled' });
     }
   }

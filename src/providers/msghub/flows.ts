@@ -75,8 +75,7 @@ export function flowHandlers(engine: Engine) {
         const missing = renderPlaceholders(step.body ?? '', variables).missing;
         if (missing.length > 0) throw msghubError.invalid(`variables is missing ${missing.join(', ')}`, `variables.${missing[0]}`);
       }
-      const executions = engine.store.collection<ExecutionRecord>(NAMESPACE, tenant, 'executions');
-      const execution = executions.insert({ id: engine.ids.next('exe_'), flowId: flow.id, to: input.to, status: 'running', messageIds: [] });
+      const execution = executionsOf(engine, tenant).insert({ id: engine.ids.next('exe_'), flowId: flow.id, to: input.to, status: 'running', messageIds: [] });
       runSteps(engine, tenant, flow, execution, variables);
       return {
         status: 202,
@@ -86,36 +85,56 @@ export function flowHandlers(engine: Engine) {
   };
 }
 
-/** Schedules each step at its cumulative delay; the execution completes after the last one. */
+const FLOW_STEP = 'msghub.flow-step';
+
+/** The steps of a triggered flow after a wait, and its completion, as engine jobs (they survive a restart). */
+export function defineFlowJobs(engine: Engine): void {
+  engine.jobs.define<{ executionId: string; step: number | 'done'; variables: Record<string, string> }>(FLOW_STEP, ({ tenant, payload }) => {
+    const execution = executionsOf(engine, tenant).get(payload.executionId);
+    if (!execution) return;
+    if (payload.step === 'done') {
+      executionsOf(engine, tenant).update(execution.id, { status: 'completed' });
+      return;
+    }
+    const flow = flowsOf(engine, tenant).get(execution.flowId);
+    if (flow) runStep(engine, tenant, flow, execution, payload.step, payload.variables);
+  });
+}
+
+function executionsOf(engine: Engine, tenant: string) {
+  return engine.store.collection<ExecutionRecord>(NAMESPACE, tenant, 'executions');
+}
+
+/** Runs each step at its cumulative delay (those without a wait at once); the execution completes after the last one. */
 function runSteps(engine: Engine, tenant: string, flow: FlowRecord, execution: ExecutionRecord, variables: Record<string, string>): void {
   let delayMs = 0;
-  const executions = engine.store.collection<ExecutionRecord>(NAMESPACE, tenant, 'executions');
-  const live = () => executions.get(execution.id) === execution;
-  for (const step of flow.steps) {
+  const later = (step: number | 'done') => {
+    engine.jobs.schedule({ namespace: NAMESPACE, tenant, kind: FLOW_STEP, key: `${execution.id}#${step}`, at: engine.clock.now() + delayMs, payload: { executionId: execution.id, step, variables } });
+  };
+  flow.steps.forEach((step, index) => {
     if (step.type === 'wait') {
       delayMs += (step.delaySeconds ?? 0) * 1000;
-      continue;
+      return;
     }
-    const channel = step.channel;
-    if (!channel || addressKind(channel) === 'platform') continue;
-    const send = () => {
-      if (!live()) return;
-      const input = { channel, to: execution.to, body: renderPlaceholders(step.body ?? '', variables).text, flowId: flow.id };
-      let text: { body: string; subject?: string };
-      try {
-        text = prepareSend(engine, tenant, input);
-      } catch {
-        // A channel disconnected since the trigger: the real service skips the step.
-        return;
-      }
-      execution.messageIds.push(createMessage(engine, tenant, input, text).id);
-    };
-    if (delayMs === 0) send();
-    else engine.clock.schedule(delayMs, send, `flow ${execution.id} step`);
+    if (delayMs === 0) runStep(engine, tenant, flow, execution, index, variables);
+    else later(index);
+  });
+  if (delayMs === 0) executionsOf(engine, tenant).update(execution.id, { status: 'completed' });
+  else later('done');
+}
+
+function runStep(engine: Engine, tenant: string, flow: FlowRecord, execution: ExecutionRecord, index: number, variables: Record<string, string>): void {
+  const step = flow.steps[index];
+  const channel = step?.channel;
+  if (!step || step.type !== 'send_message' || !channel || addressKind(channel) === 'platform') return;
+  const input = { channel, to: execution.to, body: renderPlaceholders(step.body ?? '', variables).text, flowId: flow.id };
+  let text: { body: string; subject?: string };
+  try {
+    text = prepareSend(engine, tenant, input);
+  } catch {
+    // A channel disconnected since the trigger: the real service skips the step.
+    return;
   }
-  const complete = () => {
-    if (live()) executions.update(execution.id, { status: 'completed' });
-  };
-  if (delayMs === 0) complete();
-  else engine.clock.schedule(delayMs, complete, `flow ${execution.id} done`);
+  execution.messageIds.push(createMessage(engine, tenant, input, text).id);
+  executionsOf(engine, tenant).touch(execution);
 }

@@ -7,9 +7,9 @@ import { msghubTenantSettings } from './channels.js';
 import { contactHandlers } from './contacts.js';
 import { MsghubCode, renderMsghubError } from './errors.js';
 import { subscribeMsghubEvents } from './events.js';
-import { flowHandlers } from './flows.js';
+import { defineFlowJobs, flowHandlers } from './flows.js';
 import { messageHandlers, NAMESPACE } from './messages.js';
-import { webhookHandlers } from './webhooks.js';
+import { signMsghub, webhookHandlers } from './webhooks.js';
 
 export const msghub: Provider = {
   name: NAMESPACE,
@@ -31,12 +31,11 @@ export const msghub: Provider = {
     return undefined;
   },
   create(engine) {
+    // Named, so deliveries signed with it resume after a restart (--data).
+    engine.webhooks.registerSigner(NAMESPACE, signMsghub);
     const runner = new CampaignRunner(engine);
-    runner.resumeAll();
+    defineFlowJobs(engine);
     subscribeMsghubEvents(engine);
-    engine.events.on('reset', ({ namespace, tenant }) => {
-      if (!namespace || namespace === NAMESPACE) runner.clear(tenant);
-    });
     return {
       operations: {
         ...messageHandlers(engine),

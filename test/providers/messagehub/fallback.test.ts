@@ -165,9 +165,10 @@ describe('a restarted server (--data) re-arms fallback timeouts', () => {
     await first.sim.advance(10_000);
     await first.sim.engine.close();
 
-    // The harness starts every clock at T0; the stored timeout is T0 + 30 s.
+    // Simulated time goes on from where the file left it (T0 + 10 s); the stored timeout is T0 + 30 s.
     const second = await createTestSim({ dataFile });
-    await second.advance(29_999);
+    expect(second.engine.clock.now() - first.sim.engine.clock.now()).toBe(0);
+    await second.advance(19_999);
     const api = second.client('messagehub', { Authorization: `Bearer ${KEY}` });
     expect(await getMessage(api, id)).toMatchObject({ status: 'sent', channel: 'whatsapp' });
     await second.advance(1);

@@ -1,0 +1,135 @@
+/**
+ * The store's group commit and its failures (store-file.ts): what `commit()` promises, and what happens
+ * when the disk says no. The end-to-end counterparts are test/reliability/persistence.test.ts and
+ * storage-faults.test.ts.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Clock } from '../../src/engine/clock.js';
+import { StorageError } from '../../src/engine/storage-error.js';
+import { Store, type BaseRecord } from '../../src/engine/store.js';
+
+interface Note extends BaseRecord {
+  text: string;
+}
+
+const clock = () => new Clock({ mode: 'manual', start: Date.parse('2024-04-08T10:30:00Z') });
+const onDisk = (file: string) => readFileSync(file, 'utf8') + (() => {
+  try {
+    return readFileSync(`${file}.journal`, 'utf8');
+  } catch {
+    return '';
+  }
+})();
+
+describe('Store.commit: acknowledge only what is written', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'msgsim-commit-'));
+    mkdirSync(path.join(dir, 'sub'));
+    file = path.join(dir, 'sub', 'state.json');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('in memory there is never anything to wait for', async () => {
+    const store = await Store.open({ clock: clock() });
+    store.collection<Note>('a', 't', 'notes').insert({ id: 'n1', text: '' });
+    expect(store.commit()).toBeUndefined();
+    expect(store.health()).toEqual({ ok: true });
+  });
+
+  it('resolves once the change is in the file, written on the next turn together with every change of this one', async () => {
+    const store = await Store.open({ clock: clock(), file });
+    const notes = store.collection<Note>('a', 't', 'notes');
+    const before = store.changes;
+    notes.insert({ id: 'n1', text: 'first request' });
+    const first = store.commit();
+    notes.insert({ id: 'n2', text: 'second request' });
+    const second = store.commit();
+    expect(store.changes).toBe(before + 2);
+    expect(first).toBeDefined();
+    // Both requests of this turn wait for the same batch.
+    expect(second).toBe(first);
+    await first;
+    expect(onDisk(file)).toContain('first request');
+    expect(onDisk(file)).toContain('second request');
+    expect(store.commit()).toBeUndefined();
+    await store.close();
+  });
+
+  it('changes made while a batch is written wait for the next one', async () => {
+    const store = await Store.open({ clock: clock(), file });
+    const notes = store.collection<Note>('a', 't', 'notes');
+    notes.insert({ id: 'n1', text: 'one' });
+    const first = store.commit()!;
+    // Let the writer take the batch, then change something while it is being written.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    notes.insert({ id: 'n2', text: 'two' });
+    const second = store.commit()!;
+    expect(second).not.toBe(first);
+    await second;
+    expect(onDisk(file)).toContain('"two"');
+    await store.close();
+  });
+
+  it('a change nobody waits for (a quota counter) does not make commit wait, and is written with the next batch', async () => {
+    const store = await Store.open({ clock: clock(), file, flushDelayMs: 60_000 });
+    const quotas = store.table<{ id: string; count: number }>('quotas', { durable: false });
+    const before = store.changes;
+    quotas.put({ id: 'tenant', count: 41 });
+    expect(store.changes).toBe(before);
+    expect(store.commit()).toBeUndefined();
+    store.collection<Note>('a', 't', 'notes').insert({ id: 'n1', text: '' });
+    await store.commit();
+    expect(onDisk(file)).toContain('"count":41');
+    const reopened = await Store.open({ clock: clock(), file });
+    expect(reopened.table<{ id: string; count: number }>('quotas').get('tenant')?.count).toBe(41);
+    await store.close();
+  });
+
+  it('a failed write rejects the commit with a StorageError naming the path; health says why; both recover', async () => {
+    const errors: unknown[] = [];
+    const store = await Store.open({ clock: clock(), file, onWriteError: (error) => errors.push(error) });
+    const notes = store.collection<Note>('a', 't', 'notes');
+    notes.insert({ id: 'n1', text: '' });
+    await store.commit();
+
+    rmSync(path.dirname(file), { recursive: true, force: true });
+    notes.insert({ id: 'n2', text: 'while the directory is gone' });
+    const failed = await store.commit()!.catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(StorageError);
+    expect((failed as StorageError).path).toContain(path.dirname(file));
+    expect((failed as StorageError).reason).toMatch(/no such file or directory \(ENOENT\)/);
+    const health = store.health();
+    expect(health).toMatchObject({ ok: false, error: expect.stringMatching(/ENOENT/) });
+    expect(errors).toHaveLength(1);
+
+    mkdirSync(path.dirname(file));
+    notes.insert({ id: 'n3', text: '' });
+    await store.commit();
+    expect(store.health()).toEqual({ ok: true });
+    await store.close();
+    const reopened = await Store.open({ clock: clock(), file });
+    expect(reopened.collection<Note>('a', 't', 'notes').all().map((n) => n.id)).toEqual(['n1', 'n2', 'n3']);
+  });
+
+  it('a second store with the lock on the same file is refused until the first closes', async () => {
+    const first = await Store.open({ clock: clock(), file, lock: true });
+    await expect(Store.open({ clock: clock(), file, lock: true })).rejects.toThrow(new RegExp(`${file}: in use by another msgsim \\(pid ${process.pid}\\)`));
+    await first.close();
+    const second = await Store.open({ clock: clock(), file, lock: true });
+    await second.close();
+  });
+
+  it('a lock left by a process that is gone is taken over', async () => {
+    // A pid far above any that runs here, as a crashed msgsim would have left it.
+    writeFileSync(`${file}.lock`, JSON.stringify({ host: hostname(), pid: 2 ** 22 + 7, start: 1 }));
+    const store = await Store.open({ clock: clock(), file, lock: true });
+    expect(JSON.parse(readFileSync(`${file}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
+    await store.close();
+    expect(() => readFileSync(`${file}.lock`)).toThrow(/ENOENT/);
+  });
+});
