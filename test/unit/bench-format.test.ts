@@ -98,8 +98,13 @@ describe('the results table', () => {
   });
 
   it('judges the issue targets from the same rows', () => {
-    const targets = throughputTargets(rows, 450, 5);
-    expect(targets.map((t) => t.met)).toEqual([true, true, true, true]);
-    expect(throughputTargets(rows, 450, 4)[3]!.met).toBe(false);
+    const persisted = (rps: number): RowResult => ({ id: 'msgsim-data.msghub-send', label: 'Msghub send, --data', server: 'msgsim --data', kind: 'msgsim', group: 'msgsim-data', op: 'send', measurement: m(rps, 8, 16) });
+    const targets = throughputTargets([...rows, persisted(5_500)], 450, 5);
+    expect(targets.map((t) => t.met)).toEqual([true, true, true, true, true]);
+    expect(targets[3]!.measured).toBe('0.85× (--data --fsync: —)');
+    expect(throughputTargets([...rows, persisted(5_000)], 450, 5)[3]!.met).toBe(false);
+    // Not measured: neither met nor missed.
+    expect(throughputTargets(rows, 450, 5)[3]!.met).toBeUndefined();
+    expect(throughputTargets(rows, 450, 4)[4]!.met).toBe(false);
   });
 });
