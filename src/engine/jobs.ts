@@ -14,9 +14,7 @@ import { memoryTable, type Table } from './table.js';
 
 export type JobPayload = Record<string, unknown>;
 
-export interface Job<P extends JobPayload = JobPayload> {
-  /** Kind, namespace, tenant and key: one job per key. */
-  id: string;
+export interface JobInput<P extends JobPayload = JobPayload> {
   namespace: string;
   tenant: string;
   kind: string;
@@ -26,16 +24,12 @@ export interface Job<P extends JobPayload = JobPayload> {
   payload: P;
 }
 
-export type JobHandler<P extends JobPayload> = (job: Job<P>) => void;
-
-export interface JobInput<P extends JobPayload> {
-  namespace: string;
-  tenant: string;
-  kind: string;
-  key: string;
-  at: number;
-  payload: P;
+export interface Job<P extends JobPayload = JobPayload> extends JobInput<P> {
+  /** Kind, namespace, tenant and key: one job per key. */
+  id: string;
 }
+
+export type JobHandler<P extends JobPayload> = (job: Job<P>) => void;
 
 export class Jobs {
   private readonly handlers = new Map<string, JobHandler<JobPayload>>();

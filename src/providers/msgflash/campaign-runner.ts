@@ -5,6 +5,7 @@
  * disconnected when a batch is due pauses itself (pauseReason INSTANCE_DISCONNECTED).
  */
 import type { Engine } from '../../engine/engine.js';
+import { CampaignSteps } from '../campaign-steps.js';
 import type { BaseRecord } from '../../engine/store.js';
 import { NAMESPACE } from './account.js';
 import { instanceState } from './instances.js';
@@ -37,21 +38,20 @@ export function campaignsOf(engine: Engine, tenant: string) {
   return engine.store.collection<CampaignRecord>(NAMESPACE, tenant, 'campaigns');
 }
 
-/** A campaign's one next step: its start at `scheduledAt`, or its next batch. */
-const CAMPAIGN_STEP = 'msgflash.campaign';
 
 export class CampaignRunner {
+  private readonly steps: CampaignSteps<CampaignRecord>;
+
   constructor(private readonly engine: Engine) {
-    engine.jobs.define<{ campaignId: string; start?: boolean }>(CAMPAIGN_STEP, (job) => {
-      const campaign = campaignsOf(engine, job.tenant).get(job.payload.campaignId);
-      if (!campaign) return;
-      if (job.payload.start) {
-        if (campaign.status === 'scheduled') this.start(job.tenant, campaign);
-      } else {
-        this.tick(job.tenant, campaign);
-      }
+    this.steps = new CampaignSteps(engine, NAMESPACE, 'msgflash.campaign', {
+      find: (tenant, id) => campaignsOf(engine, tenant).get(id),
+      start: (tenant, campaign) => {
+        if (campaign.status === 'scheduled') this.start(tenant, campaign);
+      },
+      batch: (tenant, campaign) => this.tick(tenant, campaign),
     });
   }
+
 
   /** Runs the first batch now. */
   start(tenant: string, campaign: CampaignRecord): void {
@@ -61,7 +61,7 @@ export class CampaignRunner {
   }
 
   armStart(tenant: string, campaign: CampaignRecord): void {
-    this.next(tenant, campaign, Date.parse(campaign.scheduledAt!), true);
+    this.steps.startAt(tenant, campaign, Date.parse(campaign.scheduledAt!));
   }
 
   pause(tenant: string, campaign: CampaignRecord, reason: PauseReason): void {
@@ -70,11 +70,7 @@ export class CampaignRunner {
   }
 
   stop(tenant: string, campaignId: string): void {
-    this.engine.jobs.cancel(CAMPAIGN_STEP, NAMESPACE, tenant, campaignId);
-  }
-
-  private next(tenant: string, campaign: CampaignRecord, at: number, start = false): void {
-    this.engine.jobs.schedule({ namespace: NAMESPACE, tenant, kind: CAMPAIGN_STEP, key: campaign.id, at, payload: { campaignId: campaign.id, ...(start ? { start } : {}) } });
+    this.steps.stop(tenant, campaignId);
   }
 
   private tick(tenant: string, campaign: CampaignRecord): void {
@@ -91,7 +87,7 @@ export class CampaignRunner {
     }
     if (campaign.messageIds.length < campaign.recipients.length) {
       campaignsOf(this.engine, tenant).touch(campaign);
-      this.next(tenant, campaign, this.engine.clock.now() + CAMPAIGN_TICK_MS);
+      this.steps.batchAt(tenant, campaign, this.engine.clock.now() + CAMPAIGN_TICK_MS);
       return;
     }
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'completed', completedAt: this.engine.clock.iso() });

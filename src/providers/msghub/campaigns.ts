@@ -4,6 +4,7 @@
  * emits `campaign.completed` once every recipient's message has been dispatched.
  */
 import type { Engine } from '../../engine/engine.js';
+import { CampaignSteps } from '../campaign-steps.js';
 import type { BaseRecord } from '../../engine/store.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { addressKind, type Channel } from './channels.js';
@@ -54,39 +55,34 @@ export function campaignsOf(engine: Engine, tenant: string) {
   return engine.store.collection<CampaignRecord>(NAMESPACE, tenant, 'campaigns');
 }
 
-/** A campaign's one next step: its start at `scheduledAt`, or its next batch. */
-const CAMPAIGN_STEP = 'msghub.campaign';
 
 /** Drives running and scheduled campaigns on the clock, through the engine's jobs. */
 export class CampaignRunner {
+  private readonly steps: CampaignSteps<CampaignRecord>;
+
   constructor(private readonly engine: Engine) {
-    engine.jobs.define<{ campaignId: string; start?: boolean }>(CAMPAIGN_STEP, (job) => {
-      const campaign = campaignsOf(engine, job.tenant).get(job.payload.campaignId);
-      if (!campaign) return;
-      if (job.payload.start) {
-        if (campaign.status === 'scheduled') this.start(job.tenant, campaign);
-      } else {
-        this.tick(job.tenant, campaign);
-      }
+    this.steps = new CampaignSteps(engine, NAMESPACE, 'msghub.campaign', {
+      find: (tenant, id) => campaignsOf(engine, tenant).get(id),
+      start: (tenant, campaign) => {
+        if (campaign.status === 'scheduled') this.start(tenant, campaign);
+      },
+      batch: (tenant, campaign) => this.tick(tenant, campaign),
     });
   }
+
 
   start(tenant: string, campaign: CampaignRecord): void {
     const now = this.engine.clock.iso();
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'running', ...(campaign.startedAt ? {} : { startedAt: now }) });
-    this.next(tenant, campaign, this.engine.clock.now());
+    this.steps.batchAt(tenant, campaign, this.engine.clock.now());
   }
 
   armStart(tenant: string, campaign: CampaignRecord): void {
-    this.next(tenant, campaign, Date.parse(campaign.scheduledAt!), true);
+    this.steps.startAt(tenant, campaign, Date.parse(campaign.scheduledAt!));
   }
 
   stop(tenant: string, campaignId: string): void {
-    this.engine.jobs.cancel(CAMPAIGN_STEP, NAMESPACE, tenant, campaignId);
-  }
-
-  private next(tenant: string, campaign: CampaignRecord, at: number, start = false): void {
-    this.engine.jobs.schedule({ namespace: NAMESPACE, tenant, kind: CAMPAIGN_STEP, key: campaign.id, at, payload: { campaignId: campaign.id, ...(start ? { start } : {}) } });
+    this.steps.stop(tenant, campaignId);
   }
 
   private tick(tenant: string, campaign: CampaignRecord): void {
@@ -108,7 +104,7 @@ export class CampaignRunner {
     }
     if (campaign.messageIds.length < campaign.recipients.length) {
       campaignsOf(this.engine, tenant).touch(campaign);
-      this.next(tenant, campaign, this.engine.clock.now() + CAMPAIGN_TICK_MS);
+      this.steps.batchAt(tenant, campaign, this.engine.clock.now() + CAMPAIGN_TICK_MS);
       return;
     }
     const completedAt = this.engine.clock.iso();
