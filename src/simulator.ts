@@ -4,6 +4,7 @@
  *   const sim = await createSimulator({ clock: 'manual', port: 0 });
  *   sim.url; sim.clock.advance(5_000); sim.messages(); sim.reset(); await sim.close();
  */
+import { randomInt } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { Clock, type ClockMode } from './engine/clock.js';
@@ -31,6 +32,11 @@ export interface SimulatorOptions {
   speed?: number;
   /** Simulated start time. */
   start?: Date | number;
+  /**
+   * Seed for ids, secrets and fault dice: the same seed gives the same run. Without one, each start draws
+   * its own, so ids never repeat across restarts (a consumer's unique-id column keeps working); with
+   * `data`, the sequence continues from the file either way.
+   */
   seed?: number;
   /** Persist state to this JSON file. */
   data?: string;
@@ -55,6 +61,8 @@ export interface Simulator {
   port: number;
   engine: Engine;
   clock: Clock;
+  /** The seed this run uses (drawn at start when none was given): pass it back to replay the run. */
+  seed: number;
   server: Server;
   /** Every message in the outbox, newest first, optionally for one provider. */
   messages(provider?: string): SimMessage[];
@@ -81,9 +89,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     ...(options.start !== undefined ? { start: options.start } : {}),
     onError: (err, label) => logger.error({ err, label }, 'scheduled event failed'),
   });
+  const seed = options.seed ?? randomInt(1, 2 ** 31);
   const engine = await createEngine({
     clock,
-    seed: options.seed ?? 1,
+    seed,
     ...(options.data ? { dataFile: options.data, fsync: options.fsync ?? false } : {}),
     rateLimits: options.rateLimits ?? true,
     ...(options.timings ? { timings: options.timings } : {}),
@@ -120,6 +129,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     port,
     engine,
     clock,
+    seed,
     server,
     messages(provider) {
       return [...mergeNewestFirst(engine.store.collections<SimMessage>(MESSAGES, provider).map((ref) => ref.collection.all()))];
