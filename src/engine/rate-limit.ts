@@ -42,6 +42,8 @@ interface WindowCounter {
   start: number;
   end: number;
   count: number;
+  /** Wall time (clock.realNow) at which the Retry-After of this window's last refusal runs out. */
+  freeAt?: number;
 }
 
 interface WindowState {
@@ -49,6 +51,8 @@ interface WindowState {
   start: number;
   end: number;
   count: number;
+  /** The counter object, when one exists (a refusal marks it). */
+  counter: WindowCounter | undefined;
 }
 
 /** A counter of a persisted window, as the table holds it. */
@@ -104,7 +108,11 @@ export class RateLimiter {
     this.maybeSweep(now);
     const states = this.load(key, windows, now);
     const decision = decide(states, now, cost);
-    if (decision.allowed && cost > 0) this.store(key, states, cost);
+    if (decision.allowed) {
+      if (cost > 0) this.store(key, states, cost);
+    } else {
+      this.promiseRetry(key, states, decision);
+    }
     return decision;
   }
 
@@ -150,13 +158,35 @@ export class RateLimiter {
       seen.add(window.name);
       const { start, end } = windowBounds(window, now);
       const counter = byName?.get(window.name);
-      // A counter from an earlier window (or from a window whose length was reconfigured) counts as 0.
-      const live = counter !== undefined && counter.start === start && counter.end === end;
+      // A counter from an earlier window (or from a window whose length was reconfigured) counts as 0, and
+      // so does one whose Retry-After has run out in wall time (see promiseRetry).
+      const live = counter !== undefined && counter.start === start && counter.end === end && !(counter.freeAt !== undefined && this.clock.realNow() >= counter.freeAt);
       if (counter !== undefined && !live) byName?.delete(window.name);
-      return { window, start, end, count: live ? counter.count : 0 };
+      return { window, start, end, count: live ? counter.count : 0, counter: live ? counter : undefined };
     });
     if (byName !== undefined && byName.size === 0) this.counters.delete(key);
     return states;
+  }
+
+  /**
+   * A refused client is told to retry in `retryAfterSeconds`, counted on the simulated clock. Under a
+   * manual (or slowed) clock that time would never come for a client that sleeps real seconds, so the
+   * promise is kept in wall time too: once that much wall time has passed since the window's last
+   * refusal, the window starts over. A client that honours Retry-After gets through; one that retries at
+   * once is refused again (and waits again); a test that advances the clock gets through at the window's
+   * simulated end, as before. With a real clock the two coincide.
+   */
+  private promiseRetry(key: string, states: readonly WindowState[], decision: RateDecision): void {
+    const blocking = states.find((state) => state.window.name === decision.window);
+    if (!blocking) return;
+    let counter = blocking.counter;
+    if (!counter) {
+      counter = { start: blocking.start, end: blocking.end, count: blocking.count };
+      let byName = this.counters.get(key);
+      if (!byName) this.counters.set(key, (byName = new Map()));
+      byName.set(blocking.window.name, counter);
+    }
+    counter.freeAt = this.clock.realNow() + decision.retryAfterSeconds * 1000;
   }
 
   private store(key: string, states: readonly WindowState[], cost: number): void {
@@ -167,7 +197,7 @@ export class RateLimiter {
     }
     for (const state of states) {
       const count = state.count + cost;
-      byName.set(state.window.name, { start: state.start, end: state.end, count });
+      byName.set(state.window.name, { start: state.start, end: state.end, count, ...(state.counter?.freeAt !== undefined ? { freeAt: state.counter.freeAt } : {}) });
       if (this.table && state.end - state.start >= PERSISTED_WINDOW_MS) {
         this.table.put({ id: `${key}\u0000${state.window.name}`, key, window: state.window.name, start: state.start, end: state.end, count });
       }

@@ -224,3 +224,49 @@ describe('RateLimiter.reset and memory', () => {
     expect(internal.counters.has('t')).toBe(false);
   });
 });
+
+describe('Retry-After under a manual clock (kept in wall time too)', () => {
+  /** A manual clock whose wall time the test moves. */
+  function walled() {
+    const { clock, limiter } = setup();
+    let wall = 0;
+    clock.realNow = () => wall;
+    return { clock, limiter, sleep: (ms: number) => (wall += ms) };
+  }
+
+  it('a client that sleeps the real Retry-After gets through, though the simulated clock stood still', () => {
+    const { limiter, sleep } = walled();
+    const windows = [perSecond(2)];
+    expect([limiter.consume('k', windows).allowed, limiter.consume('k', windows).allowed]).toEqual([true, true]);
+    const refused = limiter.consume('k', windows);
+    expect(refused).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    sleep(999);
+    expect(limiter.consume('k', windows).allowed).toBe(false);
+    // Retrying at once restarts the wait: a full second after the last refusal.
+    sleep(999);
+    expect(limiter.consume('k', windows).allowed).toBe(false);
+    sleep(1_000);
+    expect([limiter.consume('k', windows).allowed, limiter.consume('k', windows).allowed, limiter.consume('k', windows).allowed]).toEqual([true, true, false]);
+  });
+
+  it('a test that advances the simulated clock past the window gets through without any wall time', () => {
+    const { clock, limiter } = walled();
+    const windows = [perMinute(1)];
+    limiter.consume('k', windows);
+    expect(limiter.consume('k', windows)).toMatchObject({ allowed: false, retryAfterSeconds: 60 });
+    clock.advance(60_000);
+    expect(limiter.consume('k', windows).allowed).toBe(true);
+  });
+
+  it('the wall-time promise is per window: the one that blocked, with its own Retry-After', () => {
+    const { limiter, sleep } = walled();
+    const windows = [perSecond(10), perMinute(2)];
+    limiter.consume('k', windows);
+    limiter.consume('k', windows);
+    expect(limiter.consume('k', windows)).toMatchObject({ allowed: false, window: 'minute', retryAfterSeconds: 60 });
+    sleep(1_000);
+    expect(limiter.consume('k', windows).allowed).toBe(false);
+    sleep(60_000);
+    expect(limiter.consume('k', windows).allowed).toBe(true);
+  });
+});
