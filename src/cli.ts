@@ -25,6 +25,12 @@ function port(value: string): number {
   return n;
 }
 
+/** `--cors` alone (or MSGSIM_CORS=true/*) is any origin; otherwise a comma-separated list of origins. */
+function corsOrigins(value: true | string): true | string[] {
+  if (value === true || value === 'true' || value === '*') return true;
+  return value.split(',').map((origin) => origin.trim()).filter(Boolean);
+}
+
 function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
@@ -43,10 +49,11 @@ const program = new Command()
   .addOption(new Option('--fsync', 'with --data: fdatasync every write before acknowledging it (survives power loss; slower)').env('MSGSIM_FSYNC'))
   .addOption(new Option('--seed <n>', 'seed for ids and probabilities: the same seed gives the same run (default: a new one each start)').env('MSGSIM_SEED').argParser(integer))
   .addOption(new Option('--no-rate-limits', 'do not enforce the providers\' rate limits'))
+  .addOption(new Option('--cors [origins]', 'answer browsers\' CORS requests, from any origin or from these (comma-separated); off by default, as the live APIs are').env('MSGSIM_CORS'))
   .addOption(new Option('--admin-token <token>', 'protect the /_sim control API with this token').env('MSGSIM_ADMIN_TOKEN'))
   .addOption(new Option('--webhook-allow <list>', 'comma-separated hosts, *.suffix, CIDRs, IP addresses, loopback, private or * that webhooks may reach (link-local and cloud metadata addresses only when named by a CIDR, address or exact host)').env('MSGSIM_WEBHOOK_ALLOW').default('loopback,private'))
   .addOption(new Option('--log-level <level>', 'log level').env('MSGSIM_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
-  .action(async (opts: { port: number; host: string; provider?: string; clock?: 'real' | 'manual' | 'speed'; speed?: number; data?: string; fsync?: boolean; seed?: number; rateLimits: boolean; adminToken?: string; webhookAllow: string; logLevel: LogLevel }) => {
+  .action(async (opts: { port: number; host: string; provider?: string; clock?: 'real' | 'manual' | 'speed'; speed?: number; data?: string; fsync?: boolean; seed?: number; rateLimits: boolean; adminToken?: string; cors?: boolean | string; webhookAllow: string; logLevel: LogLevel }) => {
     const logger = createLogger(opts.logLevel, { buffered: true });
     if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
     const sim = await createSimulator({
@@ -59,6 +66,7 @@ const program = new Command()
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
       rateLimits: opts.rateLimits && process.env.MSGSIM_RATE_LIMITS !== 'false',
       ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
+      ...(opts.cors && opts.cors !== 'false' ? { cors: corsOrigins(opts.cors) } : {}),
       webhookAllow: opts.webhookAllow.split(',').map((s) => s.trim()).filter(Boolean),
       logger,
     });

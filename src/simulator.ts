@@ -50,6 +50,8 @@ export interface SimulatorOptions {
   logLevel?: LogLevel;
   /** Protect the control API with this token. */
   adminToken?: string;
+  /** Answer browsers' CORS requests: true for any origin, or a list of origins (off by default). */
+  cors?: boolean | readonly string[];
   /** Where webhooks may be delivered (default: loopback and private ranges). */
   webhookAllow?: readonly string[];
   logger?: Logger;
@@ -110,6 +112,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       providers: options.providers ?? PROVIDERS,
       ...(options.provider ? { only: options.provider } : {}),
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+      ...(options.cors ? { cors: options.cors } : {}),
       logger,
     }));
     server = await new Promise<Server>((resolve, reject) => {

@@ -3,6 +3,7 @@
  * mounted under /<name> (or alone at the root), the control API under /_sim, and anything else gets a
  * JSON 404 — never express's HTML page.
  */
+import cors from 'cors';
 import express, { type Express } from 'express';
 import { CONTROL_PREFIX, controlPathRedaction, createControlRouter, type MountedProvider } from '../control/index.js';
 import type { Engine } from '../engine/engine.js';
@@ -21,7 +22,16 @@ export interface AppOptions {
   bodyLimit?: string;
   /** Protect /_sim with this token (probes and webhook receivers stay open). */
   adminToken?: string;
+  /**
+   * Answer browsers' CORS requests: true for any origin, or a list of origins. Off by default, as the live
+   * APIs are: their docs tell users never to call them from a browser (the key would be exposed). For a
+   * browser app on another port during offline development.
+   */
+  cors?: boolean | readonly string[];
 }
+
+/** Headers a browser app may read of an answer: limits, retries, replays. */
+const EXPOSED_HEADERS = ['Retry-After', 'Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Location', 'WWW-Authenticate'];
 
 export interface MsgsimApp {
   app: Express;
@@ -38,6 +48,8 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  // First: a preflight must be answered before any route (a provider would answer OPTIONS with its 405).
+  if (options.cors) app.use(cors({ origin: options.cors === true ? true : [...options.cors], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   const mounted = new Map<string, MountedProvider>();
   const control = createControlRouter({ engine, providers: mounted, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
   if (logger) app.use(requestLogger(logger, engine.clock, controlPathRedaction(control)));
