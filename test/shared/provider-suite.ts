@@ -129,7 +129,7 @@ export function describeProviderSuite(provider: Provider): void {
       const auth = profile.auth(limits.credentials ?? profile.tenant('limits01'));
       const windows = rateWindowsOf(provider, provider.authenticate(requestWith(auth), s.engine), s.engine);
       const limit = Math.min(...windows.map((w) => w.limit));
-      expect(limit).toBeLessThanOrEqual(100);
+      expect(limit, 'a suite case sends limit + 1 requests: declare profile.rateLimits.credentials on a smaller tier').toBeLessThanOrEqual(100);
       const api = apiOf(s, provider, auth);
       // The manual clock stands still: every request falls in the same window.
       for (let i = 0; i < limit; i++) expect((await api.get(probe())).status).not.toBe(429);
