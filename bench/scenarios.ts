@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import type { AutocannonRequest } from 'autocannon';
 import { CLI, MSGHUB_SPEC, MSGSIM_NODE_ARGS, PRISM_BIN, ROOT } from './lib/config.js';
 import { rotatingHeader, type LoadSpec } from './lib/load.js';
-import { MSGHUB_SEND_BODY, mountedProviders, seedMsghub, setRateLimits } from './lib/msgsim-client.js';
+import { keyPool } from './lib/key-pool.js';
+import { MSGHUB_SEND_BODY, mountedProviders, profileSend, seedMsghub, setRateLimits } from './lib/msgsim-client.js';
+import { PROVIDERS } from '../src/providers/index.js';
+import { present } from '../src/providers/client-profile.js';
+import type { Provider } from '../src/providers/provider.js';
 
 export type Op = 'send' | 'get' | 'list';
 export type Kind = 'ceiling' | 'baseline' | 'msgsim' | 'prism';
@@ -76,10 +80,8 @@ function referenceGroup(id: string, label: string, kind: Kind, file: string): Se
   };
 }
 
-/** Key pools: each provider's documented limit per key, times the pool, stays far above any rate a core can serve. */
-const MSGHUB_POOL = 1_000; // 100/s and 10,000/day per key
-const MSGINE_POOL = 6_000; // 20/s burst and 100/min per token
-const MESSAGEHUB_POOL = 1_000; // Pro tier: 600/min per key
+/** Msghub's key pool: its documented limit per key (100/s, 10,000/day), times the pool, stays far above any rate a core can serve. */
+const MSGHUB_POOL = 1_000;
 const pad = (i: number) => String(i).padStart(5, '0');
 
 /** The Msghub send, each request with the next of MSGHUB_POOL keys (the limiter counts, never refuses). */
@@ -123,68 +125,70 @@ const msghubSend = (id: string, label: string): Scenario => ({
   check: no429,
 });
 
+/** Providers the bench measures with scenarios of their own (the headline send, get and list); the others get providerSend. */
+const DEDICATED = new Set(['msghub']);
+
+/**
+ * A registered provider's send as its client profile makes it, each request for the next tenant of a
+ * pool sized from the provider's own limits (keyPool), with a fresh Idempotency-Key where the provider
+ * honours one (each a first execution that is stored, never a replay), and checked once for the limit
+ * headers the provider documents.
+ */
+function providerSend(provider: Provider): Scenario {
+  const idempotency = present(provider.profile.idempotency);
+  const label = `${provider.title} send${idempotency ? ` + ${idempotency.header}` : ''}${provider.rateLimitHeaders ? ' (limit headers)' : ''}`;
+  return {
+    id: `msgsim.${provider.name}-send`,
+    label,
+    op: 'send',
+    async prepare(ctx) {
+      if (!ctx.providers.has(provider.name)) return { skip: `${provider.title} is not mounted (/_sim/health does not list it)` };
+      await setRateLimits(ctx.base, true);
+      const tenant = (i: number) => `bench${pad(i)}`;
+      const pool = await keyPool(provider, tenant);
+      const probe = profileSend(provider, 'benchprobe');
+      const answer = await fetch(`${ctx.base}${probe.path}`, { method: 'POST', headers: probe.headers, body: probe.body });
+      await answer.arrayBuffer();
+      if (answer.status !== 201) return { skip: `${provider.title} send answered ${answer.status}` };
+      const missing = Object.keys(provider.rateLimitHeaders?.(undefined, 0) ?? {}).filter((h) => !answer.headers.has(h));
+      if (missing.length) return { skip: `${provider.title} send lacks ${missing.join(', ')}` };
+      // Built before the run: the load generator's core does no more per request than pick one.
+      const sends = Array.from({ length: pool }, (_, i) => profileSend(provider, tenant(i)));
+      let n = 0;
+      const run = `${process.pid}-${Date.now()}`;
+      return {
+        spec: {
+          url: ctx.base,
+          requests: [
+            {
+              method: 'POST',
+              path: sends[0]!.path,
+              headers: sends[0]!.headers,
+              body: sends[0]!.body,
+              setupRequest: (request) => {
+                const i = n++;
+                const next = sends[i % pool]!;
+                request.path = next.path;
+                request.headers = idempotency ? { ...next.headers, [idempotency.header.toLowerCase()]: `bench-${run}-${i}` } : next.headers;
+                return request;
+              },
+            },
+          ],
+        },
+        note: `${provider.rateLimits ? `limiter on, ${pool} keys` : `no limits, ${pool} tenants`}${idempotency ? `, unique ${idempotency.header}s` : ''}`,
+      };
+    },
+    check: no429,
+  };
+}
+
 export function serverGroups(): ServerGroup[] {
   return [
     referenceGroup('node-http', 'node:http', 'ceiling', 'node-http.mjs'),
     referenceGroup('express', 'express 5', 'baseline', 'express-baseline.mjs'),
     msgsimGroup('msgsim', 'msgsim', [], [
       msghubSend('msgsim.msghub-send', 'Msghub send'),
-      {
-        id: 'msgsim.msgine-send',
-        label: 'MsGine send + Idempotency-Key',
-        op: 'send',
-        async prepare(ctx) {
-          if (!ctx.providers.has('msgine')) return { skip: 'MsGine is not mounted (/_sim/health does not list it)' };
-          await setRateLimits(ctx.base, true);
-          let n = 0;
-          const run = `${process.pid}-${Date.now()}`;
-          return {
-            spec: {
-              url: ctx.base,
-              requests: [
-                {
-                  method: 'POST',
-                  path: '/msgine/api/v1/messages/sms',
-                  headers: JSON_HEADERS,
-                  body: JSON.stringify({ to: '+256701234567', message: 'Hello from MsGine!' }),
-                  // A fresh key on every request: each one is a first execution that is stored, never a replay.
-                  setupRequest: (request) => {
-                    const i = n++;
-                    request.headers = { ...request.headers, authorization: `Bearer benchtoken${pad(i % MSGINE_POOL)}`, 'idempotency-key': `bench-${run}-${i}` };
-                    return request;
-                  },
-                },
-              ],
-            },
-            note: `limiter on, ${MSGINE_POOL} tokens, unique keys`,
-          };
-        },
-        check: no429,
-      },
-      {
-        id: 'msgsim.messagehub-send',
-        label: 'MessageHub send (X-RateLimit-*)',
-        op: 'send',
-        async prepare(ctx) {
-          if (!ctx.providers.has('messagehub')) return { skip: 'MessageHub is not mounted (/_sim/health does not list it)' };
-          await setRateLimits(ctx.base, true);
-          const path = '/messagehub/api/v1/messages/send';
-          const body = JSON.stringify({ to: '+919876543210', channel: 'whatsapp', content: 'Hello from MessageHub API!' });
-          // The headers this scenario is about must really be there.
-          const probe = await fetch(`${ctx.base}${path}`, { method: 'POST', headers: { ...JSON_HEADERS, authorization: 'Bearer cpk_live_benchprobe' }, body });
-          await probe.arrayBuffer();
-          if (probe.status !== 201) return { skip: `MessageHub send answered ${probe.status}` };
-          if (!probe.headers.get('x-ratelimit-remaining')) return { skip: 'MessageHub send carries no X-RateLimit-Remaining header' };
-          return {
-            spec: {
-              url: ctx.base,
-              requests: [{ method: 'POST', path, headers: JSON_HEADERS, body, setupRequest: rotatingHeader('authorization', (i) => `Bearer cpk_live_bench${pad(i)}`, MESSAGEHUB_POOL) }],
-            },
-            note: `limiter on, ${MESSAGEHUB_POOL} keys`,
-          };
-        },
-        check: no429,
-      },
+      ...PROVIDERS.filter((p) => !DEDICATED.has(p.name)).map(providerSend),
       {
         id: 'msgsim.msghub-get',
         label: 'Msghub get by id',

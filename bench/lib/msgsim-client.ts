@@ -1,4 +1,5 @@
-/** Talking to a running msgsim over HTTP: which providers it mounts, its config, and seeding a tenant. */
+/** Talking to a running msgsim over HTTP: which providers it mounts, its config, seeding a tenant, and each provider's send from its client profile. */
+import type { Provider } from '../../src/providers/provider.js';
 
 export interface MountedProviderInfo {
   name: string;
@@ -46,4 +47,26 @@ export async function seedMsghub(base: string, key: string, count: number, concu
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   return ids;
+}
+
+/** A provider's send for one tenant, as its client profile makes it: the path below the server (query credentials included), headers, body. */
+export interface ProfileSend {
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export function profileSend(provider: Provider, tenantId: string, to = '+919876543210', text = 'Hello!'): ProfileSend {
+  const { profile } = provider;
+  const auth = profile.auth(profile.tenant(tenantId));
+  const query = new URLSearchParams(auth.query).toString();
+  return {
+    path: `/${provider.name}${provider.basePath}${profile.send.path}${query ? `?${query}` : ''}`,
+    headers: { 'content-type': 'application/json', ...lowerCase(auth.headers) },
+    body: JSON.stringify(profile.send.body(to, text)),
+  };
+}
+
+function lowerCase(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
 }

@@ -5,7 +5,7 @@
  */
 import { CheckFailure, CheckSkipped, itemId, listItems, type ContractContext } from './context.js';
 import type { NamedCheck } from './checks-read.js';
-import type { Pagination } from './profiles/types.js';
+import { present, type Pagination } from '../providers/client-profile.js';
 
 const MAX_PAGES = 200;
 
@@ -59,8 +59,8 @@ function duplicates(list: string[]): string[] {
 export const paginationCheck: NamedCheck = {
   name: 'pagination: no duplicates or gaps across pages, totals add up',
   async run(c) {
-    const p = c.profile.pagination;
-    if (!p) throw new CheckSkipped(`${c.profile.provider} documents no paginated list`);
+    const p = present(c.profile.pagination);
+    if (!p) throw new CheckSkipped(`${c.provider} documents no paginated list`);
     const { ids: seen, total } = await walk(c, p);
     if (seen.length === 0) throw new CheckSkipped(`GET ${p.path} is empty: nothing to page through`);
     const dup = duplicates(seen);
@@ -76,8 +76,8 @@ export const paginationCheck: NamedCheck = {
 export const cursorStabilityCheck: NamedCheck = {
   name: 'pagination: cursors are stable under an insert between pages',
   async run(c) {
-    const p = c.profile.pagination;
-    if (!p || p.style !== 'cursor') throw new CheckSkipped(`${c.profile.provider} pages without cursors`);
+    const p = present(c.profile.pagination);
+    if (!p || p.style !== 'cursor') throw new CheckSkipped(`${c.provider} pages without cursors`);
     const sendOp = c.operation('post', c.profile.send.path);
     const send = async () => {
       const res = await c.call({ method: 'POST', path: c.profile.send.path, body: c.profile.send.body(c.nextRecipient()) });

@@ -1,6 +1,7 @@
 /** Checks that send: the minimal send, bad input on the send, idempotency replay. */
 import type { OpenAPIV3 } from 'openapi-types';
 import type { RouteOperation } from '../http/route-table.js';
+import { present } from '../providers/client-profile.js';
 import { CheckFailure, CheckSkipped, excerpt, successStatuses, type ContractContext } from './context.js';
 import type { NamedCheck } from './checks-read.js';
 
@@ -68,8 +69,8 @@ export const badInputChecks: NamedCheck[] = [
 export const idempotencyCheck: NamedCheck = {
   name: 'Idempotency-Key replays the original response',
   async run(c) {
-    const idem = c.profile.idempotency;
-    if (!idem) throw new CheckSkipped(`${c.profile.provider} documents no idempotent replay`);
+    const idem = present(c.profile.idempotency);
+    if (!idem) throw new CheckSkipped(`${c.provider} documents no idempotent replay`);
     const op = sendOperation(c);
     c.reserveSends(2);
     const key = `msgsim-contract-${Date.now().toString(36)}`;

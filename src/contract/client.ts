@@ -1,6 +1,6 @@
 /** A small fetch client for a provider's API at a base URL, with the credential applied. */
 import type { ObservedResponse } from './spec-validator.js';
-import type { AuthParts } from './profiles/types.js';
+import type { AuthParts } from '../providers/client-profile.js';
 
 export interface ApiRequest {
   method: string;

@@ -1,7 +1,7 @@
 /** What every contract check shares: the target, the spec, the credential and the send budget. */
 import type { RouteOperation } from '../http/route-table.js';
 import { callApi, type ApiRequest } from './client.js';
-import type { AuthParts, ContractProfile } from './profiles/types.js';
+import type { AuthParts, ClientProfile } from '../providers/client-profile.js';
 import type { ObservedResponse, SpecValidator } from './spec-validator.js';
 
 export type CheckStatus = 'passed' | 'failed' | 'skipped';
@@ -40,7 +40,9 @@ export class ContractContext {
   sentMessageId: string | undefined;
 
   constructor(
-    readonly profile: ContractProfile,
+    /** The provider's name, for messages. */
+    readonly provider: string,
+    readonly profile: ClientProfile,
     readonly validator: SpecValidator,
     readonly auth: AuthParts,
     readonly options: VerifyOptions,

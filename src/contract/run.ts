@@ -1,11 +1,10 @@
 /** Runs the contract suite for one provider against a base URL and returns one result per check. */
+import type { Credentials } from '../providers/client-profile.js';
 import { PROVIDERS } from '../providers/index.js';
 import { authChecks, getChecks, listChecks, rateLimitCheck, type NamedCheck } from './checks-read.js';
 import { cursorStabilityCheck, paginationCheck } from './checks-pagination.js';
 import { badInputChecks, idempotencyCheck, sendCheck } from './checks-write.js';
 import { CheckFailure, CheckSkipped, ContractContext, type CheckResult, type VerifyOptions } from './context.js';
-import { profileFor } from './profiles/index.js';
-import type { Credentials } from './profiles/types.js';
 import { SpecValidator } from './spec-validator.js';
 
 export interface VerifyRun extends VerifyOptions {
@@ -26,10 +25,10 @@ export const DEFAULT_RECIPIENT = '+15005550000';
 export async function runVerify(run: VerifyRun): Promise<VerifyReport> {
   const provider = PROVIDERS.find((p) => p.name === run.provider);
   if (!provider) throw new Error(`unknown provider ${run.provider}`);
-  const profile = profileFor(run.provider);
+  const { profile } = provider;
   const validator = await SpecValidator.load(provider.specFile);
   const credentials = run.credentials && Object.values(run.credentials).some(Boolean) ? run.credentials : profile.defaultCredentials;
-  const ctx = new ContractContext(profile, validator, profile.auth(credentials), {
+  const ctx = new ContractContext(provider.name, profile, validator, profile.auth(credentials), {
     baseUrl: run.baseUrl,
     recipients: run.recipients.length ? run.recipients : [DEFAULT_RECIPIENT],
     maxSends: run.maxSends,

@@ -6,6 +6,7 @@
 import type { Engine } from '../engine/engine.js';
 import type { SimError } from '../engine/errors.js';
 import type { RateWindow } from '../engine/rate-limit.js';
+import type { AuthParts, ClientProfile, NamedKey } from './client-profile.js';
 
 export interface Tenant {
   /** Stable partition key for the engine (a key, a token, a username+key pair). */
@@ -107,7 +108,11 @@ export interface Provider {
    */
   authorize?(tenant: Tenant, operationId: string, request: IncomingRequest, engine: Engine): void;
   /** Named credentials with properties that ship with the provider (see fixtures/), registered at start. */
-  fixtureKeys?: readonly { key: string; label?: string; properties: Record<string, unknown> }[];
+  fixtureKeys?: readonly NamedKey[];
+  /** Absolute paths of every fixture file the provider reads (none: an empty list). */
+  fixtureFiles: readonly string[];
+  /** What a client must know that the spec cannot say; read by `msgsim verify`, the shared tests and the benchmarks. */
+  profile: ClientProfile;
   /** Renders any SimError in the provider's own envelope. */
   renderError(error: SimError): RenderedError;
   /**
@@ -129,4 +134,16 @@ export interface Provider {
    * returns the handlers.
    */
   create(engine: Engine): ProviderInstance;
+}
+
+/** The windows that limit a tenant: Provider.rateLimits may depend on the credential (tiers, plans). */
+export function rateWindowsOf(provider: Provider, tenant: Tenant, engine: Engine): readonly RateWindow[] {
+  return (typeof provider.rateLimits === 'function' ? provider.rateLimits(tenant, engine) : provider.rateLimits) ?? [];
+}
+
+/** The request `authenticate` sees when a client places credentials as `auth` says (header names in lower case, as node gives them). */
+export function requestWith(auth: AuthParts, method = 'GET', path = '/'): IncomingRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(auth.headers)) headers[name.toLowerCase()] = value;
+  return { method, path, headers, query: { ...auth.query } };
 }

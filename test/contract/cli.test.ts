@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../src/providers/index.js';
+import { PROVIDERS, providerNamed } from '../../src/providers/index.js';
 import { ensureBuilt, http, killAll, spawnCli, startCli, stop, withTimeout, type Running } from '../support/cli.js';
 
 const VERIFY_MS = 45_000;
@@ -20,7 +20,7 @@ async function verifyCli(args: string[]) {
 }
 
 let sim: Running;
-const baseUrl = (provider: string) => `${sim.url}/${provider}${PROVIDERS.find((p) => p.name === provider)!.basePath}`;
+const baseUrl = (provider: string) => `${sim.url}/${provider}${providerNamed(provider).basePath}`;
 
 beforeAll(async () => {
   ensureBuilt();
@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 describe('node dist/cli.js verify', () => {
-  it.each(['msghub', 'msgine', 'messagehub', 'msgflash', 'sendhub'])('%s: exits 0 against the simulator', async (provider) => {
+  it.each(PROVIDERS.map((p) => p.name))('%s: exits 0 against the simulator', async (provider) => {
     const run = await verifyCli(['--provider', provider, '--base-url', baseUrl(provider)]);
     expect(run.stdout).toMatch(/\d+ passed, 0 failed, \d+ skipped/);
     expect(run.stdout).toContain('✓ PASS a minimal valid send is accepted');

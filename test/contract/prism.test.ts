@@ -9,14 +9,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { profileFor } from '../../src/contract/profiles/index.js';
 import { SpecValidator } from '../../src/contract/spec-validator.js';
-import { PROVIDERS } from '../../src/providers/index.js';
+import { messagePath } from '../../src/providers/client-profile.js';
+import { PROVIDERS, providerNamed } from '../../src/providers/index.js';
 import { createSimulator, type Simulator } from '../../src/simulator.js';
 import { ROOT, withTimeout } from '../support/cli.js';
 
 const PRISM = path.join(ROOT, 'node_modules', '.bin', 'prism');
-const NAMES = ['msghub', 'msgine', 'messagehub', 'msgflash', 'sendhub'] as const;
+const NAMES = PROVIDERS.map((p) => p.name);
 
 interface RunningPrism {
   child: ChildProcess;
@@ -36,7 +36,7 @@ async function freePort(): Promise<number> {
 }
 
 async function startPrism(provider: string): Promise<RunningPrism> {
-  const p = PROVIDERS.find((x) => x.name === provider)!;
+  const p = providerNamed(provider);
   const port = await freePort();
   const child = spawn(PRISM, ['proxy', p.specFile, `${sim.url}/${provider}${p.basePath}`, '--errors', '-p', String(port), '-h', '127.0.0.1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
@@ -89,16 +89,16 @@ afterAll(async () => {
 
 describe('Prism proxy in front of the simulator', () => {
   it.each(NAMES)('%s: a sample of endpoints has no violations', async (provider) => {
-    const profile = profileFor(provider);
+    const { profile, specFile } = providerNamed(provider);
     const auth = profile.auth(profile.defaultCredentials);
-    const validator = await SpecValidator.load(PROVIDERS.find((p) => p.name === provider)!.specFile);
+    const validator = await SpecValidator.load(specFile);
     const seen: string[] = [];
     const sent = await viaPrism(provider, 'POST', profile.send.path, auth, profile.send.body('+15005550000'));
     seen.push(`POST ${profile.send.path} → ${sent.status} ${sent.violations ?? ''}`);
     expect(sent.status).toBeLessThan(300);
     const id = profile.sentId(JSON.parse(sent.text));
     expect(id).toBeTruthy();
-    const got = await viaPrism(provider, 'GET', profile.messageTemplate.replace(/\{[^}]+\}/, id!), auth);
+    const got = await viaPrism(provider, 'GET', messagePath(profile.messageTemplate, id!), auth);
     seen.push(`GET ${profile.messageTemplate} → ${got.status} ${got.violations ?? ''}`);
     expect(got.status).toBe(200);
     const lists = validator.operations.filter((op) => op.method === 'get' && !op.template.includes('{')).slice(0, 4);
@@ -106,7 +106,7 @@ describe('Prism proxy in front of the simulator', () => {
       const res = await viaPrism(provider, 'GET', op.template, auth);
       seen.push(`GET ${op.template} → ${res.status} ${res.violations ?? ''}`);
     }
-    const unauth = await viaPrism(provider, 'GET', lists[0]?.template ?? profile.messageTemplate.replace(/\{[^}]+\}/, id!), { headers: {}, query: {} });
+    const unauth = await viaPrism(provider, 'GET', lists[0]?.template ?? messagePath(profile.messageTemplate, id!), { headers: {}, query: {} });
     seen.push(`GET (no credentials) → ${unauth.status} ${unauth.violations ?? ''}`);
     expect(unauth.status).toBe(401);
     expect(seen.filter((line) => line.includes('[{')), seen.join('\n')).toEqual([]);
@@ -116,7 +116,7 @@ describe('Prism proxy in front of the simulator', () => {
   it('Prism does flag an undocumented status (fault 418 on MsGine GET /messages/{id})', async () => {
     sim.faults.add({ provider: 'msgine', method: 'GET', path: '/messages/*', action: { status: 418 } });
     try {
-      const res = await viaPrism('msgine', 'GET', '/messages/abc', profileFor('msgine').auth({ token: 'prism_control_01' }));
+      const res = await viaPrism('msgine', 'GET', '/messages/abc', providerNamed('msgine').profile.auth({ token: 'prism_control_01' }));
       expect(res.status).toBe(418);
       expect(res.violations).toContain('Unable to match the returned status code');
     } finally {

@@ -9,12 +9,11 @@ import { XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { junitReport, prettyReport } from '../../src/contract/report.js';
 import { runVerify, type VerifyReport } from '../../src/contract/run.js';
-import { PROVIDERS } from '../../src/providers/index.js';
+import { PROVIDERS, providerNamed } from '../../src/providers/index.js';
 import { createSimulator, type Simulator } from '../../src/simulator.js';
 
 const base = (sim: Simulator | string, provider: string) => {
-  const p = PROVIDERS.find((x) => x.name === provider)!;
-  return `${typeof sim === 'string' ? sim : sim.url}/${provider}${p.basePath}`;
+  return `${typeof sim === 'string' ? sim : sim.url}/${provider}${providerNamed(provider).basePath}`;
 };
 
 const verify = (baseUrl: string, provider: string, extra: Partial<Parameters<typeof runVerify>[0]> = {}) =>
@@ -35,7 +34,7 @@ afterAll(async () => {
 });
 
 describe('verify against the simulator', () => {
-  it.each(['msghub', 'msgine', 'messagehub', 'msgflash', 'sendhub'])('%s: every check passes or is skipped with a reason', async (provider) => {
+  it.each(PROVIDERS.map((p) => p.name))('%s: every check passes or is skipped with a reason', async (provider) => {
     const report = await verify(base(sim, provider), provider);
     const failed = report.results.filter((r) => r.status === 'failed');
     expect(failed, prettyReport(report)).toEqual([]);

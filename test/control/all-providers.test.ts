@@ -1,29 +1,26 @@
 /**
- * The control plane is provider-agnostic: faults, the clock and forced transitions work the same on all
- * five providers, each answering in its own envelope (validated against its spec by the harness).
+ * The control plane is provider-agnostic: faults, the clock and forced transitions work the same on every
+ * registered provider, each answering in its own envelope (validated against its spec by the harness).
  */
 import { describe, expect, it } from 'vitest';
-import { createTestSim, type ApiResponse, type TestSim } from '../support/harness.js';
+import { messagePath, present } from '../../src/providers/client-profile.js';
+import { PROVIDERS } from '../../src/providers/index.js';
+import { createTestSim, type TestSim } from '../support/harness.js';
 
-interface Case {
-  provider: string;
-  headers: Record<string, string>;
-  query?: Record<string, string>;
-  /** A send of the doc's shape; the recipient is where magic numbers go. */
-  send: (to: string) => { path: string; body: unknown };
-  /** A GET that any account may make. */
-  list: string;
-  /** The error code in the provider's envelope for a 503. */
-  errorOf: (res: ApiResponse) => unknown;
-}
-
-const CASES: Case[] = [
-  { provider: 'msghub', headers: { 'X-API-Key': 'mk_live_allprov01' }, send: (to) => ({ path: '/messages/send', body: { channel: 'sms', to, body: 'Hello!' } }), list: '/messages', errorOf: (r) => r.body.error.code },
-  { provider: 'msgine', headers: { Authorization: 'Bearer YOUR_API_TOKEN' }, send: (to) => ({ path: '/messages/sms', body: { to, message: 'Hello from MsGine!' } }), list: '/messages', errorOf: (r) => r.body.error.code },
-  { provider: 'messagehub', headers: { Authorization: 'Bearer cpk_live_your_api_key' }, send: (to) => ({ path: '/messages/send', body: { to, channel: 'whatsapp', content: 'Hello!' } }), list: '/messages/msg_none', errorOf: (r) => r.body.error.code },
-  { provider: 'msgflash', headers: { 'x-api-key': 'msgf_live_allprov01' }, send: (to) => ({ path: '/messages/send', body: { instanceId: '5f0c8a1e-2b7d-4c3a-9e61-0d4b8f2a7c11', to, type: 'text', text: 'Hi' } }), list: '/messages', errorOf: (r) => r.body.error.code },
-  { provider: 'sendhub', headers: {}, query: { username: 'allprov', api_key: 'APIKEY01' }, send: (to) => ({ path: '/messages/', body: { contacts: [to], text: 'Testing' } }), list: '/messages/', errorOf: (r) => r.body.error_message ?? r.body.error },
-];
+/** One case per registered provider, from its client profile. */
+const CASES = PROVIDERS.map(({ name, profile }) => {
+  const auth = profile.auth(profile.tenant('allprov01'));
+  return {
+    provider: name,
+    headers: auth.headers,
+    query: Object.keys(auth.query).length ? auth.query : undefined,
+    /** A send of the doc's shape; the recipient is where magic numbers go. */
+    send: (to: string) => ({ path: profile.send.path, body: profile.send.body(to, 'Hello!') }),
+    /** A GET that any account may make. */
+    list: present(profile.pagination)?.path ?? messagePath(profile.messageTemplate, 'msg_none'),
+    errorOf: profile.errorOf,
+  };
+});
 
 async function outbox(sim: TestSim, provider: string) {
   return (await sim.http.get('/_sim/messages').query({ provider })).body.data as Array<{ id: string; status: string; to: string }>;
@@ -38,7 +35,7 @@ describe.each(CASES)('$provider', (c) => {
     const { path, body } = c.send('+919876543210');
     const res = await api.post(path, body, { ...options, headers: { 'X-Msgsim-Fault': '503' } });
     expect(res.status).toBe(503);
-    expect(c.errorOf(res)).toBeTruthy();
+    expect(c.errorOf(res.body)).toBeTruthy();
     expect(await outbox(sim, c.provider)).toHaveLength(0);
   });
 

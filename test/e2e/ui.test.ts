@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator, type Simulator } from '../../src/index.js';
+import { providerNamed } from '../../src/providers/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const WAIT = 10_000;
@@ -24,14 +25,13 @@ interface Mounted {
   baseUrl: string;
 }
 
-/** Each provider's documented send, as a QA engineer would call it. */
-const SENDERS: Record<string, (base: string, to: string, text: string) => Promise<Response>> = {
-  msghub: (base, to, text) => post(`${base}/messages/send`, { 'X-API-Key': MSGHUB_KEY }, { channel: 'sms', to, body: text }),
-  msgine: (base, to, text) => post(`${base}/messages/sms`, { Authorization: 'Bearer uitest_msgine_token' }, { to, message: text }),
-  messagehub: (base, to, text) => post(`${base}/messages/send`, { Authorization: 'Bearer cpk_test_uitest01' }, { to, channel: 'sms', content: text }),
-  msgflash: (base, to, text) => post(`${base}/messages/send`, { 'x-api-key': 'msgf_live_uitest01' }, { instanceId: '5f0c8a1e-2b7d-4c3a-9e61-0d4b8f2a7c11', to, text }),
-  sendhub: (base, to, text) => post(`${base}/messages/?username=uitest&api_key=uitest01`, {}, { contacts: [to], text }),
-};
+/** A provider's send as its client profile (from the registry) makes it, for the tenant `uitest01`. */
+function sendThrough(provider: string, base: string, to: string, text: string): Promise<Response> {
+  const { profile } = providerNamed(provider);
+  const auth = profile.auth(profile.tenant('uitest01'));
+  const query = new URLSearchParams(auth.query).toString();
+  return post(`${base}${profile.send.path}${query ? `?${query}` : ''}`, auth.headers, profile.send.body(to, text));
+}
 
 let sim: Simulator;
 let browser: Browser;
@@ -54,7 +54,7 @@ async function control<T = any>(route: string, init: { method?: string; body?: u
 }
 
 async function sendMsghub(to: string, text: string): Promise<string> {
-  const res = await SENDERS.msghub!(`${sim.url}/msghub/api/v1`, to, text);
+  const res = await post(`${sim.url}/msghub/api/v1/messages/send`, { 'X-API-Key': MSGHUB_KEY }, { channel: 'sms', to, body: text });
   expect(res.status).toBe(201);
   return ((await res.json()) as { messageId: string }).messageId;
 }
@@ -136,12 +136,10 @@ describe('dev inbox in headless Chromium', () => {
   });
 
   it('shows a message sent through each mounted provider as it happens, without a reload', async () => {
-    const missing = mounted.filter((p) => !SENDERS[p.name]).map((p) => p.name);
-    expect(missing, `no sender written for mounted providers ${missing.join(', ')}: add one to SENDERS`).toEqual([]);
     await page.locator('#list-summary', { hasText: '0 messages' }).waitFor();
     for (const provider of mounted) {
       const text = `Hello from the ${provider.name} API`;
-      const res = await SENDERS[provider.name]!(`${sim.url}${provider.baseUrl}`, '+14155550123', text);
+      const res = await sendThrough(provider.name, `${sim.url}${provider.baseUrl}`, '+14155550123', text);
       expect(res.status, `${provider.name} send: ${await res.clone().text()}`).toBe(201);
       const item = row(text);
       await item.waitFor({ timeout: WAIT });
@@ -267,7 +265,7 @@ describe('dev inbox in headless Chromium', () => {
     await page.locator('#faults-list tbody tr', { hasText: '/messages/send' }).waitFor();
     await screenshot('inbox-faults');
     expect((await control<{ data: unknown[] }>('/faults')).body.data).toMatchObject([{ provider: 'msghub', method: 'POST', path: '/messages/send', count: 1, action: { status: 503 } }]);
-    expect((await SENDERS.msghub!(`${sim.url}/msghub/api/v1`, '+14155550123', 'faulted')).status).toBe(503);
+    expect((await sendThrough('msghub', `${sim.url}/msghub/api/v1`, '+14155550123', 'faulted')).status).toBe(503);
 
     await page.click('#fault-form button[type="submit"]');
     await page.locator('#faults-list tbody tr').nth(0).waitFor();

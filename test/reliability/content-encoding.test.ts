@@ -9,7 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSimulator } from '../../src/index.js';
 import { createTestSim, type TestSim } from '../support/harness.js';
-import { credentials, PROVIDER_NAMES, sendBody, SEND_PATH, withQuery } from './support.js';
+import { credentials, PROVIDER_NAMES, sendBody, sendPath, withQuery } from './support.js';
 
 describe('Content-Encoding that does not match the body', () => {
   let sim: TestSim;
@@ -22,7 +22,7 @@ describe('Content-Encoding that does not match the body', () => {
       const api = sim.client(provider, credentials(provider, 1).headers);
       const raw = JSON.stringify(sendBody(provider, '+14155550123', 'not compressed'));
       for (const encoding of ['gzip', 'deflate']) {
-        const res = await api.post(withQuery(provider, 1, SEND_PATH[provider]), undefined, { raw, headers: { 'Content-Encoding': encoding } });
+        const res = await api.post(withQuery(provider, 1, sendPath(provider)), undefined, { raw, headers: { 'Content-Encoding': encoding } });
         expect(res.status, `${encoding}: ${res.status} ${res.text}`).toBeGreaterThanOrEqual(400);
         expect(res.status, `${encoding}: ${res.status} ${res.text}`).toBeLessThan(500);
       }

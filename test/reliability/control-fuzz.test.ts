@@ -118,7 +118,7 @@ function send(port: number, method: string, path: string, headers: Record<string
 }
 
 const MALFORMED = fc.constantFrom('%', '%ZZ', '%E0%A4%A', '%C3%28', '%ED%A0%80', 'a%2');
-const PROVIDER_NAMES = ['msghub', 'msgine', 'messagehub', 'msgflash', 'sendhub'];
+const PROVIDER_NAMES = PROVIDERS.map((p) => p.name);
 const TENANTS = ['mk_live_cfuzz0001', 'USERCF:KEYCF0001', 'msgf_live_cfuzz0001', 'cpk_live_cfuzz0001', 'token_cfuzz0001'];
 
 /** A path segment: mostly a plausible value for the parameter, else something hostile. */

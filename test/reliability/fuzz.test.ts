@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../../src/providers/index.js';
 import { createTestSim, type ProviderClient, type TestSim } from '../support/harness.js';
 import { mutate, rare, validish, type Schema } from './fuzz-arbitraries.js';
-import { credentials, MSGFLASH_INSTANCE, PROVIDER_NAMES, sendBody, SEND_PATH, withQuery, type ProviderName } from './support.js';
+import { credentials, MSGFLASH_INSTANCE, PROVIDER_NAMES, sendBody, sendPath, withQuery } from './support.js';
 
 fc.configureGlobal({ seed: 42 });
 const RUNS = 60;
@@ -106,7 +106,7 @@ describe('spec-derived fuzzing: no 5xx, spec-conformant errors, no state change 
       const { headers } = credentials(name, 1);
       const api: ProviderClient = sim.client(name, headers);
       // one valid send first, so GET-by-id and lists have something to look at
-      expect((await api.post(withQuery(name, 1, SEND_PATH[name as ProviderName]), sendBody(name, '+14155550123', 'seed'))).status).toBe(201);
+      expect((await api.post(withQuery(name, 1, sendPath(name)), sendBody(name, '+14155550123', 'seed'))).status).toBe(201);
       const statuses: Record<number, number> = {};
       const caseArb: fc.Arbitrary<Case> = fc.integer({ min: 0, max: ops.length - 1 }).chain((op) =>
         fc.record({

@@ -16,10 +16,14 @@
  * timeout starts when the request is sent (src/engine/dispatch-pool.ts, webhook-post.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSimulator, type Simulator } from '../../src/index.js';
-import { BASE, credentials, messagePath, sendBody, SEND_PATH, sentId, withQuery, type ProviderName } from './support.js';
+import { isAbsent, type WebhookProfile } from '../../src/providers/client-profile.js';
+import { createSimulator, PROVIDERS as REGISTRY, type Simulator } from '../../src/index.js';
+import { basePath, credentials, messagePath, sendBody, sendPath, sentId, withQuery, type ProviderName } from './support.js';
 
-const PROVIDERS: readonly ProviderName[] = ['msghub', 'msgine', 'msgflash'];
+/** The registered providers that deliver webhooks (a subscription, or a callback URL on each send). */
+const HOOKED = REGISTRY.flatMap((p) => (isAbsent(p.profile.webhooks) ? [] : [{ name: p.name, webhooks: p.profile.webhooks }]));
+const PROVIDERS: readonly ProviderName[] = HOOKED.map((p) => p.name);
+const webhooksOf = (provider: ProviderName): WebhookProfile => HOOKED.find((p) => p.name === provider)!.webhooks;
 const TENANTS = 10;
 const SENDS = Number(process.env.LOAD_SENDS ?? 2_000);
 const CONCURRENCY = 25;
@@ -37,7 +41,7 @@ export const loadFigures = { sends: 0, acknowledged: 0, retrieved: 0, deliveries
 
 async function call(sim: Simulator, provider: ProviderName, tenant: number, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
   const { headers } = credentials(provider, tenant);
-  const res = await fetch(`${sim.url}${BASE[provider]}${withQuery(provider, tenant, path)}`, {
+  const res = await fetch(`${sim.url}${basePath(provider)}${withQuery(provider, tenant, path)}`, {
     method,
     headers: { ...headers, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -59,11 +63,15 @@ describe('load: nothing acknowledged is lost', () => {
   });
 
   it(`${SENDS} sends across ${PROVIDERS.length} providers and ${TENANTS} tenants, ${CONCURRENCY} at a time`, async () => {
-    // one subscription per tenant of the providers with webhook endpoints; MsGine uses per-send callbackUrl
+    // one subscription per tenant of the providers with webhook endpoints; the others take a callback URL per send
+    const hook = (p: string, t: number) => `${sim.url}/_sim/receivers/load-${p}-${t}/hook`;
     for (let t = 0; t < TENANTS; t++) {
-      const hook = (p: string) => `${sim.url}/_sim/receivers/load-${p}-${t}/hook`;
-      expect((await call(sim, 'msghub', t, 'POST', '/webhooks', { event: 'message.delivered', url: hook('msghub') })).status).toBe(201);
-      expect((await call(sim, 'msgflash', t, 'POST', '/webhooks', { url: hook('msgflash'), events: ['message.delivered'] })).status).toBe(201);
+      for (const provider of PROVIDERS) {
+        const webhooks = webhooksOf(provider);
+        if (webhooks.via !== 'subscription') continue;
+        const { path, body } = webhooks.subscribe(hook(provider, t));
+        expect((await call(sim, provider, t, 'POST', path, body)).status).toBe(201);
+      }
     }
     let next = 0;
     const statuses: Record<number, number> = {};
@@ -75,8 +83,9 @@ describe('load: nothing acknowledged is lost', () => {
         const to = `+1415555${String(1000 + (i % 9000)).padStart(4, '0')}`;
         const text = `load #${i} ünïcode ✓`;
         const body = sendBody(provider, to, text);
-        if (provider === 'msgine') body.callbackUrl = `${sim.url}/_sim/receivers/load-msgine-${tenant}/hook`;
-        const res = await call(sim, provider, tenant, 'POST', SEND_PATH[provider], body);
+        const webhooks = webhooksOf(provider);
+        if (webhooks.via === 'send') body[webhooks.field] = hook(provider, tenant);
+        const res = await call(sim, provider, tenant, 'POST', sendPath(provider), body);
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         if (res.status === 201) acked.push({ provider, tenant, id: sentId(provider, res.body), text, to });
       }
@@ -132,9 +141,9 @@ describe('load: nothing acknowledged is lost', () => {
       const dupes = [...perEvent.values()].filter((n) => n > 1).length;
       loadFigures.duplicates += dupes;
       expect(dupes).toBe(0);
-      // each tenant has exactly one subscription: msghub and msgflash subscribe to message.delivered;
-      // MsGine's callbackUrl gets every status change (sent, delivered)
-      const eventsPerMessage = provider === 'msgine' ? 2 : 1;
+      // each tenant has exactly one subscription, to the delivered event; a callback URL given with the
+      // send gets every status change a client can see (sent, delivered)
+      const eventsPerMessage = webhooksOf(provider).via === 'send' ? 2 : 1;
       expect(new Set(log.map((d) => d.eventId)).size, `${provider} events`).toBe(mine.length * eventsPerMessage);
       expect(log).toHaveLength(mine.length * eventsPerMessage);
       loadFigures.deliveries += log.length;

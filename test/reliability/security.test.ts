@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Clock } from '../../src/engine/clock.js';
 import { createApp, createEngine, createSimulator, PROVIDERS } from '../../src/index.js';
 import { CONTROL_SPEC, createTestSim, T0, type ProviderClient, type TestSim } from '../support/harness.js';
-import { credentials, messagePath, PROVIDER_NAMES, sendBody, SEND_PATH, sentId, withQuery, type ProviderName } from './support.js';
+import { credentials, messagePath, PROVIDER_NAMES, sendBody, sendPath, sentId, withQuery, type ProviderName } from './support.js';
 
 export const securityFigures = { isolationChecks: 0, bypassAttempts: 0, oversize: 0, pollution: 0, badUrls: 0, controlProtoStatus: 0, keyPathsLogged: 0 };
 
@@ -39,7 +39,7 @@ describe('security', () => {
   it('another tenant gets a 404 with none of the data, on every provider', async () => {
     for (const p of PROVIDER_NAMES) {
       const text = `secret text of ${p} 9f3c`;
-      const sent = await api(p, 1).post(withQuery(p, 1, SEND_PATH[p]), sendBody(p, '+14155550199', text));
+      const sent = await api(p, 1).post(withQuery(p, 1, sendPath(p)), sendBody(p, '+14155550199', text));
       expect(sent.status, sent.text).toBe(201);
       const id = sentId(p, sent.body);
       const mine = await api(p, 1).get(withQuery(p, 1, messagePath(p, id)));
@@ -115,7 +115,7 @@ describe('security', () => {
   it('a body over 1 MB is a 413 in the provider envelope, on every provider', async () => {
     const huge = 'x'.repeat(1_100_000);
     for (const p of PROVIDER_NAMES) {
-      const res = await api(p, 1).post(withQuery(p, 1, SEND_PATH[p]), sendBody(p, '+14155550123', huge));
+      const res = await api(p, 1).post(withQuery(p, 1, sendPath(p)), sendBody(p, '+14155550123', huge));
       expect(res.status, p).toBe(413);
       securityFigures.oversize++;
     }
@@ -125,13 +125,13 @@ describe('security', () => {
     const payloads = ['{"__proto__":{"polluted":"yes"}}', '{"constructor":{"prototype":{"polluted":"yes"}}}', '{"to":"+14155550123","a":{"b":{"__proto__":{"polluted":"yes"}}}}', '[{"__proto__":{"polluted":"yes"}}]'];
     for (const p of PROVIDER_NAMES) {
       for (const raw of payloads) {
-        const res = await api(p, 1).post(withQuery(p, 1, SEND_PATH[p]), undefined, { raw });
+        const res = await api(p, 1).post(withQuery(p, 1, sendPath(p)), undefined, { raw });
         expect(res.status, `${p} ${raw} ${res.text}`).toBe(400);
         securityFigures.pollution++;
       }
       // also through a valid-looking send
       const raw = JSON.stringify(sendBody(p, '+14155550123', 'hi')).replace(/^\{/, '{"__proto__":{"polluted":"yes"},');
-      expect((await api(p, 1).post(withQuery(p, 1, SEND_PATH[p]), undefined, { raw })).status).toBe(400);
+      expect((await api(p, 1).post(withQuery(p, 1, sendPath(p)), undefined, { raw })).status).toBe(400);
     }
     const control = await sim.http.post('/_sim/keys').set('Content-Type', 'application/json').send('{"provider":"msghub","key":"mk_live_x0001","properties":{"__proto__":{"polluted":"yes"}}}');
     // the control API parses with plain express.json (no key guard): it may store the key, but must stay harmless

@@ -69,10 +69,10 @@ const UNCHECKED_CONTROL = [/^\/events(\?|$)/, /^\/openapi\//, /^\/receivers\/[^/
 type Checked = { status: number; headers: Record<string, string | string[] | undefined>; body: unknown; text?: string };
 
 /** Wraps supertest so every response is validated against the spec that owns its URL. */
-async function validatedHttp(app: Express, only: string | undefined): Promise<ReturnType<typeof request>> {
+async function validatedHttp(app: Express, registry: readonly Provider[], only: string | undefined): Promise<ReturnType<typeof request>> {
   const control = await loadChecker('control', CONTROL_SPEC);
   const providers = await Promise.all(
-    PROVIDERS.filter((p) => !only || p.name === only).map(async (p) => ({ prefix: `${only ? '' : `/${p.name}`}${p.basePath}`, mount: only ? '' : `/${p.name}`, checker: await specChecker(p) })),
+    registry.filter((p) => !only || p.name === only).map(async (p) => ({ prefix: `${only ? '' : `/${p.name}`}${p.basePath}`, mount: only ? '' : `/${p.name}`, checker: await specChecker(p) })),
   );
   const checkerFor = (url: string): { checker: SpecChecker; path: string } | undefined => {
     const path = url.split('?')[0]!;
@@ -102,11 +102,18 @@ async function validatedHttp(app: Express, only: string | undefined): Promise<Re
   });
 }
 
-export async function createTestSim(options: Partial<EngineOptions> & { only?: string } = {}): Promise<TestSim> {
-  const clock = options.clock instanceof Clock ? options.clock : new Clock({ mode: 'manual', start: T0 });
-  const engine = await createEngine({ seed: 42, ...options, clock });
-  const { app } = await createApp({ engine, providers: PROVIDERS, ...(options.only ? { only: options.only } : {}) });
-  const http = await validatedHttp(app, options.only);
+export interface TestSimOptions extends Partial<EngineOptions> {
+  only?: string;
+  /** The providers to mount (default: the registry); the shared suite mounts one, or a toy. */
+  providers?: readonly Provider[];
+}
+
+export async function createTestSim(options: TestSimOptions = {}): Promise<TestSim> {
+  const { providers: registry = PROVIDERS, only, ...engineOptions } = options;
+  const clock = engineOptions.clock instanceof Clock ? engineOptions.clock : new Clock({ mode: 'manual', start: T0 });
+  const engine = await createEngine({ seed: 42, ...engineOptions, clock });
+  const { app } = await createApp({ engine, providers: registry, ...(only ? { only } : {}) });
+  const http = await validatedHttp(app, registry, only);
 
   return {
     app,
@@ -118,9 +125,9 @@ export async function createTestSim(options: Partial<EngineOptions> & { only?: s
       await engine.settle();
     },
     client(name, defaultHeaders = {}) {
-      const provider = PROVIDERS.find((p) => p.name === name);
+      const provider = registry.find((p) => p.name === name);
       if (!provider) throw new Error(`no provider ${name}`);
-      const prefix = `${options.only ? '' : `/${name}`}${provider.basePath}`;
+      const prefix = `${only ? '' : `/${name}`}${provider.basePath}`;
       const call = (method: 'get' | 'post' | 'put' | 'patch' | 'delete') => async (path: string, body?: unknown, opts: RequestOptions = {}) => {
         let req = request(app)[method](prefix + path).set({ ...defaultHeaders, ...opts.headers });
         if (opts.query) req = req.query(opts.query);

@@ -1,13 +1,8 @@
 /** MessageHub's fixtures (fixtures/messagehub.json): named keys QA can use with no setup, and the account's templates. */
 import { readFileSync } from 'node:fs';
 import { fixturePath } from '../../paths.js';
+import type { NamedKey } from '../client-profile.js';
 import type { Channel } from './channels.js';
-
-export interface FixtureKey {
-  key: string;
-  label?: string;
-  properties: Record<string, unknown>;
-}
 
 export interface TemplateFixture {
   templateId: string;
@@ -21,11 +16,16 @@ export interface TemplateFixture {
 }
 
 interface MessageHubFixtures {
-  keys: FixtureKey[];
+  keys: NamedKey[];
   templates: TemplateFixture[];
 }
 
-const FIXTURES = JSON.parse(readFileSync(fixturePath('messagehub.json'), 'utf8')) as MessageHubFixtures;
+const FILE = fixturePath('messagehub.json');
 
-export const MESSAGEHUB_KEYS: readonly FixtureKey[] = FIXTURES.keys;
+/** Every fixture file MessageHub reads (Provider.fixtureFiles). */
+export const MESSAGEHUB_FIXTURE_FILES: readonly string[] = [FILE];
+
+const FIXTURES = JSON.parse(readFileSync(FILE, 'utf8')) as MessageHubFixtures;
+
+export const MESSAGEHUB_KEYS: readonly NamedKey[] = FIXTURES.keys;
 export const MESSAGEHUB_TEMPLATES: readonly TemplateFixture[] = FIXTURES.templates;

@@ -8,8 +8,9 @@ import { batchHandlers } from './batch.js';
 import { distributeHandlers } from './distribute.js';
 import { renderMessageHubError, withHeaders } from './errors.js';
 import { AttemptRunner } from './fallback.js';
-import { MESSAGEHUB_KEYS } from './fixtures.js';
+import { MESSAGEHUB_FIXTURE_FILES, MESSAGEHUB_KEYS } from './fixtures.js';
 import { messageHandlers } from './handlers.js';
+import { messagehubProfile } from './profile.js';
 import { receiptHandlers } from './receipts.js';
 import { currentRateLimitHeaders, rateLimitHeaders, rateWindows } from './tiers.js';
 
@@ -21,6 +22,8 @@ export const messagehub: Provider = {
   authenticate: authenticateMessageHub,
   authorize: authorizeMessageHub,
   fixtureKeys: MESSAGEHUB_KEYS,
+  fixtureFiles: MESSAGEHUB_FIXTURE_FILES,
+  profile: messagehubProfile,
   renderError: renderMessageHubError,
   // "Free 60 req/min, Pro 600 req/min, Enterprise 6,000 req/min"
   rateLimits: (tenant) => rateWindows(tenant),

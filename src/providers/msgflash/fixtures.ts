@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fixturePath } from '../../paths.js';
+import type { NamedKey } from '../client-profile.js';
 
 export const FEATURES = ['scheduledMessages', 'campaigns', 'statuses', 'bulkContactJobs', 'teamWorkspaces'] as const;
 export type Feature = (typeof FEATURES)[number];
@@ -30,21 +31,20 @@ export interface InstanceFixture {
   createdAt: string;
 }
 
-export interface KeyFixture {
-  key: string;
-  label?: string;
-  properties: Record<string, unknown>;
-}
-
 interface MsgflashFixtures {
   defaultPlan: string;
   paymentHistoryMonths: number;
   plans: PlanFixture[];
   instances: InstanceFixture[];
-  keys: KeyFixture[];
+  keys: NamedKey[];
 }
 
-export const MSGFLASH_FIXTURES: MsgflashFixtures = JSON.parse(readFileSync(fixturePath('msgflash.json'), 'utf8')) as MsgflashFixtures;
+const FILE = fixturePath('msgflash.json');
+
+/** Every fixture file MsgFlash reads (Provider.fixtureFiles). */
+export const MSGFLASH_FIXTURE_FILES: readonly string[] = [FILE];
+
+export const MSGFLASH_FIXTURES: MsgflashFixtures = JSON.parse(readFileSync(FILE, 'utf8')) as MsgflashFixtures;
 
 export function findPlan(id: string): PlanFixture | undefined {
   return MSGFLASH_FIXTURES.plans.find((plan) => plan.id === id);

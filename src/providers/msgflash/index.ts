@@ -10,10 +10,11 @@ import { campaignHandlers } from './campaigns.js';
 import { contactHandlers } from './contacts.js';
 import { MsgflashCode, renderMsgflashError } from './errors.js';
 import { subscribeMsgflashEvents } from './events.js';
-import { MSGFLASH_FIXTURES } from './fixtures.js';
+import { MSGFLASH_FIXTURE_FILES, MSGFLASH_FIXTURES } from './fixtures.js';
 import { groupHandlers } from './groups.js';
 import { instanceHandlers, msgflashTenantSettings } from './instances.js';
 import { messageHandlers } from './messages.js';
+import { msgflashProfile } from './profile.js';
 import { ScheduledSends } from './scheduler.js';
 import { statusHandlers } from './statuses.js';
 import { templateHandlers } from './templates.js';
@@ -27,6 +28,8 @@ export const msgflash: Provider = {
   authenticate: authenticateMsgflash,
   authorize: authorizeMsgflash,
   fixtureKeys: MSGFLASH_FIXTURES.keys,
+  fixtureFiles: MSGFLASH_FIXTURE_FILES,
+  profile: msgflashProfile,
   renderError: renderMsgflashError,
   // "10 req/s per API key" (API_RATE_LIMIT_EXCEEDED), and the plan's monthlyApiRequestQuota.
   rateLimits: msgflashRateLimits,

@@ -31,7 +31,12 @@ interface MsghubFixtures {
   flows: FlowFixture[];
 }
 
-export const MSGHUB_FIXTURES: MsghubFixtures = JSON.parse(readFileSync(fixturePath('msghub.json'), 'utf8')) as MsghubFixtures;
+const FILE = fixturePath('msghub.json');
+
+/** Every fixture file Msghub reads (Provider.fixtureFiles). */
+export const MSGHUB_FIXTURE_FILES: readonly string[] = [FILE];
+
+export const MSGHUB_FIXTURES: MsghubFixtures = JSON.parse(readFileSync(FILE, 'utf8')) as MsghubFixtures;
 
 export function findTemplate(templateId: string): TemplateFixture | undefined {
   return MSGHUB_FIXTURES.templates.find((t) => t.templateId === templateId);

@@ -7,8 +7,10 @@ import { msghubTenantSettings } from './channels.js';
 import { contactHandlers } from './contacts.js';
 import { MsghubCode, renderMsghubError } from './errors.js';
 import { subscribeMsghubEvents } from './events.js';
+import { MSGHUB_FIXTURE_FILES } from './fixtures.js';
 import { defineFlowJobs, flowHandlers } from './flows.js';
 import { messageHandlers, NAMESPACE } from './messages.js';
+import { msghubProfile } from './profile.js';
 import { signMsghub, webhookHandlers } from './webhooks.js';
 
 export const msghub: Provider = {
@@ -17,6 +19,8 @@ export const msghub: Provider = {
   specFile: specPath('msghub'),
   basePath: '/api/v1',
   authenticate: authenticateMsghub,
+  fixtureFiles: MSGHUB_FIXTURE_FILES,
+  profile: msghubProfile,
   renderError: renderMsghubError,
   // "100 requests per second per API key; 10,000 requests per day per API key"
   rateLimits: [

@@ -1,12 +1,7 @@
 /** MsGine's fixtures: the named tokens QA can use with no setup, and the price table sends are charged from. */
 import { readFileSync } from 'node:fs';
 import { fixturePath } from '../../paths.js';
-
-export interface FixtureKey {
-  key: string;
-  label?: string;
-  properties: Record<string, unknown>;
-}
+import type { NamedKey } from '../client-profile.js';
 
 export interface PriceTable {
   currency: 'USD';
@@ -16,10 +11,16 @@ export interface PriceTable {
   perSegment: Record<string, number>;
 }
 
-function readFixture<T>(name: string): T {
-  return JSON.parse(readFileSync(fixturePath(name), 'utf8')) as T;
+const KEYS_FILE = fixturePath('msgine.json');
+const PRICES_FILE = fixturePath('msgine-prices.json');
+
+/** Every fixture file MsGine reads (Provider.fixtureFiles). */
+export const MSGINE_FIXTURE_FILES: readonly string[] = [KEYS_FILE, PRICES_FILE];
+
+function readFixture<T>(file: string): T {
+  return JSON.parse(readFileSync(file, 'utf8')) as T;
 }
 
-export const MSGINE_KEYS: readonly FixtureKey[] = readFixture<{ keys: FixtureKey[] }>('msgine.json').keys;
+export const MSGINE_KEYS: readonly NamedKey[] = readFixture<{ keys: NamedKey[] }>(KEYS_FILE).keys;
 
-export const MSGINE_PRICES: PriceTable = readFixture<PriceTable>('msgine-prices.json');
+export const MSGINE_PRICES: PriceTable = readFixture<PriceTable>(PRICES_FILE);

@@ -4,8 +4,9 @@ import type { Provider } from '../provider.js';
 import { NAMESPACE, authenticateMsgine, authorizeMsgine } from './auth.js';
 import { msgineTenantSettings, subscribeMsgineCallbacks } from './callbacks.js';
 import { renderMsgineError } from './errors.js';
-import { MSGINE_KEYS } from './fixtures.js';
+import { MSGINE_FIXTURE_FILES, MSGINE_KEYS } from './fixtures.js';
 import { messageHandlers } from './messages.js';
+import { msgineProfile } from './profile.js';
 
 export const msgine: Provider = {
   name: NAMESPACE,
@@ -15,6 +16,8 @@ export const msgine: Provider = {
   authenticate: authenticateMsgine,
   authorize: authorizeMsgine,
   fixtureKeys: MSGINE_KEYS,
+  fixtureFiles: MSGINE_FIXTURE_FILES,
+  profile: msgineProfile,
   renderError: renderMsgineError,
   // "Default: 100 requests per minute per API token; Burst: Up to 20 requests per second"
   rateLimits: [

@@ -42,7 +42,12 @@ interface SendhubFixtures {
   groups: { id: string; name: string; contacts: number[] }[];
 }
 
-export const SENDHUB_FIXTURES: SendhubFixtures = JSON.parse(readFileSync(fixturePath('sendhub.json'), 'utf8')) as SendhubFixtures;
+const FIXTURE_FILE = fixturePath('sendhub.json');
+
+/** Every fixture file SendHub reads (Provider.fixtureFiles). */
+export const SENDHUB_FIXTURE_FILES: readonly string[] = [FIXTURE_FILE];
+
+export const SENDHUB_FIXTURES: SendhubFixtures = JSON.parse(readFileSync(FIXTURE_FILE, 'utf8')) as SendhubFixtures;
 
 /** Where message ids start in a new account. */
 const FIRST_MESSAGE_ID = 1;

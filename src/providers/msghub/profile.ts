@@ -1,0 +1,27 @@
+/** How a client talks to Msghub (../shared/provider-docs/msghub.txt), for `msgsim verify`, the shared tests and the benchmarks. */
+import { asNumber, asString, DEFAULT_SEND_TEXT, field, type ClientProfile } from '../client-profile.js';
+import { hmacSha256Hex } from '../../engine/webhook-signing.js';
+
+const keyAuth = (key: string | undefined) => ({ headers: key ? { 'X-API-Key': key } : ({} as Record<string, string>), query: {} });
+
+export const msghubProfile: ClientProfile = {
+  defaultCredentials: { apiKey: 'mk_live_contract0001' },
+  tenant: (id) => ({ apiKey: `mk_live_${id}` }),
+  auth: (c) => keyAuth(c.apiKey),
+  wrongAuth: { headers: { 'X-API-Key': 'not-a-msghub-key' }, query: {} },
+  send: { path: '/messages/send', body: (to, text = DEFAULT_SEND_TEXT) => ({ channel: 'sms', to, body: text }) },
+  sentId: (body) => asString(field(body, 'messageId')),
+  messageTemplate: '/messages/{messageId}',
+  delivered: (message) => field(message, 'status') === 'delivered',
+  errorOf: (body) => asString(field(body, 'error', 'code')),
+  pagination: { style: 'page', path: '/messages', pageParam: 'page', limitParam: 'limit', total: (b) => asNumber(field(b, 'pagination', 'total')) },
+  idempotency: { header: 'Idempotency-Key', replayedHeader: 'Idempotent-Replayed' },
+  rateLimits: {},
+  webhooks: {
+    via: 'subscription',
+    subscribe: (url) => ({ path: '/webhooks', body: { event: 'message.delivered', url } }),
+    secret: (response) => asString(field(response, 'secret')),
+    // The doc's Python check: 'sha256=' + hex HMAC-SHA256 of the raw body, keyed with the secret.
+    verify: ({ rawBody, headers, secret }) => headers['x-msghub-signature'] === `sha256=${hmacSha256Hex(secret, rawBody)}`,
+  },
+};

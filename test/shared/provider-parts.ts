@@ -1,0 +1,95 @@
+/**
+ * Everything a registered provider must bring, checked part by part, so a provider that is served but
+ * would escape `msgsim verify` and the shared suite fails here, naming what it lacks.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Clock } from '../../src/engine/clock.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { loadSpecWithValidators } from '../../src/http/spec.js';
+import { RouteTable } from '../../src/http/route-table.js';
+import { fixturePath } from '../../src/paths.js';
+import { requestWith, type Provider } from '../../src/providers/provider.js';
+import { createTestSim, T0 } from '../support/harness.js';
+import { declarationProblems, specFacts } from './spec-facts.js';
+
+export interface PartsOptions {
+  /** The provider's own folder, whose sources are searched for the fixture files they read. */
+  folder: string;
+}
+
+/** Every `fixturePath('…')` the folder's sources read. */
+function fixturesRead(folder: string): string[] {
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.ts'))
+    .flatMap((f) => [...readFileSync(path.join(folder, f), 'utf8').matchAll(/fixturePath\(\s*'([^']+)'\s*\)/g)].map((m) => fixturePath(m[1]!)));
+}
+
+export function describeProviderParts(provider: Provider, options: PartsOptions): void {
+  describe(`${provider.name}: every part a provider must bring`, () => {
+    it('a name (URL prefix and engine namespace), a title and a base path', () => {
+      expect(provider.name).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(provider.name).not.toBe('_sim');
+      expect(provider.title.trim()).not.toBe('');
+      expect(provider.basePath).toMatch(/^(\/[A-Za-z0-9._~-]+)*$/);
+      expect(existsSync(options.folder), options.folder).toBe(true);
+    });
+
+    it('its spec file, which loads as the server loads it, with an Error schema for unrouted answers', async () => {
+      expect(existsSync(provider.specFile), provider.specFile).toBe(true);
+      const { spec } = await loadSpecWithValidators(provider.specFile);
+      expect(new RouteTable(spec).operations.length).toBeGreaterThan(0);
+      expect(spec.components?.schemas?.Error, 'components.schemas.Error').toBeDefined();
+    });
+
+    it('a handler for every operation of its spec, and none for an operation the spec does not document', async () => {
+      const engine = await createEngine({ clock: new Clock({ mode: 'manual', start: T0 }), seed: 42 });
+      try {
+        const handled = Object.keys(provider.create(engine).operations).sort();
+        const documented = (await specFacts(provider.specFile)).operations.map((o) => o.operationId).sort();
+        expect(handled).toEqual(documented);
+      } finally {
+        await engine.close();
+      }
+    });
+
+    it('a client profile whose declarations (and declared absences) agree with its spec and its server rules', async () => {
+      expect(declarationProblems(provider, await specFacts(provider.specFile))).toEqual([]);
+    });
+
+    it('declares every fixture file it reads, each present and JSON', () => {
+      const read = fixturesRead(options.folder);
+      expect(read.filter((file) => !provider.fixtureFiles.includes(file)), 'read but not in Provider.fixtureFiles').toEqual([]);
+      for (const file of provider.fixtureFiles) {
+        expect(existsSync(file), file).toBe(true);
+        expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow();
+      }
+    });
+
+    it('named keys that authenticate as its profile places them', async () => {
+      const keys = provider.fixtureKeys ?? [];
+      if (keys.length) expect(provider.profile.namedKeyAuth, 'profile.namedKeyAuth').toBeTypeOf('function');
+      const sim = await createTestSim({ providers: [provider] });
+      for (const named of keys) {
+        expect(sim.engine.keys.get(provider.name, named.key), `${named.key} registered`).toBeDefined();
+        expect(() => provider.authenticate(requestWith(provider.profile.namedKeyAuth!(named)), sim.engine), named.key).not.toThrow();
+      }
+      // Its own credential for a new tenant authenticates too, and the wrong one does not.
+      expect(() => provider.authenticate(requestWith(provider.profile.auth(provider.profile.tenant('parts01'))), sim.engine)).not.toThrow();
+      expect(() => provider.authenticate(requestWith(provider.profile.wrongAuth), sim.engine)).toThrow();
+    });
+
+    it('an API reference page, its raw spec, and a line in /_sim/health once mounted', async () => {
+      const sim = await createTestSim({ providers: [provider] });
+      const docs = await sim.http.get(`/_sim/docs/${provider.name}`);
+      expect(docs.status).toBe(200);
+      expect(docs.text).toContain(provider.title);
+      const raw = await sim.http.get(`/_sim/openapi/${provider.name}.yaml`);
+      expect(raw.status).toBe(200);
+      expect(raw.text).toBe(readFileSync(provider.specFile, 'utf8'));
+      const health = await sim.http.get('/_sim/health');
+      expect(health.body.providers).toContainEqual({ name: provider.name, title: provider.title, baseUrl: `/${provider.name}${provider.basePath}` });
+    });
+  });
+}
