@@ -1,4 +1,5 @@
 /** Checks that send: the minimal send, bad input on the send, idempotency replay. */
+import { randomUUID } from 'node:crypto';
 import type { OpenAPIV3 } from 'openapi-types';
 import type { RouteOperation } from '../http/route-table.js';
 import { present } from '../providers/client-profile.js';
@@ -73,7 +74,8 @@ export const idempotencyCheck: NamedCheck = {
     if (!idem) throw new CheckSkipped(`${c.provider} documents no idempotent replay`);
     const op = sendOperation(c);
     c.reserveSends(2);
-    const key = `msgsim-contract-${Date.now().toString(36)}`;
+    // Unique per run against a real service, where keys from earlier runs are still remembered for a day.
+    const key = `msgsim-contract-${randomUUID()}`;
     const body = c.profile.send.body(c.nextRecipient());
     const first = await c.call({ method: 'POST', path: op.template, body, headers: { [idem.header]: key } });
     c.expectConforming(op, first, successStatuses(c, op));

@@ -1,4 +1,5 @@
 /** A small fetch client for a provider's API at a base URL, with the credential applied. */
+import type { Clock } from '../engine/clock.js';
 import type { ObservedResponse } from './spec-validator.js';
 import type { AuthParts } from '../providers/client-profile.js';
 
@@ -19,12 +20,13 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 const MAX_RATE_WAIT_MS = 5_000;
 const RATE_RETRIES = 3;
 
-export async function callApi(baseUrl: string, auth: AuthParts, request: ApiRequest): Promise<ObservedResponse> {
+/** `clock`: wall time to wait out a 429 (the suite runs against real services too). */
+export async function callApi(baseUrl: string, auth: AuthParts, request: ApiRequest, clock: Clock): Promise<ObservedResponse> {
   let response = await callOnce(baseUrl, auth, request);
   for (let attempt = 0; attempt < RATE_RETRIES && response.status === 429; attempt++) {
     const seconds = Number(response.headers['retry-after']);
     const waitMs = Math.min(MAX_RATE_WAIT_MS, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000);
-    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    await clock.realSleep(waitMs);
     response = await callOnce(baseUrl, auth, request);
   }
   return response;

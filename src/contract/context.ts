@@ -1,4 +1,5 @@
 /** What every contract check shares: the target, the spec, the credential and the send budget. */
+import { Clock } from '../engine/clock.js';
 import type { RouteOperation } from '../http/route-table.js';
 import { callApi, type ApiRequest } from './client.js';
 import type { AuthParts, ClientProfile } from '../providers/client-profile.js';
@@ -46,10 +47,12 @@ export class ContractContext {
     readonly validator: SpecValidator,
     readonly auth: AuthParts,
     readonly options: VerifyOptions,
+    /** Wall time: the suite runs against real services as well as the simulator. */
+    readonly clock: Clock = new Clock(),
   ) {}
 
   call(request: ApiRequest, auth: AuthParts = this.auth): Promise<ObservedResponse> {
-    return callApi(this.options.baseUrl, auth, request);
+    return callApi(this.options.baseUrl, auth, request, this.clock);
   }
 
   /** Refuses (skips the check) when the run is read-only. */

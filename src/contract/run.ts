@@ -52,8 +52,8 @@ export async function runVerify(run: VerifyRun): Promise<VerifyReport> {
 }
 
 async function runOne(check: NamedCheck, ctx: ContractContext): Promise<CheckResult> {
-  const started = performance.now();
-  const done = (r: Omit<CheckResult, 'name' | 'durationMs'>): CheckResult => ({ name: check.name, durationMs: Math.round(performance.now() - started), ...r });
+  const started = ctx.clock.realNow();
+  const done = (r: Omit<CheckResult, 'name' | 'durationMs'>): CheckResult => ({ name: check.name, durationMs: Math.round(ctx.clock.realNow() - started), ...r });
   try {
     await check.run(ctx);
     return done({ status: 'passed' });

@@ -266,6 +266,16 @@ export class Clock {
     this.arm();
   }
 
+  /** Resolves after `ms` of wall time (a client pacing itself, e.g. honouring Retry-After). */
+  realSleep(ms: number): Promise<void> {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Wall time as an ISO string (log lines and reports about the real world, not the simulation). */
+  wallIso(): string {
+    return new Date(Date.now()).toISOString();
+  }
+
   /** AbortSignal that fires after `ms` of wall time (network timeouts are real, not simulated). */
   realAbortSignal(ms: number): AbortSignal {
     return AbortSignal.timeout(ms);

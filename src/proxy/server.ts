@@ -6,6 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Clock } from '../engine/clock.js';
 import type { Logger } from '../http/logger.js';
 import { SpecValidator } from '../contract/spec-validator.js';
 import { PROVIDERS } from '../providers/index.js';
@@ -51,9 +52,11 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const keep = options.keep ?? 1000;
   const violations: ProxyViolation[] = [];
   let seq = 0;
+  // The proxy reports on a real service: its times are wall time.
+  const clock = new Clock();
 
   const report = (v: Omit<ProxyViolation, 'seq' | 'at'>) => {
-    const violation: ProxyViolation = { seq: ++seq, at: new Date().toISOString(), ...v };
+    const violation: ProxyViolation = { seq: ++seq, at: clock.wallIso(), ...v };
     violations.push(violation);
     if (violations.length > keep) violations.shift();
     options.logger.warn({ violation }, `spec violation: ${v.kind} ${v.method} ${v.path}${v.status ? ` → ${v.status}` : ''}`);
