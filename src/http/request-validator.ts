@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import type { Ajv as AjvCore, ErrorObject, Format, ValidateFunction } from 'ajv';
 import type { OpenAPIV3 } from 'openapi-types';
 import { SimError } from '../engine/errors.js';
-import { mediaType } from './body.js';
+import { mediaType } from '../web/body.js';
 import type { RouteOperation } from './route-table.js';
 import type { HttpMethod } from './spec.js';
 

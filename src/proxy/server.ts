@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '../logger.js';
 import { SpecValidator } from '../contract/spec-validator.js';
 import { PROVIDERS } from '../providers/index.js';
 
