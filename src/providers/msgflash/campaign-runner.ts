@@ -10,7 +10,7 @@ import type { BaseRecord } from '../../engine/store.js';
 import { NAMESPACE } from './account.js';
 import { instanceState } from './instances.js';
 import type { MessageContent } from './message-content.js';
-import { createMessage, messagesOf } from './messages.js';
+import { createMessage, messagesOf } from './message-store.js';
 import { publish } from './webhooks.js';
 
 export type CampaignStatus = 'scheduled' | 'running' | 'paused' | 'completed';

@@ -1,9 +1,8 @@
 /**
  * POST /messages/send, POST /messages/schedule, GET /messages, GET /messages/{id}: one SimMessage per
- * send, through an instance, on the engine's lifecycle; the send path campaigns reuse.
+ * send, through an instance, on the engine's lifecycle (message-store.ts, which campaigns share).
  */
 import type { Engine } from '../../engine/engine.js';
-import { MESSAGES } from '../../engine/engine.js';
 import { isE164 } from '../../engine/contact-points.js';
 import { SimError } from '../../engine/errors.js';
 import { magicOutcome } from '../../engine/magic.js';
@@ -11,10 +10,10 @@ import type { SimMessage } from '../../engine/message.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { NAMESPACE, requireMessageAllowance } from './account.js';
 import { MsgflashCode, MsgflashMessage, msgflashError } from './errors.js';
-import { newId } from './ids.js';
 import { requireConnectedInstance, requireInstance } from './instances.js';
 import { cursorPageOf, queryString } from './listing.js';
 import { messageView, prepareContent, statusWord, type ContentInput, type MessageContent, type MsgflashMessageData } from './message-content.js';
+import { createMessage, messagesOf } from './message-store.js';
 import type { ScheduledSends } from './scheduler.js';
 
 /** Seconds a client is told to wait when the rate-limit magic recipient answers 429. */
@@ -25,10 +24,6 @@ const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3_600_000;
 interface SendInput extends ContentInput {
   instanceId: string;
   to: string;
-}
-
-export function messagesOf(engine: Engine, tenant: string) {
-  return engine.store.collection<SimMessage>(NAMESPACE, tenant, MESSAGES);
 }
 
 export function checkPhone(to: string, field: string): void {
@@ -46,20 +41,6 @@ function rejectBySendMagic(to: string): void {
       throw new SimError({ kind: 'internal', code: MsgflashCode.internalError, message: MsgflashMessage.internalError });
     default:
   }
-}
-
-export interface NewMessage {
-  instanceId: string;
-  to: string;
-  content: MessageContent;
-  campaignId?: string;
-  sendAt?: string;
-}
-
-/** Stores a checked send and starts its lifecycle (a scheduled one leaves the queue at `sendAt`). */
-export function createMessage(engine: Engine, tenant: string, input: NewMessage): SimMessage {
-  const data: MsgflashMessageData = { instanceId: input.instanceId, ...input.content, ...(input.campaignId ? { campaignId: input.campaignId } : {}) };
-  return engine.lifecycle.enqueue({ id: newId(engine), namespace: NAMESPACE, tenant, channel: 'whatsapp', to: input.to, data, ...(input.sendAt ? { sendAt: input.sendAt } : {}) });
 }
 
 export function messageHandlers(engine: Engine, scheduled: ScheduledSends) {
