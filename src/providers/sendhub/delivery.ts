@@ -70,8 +70,8 @@ export function createOutbound(engine: Engine, tenant: string, resolved: Resolve
  * leave the queue at the same instant unless QA forces one through /_sim).
  */
 export function subscribeSendhubDelivery(engine: Engine): () => void {
-  return engine.events.on('message.status', ({ message, to }) => {
-    if (message.namespace !== NAMESPACE || to !== 'sent') return;
+  return engine.events.forNamespace(NAMESPACE).on('message.status', ({ message, to }) => {
+    if (to !== 'sent') return;
     const parentId = (message.data as Partial<DeliveryData>).parentId;
     if (!parentId) return;
     const messages = sendhubMessagesOf(engine, message.tenant);
