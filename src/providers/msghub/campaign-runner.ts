@@ -5,32 +5,23 @@
  * at `scheduledAt`; pausing stops the batches, resuming continues from the first recipient not yet sent to.
  */
 import type { Engine } from '../../engine/engine.js';
-import type { BaseRecord } from '../../engine/store.js';
-import { CampaignSteps } from '../campaign-steps.js';
+import { CampaignSteps, type SteppedCampaign } from '../campaign-steps.js';
 import type { Channel } from './channels.js';
 import { createMessage, messagesOf, NAMESPACE, prepareSend, type SendInput } from './messages.js';
 import { publish } from './webhooks.js';
 
 export type CampaignStatus = 'draft' | 'scheduled' | 'running' | 'paused' | 'completed' | 'cancelled';
 
-export interface CampaignRecord extends BaseRecord {
+export interface CampaignRecord extends SteppedCampaign {
   name: string;
   channel: Channel;
   body?: string;
   templateId?: string;
   templateParams?: Record<string, string>;
-  recipients: string[];
   status: CampaignStatus;
-  scheduledAt?: string;
   startedAt?: string;
   completedAt?: string;
-  /** Ids of the messages sent so far, in recipient order; its length is how far the run got. */
-  messageIds: string[];
 }
-
-/** Sending pace of a running campaign. */
-export const CAMPAIGN_BATCH = 10;
-export const CAMPAIGN_TICK_MS = 1_000;
 
 export function campaignsOf(engine: Engine, tenant: string) {
   return engine.store.collection<CampaignRecord>(NAMESPACE, tenant, 'campaigns');
@@ -42,10 +33,8 @@ export class CampaignRunner {
 
   constructor(private readonly engine: Engine) {
     this.steps = new CampaignSteps(engine, NAMESPACE, 'msghub.campaign', {
-      find: (tenant, id) => campaignsOf(engine, tenant).get(id),
-      start: (tenant, campaign) => {
-        if (campaign.status === 'scheduled') this.start(tenant, campaign);
-      },
+      campaigns: (tenant) => campaignsOf(engine, tenant),
+      start: (tenant, campaign) => this.start(tenant, campaign),
       batch: (tenant, campaign) => this.tick(tenant, campaign),
     });
   }
@@ -57,7 +46,7 @@ export class CampaignRunner {
   }
 
   armStart(tenant: string, campaign: CampaignRecord): void {
-    this.steps.startAt(tenant, campaign, Date.parse(campaign.scheduledAt!));
+    this.steps.startAtScheduledTime(tenant, campaign);
   }
 
   stop(tenant: string, campaignId: string): void {
@@ -67,8 +56,7 @@ export class CampaignRunner {
   private tick(tenant: string, campaign: CampaignRecord): void {
     // It may have been paused or cancelled meanwhile.
     if (campaign.status !== 'running') return;
-    const batch = campaign.recipients.slice(campaign.messageIds.length, campaign.messageIds.length + CAMPAIGN_BATCH);
-    for (const to of batch) {
+    const done = this.steps.sendBatch(tenant, campaign, (to) => {
       const input: SendInput = {
         channel: campaign.channel,
         to,
@@ -77,15 +65,9 @@ export class CampaignRunner {
         templateId: campaign.templateId,
         templateParams: campaign.templateParams,
       };
-      const text = prepareSendQuiet(this.engine, tenant, input);
-      const message = createMessage(this.engine, tenant, input, text);
-      campaign.messageIds.push(message.id);
-    }
-    if (campaign.messageIds.length < campaign.recipients.length) {
-      campaignsOf(this.engine, tenant).touch(campaign);
-      this.steps.batchAt(tenant, campaign, this.engine.clock.now() + CAMPAIGN_TICK_MS);
-      return;
-    }
+      return createMessage(this.engine, tenant, input, prepareSendQuiet(this.engine, tenant, input)).id;
+    });
+    if (!done) return;
     const completedAt = this.engine.clock.iso();
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'completed', completedAt });
     publish(this.engine, tenant, 'campaign.completed', { campaignId: campaign.id, name: campaign.name, stats: campaignStats(this.engine, tenant, campaign), completedAt }, campaign.id);
