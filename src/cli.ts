@@ -4,7 +4,7 @@
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, flush state, exit).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createLogger, flushLogger, type LogLevel } from './http/logger.js';
+import { createLogger, flushLogger, type LogLevel } from './logger.js';
 import { PROVIDERS } from './providers/index.js';
 import { createSimulator } from './simulator.js';
 import { StorageError } from './engine/storage-error.js';

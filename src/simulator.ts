@@ -14,7 +14,7 @@ import type { SimMessage } from './engine/message.js';
 import { mergeNewestFirst } from './engine/pagination.js';
 import { createApp } from './http/app.js';
 import { hungRequests } from './http/fault-actions.js';
-import { createLogger, type Logger, type LogLevel } from './http/logger.js';
+import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { PROVIDERS } from './providers/index.js';
 import type { Provider } from './providers/provider.js';
 import type { SimEventMap, SimEventName } from './engine/events.js';

@@ -22,17 +22,17 @@ const RATE_RETRIES = 3;
 
 /** `clock`: wall time to wait out a 429 (the suite runs against real services too). */
 export async function callApi(baseUrl: string, auth: AuthParts, request: ApiRequest, clock: Clock): Promise<ObservedResponse> {
-  let response = await callOnce(baseUrl, auth, request);
+  let response = await callOnce(baseUrl, auth, request, clock);
   for (let attempt = 0; attempt < RATE_RETRIES && response.status === 429; attempt++) {
     const seconds = Number(response.headers['retry-after']);
     const waitMs = Math.min(MAX_RATE_WAIT_MS, Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000);
     await clock.realSleep(waitMs);
-    response = await callOnce(baseUrl, auth, request);
+    response = await callOnce(baseUrl, auth, request, clock);
   }
   return response;
 }
 
-async function callOnce(baseUrl: string, auth: AuthParts, request: ApiRequest): Promise<ObservedResponse> {
+async function callOnce(baseUrl: string, auth: AuthParts, request: ApiRequest, clock: Clock): Promise<ObservedResponse> {
   const url = new URL(baseUrl.replace(/\/+$/, '') + request.path);
   for (const [k, v] of Object.entries({ ...auth.query, ...request.query })) url.searchParams.set(k, v);
   const headers: Record<string, string> = { accept: 'application/json', ...auth.headers, ...request.headers };
@@ -41,7 +41,7 @@ async function callOnce(baseUrl: string, auth: AuthParts, request: ApiRequest): 
     headers['content-type'] = 'application/json';
     body = request.raw ? String(request.body) : JSON.stringify(request.body);
   }
-  const res = await fetch(url, { method: request.method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+  const res = await fetch(url, { method: request.method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal: clock.realAbortSignal(REQUEST_TIMEOUT_MS) });
   const text = await res.text();
   let parsed: unknown = text;
   try {

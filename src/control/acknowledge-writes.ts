@@ -1,10 +1,10 @@
 /**
  * A control call that changes state (a forced status, a reset, a clock advance) answers once its changes
- * are written, as provider writes do (src/http/acknowledge.ts); if they cannot be, 503 with Retry-After.
+ * are written, as provider writes do (src/web/acknowledge.ts); if they cannot be, 503 with Retry-After.
  */
 import type { RequestHandler } from 'express';
 import type { Engine } from '../engine/engine.js';
-import { acknowledgement } from '../http/acknowledge.js';
+import { acknowledgement } from '../web/acknowledge.js';
 
 export function acknowledgeWrites(engine: Engine): RequestHandler {
   return (req, res, next) => {

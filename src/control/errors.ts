@@ -1,14 +1,10 @@
 /** The control API's own envelope: `{ error: { code, message, field?, value? } }`. */
 import type { NextFunction, Request, Response } from 'express';
 import { SimError, isSimError } from '../engine/errors.js';
-import { clientError, fromBodyParser } from '../http/error-mapping.js';
+import { readingError } from '../web/client-errors.js';
 
 export function controlError(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
-  const err: SimError = isSimError(error)
-    ? error
-    : isBodyParserError(error)
-      ? fromBodyParser(error)
-      : (clientError(error as object) ?? new SimError({ kind: 'internal', message: 'Internal error' }));
+  const err: SimError = isSimError(error) ? error : (readingError(error) ?? new SimError({ kind: 'internal', message: 'Internal error' }));
   res.status(err.status).set(err.headers).json({
     error: {
       code: err.code ?? err.kind,
@@ -17,10 +13,6 @@ export function controlError(error: unknown, _req: Request, res: Response, _next
       ...(err.value !== undefined ? { value: err.value } : {}),
     },
   });
-}
-
-function isBodyParserError(error: unknown): error is { type: string; message: string } {
-  return typeof error === 'object' && error !== null && typeof (error as { type?: unknown }).type === 'string';
 }
 
 export function badRequest(message: string, field?: string, value?: unknown): SimError {

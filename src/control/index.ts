@@ -1,8 +1,8 @@
 /** The /_sim control API: steering the simulation from tests and QA, kept apart from provider routes. */
 import express, { type Router } from 'express';
+import { jsonBody } from '../web/body.js';
 import { registerClockRoutes } from './clock-routes.js';
 import type { ControlContext } from './context.js';
-import { jsonBody } from '../http/body.js';
 import { acknowledgeWrites } from './acknowledge-writes.js';
 import { requireAdminToken } from './admin-token.js';
 import { controlError, notFound } from './errors.js';
@@ -21,6 +21,8 @@ import { registerUiRoutes } from './ui-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
 export type { ControlContext, MountedProvider } from './context.js';
+/** Also the app's last error handler: an unrouted request outside every provider gets the control envelope. */
+export { controlError };
 
 export const CONTROL_PREFIX = '/_sim';
 export const CONTROL_BODY_LIMIT = '1mb';

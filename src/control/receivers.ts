@@ -6,7 +6,7 @@
  * (receiver-store.ts); a body above the per-request limit is a 413.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { jsonBody } from '../http/body.js';
+import { jsonBody } from '../web/body.js';
 import type { Engine } from '../engine/engine.js';
 import { badRequest, notFound } from './errors.js';
 import { RECEIVER_LIMITS, ReceiverStore, type Receiver, type ReceiverConfig, type ReceiverLimits } from './receiver-store.js';

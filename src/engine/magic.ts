@@ -6,6 +6,7 @@
  * This table is the source of truth for ARCHITECTURE.md "Magic recipients" and the README table.
  * Providers decide how each outcome looks in their dialect; the engine only says what happens.
  */
+import { SimError } from './errors.js';
 
 export type MagicOutcome =
   | 'deliver'
@@ -108,4 +109,44 @@ export function magicOutcome(recipient: string): MagicOutcome {
 
 export function isMagicRecipient(recipient: string): boolean {
   return magicRecipient(recipient) !== undefined;
+}
+
+/** A provider's own code and wording for a refusal; its renderer puts them in its envelope. */
+export interface MagicRefusal {
+  code?: string;
+  message: string;
+}
+
+export interface MagicRateLimit extends MagicRefusal {
+  /** Seconds, for Retry-After. */
+  retryAfter: number;
+  headers?: Record<string, string>;
+}
+
+/** How a provider answers the magic recipients that refuse a send (429 and 500). */
+export interface MagicRefusals {
+  /** A function where the answer depends on the moment (the end of a rate window). */
+  rateLimited: MagicRateLimit | (() => MagicRateLimit);
+  serverError: MagicRefusal;
+}
+
+/**
+ * The magic recipients that answer at send time, before anything is stored: `invalid` → the provider's
+ * 400 (built by `invalid`, which knows the field the recipient came in), `rate_limit` → 429 with
+ * Retry-After, `server_error` → 500. Recipients are taken in order; the first that refuses answers.
+ */
+export function rejectBySendMagic(recipients: string | readonly string[], refusals: MagicRefusals, invalid: (recipient: string) => SimError): void {
+  for (const recipient of typeof recipients === 'string' ? [recipients] : recipients) {
+    switch (magicOutcome(recipient)) {
+      case 'invalid':
+        throw invalid(recipient);
+      case 'rate_limit': {
+        const { code, message, retryAfter, headers } = typeof refusals.rateLimited === 'function' ? refusals.rateLimited() : refusals.rateLimited;
+        throw new SimError({ kind: 'rate_limited', code, message, retryAfter, headers });
+      }
+      case 'server_error':
+        throw new SimError({ kind: 'internal', ...refusals.serverError });
+      default:
+    }
+  }
 }

@@ -5,12 +5,12 @@
  */
 import cors from 'cors';
 import express, { type Express } from 'express';
-import { CONTROL_PREFIX, controlPathRedaction, createControlRouter, type MountedProvider } from '../control/index.js';
+import { CONTROL_PREFIX, controlError, controlPathRedaction, createControlRouter, type MountedProvider } from '../control/index.js';
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
 import type { Provider } from '../providers/provider.js';
-import { controlError } from '../control/errors.js';
-import { requestLogger, type Logger } from './logger.js';
+import type { Logger } from '../logger.js';
+import { requestLogger } from '../web/request-logger.js';
 import { createProviderRouter, render, send } from './provider-router.js';
 
 export interface AppOptions {

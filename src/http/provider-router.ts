@@ -7,13 +7,13 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
 import { PUBLIC_TENANT, rateLimitKey, type HandlerRequest, type HandlerResult, type Provider, type ProviderInstance, type RateLimitInfo, type Tenant } from '../providers/provider.js';
-import { acknowledgement } from './acknowledge.js';
-import { jsonBody } from './body.js';
+import { acknowledgement } from '../web/acknowledge.js';
+import { jsonBody } from '../web/body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
 import { applyFault } from './fault-actions.js';
 import { requestedFault } from './request-controls.js';
-import type { Logger } from './logger.js';
+import type { Logger } from '../logger.js';
 import { RouteTable, type RouteOperation } from './route-table.js';
 import { loadSpecWithValidators } from './spec.js';
 

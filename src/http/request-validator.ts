@@ -12,9 +12,8 @@ import { createRequire } from 'node:module';
 import type { Ajv as AjvCore, ErrorObject, Format, ValidateFunction } from 'ajv';
 import type { OpenAPIV3 } from 'openapi-types';
 import { SimError } from '../engine/errors.js';
-import { mediaType } from './body.js';
-import type { RouteOperation } from './route-table.js';
-import type { HttpMethod } from './spec.js';
+import { mediaType } from '../web/body.js';
+import type { HttpMethod, RouteOperation } from './route-table.js';
 
 // Ajv is loaded only when something must be compiled: a start with the build's precompiled validators
 // never needs it (it is a sixth of a cold start). Both packages ship CommonJS.

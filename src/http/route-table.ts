@@ -4,7 +4,10 @@
  * OpenAPI rule that concrete paths match before templated paths.
  */
 import type { OpenAPIV3 } from 'openapi-types';
-import { HTTP_METHODS, type HttpMethod } from './spec.js';
+
+/** The operations an OpenAPI path item can hold. */
+export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
 
 export interface RouteOperation {
   operationId: string;

@@ -117,6 +117,3 @@ function compiledPath(file: string): string {
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
-
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
-export type HttpMethod = (typeof HTTP_METHODS)[number];

@@ -1,6 +1,6 @@
 /** `msgsim proxy`: registered on the root program by cli.ts with one call. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createLogger, type LogLevel } from '../http/logger.js';
+import { createLogger, type LogLevel } from '../logger.js';
 import { PROVIDERS } from '../providers/index.js';
 
 function port(value: string): number {

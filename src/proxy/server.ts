@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Clock } from '../engine/clock.js';
-import type { Logger } from '../http/logger.js';
+import type { Logger } from '../logger.js';
 import { SpecValidator } from '../contract/spec-validator.js';
 import { PROVIDERS } from '../providers/index.js';
 
@@ -101,7 +101,7 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       headers,
       ...(body.length && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
       redirect: 'manual',
-      signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+      signal: clock.realAbortSignal(UPSTREAM_TIMEOUT_MS),
     });
     const text = await up.text();
     const responseHeaders: Record<string, string> = {};

@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestSim, T0, type TestSim } from '../support/harness.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const KEY = 'mk_live_control01';
 const OTHER = 'mk_live_control02';
@@ -178,34 +177,17 @@ describe('/_sim control API', () => {
   });
 
   describe('webhook deliveries', () => {
-    let receiver: Server;
-    let url: string;
-    const statuses: number[] = [];
-    const received: string[] = [];
+    let receiver: WebhookReceiver;
 
     beforeEach(async () => {
-      statuses.length = 0;
-      received.length = 0;
-      receiver = createServer((req, res) => {
-        let body = '';
-        req.on('data', (c: Buffer) => (body += c.toString()));
-        req.on('end', () => {
-          received.push(body);
-          res.statusCode = statuses.shift() ?? 200;
-          res.end('ok');
-        });
-      });
-      await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-      url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+      receiver = await startWebhookReceiver('/hook');
     });
-    afterEach(async () => {
-      await new Promise<void>((resolve) => receiver.close(() => resolve()));
-    });
+    afterEach(() => receiver.close());
 
     it('lists every attempt, filters, and replays a delivery with the same event id', async () => {
       const api = sim.client('msghub', { 'X-API-Key': KEY });
-      expect((await api.post('/webhooks', { event: 'message.delivered', url })).status).toBe(201);
-      statuses.push(500);
+      expect((await api.post('/webhooks', { event: 'message.delivered', url: receiver.url })).status).toBe(201);
+      receiver.respondWith(500);
       const id = await send();
       await sim.advance(3000);
       let list = await sim.http.get('/_sim/webhooks/deliveries').query({ provider: 'msghub', subject: id });
@@ -214,19 +196,20 @@ describe('/_sim control API', () => {
       expect(delivery).toMatchObject({ provider: 'msghub', tenant: KEY, eventType: 'message.delivered', status: 'retrying' });
       expect(delivery.attempts).toHaveLength(1);
       expect(delivery.attempts[0].response.status).toBe(500);
+      receiver.respondWith(200);
       await sim.advance(5000);
       list = await sim.http.get('/_sim/webhooks/deliveries').query({ subject: id });
       expect(list.body.data[0].status).toBe('succeeded');
       expect(list.body.data[0].attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['failure', 'success']);
-      expect(received).toHaveLength(2);
-      expect(received[0]).toBe(received[1]);
+      expect(receiver.received).toHaveLength(2);
+      expect(receiver.received[0]!.text).toBe(receiver.received[1]!.text);
 
       const replay = await sim.http.post(`/_sim/webhooks/deliveries/${delivery.id}/replay`);
       expect(replay.status).toBe(202);
       expect(replay.body.replayOf).toBe(delivery.id);
       expect(replay.body.eventId).toBe(delivery.eventId);
       await sim.engine.settle();
-      expect(received).toHaveLength(3);
+      expect(receiver.received).toHaveLength(3);
       expect((await sim.http.get(`/_sim/webhooks/deliveries/${replay.body.id}`)).body.status).toBe('succeeded');
       expect((await sim.http.get('/_sim/webhooks/deliveries/whd_nope')).status).toBe(404);
       expect((await sim.http.post('/_sim/webhooks/deliveries/whd_nope/replay')).status).toBe(404);

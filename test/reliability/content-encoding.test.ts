@@ -1,7 +1,7 @@
 /**
  * Found by the fuzz suite: a body whose Content-Encoding (gzip, deflate) does not match its bytes
- * makes body-parser's inflate fail with a 400 error that has no `type`, which src/http/error-mapping.ts
- * maps to a 500. It is the client's mistake: the answer must be a 4xx in the provider's envelope (the
+ * makes body-parser's inflate fail with a 400 error that has no `type`, which src/web/client-errors.ts
+ * once mapped to a 500. It is the client's mistake: the answer must be a 4xx in the provider's envelope (the
  * validated client checks the envelope and that the spec documents the status). The control API
  * (/_sim, plain express.json) does the same. A body really gzipped is accepted (over real HTTP).
  */

@@ -12,7 +12,7 @@ import { rateWindowsOf, requestWith, type Provider } from '../../src/providers/p
 import { outboxOf } from '../support/assertions.js';
 import { createTestSim, type ApiResponse, type TestSim, type TestSimOptions } from '../support/harness.js';
 import { idempotencyProblems, paginationProblems, probeTemplate, rateLimitProblems, specFacts, webhookProblems, type SpecFacts } from './spec-facts.js';
-import { startReceiver } from './webhook-receiver.js';
+import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 const RECIPIENT = '+14155550123';
 /** Enough for five pages of ten, the last one short. */
@@ -156,7 +156,7 @@ export function describeProviderSuite(provider: Provider): void {
     });
 
     capability('webhooks arrive signed with its own scheme', profile.webhooks, (f) => webhookProblems(provider, f), facts, async (webhooks) => {
-      const receiver = await startReceiver();
+      const receiver = await startWebhookReceiver('/hooks');
       try {
         const s = await sim();
         const api = apiOf(s, provider, tenant('hooks01'));
@@ -177,12 +177,12 @@ export function describeProviderSuite(provider: Provider): void {
         expect(secret).toBeTruthy();
         await s.advance(TO_DELIVERED_MS);
         expect(receiver.received.length).toBeGreaterThan(0);
-        for (const { rawBody, headers } of receiver.received) {
+        for (const { text: rawBody, headers } of receiver.received) {
           const delivery = { rawBody, headers: headers as Record<string, string | undefined>, secret: secret! };
           expect(webhooks.verify(delivery), rawBody).toBe(true);
           expect(webhooks.verify({ ...delivery, rawBody: `${rawBody} ` }), 'a changed body must not verify').toBe(false);
         }
-        expect(receiver.received.some((r) => r.rawBody.includes(id))).toBe(true);
+        expect(receiver.received.some((r) => r.text.includes(id))).toBe(true);
       } finally {
         await receiver.close();
       }

@@ -7,7 +7,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import type { OpenAPIV3 } from 'openapi-types';
 import { isAbsent, type Pagination } from '../../src/providers/client-profile.js';
 import type { Provider } from '../../src/providers/provider.js';
-import { HTTP_METHODS } from '../../src/http/spec.js';
+import { HTTP_METHODS } from '../../src/http/route-table.js';
 
 export interface Operation {
   method: string;

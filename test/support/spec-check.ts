@@ -8,8 +8,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as addFormatsModule from 'ajv-formats';
 import type { OpenAPIV3 } from 'openapi-types';
-import { RouteTable } from '../../src/http/route-table.js';
-import type { HttpMethod } from '../../src/http/spec.js';
+import { RouteTable, type HttpMethod } from '../../src/http/route-table.js';
 
 // ajv-formats ships CommonJS (`exports.default = formatsPlugin`); under NodeNext ESM it arrives wrapped.
 const addFormats = addFormatsModule.default as unknown as (ajv: Ajv) => Ajv;

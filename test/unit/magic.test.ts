@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../../src/engine/clock.js';
 import { isE164 } from '../../src/engine/contact-points.js';
+import { SimError } from '../../src/engine/errors.js';
 import {
   MAGIC_RECIPIENTS,
   SLOW_DELIVERY_MS,
   isMagicRecipient,
   magicOutcome,
   magicRecipient,
+  rejectBySendMagic,
+  type MagicRefusals,
 } from '../../src/engine/magic.js';
 
 describe('magic recipients', () => {
@@ -73,5 +76,54 @@ describe('magic recipients', () => {
     expect(deliveredAt).toBeUndefined();
     clock.advance(1);
     expect(deliveredAt).toBe('2024-04-08T10:31:00.000Z');
+  });
+});
+
+describe('rejectBySendMagic: the magic recipients that refuse a send, in the words a provider passes in', () => {
+  const REFUSALS: MagicRefusals = {
+    rateLimited: { code: 'too_fast', message: 'Slow down', retryAfter: 7 },
+    serverError: { code: 'oops', message: 'Something broke' },
+  };
+  const invalid = (recipient: string) => new SimError({ kind: 'invalid_request', code: 'bad_number', message: 'Bad number', field: 'to', value: recipient });
+  const refusal = (recipients: string | string[], refusals = REFUSALS): SimError | undefined => {
+    try {
+      rejectBySendMagic(recipients, refusals, invalid);
+      return undefined;
+    } catch (error) {
+      return error as SimError;
+    }
+  };
+
+  it.each(['+15005550000', '+15005550002', '+15005550003', '+15005550004', '+15005550007', '+15005550009', '+14155552671', 'someone@example.com'])(
+    '%s is not refused at send time',
+    (recipient) => {
+      expect(refusal(recipient)).toBeUndefined();
+    },
+  );
+
+  it("invalid: the provider's own 400", () => {
+    expect(refusal('invalid@msgsim.test')).toMatchObject({ status: 400, code: 'bad_number', field: 'to', value: 'invalid@msgsim.test' });
+  });
+
+  it("rate_limit: 429 with the provider's code, wording and Retry-After seconds", () => {
+    expect(refusal('+15005550005')).toMatchObject({ kind: 'rate_limited', status: 429, code: 'too_fast', message: 'Slow down', retryAfter: 7, headers: {} });
+  });
+
+  it("server_error: 500 with the provider's code and wording", () => {
+    expect(refusal('error@msgsim.test')).toMatchObject({ kind: 'internal', status: 500, code: 'oops', message: 'Something broke' });
+  });
+
+  it('a 429 that depends on the moment is computed only when a rate-limit recipient is met', () => {
+    let asked = 0;
+    const refusals: MagicRefusals = { ...REFUSALS, rateLimited: () => ({ message: 'Window used up', retryAfter: ++asked * 10, headers: { 'X-RateLimit-Remaining': '0' } }) };
+    expect(refusal(['+15005550000', '+15005550006'], refusals)).toMatchObject({ status: 500 });
+    expect(asked).toBe(0);
+    expect(refusal('+15005550005', refusals)).toMatchObject({ status: 429, code: undefined, retryAfter: 10, headers: { 'X-RateLimit-Remaining': '0' } });
+  });
+
+  it('recipients are taken in order: the first that refuses answers', () => {
+    expect(refusal(['+15005550000', '+15005550005', '+15005550001'])).toMatchObject({ status: 429 });
+    expect(refusal(['+15005550006', '+15005550005'])).toMatchObject({ status: 500 });
+    expect(refusal(['+15005550001', '+15005550006'])).toMatchObject({ status: 400 });
   });
 });

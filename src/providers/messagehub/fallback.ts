@@ -22,9 +22,7 @@ export class AttemptRunner {
 
   /** Follows attempts' status changes (natural, forced through /_sim, or from delivery receipts). */
   subscribe(): () => void {
-    return this.engine.events.on('message.status', ({ message, to }) => {
-      if (message.namespace === NAMESPACE) this.onAttemptStatus(message, to);
-    });
+    return this.engine.events.forNamespace(NAMESPACE).on('message.status', ({ message, to }) => this.onAttemptStatus(message, to));
   }
 
   /** Makes the first attempt of a freshly stored message. */

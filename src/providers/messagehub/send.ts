@@ -4,8 +4,7 @@
  * channel, fallback chain, then the send-time magic recipients (…0001 400, …0005 429, …0006 500).
  */
 import type { Engine } from '../../engine/engine.js';
-import { SimError } from '../../engine/errors.js';
-import { magicOutcome } from '../../engine/magic.js';
+import { rejectBySendMagic, type MagicRefusals } from '../../engine/magic.js';
 import type { Tenant } from '../provider.js';
 import { checkRecipient, recipientProblem, type Channel } from './channels.js';
 import { checkContentForChannel, prepareContent, type ContentInput, type PreparedContent } from './content.js';
@@ -46,7 +45,9 @@ export function checkSend(engine: Engine, tenant: Tenant, input: SendRequest, pr
   const content = shared?.content ?? prepareContent(input, prefix);
   checkContentForChannel(content, input.channel, shared ? '' : prefix);
   const fallback = input.fallback ? checkFallback(input, prefix) : undefined;
-  rejectBySendMagic(engine, tenant, input.to, `${prefix}to`);
+  rejectBySendMagic(input.to, magicRefusals(engine, tenant), (to) =>
+    hubError.invalid(HubCode.invalidRecipient, 'Invalid recipient: the number cannot receive messages', `${prefix}to`, to),
+  );
   return { to: input.to, channel: input.channel, content, ...(fallback ? { fallback } : {}) };
 }
 
@@ -82,23 +83,18 @@ function checkFallback(input: SendRequest, prefix: string): FallbackConfig {
   };
 }
 
-/** The magic recipients that answer at send time (ARCHITECTURE.md, "Magic recipients"). */
-function rejectBySendMagic(engine: Engine, tenant: Tenant, to: string, field: string): void {
-  switch (magicOutcome(to)) {
-    case 'invalid':
-      throw hubError.invalid(HubCode.invalidRecipient, 'Invalid recipient: the number cannot receive messages', field, to);
-    case 'rate_limit': {
-      // As if this key's window were used up: Retry-After and X-RateLimit-Reset say when it frees.
+/** MessageHub's 429 and 500 for the magic recipients that refuse a send (engine/magic.ts). */
+function magicRefusals(engine: Engine, tenant: Tenant): MagicRefusals {
+  return {
+    // As if this key's window were used up: Retry-After and X-RateLimit-Reset say when it frees.
+    rateLimited: () => {
       const now = engine.clock.now();
       const end = windowEnd(now);
       const retryAfter = Math.max(1, Math.ceil((end - now) / 1000));
-      const limit = rateWindows(tenant)[0]!.limit;
-      throw new SimError({ kind: 'rate_limited', code: HubCode.rateLimited, message: HubWording.rateLimited, retryAfter, headers: headersFor(limit, 0, end) });
-    }
-    case 'server_error':
-      throw new SimError({ kind: 'internal', code: HubCode.internalError, message: HubWording.internalError });
-    default:
-  }
+      return { code: HubCode.rateLimited, message: HubWording.rateLimited, retryAfter, headers: headersFor(rateWindows(tenant)[0]!.limit, 0, end) };
+    },
+    serverError: { code: HubCode.internalError, message: HubWording.internalError },
+  };
 }
 
 /** Stores a checked send and makes its first attempt. */

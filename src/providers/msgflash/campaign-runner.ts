@@ -5,53 +5,41 @@
  * disconnected when a batch is due pauses itself (pauseReason INSTANCE_DISCONNECTED).
  */
 import type { Engine } from '../../engine/engine.js';
-import { CampaignSteps } from '../campaign-steps.js';
-import type { BaseRecord } from '../../engine/store.js';
+import { CampaignSteps, type SteppedCampaign } from '../campaign-steps.js';
 import { NAMESPACE } from './account.js';
 import { instanceState } from './instances.js';
 import type { MessageContent } from './message-content.js';
-import { createMessage, messagesOf } from './messages.js';
+import { createMessage, messagesOf } from './message-store.js';
 import { publish } from './webhooks.js';
 
 export type CampaignStatus = 'scheduled' | 'running' | 'paused' | 'completed';
 export type PauseReason = 'USER_REQUEST' | 'INSTANCE_DISCONNECTED';
 
-export interface CampaignRecord extends BaseRecord {
+export interface CampaignRecord extends SteppedCampaign {
   name: string;
   instanceId: string;
   content: MessageContent;
-  recipients: string[];
   status: CampaignStatus;
   pauseReason?: PauseReason;
-  scheduledAt?: string;
   startedAt?: string;
   pausedAt?: string;
   completedAt?: string;
-  /** Ids of the messages sent so far, in recipient order; its length is how far the run got. */
-  messageIds: string[];
 }
-
-export const CAMPAIGN_BATCH = 10;
-export const CAMPAIGN_TICK_MS = 1_000;
 
 export function campaignsOf(engine: Engine, tenant: string) {
   return engine.store.collection<CampaignRecord>(NAMESPACE, tenant, 'campaigns');
 }
-
 
 export class CampaignRunner {
   private readonly steps: CampaignSteps<CampaignRecord>;
 
   constructor(private readonly engine: Engine) {
     this.steps = new CampaignSteps(engine, NAMESPACE, 'msgflash.campaign', {
-      find: (tenant, id) => campaignsOf(engine, tenant).get(id),
-      start: (tenant, campaign) => {
-        if (campaign.status === 'scheduled') this.start(tenant, campaign);
-      },
+      campaigns: (tenant) => campaignsOf(engine, tenant),
+      start: (tenant, campaign) => this.start(tenant, campaign),
       batch: (tenant, campaign) => this.tick(tenant, campaign),
     });
   }
-
 
   /** Runs the first batch now. */
   start(tenant: string, campaign: CampaignRecord): void {
@@ -61,7 +49,7 @@ export class CampaignRunner {
   }
 
   armStart(tenant: string, campaign: CampaignRecord): void {
-    this.steps.startAt(tenant, campaign, Date.parse(campaign.scheduledAt!));
+    this.steps.startAtScheduledTime(tenant, campaign);
   }
 
   pause(tenant: string, campaign: CampaignRecord, reason: PauseReason): void {
@@ -80,16 +68,8 @@ export class CampaignRunner {
       this.pause(tenant, campaign, 'INSTANCE_DISCONNECTED');
       return;
     }
-    const done = campaign.messageIds.length;
-    for (const to of campaign.recipients.slice(done, done + CAMPAIGN_BATCH)) {
-      const message = createMessage(this.engine, tenant, { instanceId: campaign.instanceId, to, content: campaign.content, campaignId: campaign.id });
-      campaign.messageIds.push(message.id);
-    }
-    if (campaign.messageIds.length < campaign.recipients.length) {
-      campaignsOf(this.engine, tenant).touch(campaign);
-      this.steps.batchAt(tenant, campaign, this.engine.clock.now() + CAMPAIGN_TICK_MS);
-      return;
-    }
+    const done = this.steps.sendBatch(tenant, campaign, (to) => createMessage(this.engine, tenant, { instanceId: campaign.instanceId, to, content: campaign.content, campaignId: campaign.id }).id);
+    if (!done) return;
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'completed', completedAt: this.engine.clock.iso() });
     publish(this.engine, tenant, 'campaign.completed', { campaign: campaignView(campaign), stats: campaignStats(this.engine, tenant, campaign) }, campaign.id);
   }

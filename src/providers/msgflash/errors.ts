@@ -3,6 +3,7 @@
  * with msgsim's optional `details: {field, value}`. Codes are UPPER_SNAKE like the doc's.
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
+import type { MagicRefusals } from '../../engine/magic.js';
 import { errorDetails, type RenderedError } from '../provider.js';
 
 /** The doc's codes first, then msgsim's (all listed in the spec's Error schema). */
@@ -103,4 +104,10 @@ export const msgflashError = {
     new SimError({ kind: 'conflict', code, message, ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) }),
   forbidden: (code: string, message: string, field?: string, value?: unknown) =>
     new SimError({ kind: 'forbidden', code, message, ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) }),
+};
+
+/** MsgFlash's 429 and 500 for the magic recipients that refuse a send (engine/magic.ts). */
+export const MAGIC_REFUSALS: MagicRefusals = {
+  rateLimited: { code: MsgflashCode.apiRateLimitExceeded, message: MsgflashMessage.apiRateLimitExceeded, retryAfter: 1 },
+  serverError: { code: MsgflashCode.internalError, message: MsgflashMessage.internalError },
 };

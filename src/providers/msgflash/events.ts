@@ -20,22 +20,19 @@ interface InstanceChange {
 }
 
 export function subscribeMsgflashEvents(engine: Engine): () => void {
-  const off = [
-    engine.events.on('message.status', ({ message, to }) => {
-      if (message.namespace !== NAMESPACE) return;
-      const event = STATUS_EVENTS[to];
-      if (event) publish(engine, message.tenant, event, messageView(message, engine.clock.now()), message.id);
-    }),
-    engine.events.on('record.updated', ({ namespace, tenant, kind, record }) => {
-      if (namespace !== NAMESPACE || kind !== 'instance') return;
-      const change = record as InstanceChange;
-      publish(engine, tenant, change.state === 'connected' ? 'instance.connected' : 'instance.disconnected', { instanceId: change.id, state: change.state, since: change.changedAt }, change.id);
-    }),
-    // A receiver that answers 410 Gone has removed its endpoint: disable it (Standard Webhooks).
-    engine.events.on('webhook.gone', ({ delivery }) => {
-      if (delivery.namespace !== NAMESPACE || !delivery.endpointId) return;
-      webhooksOf(engine, delivery.tenant).update(delivery.endpointId, { active: false });
-    }),
-  ];
-  return () => off.forEach((fn) => fn());
+  const events = engine.events.forNamespace(NAMESPACE);
+  events.on('message.status', ({ message, to }) => {
+    const event = STATUS_EVENTS[to];
+    if (event) publish(engine, message.tenant, event, messageView(message, engine.clock.now()), message.id);
+  });
+  events.on('record.updated', ({ tenant, kind, record }) => {
+    if (kind !== 'instance') return;
+    const change = record as InstanceChange;
+    publish(engine, tenant, change.state === 'connected' ? 'instance.connected' : 'instance.disconnected', { instanceId: change.id, state: change.state, since: change.changedAt }, change.id);
+  });
+  // A receiver that answers 410 Gone has removed its endpoint: disable it (Standard Webhooks).
+  events.on('webhook.gone', ({ delivery }) => {
+    if (delivery.endpointId) webhooksOf(engine, delivery.tenant).update(delivery.endpointId, { active: false });
+  });
+  return () => events.close();
 }

@@ -1,24 +1,20 @@
 /**
  * POST /messages/send, POST /messages/schedule, GET /messages, GET /messages/{id}: one SimMessage per
- * send, through an instance, on the engine's lifecycle; the send path campaigns reuse.
+ * send, through an instance, on the engine's lifecycle (message-store.ts, which campaigns share).
  */
 import type { Engine } from '../../engine/engine.js';
-import { MESSAGES } from '../../engine/engine.js';
 import { isE164 } from '../../engine/contact-points.js';
-import { SimError } from '../../engine/errors.js';
-import { magicOutcome } from '../../engine/magic.js';
+import { magicOutcome, rejectBySendMagic } from '../../engine/magic.js';
 import type { SimMessage } from '../../engine/message.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { NAMESPACE, requireMessageAllowance } from './account.js';
-import { MsgflashCode, MsgflashMessage, msgflashError } from './errors.js';
-import { newId } from './ids.js';
+import { MAGIC_REFUSALS, msgflashError } from './errors.js';
 import { requireConnectedInstance, requireInstance } from './instances.js';
 import { cursorPageOf, queryString } from './listing.js';
 import { messageView, prepareContent, statusWord, type ContentInput, type MessageContent, type MsgflashMessageData } from './message-content.js';
+import { createMessage, messagesOf } from './message-store.js';
 import type { ScheduledSends } from './scheduler.js';
 
-/** Seconds a client is told to wait when the rate-limit magic recipient answers 429. */
-const MAGIC_RETRY_AFTER = 1;
 /** How far ahead a message may be scheduled. */
 const MAX_SCHEDULE_AHEAD_MS = 365 * 24 * 3_600_000;
 
@@ -27,39 +23,8 @@ interface SendInput extends ContentInput {
   to: string;
 }
 
-export function messagesOf(engine: Engine, tenant: string) {
-  return engine.store.collection<SimMessage>(NAMESPACE, tenant, MESSAGES);
-}
-
 export function checkPhone(to: string, field: string): void {
   if (!isE164(to)) throw msgflashError.invalidPhone(field, to);
-}
-
-/** The magic recipients that answer at send time: invalid number, 429, 500 (ARCHITECTURE.md). */
-function rejectBySendMagic(to: string): void {
-  switch (magicOutcome(to)) {
-    case 'invalid':
-      throw msgflashError.invalidPhone('to', to);
-    case 'rate_limit':
-      throw new SimError({ kind: 'rate_limited', code: MsgflashCode.apiRateLimitExceeded, message: MsgflashMessage.apiRateLimitExceeded, retryAfter: MAGIC_RETRY_AFTER });
-    case 'server_error':
-      throw new SimError({ kind: 'internal', code: MsgflashCode.internalError, message: MsgflashMessage.internalError });
-    default:
-  }
-}
-
-export interface NewMessage {
-  instanceId: string;
-  to: string;
-  content: MessageContent;
-  campaignId?: string;
-  sendAt?: string;
-}
-
-/** Stores a checked send and starts its lifecycle (a scheduled one leaves the queue at `sendAt`). */
-export function createMessage(engine: Engine, tenant: string, input: NewMessage): SimMessage {
-  const data: MsgflashMessageData = { instanceId: input.instanceId, ...input.content, ...(input.campaignId ? { campaignId: input.campaignId } : {}) };
-  return engine.lifecycle.enqueue({ id: newId(engine), namespace: NAMESPACE, tenant, channel: 'whatsapp', to: input.to, data, ...(input.sendAt ? { sendAt: input.sendAt } : {}) });
 }
 
 export function messageHandlers(engine: Engine, scheduled: ScheduledSends) {
@@ -69,10 +34,11 @@ export function messageHandlers(engine: Engine, scheduled: ScheduledSends) {
     requireInstance(input.instanceId);
     const content = prepareContent(engine, req.tenant.id, input);
     checkPhone(input.to, 'to');
-    if (magicOutcome(input.to) === 'invalid') rejectBySendMagic(input.to);
+    // The invalid magic number is a bad number, refused with the others; the 429 and 500 come last.
+    if (magicOutcome(input.to) === 'invalid') throw msgflashError.invalidPhone('to', input.to);
     if (instanceMustBeConnected) requireConnectedInstance(engine, req.tenant.id, input.instanceId);
     requireMessageAllowance(engine, req.tenant, 1);
-    rejectBySendMagic(input.to);
+    rejectBySendMagic(input.to, MAGIC_REFUSALS, (to) => msgflashError.invalidPhone('to', to));
     return { input, content };
   };
 

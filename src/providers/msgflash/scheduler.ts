@@ -8,7 +8,7 @@ import type { SimMessage } from '../../engine/message.js';
 import { NAMESPACE } from './account.js';
 import { instanceState } from './instances.js';
 import type { MsgflashMessageData } from './message-content.js';
-import { messagesOf } from './messages.js';
+import { messagesOf } from './message-store.js';
 
 export const INSTANCE_DISCONNECTED_FAILURE = { code: 'INSTANCE_DISCONNECTED', message: 'The instance was disconnected when the message was due' };
 

@@ -3,6 +3,7 @@
  * `{"error":{"code":"invalid_phone_number","message":"Phone number is not in valid E.164 format","details":{"field":"to","value":"919876543210"}}}`.
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
+import type { MagicRefusals } from '../../engine/magic.js';
 import { errorDetails, type RenderedError } from '../provider.js';
 
 /** Codes from the doc's "Common Errors" table, then msgsim's additions (listed in the spec's Error schema). */
@@ -91,4 +92,10 @@ export const msghubError = {
     new SimError({ kind: 'not_found', code, message, field, value }),
   conflict: (code: string, message: string, field?: string, value?: unknown) =>
     new SimError({ kind: 'conflict', code, message, ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) }),
+};
+
+/** Msghub's 429 and 500 for the magic recipients that refuse a send (engine/magic.ts). */
+export const MAGIC_REFUSALS: MagicRefusals = {
+  rateLimited: { code: MsghubCode.rateLimitExceeded, message: MsghubMessage.rateLimitExceeded, retryAfter: 30 },
+  serverError: { code: MsghubCode.internalError, message: MsghubMessage.internalError },
 };

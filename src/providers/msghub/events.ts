@@ -13,36 +13,33 @@ const STATUS_EVENTS: Partial<Record<MessageState, { event: WebhookEvent; stamp: 
 };
 
 export function subscribeMsghubEvents(engine: Engine): () => void {
-  const off = [
-    engine.events.on('message.status', ({ message, to }) => {
-      if (message.namespace !== NAMESPACE) return;
-      const mapping = STATUS_EVENTS[to];
-      if (!mapping) return;
-      publish(
-        engine,
-        message.tenant,
-        mapping.event,
-        {
-          messageId: message.id,
-          channel: message.channel,
-          to: message.to,
-          status: to,
-          [mapping.stamp]: message[mapping.stamp],
-          ...(to === 'failed' && message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
-        },
-        message.id,
-      );
-    }),
-    engine.events.on('record.created', ({ namespace, tenant, kind, record }) => {
-      if (namespace !== NAMESPACE || kind !== 'contact') return;
-      const { contactId, name, phone, email, createdAt } = contactView(record as ContactRecord);
-      publish(engine, tenant, 'contact.created', { contactId, name, ...(phone ? { phone } : {}), ...(email ? { email } : {}), createdAt }, contactId);
-    }),
-    // A receiver that answers 410 Gone has removed its endpoint: disable the subscription.
-    engine.events.on('webhook.gone', ({ delivery }) => {
-      if (delivery.namespace !== NAMESPACE || !delivery.endpointId) return;
-      webhooksOf(engine, delivery.tenant).update(delivery.endpointId, { active: false });
-    }),
-  ];
-  return () => off.forEach((fn) => fn());
+  const events = engine.events.forNamespace(NAMESPACE);
+  events.on('message.status', ({ message, to }) => {
+    const mapping = STATUS_EVENTS[to];
+    if (!mapping) return;
+    publish(
+      engine,
+      message.tenant,
+      mapping.event,
+      {
+        messageId: message.id,
+        channel: message.channel,
+        to: message.to,
+        status: to,
+        [mapping.stamp]: message[mapping.stamp],
+        ...(to === 'failed' && message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
+      },
+      message.id,
+    );
+  });
+  events.on('record.created', ({ tenant, kind, record }) => {
+    if (kind !== 'contact') return;
+    const { contactId, name, phone, email, createdAt } = contactView(record as ContactRecord);
+    publish(engine, tenant, 'contact.created', { contactId, name, ...(phone ? { phone } : {}), ...(email ? { email } : {}), createdAt }, contactId);
+  });
+  // A receiver that answers 410 Gone has removed its endpoint: disable the subscription.
+  events.on('webhook.gone', ({ delivery }) => {
+    if (delivery.endpointId) webhooksOf(engine, delivery.tenant).update(delivery.endpointId, { active: false });
+  });
+  return () => events.close();
 }

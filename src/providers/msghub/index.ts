@@ -2,7 +2,8 @@
 import { specPath } from '../../paths.js';
 import type { Provider } from '../provider.js';
 import { authenticateMsghub } from './auth.js';
-import { CampaignRunner, campaignHandlers } from './campaigns.js';
+import { CampaignRunner } from './campaign-runner.js';
+import { campaignHandlers } from './campaigns.js';
 import { msghubTenantSettings } from './channels.js';
 import { contactHandlers } from './contacts.js';
 import { MsghubCode, renderMsghubError } from './errors.js';

@@ -2,19 +2,16 @@
 import type { Engine } from '../../engine/engine.js';
 import { MESSAGES } from '../../engine/engine.js';
 import { SimError } from '../../engine/errors.js';
-import { magicOutcome } from '../../engine/magic.js';
+import { rejectBySendMagic } from '../../engine/magic.js';
 import type { SimMessage } from '../../engine/message.js';
 import { isoBound } from '../../engine/pagination.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { checkRecipient, requireConnected, type Channel } from './channels.js';
-import { MsghubCode, MsghubMessage, msghubError } from './errors.js';
+import { MAGIC_REFUSALS, MsghubCode, MsghubMessage, msghubError } from './errors.js';
 import { findTemplate, renderPlaceholders } from './fixtures.js';
 import { pageOf, queryString } from './listing.js';
 
 export const NAMESPACE = 'msghub';
-
-/** Seconds a client is told to wait when the rate-limit magic recipient answers 429. */
-const MAGIC_RETRY_AFTER = 30;
 
 export interface SendInput {
   channel: Channel;
@@ -68,19 +65,6 @@ export function prepareSend(engine: Engine, tenant: string, input: SendInput, to
   return { body: text.text, subject: finalSubject };
 }
 
-/** Applies the magic recipients that answer at send time (invalid number, 429, 500). */
-export function rejectBySendMagic(input: SendInput, toField = 'to'): void {
-  switch (magicOutcome(input.to)) {
-    case 'invalid':
-      throw input.channel === 'email' ? msghubError.invalidEmail(toField, input.to) : msghubError.invalidPhone(toField, input.to);
-    case 'rate_limit':
-      throw new SimError({ kind: 'rate_limited', code: MsghubCode.rateLimitExceeded, message: MsghubMessage.rateLimitExceeded, retryAfter: MAGIC_RETRY_AFTER });
-    case 'server_error':
-      throw new SimError({ kind: 'internal', code: MsghubCode.internalError, message: MsghubMessage.internalError });
-    default:
-  }
-}
-
 /** Stores a checked send and starts its lifecycle. */
 export function createMessage(engine: Engine, tenant: string, input: SendInput, text: { body: string; subject?: string }): SimMessage {
   const data: MsghubMessageData = {
@@ -123,7 +107,7 @@ export function messageHandlers(engine: Engine) {
     sendMessage(req: HandlerRequest): HandlerResult {
       const input = req.body as SendInput;
       const text = prepareSend(engine, req.tenant.id, input);
-      rejectBySendMagic(input);
+      rejectBySendMagic(input.to, MAGIC_REFUSALS, (to) => (input.channel === 'email' ? msghubError.invalidEmail('to', to) : msghubError.invalidPhone('to', to)));
       const message = createMessage(engine, req.tenant.id, input, text);
       return {
         status: 201,

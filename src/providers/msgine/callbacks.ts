@@ -51,42 +51,39 @@ export function msgineTenantSettings(engine: Engine): TenantSettings {
 
 /** Turns engine status changes of MsGine recipients into signed callbacks. */
 export function subscribeMsgineCallbacks(engine: Engine): () => void {
-  const off = [
-    engine.events.on('message.status', ({ message, from, to }) => {
-      if (message.namespace !== NAMESPACE) return;
-      const { parentId } = message.data as unknown as RecipientMessageData;
-      const send = sendsOf(engine, message.tenant).get(parentId);
-      if (!send?.callbackUrl || send.callbackGone) return;
-      const previousStatus = msgineStatus(from);
-      const status = msgineStatus(to);
-      // delivered → read is not a change a MsGine client can see.
-      if (status === previousStatus) return;
-      engine.webhooks.dispatch({
-        namespace: NAMESPACE,
-        tenant: message.tenant,
-        url: send.callbackUrl,
-        secret: webhookSecret(engine, message.tenant),
-        eventId: engine.ids.next('evt_'),
-        eventType: CALLBACK_EVENT,
-        payload: {
-          event: CALLBACK_EVENT,
-          id: send.id,
-          to: message.to,
-          status,
-          previousStatus,
-          messageStatus: statusOf(engine, message.tenant, send),
-          timestamp: message.updatedAt,
-          ...(status === 'failed' && message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
-        },
-        sign: standardWebhooksSigner,
-        subject: send.id,
-      });
-    }),
-    // Standard Webhooks: a receiver answering 410 Gone wants no more, so this message's callbacks stop.
-    engine.events.on('webhook.gone', ({ delivery }) => {
-      if (delivery.namespace !== NAMESPACE || delivery.subject === undefined) return;
-      sendsOf(engine, delivery.tenant).update(delivery.subject, { callbackGone: true });
-    }),
-  ];
-  return () => off.forEach((fn) => fn());
+  const events = engine.events.forNamespace(NAMESPACE);
+  events.on('message.status', ({ message, from, to }) => {
+    const { parentId } = message.data as unknown as RecipientMessageData;
+    const send = sendsOf(engine, message.tenant).get(parentId);
+    if (!send?.callbackUrl || send.callbackGone) return;
+    const previousStatus = msgineStatus(from);
+    const status = msgineStatus(to);
+    // delivered → read is not a change a MsGine client can see.
+    if (status === previousStatus) return;
+    engine.webhooks.dispatch({
+      namespace: NAMESPACE,
+      tenant: message.tenant,
+      url: send.callbackUrl,
+      secret: webhookSecret(engine, message.tenant),
+      eventId: engine.ids.next('evt_'),
+      eventType: CALLBACK_EVENT,
+      payload: {
+        event: CALLBACK_EVENT,
+        id: send.id,
+        to: message.to,
+        status,
+        previousStatus,
+        messageStatus: statusOf(engine, message.tenant, send),
+        timestamp: message.updatedAt,
+        ...(status === 'failed' && message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
+      },
+      sign: standardWebhooksSigner,
+      subject: send.id,
+    });
+  });
+  // Standard Webhooks: a receiver answering 410 Gone wants no more, so this message's callbacks stop.
+  events.on('webhook.gone', ({ delivery }) => {
+    if (delivery.subject !== undefined) sendsOf(engine, delivery.tenant).update(delivery.subject, { callbackGone: true });
+  });
+  return () => events.close();
 }

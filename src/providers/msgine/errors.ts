@@ -4,6 +4,7 @@
  * and for 429 `{"error":{"code":"rate_limit_exceeded","message":"…","retryAfter":60}}` with a Retry-After header.
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
+import type { MagicRefusals } from '../../engine/magic.js';
 import { errorDetails, type RenderedError } from '../provider.js';
 
 /** The doc's two codes, then msgsim's (listed in the spec's Error schema). */
@@ -102,4 +103,10 @@ export const msgineError = {
   invalidPhone: (field: string, value: unknown) =>
     new SimError({ kind: 'invalid_request', code: MsgineCode.invalidPhoneNumber, message: MsgineMessage.invalidPhoneNumber, field, value }),
   notFound: (field: string, value: unknown) => new SimError({ kind: 'not_found', message: MsgineMessage.notFound, field, value }),
+};
+
+/** MsGine's 429 and 500 for the magic recipients that refuse a send (engine/magic.ts; the README's magic table). */
+export const MAGIC_REFUSALS: MagicRefusals = {
+  rateLimited: { code: MsgineCode.rateLimitExceeded, message: MsgineMessage.rateLimitExceeded, retryAfter: 30 },
+  serverError: { code: MsgineCode.internalError, message: MsgineMessage.internalError },
 };

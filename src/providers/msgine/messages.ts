@@ -1,13 +1,12 @@
 /** POST /messages/sms, GET /messages/{id}, GET /messages. */
 import { isE164 } from '../../engine/contact-points.js';
 import type { Engine } from '../../engine/engine.js';
-import { SimError } from '../../engine/errors.js';
-import { magicOutcome } from '../../engine/magic.js';
+import { magicOutcome, rejectBySendMagic } from '../../engine/magic.js';
 import type { SimMessage } from '../../engine/message.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { NAMESPACE } from './auth.js';
 import { priceSend } from './cost.js';
-import { MsgineCode, MsgineMessage, msgineError } from './errors.js';
+import { MAGIC_REFUSALS, msgineError } from './errors.js';
 import { pageOfSends } from './listing.js';
 import { recipientMessages, sendsOf, statusOf, type RecipientMessageData, type SendRecord } from './store.js';
 import { msgineStatus } from './status.js';
@@ -18,9 +17,6 @@ interface SendSmsInput {
   callbackUrl?: string;
 }
 
-/** Seconds the rate-limit magic recipient tells a client to wait (the README's magic table). */
-const MAGIC_RETRY_AFTER = 30;
-
 /**
  * Checks every number (shape was checked by the spec; this adds the numbering plan), then the magic
  * recipients that answer at send time. Any 400 wins over a 429/500, as a client error no retry fixes.
@@ -29,13 +25,7 @@ function checkRecipients(to: readonly string[], fieldOf: (i: number) => string):
   to.forEach((number, i) => {
     if (!isE164(number) || magicOutcome(number) === 'invalid') throw msgineError.invalidPhone(fieldOf(i), number);
   });
-  for (const number of to) {
-    const outcome = magicOutcome(number);
-    if (outcome === 'rate_limit') {
-      throw new SimError({ kind: 'rate_limited', code: MsgineCode.rateLimitExceeded, message: MsgineMessage.rateLimitExceeded, retryAfter: MAGIC_RETRY_AFTER });
-    }
-    if (outcome === 'server_error') throw new SimError({ kind: 'internal', code: MsgineCode.internalError, message: MsgineMessage.internalError });
-  }
+  rejectBySendMagic(to, MAGIC_REFUSALS, (number) => msgineError.invalidPhone(fieldOf(to.indexOf(number)), number));
 }
 
 /** Stores the message and one engine message per recipient, and starts their lifecycles. */

@@ -4,34 +4,13 @@
  * message by `data.parentId`. A scheduled send waits in the queue until `sendAt`.
  */
 import type { Engine } from '../../engine/engine.js';
-import { SimError } from '../../engine/errors.js';
-import { magicOutcome } from '../../engine/magic.js';
 import { NAMESPACE, nextMessageId, sendhubMessagesOf, type SendhubMessageRecord } from './account.js';
-import { sendhubError } from './errors.js';
-import type { Recipient, ResolvedRecipients } from './recipients.js';
-
-/** Seconds a client is told to wait when the rate-limit magic recipient answers 429 (as Msghub's). */
-const MAGIC_RETRY_AFTER = 30;
+import type { ResolvedRecipients } from './recipients.js';
 
 export interface DeliveryData {
   parentId: string;
   text: string;
   contactId?: number;
-}
-
-/** The magic recipients that answer at send time: +15005550001 → 400, …0005 → 429, …0006 → 500. Nothing is stored. */
-export function rejectBySendMagic(recipients: readonly Recipient[]): void {
-  for (const { to } of recipients) {
-    switch (magicOutcome(to)) {
-      case 'invalid':
-        throw sendhubError.invalid(`Invalid cell number '${to}': it cannot receive text messages.`, 'contacts', to);
-      case 'rate_limit':
-        throw new SimError({ kind: 'rate_limited', message: 'Too many requests; retry later.', retryAfter: MAGIC_RETRY_AFTER });
-      case 'server_error':
-        throw new SimError({ kind: 'internal', message: 'Simulated server error (magic recipient +15005550006)' });
-      default:
-    }
-  }
 }
 
 /** Stores the SendHub message and starts one engine message per recipient. */
@@ -70,8 +49,8 @@ export function createOutbound(engine: Engine, tenant: string, resolved: Resolve
  * leave the queue at the same instant unless QA forces one through /_sim).
  */
 export function subscribeSendhubDelivery(engine: Engine): () => void {
-  return engine.events.on('message.status', ({ message, to }) => {
-    if (message.namespace !== NAMESPACE || to !== 'sent') return;
+  return engine.events.forNamespace(NAMESPACE).on('message.status', ({ message, to }) => {
+    if (to !== 'sent') return;
     const parentId = (message.data as Partial<DeliveryData>).parentId;
     if (!parentId) return;
     const messages = sendhubMessagesOf(engine, message.tenant);

@@ -8,6 +8,7 @@
  *     (Resource._handle_500), the body msgsim gives every 5xx.
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
+import type { MagicRefusals } from '../../engine/magic.js';
 import type { RenderedError } from '../provider.js';
 
 /** Tastypie's default TASTYPIE_CANNED_ERROR. */
@@ -55,4 +56,10 @@ export const sendhubError = {
     new SimError({ kind: 'invalid_request', message, ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) }),
   notFound: (message: string, field: string, value: unknown) => new SimError({ kind: 'not_found', message, field, value }),
   unauthorized: () => new SimError({ kind: 'unauthorized', message: 'username and api_key are missing or malformed', field: 'api_key' }),
+};
+
+/** SendHub's 429 and 500 for the magic recipients that refuse a send (engine/magic.ts); Retry-After as Msghub's. */
+export const MAGIC_REFUSALS: MagicRefusals = {
+  rateLimited: { message: 'Too many requests; retry later.', retryAfter: 30 },
+  serverError: { message: 'Simulated server error (magic recipient +15005550006)' },
 };

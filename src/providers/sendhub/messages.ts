@@ -3,10 +3,11 @@
  * message as read via PUT; and the list Tastypie gives every resource.
  */
 import type { Engine } from '../../engine/engine.js';
+import { rejectBySendMagic } from '../../engine/magic.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { sendhubMessagesOf, type SendhubMessageRecord } from './account.js';
-import { createOutbound, rejectBySendMagic } from './delivery.js';
-import { sendhubError } from './errors.js';
+import { createOutbound } from './delivery.js';
+import { MAGIC_REFUSALS, sendhubError } from './errors.js';
 import { tastypiePage } from './listing.js';
 import { resolveRecipients } from './recipients.js';
 import { naiveMicros, naiveSeconds, parseScheduledAt, spacedSeconds } from './timestamps.js';
@@ -70,7 +71,12 @@ export function messageHandlers(engine: Engine) {
         }
       }
       const resolved = resolveRecipients(engine, req.tenant.id, input.contacts, input.groups);
-      rejectBySendMagic(resolved.recipients);
+      // Before anything is stored: a refused send leaves no message behind.
+      rejectBySendMagic(
+        resolved.recipients.map((r) => r.to),
+        MAGIC_REFUSALS,
+        (to) => sendhubError.invalid(`Invalid cell number '${to}': it cannot receive text messages.`, 'contacts', to),
+      );
       // A schedule in the past (the doc's own example is) is accepted and leaves on the next clock step.
       const record = createOutbound(engine, req.tenant.id, resolved, input.text, scheduledAt);
       return { status: 201, body: messageView(record) };

@@ -3,12 +3,9 @@ import { expectErrorEnvelope, outboxOf } from '../../support/assertions.js';
  * Shared pieces of the MessageHub integration tests: the doc's key and examples, a sim with clients for
  * the fixture keys, error and rate-limit-header assertions in MessageHub's envelope, and the /_sim outbox.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
-import { createTestSim, specChecker, T0, type ProviderClient, type TestSim } from '../../support/harness.js';
+import { createTestSim, T0, type ProviderClient, type TestSim } from '../../support/harness.js';
 import type { EngineOptions } from '../../../src/engine/engine.js';
-import { messagehub } from '../../../src/providers/messagehub/index.js';
 
 export { T0 };
 /** The doc's own key, used as written. */
@@ -91,30 +88,4 @@ export async function getMessage(api: ProviderClient, id: string): Promise<Recor
 /** POSTs a delivery receipt to the public webhook (no key), through the spec-checked client. */
 export function receipt(sim: TestSim, body: unknown) {
   return sim.client('messagehub').post('/webhooks/delivery', body);
-}
-
-/**
- * The same app on a loopback port with keep-alive, for the hundreds or thousands of requests a tier's
- * window takes (supertest opens a server per request). Responses are still checked against the spec.
- */
-export async function keepAliveClient(sim: TestSim, key: string) {
-  const server = createServer(sim.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const checker = await specChecker(messagehub);
-  return {
-    async get(path: string): Promise<{ status: number; headers: Record<string, string> }> {
-      const res = await fetch(`http://127.0.0.1:${port}${BASE}${path}`, { headers: { Authorization: `Bearer ${key}` } });
-      const text = await res.text();
-      const headers: Record<string, string> = {};
-      res.headers.forEach((value, name) => (headers[name] = value));
-      checker.check('get', path, { status: res.status, headers, body: JSON.parse(text), text });
-      return { status: res.status, headers };
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

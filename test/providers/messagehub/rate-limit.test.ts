@@ -5,11 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { TestSim } from '../../support/harness.js';
-import { DOC_SEND, FIRST_WINDOW_END, KEY, T0, expectError, expectRateHeaders, hubSim, keepAliveClient, outbox, receipt, send } from './helpers.js';
+import { keepAliveClient } from '../../support/keep-alive-client.js';
+import { DOC_SEND, FIRST_WINDOW_END, KEY, T0, expectError, expectRateHeaders, hubSim, outbox, receipt, send } from './helpers.js';
 
 /** Uses up the rest of `key`'s window (`limit`, of which `used` are gone), then checks the 429. */
 async function exhaust(sim: TestSim, key: string, limit: number, used: number): Promise<void> {
-  const client = await keepAliveClient(sim, key);
+  const client = await keepAliveClient(sim, 'messagehub', { Authorization: `Bearer ${key}` });
   const count = limit - used;
   try {
     for (let done = 0; done < count; done += 100) {

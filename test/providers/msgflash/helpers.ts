@@ -2,10 +2,8 @@ import { expectErrorEnvelope, outboxOf } from '../../support/assertions.js';
 /**
  * Shared pieces of the MsgFlash integration tests: keys and instances, a sim with MsgFlash clients
  * (personal and team), error assertions in MsgFlash's envelope, /_sim helpers (keys, instance state,
- * outbox, webhook deliveries), cursor walking, and a real local webhook receiver.
+ * outbox, webhook deliveries) and cursor walking.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
 import type { EngineOptions } from '../../../src/engine/engine.js';
 import { createTestSim, T0, type ApiResponse, type ProviderClient, type TestSim } from '../../support/harness.js';
@@ -103,47 +101,3 @@ export async function createContact(api: ProviderClient, phone: string, extra: R
 
 /** `n` distinct valid US numbers +1415555{1000+i}. */
 export const phones = (n: number, from = 0): string[] => Array.from({ length: n }, (_, i) => `+1415555${String(1000 + from + i)}`);
-
-// ---------- a real webhook receiver ----------
-
-export interface ReceivedHook {
-  headers: IncomingHttpHeaders;
-  raw: Buffer;
-  body: any;
-}
-
-export interface Receiver {
-  url: string;
-  received: ReceivedHook[];
-  respondWith(status: number): void;
-  close(): Promise<void>;
-}
-
-export async function startReceiver(initialStatus = 200): Promise<Receiver> {
-  let status = initialStatus;
-  const received: ReceivedHook[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      received.push({ headers: req.headers, raw, body: JSON.parse(raw.toString('utf8')) });
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(status === 200 ? 'ok' : 'nope');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/msgflash`,
-    received,
-    respondWith(next) {
-      status = next;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}

@@ -3,11 +3,9 @@
  * API requests"), and the plan's monthly API request quota (MONTHLY_API_QUOTA_EXCEEDED), independent of
  * each other; team keys count against their owner's quota.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../../src/providers/index.js';
-import { specChecker, type ApiResponse, type ProviderClient, type TestSim } from '../../support/harness.js';
+import type { ApiResponse, ProviderClient } from '../../support/harness.js';
+import { keepAliveClient } from '../../support/keep-alive-client.js';
 import { KEY, T0, TEAM_KEY, TEXT, client, expectError, expectOk, msgflashSim, outboxCount, registerKey, setRateLimits } from './helpers.js';
 
 const MAY_1 = Date.parse('2024-05-01T00:00:00.000Z');
@@ -83,29 +81,6 @@ describe('10 requests per second per API key', () => {
   });
 });
 
-/** The app on a loopback port with keep-alive, for a thousand requests; responses still checked against the spec. */
-async function keepAliveClient(sim: TestSim, key: string) {
-  const server = createServer(sim.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const checker = await specChecker(PROVIDERS.find((p) => p.name === 'msgflash')!);
-  return {
-    async get(path: string): Promise<number> {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1${path}`, { headers: { 'x-api-key': key } });
-      const text = await res.text();
-      const headers: Record<string, string> = {};
-      res.headers.forEach((value, name) => (headers[name] = value));
-      checker.check('get', path, { status: res.status, headers, body: JSON.parse(text), text });
-      return res.status;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 describe('monthly API request quota', () => {
   it('the fixture key msgf_live_quota_tiny (quota 5): the 6th request of the month is 429 until the 1st (UTC)', async () => {
     const { sim } = await msgflashSim();
@@ -126,11 +101,11 @@ describe('monthly API request quota', () => {
   it("the free plan's 1,000 requests, at 10 per second: the 1,001st is refused", async () => {
     const { sim } = await msgflashSim();
     await registerKey(sim, 'msgf_live_free_q', { plan: 'free' });
-    const fast = await keepAliveClient(sim, 'msgf_live_free_q');
+    const fast = await keepAliveClient(sim, 'msgflash', { 'x-api-key': 'msgf_live_free_q' });
     try {
       for (let second = 0; second < 100; second++) {
-        const statuses = await Promise.all(Array.from({ length: 10 }, () => fast.get('/instances')));
-        expect(statuses.every((s) => s === 200), `second ${second}`).toBe(true);
+        const results = await Promise.all(Array.from({ length: 10 }, () => fast.get('/instances')));
+        expect(results.every((r) => r.status === 200), `second ${second}`).toBe(true);
         await sim.advance(1_000);
       }
     } finally {

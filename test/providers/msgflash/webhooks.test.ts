@@ -12,13 +12,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyStandardWebhook } from '../../../src/engine/webhook-signing.js';
 import { specPath } from '../../../src/paths.js';
 import type { ProviderClient } from '../../support/harness.js';
-import { KEY, MAIN, TEXT, at, deliveries, expectError, expectOk, msgflashSim, setInstance, startReceiver, type ReceivedHook, type Receiver } from './helpers.js';
+import { KEY, MAIN, TEXT, at, deliveries, expectError, expectOk, msgflashSim, setInstance } from './helpers.js';
+import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
 const addFormats = addFormatsModule.default as unknown as (ajv: Ajv) => Ajv;
 
-let receiver: Receiver;
+let receiver: WebhookReceiver;
 beforeEach(async () => {
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver('/hooks/msgflash');
 });
 afterEach(async () => {
   await receiver.close();
@@ -45,17 +46,17 @@ async function expectEventMatchesSpec(body: unknown): Promise<void> {
 }
 
 /** Standard Webhooks, checked twice: by hand with node crypto, and with msgsim's verifier. */
-function expectSigned(hook: ReceivedHook, secret: string): void {
+function expectSigned(hook: ReceivedWebhook, secret: string): void {
   const id = String(hook.headers['webhook-id']);
   const timestamp = String(hook.headers['webhook-timestamp']);
   const signature = String(hook.headers['webhook-signature']);
   const key = Buffer.from(secret.slice('whsec_'.length), 'base64');
-  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${hook.raw.toString('utf8')}`).digest('base64');
+  const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${hook.text}`).digest('base64');
   expect(signature).toBe(`v1,${expected}`);
   expect(id).toBe(hook.body.id);
   const headers = Object.fromEntries(Object.entries(hook.headers).map(([k, v]) => [k, String(v)]));
-  expect(verifyStandardWebhook(secret, headers, hook.raw.toString('utf8'))).toBe(true);
-  expect(verifyStandardWebhook(`whsec_${Buffer.from('wrong secret').toString('base64')}`, headers, hook.raw.toString('utf8'))).toBe(false);
+  expect(verifyStandardWebhook(secret, headers, hook.text)).toBe(true);
+  expect(verifyStandardWebhook(`whsec_${Buffer.from('wrong secret').toString('base64')}`, headers, hook.text)).toBe(false);
 }
 
 describe('webhook endpoints', () => {

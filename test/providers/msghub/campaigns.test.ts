@@ -1,7 +1,8 @@
 /** Campaigns: draft / start / schedule, 10 recipients per simulated second, stats, pause/resume/cancel, 409s. */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderClient, TestSim } from '../../support/harness.js';
-import { KEY, at, expectError, expectWebhookEventMatchesSpec, msghubSim, outboxCount, startReceiver, type Receiver } from './helpers.js';
+import { KEY, at, expectError, expectWebhookEventMatchesSpec, msghubSim, outboxCount } from './helpers.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
 const phones = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `+91987654${String(1000 + from + i).padStart(4, '0')}`);
 
@@ -317,14 +318,14 @@ describe('PUT /campaigns/{id}', () => {
 });
 
 describe('campaign.completed webhook', () => {
-  let receiver: Receiver | undefined;
+  let receiver: WebhookReceiver | undefined;
   afterEach(async () => {
     await receiver?.close();
     receiver = undefined;
   });
 
   it('is sent once every recipient has been dispatched, with the stats snapshot', async () => {
-    receiver = await startReceiver();
+    receiver = await startWebhookReceiver('/hooks/msghub');
     const { sim, api } = await msghubSim();
     const hook = await api.post('/webhooks', { event: 'campaign.completed', url: receiver.url });
     expect(hook.status).toBe(201);

@@ -1,12 +1,10 @@
 import { expectErrorEnvelope, outboxOf } from '../../support/assertions.js';
 /**
  * Shared pieces of the Msghub integration tests: keys, a sim with a Msghub client, the outbox count
- * from /_sim, error assertions in Msghub's envelope, a real local webhook receiver, the spec's
- * WebhookEvent schema, and the doc's own Python signature check.
+ * from /_sim, error assertions in Msghub's envelope, the spec's WebhookEvent schema, and the doc's own
+ * Python signature check.
  */
 import { execFileSync } from 'node:child_process';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as addFormatsModule from 'ajv-formats';
@@ -72,58 +70,6 @@ export async function deliveries(sim: TestSim, query: Record<string, string> = {
   const res = await sim.http.get('/_sim/webhooks/deliveries').query({ provider: 'msghub', ...query });
   expect(res.status).toBe(200);
   return res.body.data as Array<Record<string, any>>;
-}
-
-// ---------- a real webhook receiver ----------
-
-export interface ReceivedHook {
-  headers: IncomingHttpHeaders;
-  raw: Buffer;
-  body: any;
-  path: string;
-}
-
-export interface Receiver {
-  url: string;
-  received: ReceivedHook[];
-  /** Status the receiver answers from now on. */
-  respondWith(status: number): void;
-  close(): Promise<void>;
-}
-
-export async function startReceiver(initialStatus = 200): Promise<Receiver> {
-  let status = initialStatus;
-  const received: ReceivedHook[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks);
-      let body: unknown;
-      try {
-        body = JSON.parse(raw.toString('utf8'));
-      } catch {
-        body = undefined;
-      }
-      received.push({ headers: req.headers, raw, body, path: req.url ?? '' });
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(status === 200 ? 'ok' : 'nope');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/hooks/msghub`,
-    received,
-    respondWith(next) {
-      status = next;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 // ---------- the spec's webhook payload schemas ----------

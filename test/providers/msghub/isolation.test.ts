@@ -1,6 +1,7 @@
 /** Tenant isolation: every key is its own account; another account's ids are 404 and lists are separate. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DOC_CONTACT, DOC_SEND, KEY, OTHER_KEY, connectChannels, expectError, msghubSim, outboxCount, startReceiver, type Receiver } from './helpers.js';
+import { DOC_CONTACT, DOC_SEND, KEY, OTHER_KEY, connectChannels, expectError, msghubSim, outboxCount } from './helpers.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
 async function seedAccount() {
   const ctx = await msghubSim();
@@ -13,7 +14,7 @@ async function seedAccount() {
 }
 
 describe('tenant isolation', () => {
-  let receiver: Receiver | undefined;
+  let receiver: WebhookReceiver | undefined;
   afterEach(async () => {
     await receiver?.close();
     receiver = undefined;
@@ -68,7 +69,7 @@ describe('tenant isolation', () => {
   });
 
   it("one account's events never reach another account's webhooks", async () => {
-    receiver = await startReceiver();
+    receiver = await startWebhookReceiver('/hooks/msghub');
     const { sim, api, other } = await msghubSim();
     expect((await other.post('/webhooks', { event: 'message.delivered', url: receiver.url })).status).toBe(201);
     expect((await other.post('/webhooks', { event: 'contact.created', url: receiver.url })).status).toBe(201);

@@ -1,40 +1,12 @@
 /** Rate limits: 100 requests per second and 10,000 per day per API key, on the simulated clock. */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { PROVIDERS } from '../../../src/providers/index.js';
-import { specChecker, type ApiResponse, type ProviderClient, type TestSim } from '../../support/harness.js';
+import type { ApiResponse, ProviderClient } from '../../support/harness.js';
+import { keepAliveClient } from '../../support/keep-alive-client.js';
 import { DOC_SEND, KEY, T0, expectError, msghubSim, outboxCount, setRateLimits } from './helpers.js';
 
 /** `n` cheap requests in parallel (all within the current simulated instant). */
 async function burst(api: ProviderClient, n: number): Promise<ApiResponse[]> {
   return Promise.all(Array.from({ length: n }, () => api.get('/webhooks')));
-}
-
-/**
- * The same app on a real loopback port with keep-alive, for the 10,000-request day: supertest opens a
- * server per request, which makes ten thousand of them slow. Responses are still checked against the spec.
- */
-async function keepAliveClient(sim: TestSim, prefix: string, key: string) {
-  const server = createServer(sim.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const checker = await specChecker(PROVIDERS.find((p) => p.name === 'msghub')!);
-  return {
-    async get(path: string): Promise<number> {
-      const res = await fetch(`http://127.0.0.1:${port}${prefix}${path}`, { headers: { 'X-API-Key': key } });
-      const text = await res.text();
-      const headers: Record<string, string> = {};
-      res.headers.forEach((value, name) => (headers[name] = value));
-      checker.check('get', path, { status: res.status, headers, body: JSON.parse(text), text });
-      return res.status;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 function expectLimited(res: ApiResponse, retryAfter: number): void {
@@ -97,12 +69,12 @@ describe('100 requests per second per key', () => {
 describe('10,000 requests per day per key', () => {
   it('the 10,001st request of the UTC day is 429 until midnight; other keys are unaffected', async () => {
     const { sim, api, other } = await msghubSim();
-    const fast = await keepAliveClient(sim, api.prefix, KEY);
+    const fast = await keepAliveClient(sim, 'msghub', { 'X-API-Key': KEY });
     try {
       // 100 simulated seconds of 100 requests each: never over the per-second limit.
       for (let second = 0; second < 100; second++) {
-        const statuses = await Promise.all(Array.from({ length: 100 }, () => fast.get('/webhooks')));
-        expect(statuses.every((s) => s === 200), `second ${second}`).toBe(true);
+        const results = await Promise.all(Array.from({ length: 100 }, () => fast.get('/webhooks')));
+        expect(results.every((r) => r.status === 200), `second ${second}`).toBe(true);
         await sim.advance(1_000);
       }
     } finally {

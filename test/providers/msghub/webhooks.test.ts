@@ -5,12 +5,13 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DOC_CONTACT, DOC_SEND, KEY, at, deliveries, expectError, expectWebhookEventMatchesSpec, msghubSim, pythonVerifies, startReceiver, type Receiver } from './helpers.js';
+import { DOC_CONTACT, DOC_SEND, KEY, at, deliveries, expectError, expectWebhookEventMatchesSpec, msghubSim, pythonVerifies } from './helpers.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 import type { ProviderClient } from '../../support/harness.js';
 
-let receiver: Receiver;
+let receiver: WebhookReceiver;
 beforeEach(async () => {
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver('/hooks/msghub');
 });
 afterEach(async () => {
   await receiver.close();
@@ -177,7 +178,7 @@ describe('webhook deliveries', () => {
 
   it('each subscription receives only its own event, signed with its own secret', async () => {
     const { sim, api } = await msghubSim();
-    const other = await startReceiver();
+    const other = await startWebhookReceiver('/hooks/msghub');
     try {
       const delivered = await subscribe(api, 'message.delivered');
       const failed = await subscribe(api, 'message.failed', other.url);
@@ -284,7 +285,7 @@ describe('retries and 410', () => {
   });
 
   it('an unreachable receiver is a failure that is retried, and the API is never blocked', async () => {
-    const closed = await startReceiver();
+    const closed = await startWebhookReceiver('/hooks/msghub');
     const url = closed.url;
     await closed.close();
     const { sim, api } = await msghubSim();

@@ -5,11 +5,12 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyStandardWebhook } from '../../../src/engine/webhook-signing.js';
-import { DOC_SEND, T0, TOKEN, at, deliveries, expectCallbackMatchesSpec, msgineSim, startReceiver, tenantSecret, type Receiver } from './helpers.js';
+import { DOC_SEND, T0, TOKEN, at, deliveries, expectCallbackMatchesSpec, msgineSim, tenantSecret } from './helpers.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
-let receiver: Receiver;
+let receiver: WebhookReceiver;
 beforeEach(async () => {
-  receiver = await startReceiver();
+  receiver = await startWebhookReceiver('/webhooks/msgine');
 });
 afterEach(async () => {
   await receiver.close();
@@ -44,8 +45,8 @@ describe('callbacks', () => {
       const timestamp = String(hook.headers['webhook-timestamp']);
       expect(id).toMatch(/^evt_[A-Za-z0-9]+$/);
       expect(Number(timestamp)).toBe(Math.floor((T0 + [1_000, 3_000][i]!) / 1000));
-      expect(hook.headers['webhook-signature']).toBe(expectedSignature(secret, id, timestamp, hook.raw));
-      expect(verifyStandardWebhook(secret, hook.headers as Record<string, string>, hook.raw)).toBe(true);
+      expect(hook.headers['webhook-signature']).toBe(expectedSignature(secret, id, timestamp, hook.text));
+      expect(verifyStandardWebhook(secret, hook.headers as Record<string, string>, hook.text)).toBe(true);
       expect(hook.headers['content-type']).toBe('application/json');
       ids.add(id);
     }
@@ -113,11 +114,11 @@ describe('callbacks', () => {
     const sentAttempts = receiver.received.filter((r) => r.body.status === 'sent');
     expect(sentAttempts).toHaveLength(2);
     expect(sentAttempts[1]!.headers['webhook-id']).toBe(sentAttempts[0]!.headers['webhook-id']);
-    expect(sentAttempts[1]!.raw).toBe(sentAttempts[0]!.raw);
+    expect(sentAttempts[1]!.text).toBe(sentAttempts[0]!.text);
     // Signed afresh: the timestamp is the retry's.
     expect(sentAttempts[1]!.headers['webhook-timestamp']).toBe(String(Math.floor((T0 + 6_000) / 1000)));
     const secret = await tenantSecret(sim, TOKEN);
-    expect(verifyStandardWebhook(secret, sentAttempts[1]!.headers as Record<string, string>, sentAttempts[1]!.raw)).toBe(true);
+    expect(verifyStandardWebhook(secret, sentAttempts[1]!.headers as Record<string, string>, sentAttempts[1]!.text)).toBe(true);
 
     [delivery] = (await deliveries(sim, { subject: sent.body.id })).filter((d) => d.payload.status === 'sent');
     expect(delivery).toMatchObject({ status: 'succeeded', nextAttemptAt: null });
@@ -171,8 +172,8 @@ describe('the signing secret (/_sim tenant settings)', () => {
     await api.post('/messages/sms', { ...DOC_SEND, callbackUrl: receiver.url });
     await sim.advance(1_000);
     const [hook] = receiver.received;
-    expect(verifyStandardWebhook(custom, hook!.headers as Record<string, string>, hook!.raw)).toBe(true);
-    expect(verifyStandardWebhook(mine, hook!.headers as Record<string, string>, hook!.raw)).toBe(false);
+    expect(verifyStandardWebhook(custom, hook!.headers as Record<string, string>, hook!.text)).toBe(true);
+    expect(verifyStandardWebhook(mine, hook!.headers as Record<string, string>, hook!.text)).toBe(false);
   });
 
   it.each([{ webhookSecret: 'plain' }, { webhookSecret: 42 }, {}, { webhookSecret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0', other: true }])('refuses %j with 400', async (patch) => {

@@ -1,10 +1,8 @@
 import { expectErrorEnvelope, outboxOf } from '../../support/assertions.js';
 /**
  * Shared pieces of the MsGine integration tests: tokens, a sim with MsGine clients, the /_sim outbox,
- * error assertions in MsGine's envelope, a real local callback receiver, and the spec's schemas.
+ * error assertions in MsGine's envelope, and the spec's schemas.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as addFormatsModule from 'ajv-formats';
@@ -63,51 +61,6 @@ export async function tenantSecret(sim: TestSim, token: string): Promise<string>
   const res = await sim.http.get(`/_sim/providers/msgine/tenants/${token}/settings`);
   expect(res.status).toBe(200);
   return res.body.webhookSecret as string;
-}
-
-// ---------- a real callback receiver ----------
-
-export interface ReceivedCallback {
-  headers: IncomingHttpHeaders;
-  raw: string;
-  body: any;
-}
-
-export interface Receiver {
-  url: string;
-  received: ReceivedCallback[];
-  /** Status the receiver answers from now on. */
-  respondWith(status: number): void;
-  close(): Promise<void>;
-}
-
-export async function startReceiver(initialStatus = 200): Promise<Receiver> {
-  let status = initialStatus;
-  const received: ReceivedCallback[] = [];
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8');
-      received.push({ headers: req.headers, raw, body: JSON.parse(raw) as unknown });
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(status < 300 ? 'ok' : 'nope');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/msgine`,
-    received,
-    respondWith(next) {
-      status = next;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }
 
 // ---------- the spec ----------

@@ -1,11 +1,9 @@
 /**
- * Structured logs (pino): one line per request at info. Credentials never reach a log line: auth
- * headers are redacted, query strings (SendHub carries api_key there) are not logged, and paths go
- * through the caller's redaction (keys in control paths).
+ * Structured logs (pino), for the CLI, the simulator and the app (one line per request:
+ * web/request-logger.ts). Credentials never reach a log line: auth headers and secret fields are redacted.
  */
 import { pino, type Logger as PinoLogger, type Level } from 'pino';
-import type { RequestHandler } from 'express';
-import type { Clock } from '../engine/clock.js';
+import type { Clock } from './engine/clock.js';
 
 export type Logger = PinoLogger;
 export type LogLevel = Level | 'silent';
@@ -48,21 +46,4 @@ export function flushLogger(logger: Logger, clock: Pick<Clock, 'realTimeout'>, t
       resolve();
     });
   });
-}
-
-/**
- * `redactPath` hides credentials that travel in a path (the control API's `/_sim/keys/<provider>/<key>`);
- * it sees the path without its query.
- */
-export function requestLogger(logger: Logger, clock: Clock, redactPath: (path: string) => string = (path) => path): RequestHandler {
-  return (req, res, next) => {
-    const started = clock.realNow();
-    res.on('finish', () => {
-      logger.info(
-        { method: req.method, path: redactPath(req.originalUrl.split('?')[0]!), status: res.statusCode, ms: Math.round((clock.realNow() - started) * 10) / 10 },
-        'request',
-      );
-    });
-    next();
-  };
 }
