@@ -3,7 +3,7 @@
  * a failure, a 429 or a slow delivery without configuring anything (the idea of Twilio's test
  * credentials "magic numbers", which also live in +1 500 555 xxxx).
  *
- * This table is the source of truth for ARCHITECTURE.md "Magic recipients" and the README table.
+ * This table is the source of truth for the README's "Magic recipients" table.
  * Providers decide how each outcome looks in their dialect; the engine only says what happens.
  */
 import { SimError } from './errors.js';

@@ -4,7 +4,7 @@
  * Fixed windows rather than sliding logs or token buckets because the providers we imitate document
  * quotas as "N per second / per day / per month", and because a fixed window has exactly one instant at
  * which it frees, so `Retry-After` can be computed honestly: "never earlier than the window really frees"
- * (ARCHITECTURE.md, Rate limits; RFC 9110 §10.2.3 Retry-After in whole seconds).
+ * (RFC 9110 §10.2.3: Retry-After in whole seconds).
  *
  * Time comes only from the injected Clock, so a manual clock can walk a tenant across a day boundary.
  *

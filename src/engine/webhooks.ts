@@ -198,7 +198,7 @@ export interface WebhookDispatchStats {
 /**
  * Svix's schedule (https://docs.svix.com/retries): immediately, 5 s, 5 min, 30 min, 2 h, 5 h — each delay
  * counted from the failure of the previous attempt. Svix continues with 10 h and 10 h more; msgsim stops
- * after 5 h (six attempts, as ARCHITECTURE.md states) so a simulated day of failures stays readable.
+ * after 5 h (six attempts, as the README states) so a simulated day of failures stays readable.
  */
 export const DEFAULT_RETRY_SCHEDULE: readonly number[] = [0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000];
 

@@ -13,7 +13,7 @@ import {
 } from '../../src/engine/magic.js';
 
 describe('magic recipients', () => {
-  // The table of ARCHITECTURE.md "Magic recipients", plus the explicit 'deliver' row.
+  // The README's "Magic recipients" table, plus the explicit 'deliver' row.
   it.each([
     { phone: '+15005550000', email: 'delivered@msgsim.test', outcome: 'deliver' },
     { phone: '+15005550001', email: 'invalid@msgsim.test', outcome: 'invalid' },

@@ -1,5 +1,5 @@
 /**
- * Bad input and test controls, in MessageHub's envelope (the Schemathesis-style checks of ARCHITECTURE.md):
+ * Bad input and test controls, in MessageHub's envelope (Schemathesis-style checks):
  * unknown fields and parameters, prototype keys, oversized bodies, injected upstream errors.
  */
 import { describe, expect, it } from 'vitest';

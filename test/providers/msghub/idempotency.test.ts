@@ -1,4 +1,4 @@
-/** Idempotency-Key on POST /messages/send (IETF draft semantics, as ARCHITECTURE.md describes). */
+/** Idempotency-Key on POST /messages/send (IETF httpapi Idempotency-Key draft semantics). */
 import { describe, expect, it } from 'vitest';
 import { DOC_SEND, KEY, OTHER_KEY, expectError, msghubSim, outboxCount } from './helpers.js';
 

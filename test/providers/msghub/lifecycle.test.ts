@@ -1,4 +1,4 @@
-/** Message lifecycle on the manual clock, and the magic recipients of ARCHITECTURE.md. */
+/** Message lifecycle on the manual clock, and the magic recipients of the README (src/engine/magic.ts). */
 import { describe, expect, it } from 'vitest';
 import { DOC_SEND, KEY, at, expectError, msghubSim, outboxCount } from './helpers.js';
 
