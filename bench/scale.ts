@@ -229,7 +229,6 @@ const steps: StepRow[] = [];
 const checkpoints: Checkpoint[] = [];
 let sent = 0;
 let httpSent = 0;
-let advanced: { pendingAll: number; rssBefore: number; rssAfter: number; ms: number } | undefined;
 let finalFlush: FlushFigures | undefined;
 while (sent < N) {
   // Steps end on multiples of STEP and on every checkpoint, so each checkpoint sees exactly its count.
@@ -283,7 +282,7 @@ const rssBeforeAdvance = rss();
 t = performance.now();
 h.clock.advance(10 * 60_000);
 const advanceAllMs = performance.now() - t;
-advanced = { pendingAll, rssBefore: rssBeforeAdvance, rssAfter: rss(), ms: advanceAllMs };
+const advanced: { pendingAll: number; rssBefore: number; rssAfter: number; ms: number } | undefined = { pendingAll, rssBefore: rssBeforeAdvance, rssAfter: rss(), ms: advanceAllMs };
 log(`advance through all lifecycles: ${formatInt(pendingAll)} pending at the start, ${formatInt(statusEvents)} status changes in ${formatMs(advanceAllMs)}; RSS ${formatMB(advanced.rssAfter)}`);
 if (DATA) {
   finalFlush = await timedFlush(h, DATA);

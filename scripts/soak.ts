@@ -31,7 +31,10 @@ const headers = (p: Name, t: number): Record<string, string> => {
 };
 const body = (p: Name, to: string, text: string, hook: string): unknown =>
   p === 'msghub' ? { channel: 'sms', to, body: text } : p === 'msgine' ? { to, message: text, callbackUrl: hook } : { instanceId: INSTANCE, to, text };
-const idOf = (p: Name, b: any): string => String(p === 'msghub' ? b.messageId : p === 'msgine' ? b.id : b.data.id);
+const idOf = (p: Name, b: unknown): string => {
+  const body = b as { messageId?: unknown; id?: unknown; data?: { id?: unknown } };
+  return String(p === 'msghub' ? body.messageId : p === 'msgine' ? body.id : body.data?.id);
+};
 
 function slopePerMinute(samples: Array<{ t: number; v: number }>): number {
   if (samples.length < 2) return 0;

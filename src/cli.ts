@@ -84,7 +84,7 @@ const program = new Command()
       if (closing) return;
       closing = true;
       logger.info({ signal }, 'shutting down');
-      sim
+      void sim
         .close()
         .then(() => 0)
         .catch((err: unknown) => {

@@ -71,7 +71,7 @@ export function startProcess(options: StartOptions): ServerProcess {
   const [command, args] = options.pin
     ? ['taskset', ['-c', String(SERVER_CPU), options.command, ...options.args]]
     : [options.command, [...options.args]];
-  const child = spawn(command, args as string[], {
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'ignore', 'pipe'],

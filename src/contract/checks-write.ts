@@ -1,6 +1,5 @@
 /** Checks that send: the minimal send, bad input on the send, idempotency replay. */
 import { randomUUID } from 'node:crypto';
-import type { OpenAPIV3 } from 'openapi-types';
 import type { RouteOperation } from '../http/route-table.js';
 import { present } from '../providers/client-profile.js';
 import { CheckFailure, CheckSkipped, excerpt, successStatuses, type ContractContext } from './context.js';
@@ -59,7 +58,7 @@ export const badInputChecks: NamedCheck[] = [
     async run(c) {
       c.requireWrites();
       const op = sendOperation(c);
-      const schema = c.validator.requestSchema(op) as OpenAPIV3.SchemaObject | undefined;
+      const schema = c.validator.requestSchema(op);
       if (schema?.additionalProperties !== false) throw new CheckSkipped('the spec allows unknown fields on the send (no additionalProperties: false)');
       const res = await c.call({ method: 'POST', path: op.template, body: { ...c.profile.send.body(c.options.recipients[0] as string), msgsimUnknownField: true } });
       c.expectConforming(op, res, badInputStatuses(c, op));

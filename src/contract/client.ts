@@ -39,7 +39,7 @@ async function callOnce(baseUrl: string, auth: AuthParts, request: ApiRequest, c
   let body: string | undefined;
   if (request.body !== undefined) {
     headers['content-type'] = 'application/json';
-    body = request.raw ? String(request.body) : JSON.stringify(request.body);
+    body = request.raw && typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
   }
   const res = await fetch(url, { method: request.method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal: clock.realAbortSignal(REQUEST_TIMEOUT_MS) });
   const text = await res.text();

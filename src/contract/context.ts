@@ -110,7 +110,7 @@ export function successStatuses(ctx: ContractContext, op: RouteOperation): numbe
 
 /** The item array of a list response: the body itself, or the first array at depth ≤ 2. */
 export function listItems(body: unknown): unknown[] | undefined {
-  if (Array.isArray(body)) return body;
+  if (Array.isArray(body)) return body as unknown[];
   if (body === null || typeof body !== 'object') return undefined;
   const values = Object.values(body as Record<string, unknown>);
   const direct = values.find(Array.isArray);

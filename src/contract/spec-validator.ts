@@ -8,7 +8,7 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { Ajv, type ValidateFunction } from 'ajv';
 import * as addFormatsModule from 'ajv-formats';
 import type { OpenAPIV3 } from 'openapi-types';
-import { RouteTable, type HttpMethod, type RouteOperation } from '../http/route-table.js';
+import { RouteTable, type RouteOperation } from '../http/route-table.js';
 
 // ajv-formats ships CommonJS (`exports.default = formatsPlugin`); under NodeNext ESM it arrives wrapped.
 const addFormats = addFormatsModule.default as unknown as (ajv: Ajv) => Ajv;
@@ -40,7 +40,7 @@ export class SpecValidator {
   }
 
   operation(op: RouteOperation): OpenAPIV3.OperationObject {
-    return (this.spec.paths[op.template] as OpenAPIV3.PathItemObject)[op.method as HttpMethod] as OpenAPIV3.OperationObject;
+    return (this.spec.paths[op.template] as OpenAPIV3.PathItemObject)[op.method] as OpenAPIV3.OperationObject;
   }
 
   /** The JSON request body schema of an operation, if it documents one. */

@@ -61,7 +61,7 @@ export class EventBus {
     return {
       on: (name, listener) => {
         let scoped = this.byNamespace.get(name);
-        if (!scoped) this.byNamespace.set(name, (scoped = new Map()));
+        if (!scoped) this.byNamespace.set(name, (scoped = new Map<string, Set<AnyListener>>()));
         const remove = addTo(setOf(scoped, namespace), listener as AnyListener);
         const off = () => {
           remove();

@@ -93,7 +93,7 @@ export class RateLimiter {
         continue;
       }
       let byName = this.counters.get(record.key);
-      if (!byName) this.counters.set(record.key, (byName = new Map()));
+      if (!byName) this.counters.set(record.key, (byName = new Map<string, WindowCounter>()));
       byName.set(record.window, { start: record.start, end: record.end, count: record.count });
     }
   }
@@ -183,7 +183,7 @@ export class RateLimiter {
     if (!counter) {
       counter = { start: blocking.start, end: blocking.end, count: blocking.count };
       let byName = this.counters.get(key);
-      if (!byName) this.counters.set(key, (byName = new Map()));
+      if (!byName) this.counters.set(key, (byName = new Map<string, WindowCounter>()));
       byName.set(blocking.window.name, counter);
     }
     counter.freeAt = this.clock.realNow() + decision.retryAfterSeconds * 1000;

@@ -448,7 +448,7 @@ export class StoreFile {
   }
 
   private writeSnapshotFile(tmp: string, trailer: () => SnapshotTrailer, aborted?: () => boolean) {
-    return writeSnapshot(tmp, () => this.source.partitions() as never, trailer, aborted, this.sync);
+    return writeSnapshot(tmp, () => this.source.partitions(), trailer, aborted, this.sync);
   }
 
   /** Renames a written snapshot into place; with fsync, the directory entry reaches the disk too. */

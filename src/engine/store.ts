@@ -95,9 +95,9 @@ export class Store implements ChangeSink {
 
   collection<T extends BaseRecord>(namespace: string, tenant: string, name: string): Collection<T> {
     let tenants = this.cache.get(namespace);
-    if (!tenants) this.cache.set(namespace, (tenants = new Map()));
+    if (!tenants) this.cache.set(namespace, (tenants = new Map<string, Map<string, Collection<BaseRecord>>>()));
     let names = tenants.get(tenant);
-    if (!names) tenants.set(tenant, (names = new Map()));
+    if (!names) tenants.set(tenant, (names = new Map<string, Collection<BaseRecord>>()));
     let collection = names.get(name);
     if (!collection) {
       const rows = (((this.data.partitions[namespace] ??= {})[tenant] ??= {})[name] ??= []);

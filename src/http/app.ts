@@ -59,7 +59,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     for (const fixture of provider.fixtureKeys ?? []) engine.keys.register({ provider: provider.name, ...fixture });
     const mountPath = options.only ? '' : `/${provider.name}`;
     const apiPrefix = `${mountPath}${provider.basePath}`;
-    const { router, instance } = await createProviderRouter({ provider, engine, mountPath, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}), ...(logger ? { logger } : {}) });
+    const { router, instance } = await createProviderRouter({ provider, engine, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}), ...(logger ? { logger } : {}) });
     mounted.set(provider.name, { provider, instance, apiPrefix });
     app.use(apiPrefix, router);
     // Anything else under the provider's prefix is still answered in the provider's envelope.

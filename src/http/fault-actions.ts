@@ -66,7 +66,8 @@ function dribble(res: Response, clock: Clock, chunks: number, totalMs: number): 
   const end = res.end.bind(res) as (chunk?: unknown, encoding?: BufferEncoding) => Response;
   const write = res.write.bind(res) as (chunk: Buffer) => boolean;
   res.end = ((chunk?: unknown, encoding?: BufferEncoding) => {
-    const body = chunk === undefined ? Buffer.alloc(0) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk), encoding ?? 'utf8');
+    // Our renderer ends with a JSON string (send() in provider-router.ts); a buffer is taken as is.
+    const body = chunk === undefined ? Buffer.alloc(0) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : JSON.stringify(chunk), encoding ?? 'utf8');
     res.removeHeader('Content-Length');
     const size = Math.ceil(body.length / chunks) || 1;
     const pieces: Buffer[] = [];

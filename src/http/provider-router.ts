@@ -20,8 +20,6 @@ import { loadSpecWithValidators } from './spec.js';
 export interface ProviderRouterOptions {
   provider: Provider;
   engine: Engine;
-  /** Where the provider is served: '/msghub', or '' when it is served at the root. */
-  mountPath: string;
   bodyLimit?: string;
   logger?: Logger;
 }
@@ -38,7 +36,7 @@ interface Locals {
 }
 
 export async function createProviderRouter(options: ProviderRouterOptions): Promise<{ router: Router; instance: ProviderInstance }> {
-  const { provider, engine, mountPath } = options;
+  const { provider, engine } = options;
   const { spec, validator } = await loadSpecWithValidators(provider.specFile);
   const routes = new RouteTable(spec);
   const instance = provider.create(engine);
@@ -130,7 +128,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   router.use(async (req, res) => {
     const changesBefore = engine.store.changes;
     const { operation, params, tenant, request: seen } = locals(res);
-    const query = validator.validate(operation, { query: req.query as Record<string, unknown>, headers: req.headers, path: params, body: req.body });
+    const query = validator.validate(operation, { query: req.query, headers: req.headers, path: params, body: req.body });
     const handler = instance.operations[operation.operationId]!;
     const request: HandlerRequest = { ...seen, query, operationId: operation.operationId, tenant, params, body: req.body };
     const run = async (): Promise<HandlerResult & { storable?: boolean }> => {

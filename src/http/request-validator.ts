@@ -13,7 +13,7 @@ import type { Ajv as AjvCore, ErrorObject, Format, ValidateFunction } from 'ajv'
 import type { OpenAPIV3 } from 'openapi-types';
 import { SimError } from '../engine/errors.js';
 import { mediaType } from '../web/body.js';
-import type { HttpMethod, RouteOperation } from './route-table.js';
+import type { RouteOperation } from './route-table.js';
 
 // Ajv is loaded only when something must be compiled: a start with the build's precompiled validators
 // never needs it (it is a sixth of a cold start). Both packages ship CommonJS.
@@ -172,7 +172,7 @@ export class RequestValidator {
   private schemasFor(operation: RouteOperation) {
     const key = operationKey(operation);
     const item = this.spec.paths[operation.template] as OpenAPIV3.PathItemObject;
-    const op = item[operation.method as HttpMethod] as OpenAPIV3.OperationObject;
+    const op = item[operation.method] as OpenAPIV3.OperationObject;
     // Operation parameters override path-level ones with the same name and location.
     const byKey = new Map<string, OpenAPIV3.ParameterObject>();
     for (const p of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {

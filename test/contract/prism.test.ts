@@ -40,15 +40,15 @@ async function startPrism(provider: string): Promise<RunningPrism> {
   const port = await freePort();
   const child = spawn(PRISM, ['proxy', p.specFile, `${sim.url}/${provider}${p.basePath}`, '--errors', '-p', String(port), '-h', '127.0.0.1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
-  child.stdout!.setEncoding('utf8').on('data', (c: string) => (log += c));
-  child.stderr!.setEncoding('utf8').on('data', (c: string) => (log += c));
+  child.stdout.setEncoding('utf8').on('data', (c: string) => (log += c));
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (log += c));
   const url = `http://127.0.0.1:${port}`;
   await withTimeout(
     new Promise<void>((resolve, reject) => {
       const look = () => {
         if (/Prism is listening/.test(log)) resolve();
       };
-      child.stdout!.on('data', look);
+      child.stdout.on('data', look);
       child.once('exit', (code) => reject(new Error(`prism exited ${code}: ${log}`)));
     }),
     `prism for ${provider} to listen`,

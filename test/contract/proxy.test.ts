@@ -110,7 +110,7 @@ describe('msgsim proxy', () => {
           const line = child.stdout().split('\n').find((l) => l.includes('msgsim proxy listening'));
           if (line) resolve((JSON.parse(line) as { url: string }).url);
         };
-        child.child.stdout!.on('data', look);
+        child.child.stdout.on('data', look);
       }),
       'the proxy to listen',
       30_000,

@@ -188,7 +188,7 @@ async function assertShort<T>(property: fc.IAsyncProperty<T>, params: fc.Paramet
   } catch (error) {
     const { message, cause } = error as Error & { cause?: Error };
     const cut = (text: string) => text.replace(/(.)\1{200,}/g, (run, ch: string) => `${ch.repeat(20)}…(${run.length} × ${ch})`);
-    throw new Error(`${cut(message).slice(0, 4_000)}\ncause: ${cut(cause?.message ?? '').slice(0, 4_000)}`);
+    throw new Error(`${cut(message).slice(0, 4_000)}\ncause: ${cut(cause?.message ?? '').slice(0, 4_000)}`, { cause: error });
   }
 }
 

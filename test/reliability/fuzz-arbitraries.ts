@@ -39,7 +39,7 @@ export function validish(schema: Schema | undefined, hints: Hints = {}, depth = 
       const props = Object.entries(schema.properties ?? {});
       if (props.length === 0) return fc.constant({});
       const required = new Set(schema.required ?? []);
-      return fc.record(Object.fromEntries(props.map(([k, s]) => [k, hints[k] ? fc.oneof({ arbitrary: hints[k]!, weight: 3 }, { arbitrary: validish(s as Schema, hints, depth + 1), weight: 1 }) : validish(s as Schema, hints, depth + 1)])), { requiredKeys: props.map(([k]) => k).filter((k) => required.has(k)) });
+      return fc.record(Object.fromEntries(props.map(([k, s]) => [k, hints[k] ? fc.oneof({ arbitrary: hints[k], weight: 3 }, { arbitrary: validish(s as Schema, hints, depth + 1), weight: 1 }) : validish(s as Schema, hints, depth + 1)])), { requiredKeys: props.map(([k]) => k).filter((k) => required.has(k)) });
     }
   }
 }
@@ -69,9 +69,9 @@ export function mutate(base: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
     fc.tuple(base, fc.nat(), anyJson).map(([b, i, v]) => {
       if (!b || typeof b !== 'object' || Array.isArray(b)) return v;
       const keys = Object.keys(b);
-      return keys.length ? { ...(b as object), [keys[i % keys.length]!]: v } : { x: v };
+      return keys.length ? { ...(b), [keys[i % keys.length]!]: v } : { x: v };
     }),
-    fc.tuple(base, fc.string({ minLength: 1, maxLength: 12 }), anyJson).map(([b, k, v]) => (b && typeof b === 'object' && !Array.isArray(b) ? { ...(b as object), [k]: v } : b)),
+    fc.tuple(base, fc.string({ minLength: 1, maxLength: 12 }), anyJson).map(([b, k, v]) => (b && typeof b === 'object' && !Array.isArray(b) ? { ...(b), [k]: v } : b)),
     anyJson,
   );
 }

@@ -75,8 +75,8 @@ export function spawnCli(args: string[], env: Record<string, string> = {}, as: S
   children.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<Exit>((resolve) => {
     child.once('exit', (code, signal) => {
       // Let the pipes drain so stdout/stderr are complete when the caller looks.
@@ -101,11 +101,11 @@ export async function startCli(args: string[] = [], env: Record<string, string> 
       const look = () => {
         const line = parseLogs(spawned.stdout()).find((l) => l.msg === 'msgsim listening');
         if (line?.url) {
-          spawned.child.stdout!.off('data', look);
+          spawned.child.stdout.off('data', look);
           resolve(line.url);
         }
       };
-      spawned.child.stdout!.on('data', look);
+      spawned.child.stdout.on('data', look);
       void spawned.exited.then((exit) =>
         reject(new Error(`msgsim exited (${JSON.stringify(exit)}) before listening; stderr: ${spawned.stderr()}`)),
       );

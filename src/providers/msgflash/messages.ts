@@ -7,7 +7,7 @@ import { isE164 } from '../../engine/contact-points.js';
 import { magicOutcome, rejectBySendMagic } from '../../engine/magic.js';
 import type { SimMessage } from '../../engine/message.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
-import { NAMESPACE, requireMessageAllowance } from './account.js';
+import { requireMessageAllowance } from './account.js';
 import { MAGIC_REFUSALS, msgflashError } from './errors.js';
 import { requireConnectedInstance, requireInstance } from './instances.js';
 import { cursorPageOf, queryString } from './listing.js';

@@ -112,7 +112,7 @@ describe.each([
         message: 'Hello from MsGine!',
       }),
     });
-    const data = (await response.json()) as unknown;
+    const data = (await response.json());
     expect(response.status).toBe(201);
     expect(data).toEqual(EXPECTED);
     await checkSpec('post', '/messages/sms', response.status, data);

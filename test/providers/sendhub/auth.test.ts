@@ -30,7 +30,7 @@ describe('credentials in the query string', () => {
   it('a repeated username or api_key is malformed: 401', async () => {
     const { sim } = await sendhubSim();
     const res = await sim.http.get('/sendhub/v1/messages/?username=USERNAME&api_key=APIKEY&api_key=OTHER');
-    expectUnauthorized({ status: res.status, text: res.text, headers: res.headers as Record<string, string>, body: res.body });
+    expectUnauthorized({ status: res.status, text: res.text, headers: res.headers, body: res.body });
   });
 
   it("accepts the doc's placeholders, Django's username characters and 128-character keys", async () => {
