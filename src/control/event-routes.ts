@@ -13,12 +13,17 @@ import { deliveryView, messageView } from './views.js';
 const STREAMED: readonly SimEventName[] = ['message.created', 'message.status', 'webhook.delivery', 'record.created', 'record.updated', 'reset', 'clock'];
 const HEARTBEAT_MS = 15_000;
 /**
- * Bytes a client may leave unsent (queued in the server, past what the kernel's socket buffers took)
- * before it is dropped. A client that stops reading otherwise keeps every later event in memory: ten of
- * them took the server from 190 MB to 651 MB. 4 MB is several thousand events of backlog, room for a
- * reading client through a large clock advance; a dropped EventSource reconnects after `retry`.
+ * A client that stops reading would otherwise keep every later event in memory: ten of them took the
+ * server from 190 MB to 651 MB. Its unsent backlog (queued in the server, past what the kernel's socket
+ * buffers took) is bounded two ways: past MAX_UNSENT_BYTES it is dropped at once (the memory bound: ten
+ * stalled clients hold at most 80 MB), and a backlog that stays above SLOW_UNSENT_BYTES for STALL_MS of
+ * wall time is a client that has stopped reading, dropped too. A client that reads but falls behind for
+ * a moment (a burst of large events on a busy machine) catches up within the grace and is kept. A
+ * dropped EventSource reconnects after `retry`.
  */
-export const MAX_UNSENT_BYTES = 4 * 1024 * 1024;
+export const MAX_UNSENT_BYTES = 8 * 1024 * 1024;
+export const SLOW_UNSENT_BYTES = 1024 * 1024;
+export const STALL_MS = 10_000;
 
 /** The JSON each event carries, and the provider it concerns (for filtering). */
 function describe<K extends SimEventName>(name: K, event: SimEventMap[K]): { provider?: string; data: unknown } {
@@ -70,15 +75,27 @@ export function registerEventRoutes(router: Router, { engine }: ControlContext):
       unsubscribe.forEach((off) => off());
       cancelHeartbeat();
     };
-    /** Writes a frame; a client whose unsent backlog passes the bound is dropped (res.writableLength: ours plus the socket's). */
+    /** When the backlog last rose above SLOW_UNSENT_BYTES without draining below it since (wall time). */
+    let behindSince: number | undefined;
+    const drop = () => {
+      stop();
+      res.destroy();
+    };
+    /** Writes a frame, then holds the client to the bounds above (res.writableLength: ours plus the socket's). */
     const send = (frame: string) => {
       if (!open) return;
       res.write(frame);
-      if (res.writableLength > MAX_UNSENT_BYTES) {
-        stop();
-        res.destroy();
+      const unsent = res.writableLength;
+      if (unsent > MAX_UNSENT_BYTES) return drop();
+      if (unsent <= SLOW_UNSENT_BYTES) {
+        behindSince = undefined;
+        return;
       }
+      const now = engine.clock.realNow();
+      behindSince ??= now;
+      if (now - behindSince >= STALL_MS) drop();
     };
+    res.on('drain', () => (behindSince = undefined));
     unsubscribe = (types ?? STREAMED).map((name) =>
       engine.events.on(name, (event) => {
         const { provider: about, data } = describe(name, event);

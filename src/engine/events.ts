@@ -56,6 +56,11 @@ export class EventBus {
     return addTo(setOf(this.everywhere, name), listener as AnyListener);
   }
 
+  /** How many listen to every event of this name (event-stream clients, waitFor): for diagnostics and tests. */
+  listenerCount(name: SimEventName): number {
+    return this.everywhere.get(name)?.size ?? 0;
+  }
+
   forNamespace(namespace: string): NamespaceEvents {
     const offs = new Set<() => void>();
     return {

@@ -1,14 +1,15 @@
 /**
  * /_sim/events drops a client that stops reading once its unsent backlog passes MAX_UNSENT_BYTES, and
- * keeps streaming to a client that reads. Driven by volume, not time: each forced failure carries a
- * ~900 KB reason, so every event is ~1.8 MB; 20 of them (36 MB) pass the bound plus whatever the
- * kernel's socket buffers hold. The stalled client is a raw socket that sends its GET and then never
+ * keeps streaming to a client that reads (each event is read before the next is made: that is what
+ * reading means; falling behind for a while is the time-based bound's business, tested by its unit).
+ * Driven by volume, not time: each forced failure carries a ~900 KB reason, so every event is ~1.8 MB;
+ * 20 of them (36 MB) pass the bound plus whatever the kernel's socket buffers hold. The stalled client is a raw socket that sends its GET and then never
  * reads (socket.pause()); only after the events does it read, up to the end of what the server sent.
  * Had the server kept it, it would find the marker event sent after the others.
  */
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
-import { MAX_UNSENT_BYTES } from '../../src/control/event-routes.js';
+import { MAX_UNSENT_BYTES, SLOW_UNSENT_BYTES, STALL_MS } from '../../src/control/event-routes.js';
 import { createSimulator, type Simulator } from '../../src/index.js';
 
 const KEY = { 'X-API-Key': 'mk_live_backpressure1', 'Content-Type': 'application/json' };
@@ -41,6 +42,27 @@ function sseReader(res: Response) {
   };
 }
 
+/** A raw client that reads the response head and the stream's preamble, then never again. */
+async function stalledClient(url: string): Promise<{ stalled: Socket; early: string }> {
+  const { port } = new URL(url);
+  const stalled: Socket = connect(Number(port), '127.0.0.1');
+  let early = '';
+  await new Promise<void>((resolve, reject) => {
+    stalled.on('error', reject);
+    stalled.write(`GET /_sim/events?types=message.status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+    const onData = (chunk: Buffer) => {
+      early += chunk.toString('latin1');
+      if (!early.includes(': msgsim events')) return;
+      stalled.off('data', onData);
+      stalled.pause();
+      resolve();
+    };
+    stalled.on('data', onData);
+  });
+  expect(early).toMatch(/^HTTP\/1\.1 200/);
+  return { stalled, early };
+}
+
 describe('/_sim/events and a client that stops reading', () => {
   let sim: Simulator;
   beforeAll(async () => {
@@ -56,23 +78,7 @@ describe('/_sim/events and a client that stops reading', () => {
   };
 
   it(`is dropped once ${MAX_UNSENT_BYTES} bytes are unsent; a reading client gets every event`, async () => {
-    const { port } = new URL(sim.url);
-    // the stalled client: reads the response head and the stream's preamble, then never again
-    const stalled: Socket = connect(Number(port), '127.0.0.1');
-    let early = '';
-    await new Promise<void>((resolve, reject) => {
-      stalled.on('error', reject);
-      stalled.write(`GET /_sim/events?types=message.status HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
-      const onData = (chunk: Buffer) => {
-        early += chunk.toString('latin1');
-        if (!early.includes(': msgsim events')) return;
-        stalled.off('data', onData);
-        stalled.pause();
-        resolve();
-      };
-      stalled.on('data', onData);
-    });
-    expect(early).toMatch(/^HTTP\/1\.1 200/);
+    const { stalled, early } = await stalledClient(sim.url);
 
     const controller = new AbortController();
     onTestFinished(() => {
@@ -83,19 +89,19 @@ describe('/_sim/events and a client that stops reading', () => {
     expect(reading.status).toBe(200);
     const isFailure = (frame: string) => frame.includes('event: message.status') && frame.includes('"to":"failed"');
     const events = sseReader(reading);
-    const readingDone = events.until((frames) => frames.some((f) => f.includes(MARKER)));
 
     for (let i = 0; i < EVENTS; i++) {
       const sent = await post('/msghub/api/v1/messages/send', { channel: 'sms', to: '+919876543210', body: `m${i}` }, KEY);
       expect(sent.status).toBe(201);
       const forced = await post(`/_sim/messages/msghub/${String(sent.body.messageId)}/status`, { status: 'failed', reason: REASON });
       expect(forced.status).toBe(200);
+      await events.until((frames) => frames.filter(isFailure).length > i);
     }
     const last = await post('/msghub/api/v1/messages/send', { channel: 'sms', to: '+919876543210', body: 'marker' }, KEY);
     expect((await post(`/_sim/messages/msghub/${String(last.body.messageId)}/status`, { status: 'failed', reason: MARKER })).status).toBe(200);
 
     // the reading client got all of it, marker included
-    const read = await readingDone;
+    const read = await events.until((frames) => frames.some((f) => f.includes(MARKER)));
     expect(read.frames.filter(isFailure)).toHaveLength(EVENTS + 1);
     expect(read.bytes).toBeGreaterThan(EVENTS * REASON.length * 2);
 
@@ -121,5 +127,34 @@ describe('/_sim/events and a client that stops reading', () => {
     const after = await post('/msghub/api/v1/messages/send', { channel: 'sms', to: '+919876543210', body: 'after' }, KEY);
     await post(`/_sim/messages/msghub/${String(after.body.messageId)}/status`, { status: 'sent' });
     expect((await still).frames.some((f) => f.includes(String(after.body.messageId)))).toBe(true);
+  }, 60_000);
+
+  it(`is dropped when its backlog stays above ${SLOW_UNSENT_BYTES} bytes for ${STALL_MS} ms of wall time, below the hard bound`, async () => {
+    // Wall time the test moves: the grace is measured in it.
+    const realNow = sim.engine.clock.realNow.bind(sim.engine.clock);
+    let skew = 0;
+    sim.engine.clock.realNow = () => realNow() + skew;
+    const streams = () => sim.engine.events.listenerCount('message.status');
+    // The first test's reading client may still be closing.
+    for (let i = 0; i < 100 && streams() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const before = streams();
+    expect(before).toBe(0);
+    const { stalled } = await stalledClient(sim.url);
+    onTestFinished(() => {
+      sim.engine.clock.realNow = realNow;
+      stalled.destroy();
+    });
+    expect(streams()).toBe(before + 1);
+    const fail = async (reason: string) => {
+      const sent = await post('/msghub/api/v1/messages/send', { channel: 'sms', to: '+919876543210', body: reason.slice(0, 10) }, KEY);
+      expect((await post(`/_sim/messages/msghub/${String(sent.body.messageId)}/status`, { status: 'failed', reason })).status).toBe(200);
+    };
+    // Enough to stay above the slow bound whatever the kernel took (its buffers hold a few MB), not the hard one.
+    for (let i = 0; i < 4; i++) await fail(REASON);
+    await fail('one more, a moment later');
+    expect(streams(), 'kept within the grace').toBe(before + 1);
+    skew = STALL_MS;
+    await fail('one more, after the grace');
+    expect(streams(), 'dropped after it').toBe(before);
   }, 60_000);
 });
