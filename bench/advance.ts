@@ -98,7 +98,11 @@ async function run(way: Way): Promise<Run> {
     } else if (way === 'quiet') {
       await h.clock.advanceInSlices({ by: ADVANCE_MS });
     } else {
-      const response = await fetch(`${h.base}/_sim/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ by: '10m' }) });
+      const response = await fetch(`${h.base}/_sim/clock/advance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ by: '10m' }),
+      });
       if (response.status !== 200) throw new Error(`advance answered ${response.status}: ${await response.text()}`);
       await response.arrayBuffer();
     }
@@ -108,7 +112,9 @@ async function run(way: Way): Promise<Run> {
     const stalls = watch.take();
     watch.stop();
     const result: Run = { way, pending, fired: statusChanges, advanceMs, stalls, during, rssAfter: process.memoryUsage().rss };
-    log(`${way}: ${formatInt(pending)} pending, ${formatInt(statusChanges)} status changes in ${formatMs(advanceMs)}; longest stall ${formatMs(longest(stalls))}; ${during.answered.length} requests answered meanwhile, longest ${formatMs(Math.max(0, ...during.answered))}${during.failed.length ? `; failed: ${during.failed.join('; ')}` : ''}`);
+    log(
+      `${way}: ${formatInt(pending)} pending, ${formatInt(statusChanges)} status changes in ${formatMs(advanceMs)}; longest stall ${formatMs(longest(stalls))}; ${during.answered.length} requests answered meanwhile, longest ${formatMs(Math.max(0, ...during.answered))}${during.failed.length ? `; failed: ${during.failed.join('; ')}` : ''}`,
+    );
     return result;
   } finally {
     await h.close();
@@ -164,15 +170,19 @@ const rows = runs.map((r) => {
     formatMs(r.advanceMs),
     longestStallText(r.stalls),
     formatInt(r.stalls.stalls.length),
-    r.way === 'quiet' ? 'no client' : `${formatInt(r.during.answered.length)} · median ${formatMs(median(r.during.answered))} · p99 ${formatMs(percentile(r.during.answered, 99))} · longest ${formatMs(Math.max(0, ...r.during.answered))}${r.during.failed.length ? ` · ${r.during.failed.length} failed: ${r.during.failed.join('; ')}` : ''}`,
+    r.way === 'quiet'
+      ? 'no client'
+      : `${formatInt(r.during.answered.length)} · median ${formatMs(median(r.during.answered))} · p99 ${formatMs(percentile(r.during.answered, 99))} · longest ${formatMs(Math.max(0, ...r.during.answered))}${r.during.failed.length ? ` · ${r.during.failed.length} failed: ${r.during.failed.join('; ')}` : ''}`,
     formatMB(r.rssAfter),
   ];
 });
-const pairs = runs.filter((r) => r.way === 'sync').map((sync, i) => {
-  const sliced = runs.filter((r) => r.way === 'sliced')[i]!;
-  const quiet = runs.filter((r) => r.way === 'quiet')[i]!;
-  return `round ${i + 1}, as ratios to the synchronous advance: longest stall ${formatRatio(ratio(longest(sliced.stalls), longest(sync.stalls)))}; wall time in slices ${formatRatio(ratio(quiet.advanceMs, sync.advanceMs))} with no client, ${formatRatio(ratio(sliced.advanceMs, sync.advanceMs))} while answering the client`;
-});
+const pairs = runs
+  .filter((r) => r.way === 'sync')
+  .map((sync, i) => {
+    const sliced = runs.filter((r) => r.way === 'sliced')[i]!;
+    const quiet = runs.filter((r) => r.way === 'quiet')[i]!;
+    return `round ${i + 1}, as ratios to the synchronous advance: longest stall ${formatRatio(ratio(longest(sliced.stalls), longest(sync.stalls)))}; wall time in slices ${formatRatio(ratio(quiet.advanceMs, sync.advanceMs))} with no client, ${formatRatio(ratio(sliced.advanceMs, sync.advanceMs))} while answering the client`;
+  });
 const md = [
   '# msgsim: a large clock advance',
   '',

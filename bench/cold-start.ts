@@ -123,7 +123,11 @@ export function coldStartTable(result: ColdStart): string {
       ['launch → /_sim/health answers', formatMs(result.medianHealthMs), result.runs.map((r) => formatMs(r.healthMs)).join(', ')],
       ['first Msghub send alone', formatMs(result.medianFirstRequestMs), result.runs.map((r) => formatMs(r.firstRequestMs)).join(', ')],
       ['**launch → first 201**', `**${formatMs(result.medianFirstResponseMs)}**`, result.runs.map((r) => formatMs(r.firstResponseMs)).join(', ')],
-      ['express baseline, launch → first 201 (same run, each right after a msgsim launch)', formatMs(result.medianBaselineMs), result.runs.map((r) => formatMs(r.baselineMs)).join(', ')],
+      [
+        'express baseline, launch → first 201 (same run, each right after a msgsim launch)',
+        formatMs(result.medianBaselineMs),
+        result.runs.map((r) => formatMs(r.baselineMs)).join(', '),
+      ],
       ['msgsim ÷ express baseline', formatRatio(result.medianFirstResponseMs / result.medianBaselineMs), ''],
     ],
     ['left', 'right', 'left'],
@@ -134,7 +138,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   // BENCH_CPU_PROF=dir: each launch writes a V8 CPU profile there (summarise with bench/profile-summary.ts).
   const profDir = process.env.BENCH_CPU_PROF;
   const result = await measureColdStart(envNumber('BENCH_COLD_RUNS', 5), profDir ? ['--cpu-prof', '--cpu-prof-dir', profDir] : []);
-  console.log(`Cold start, ${result.runs.length} runs, ${result.providers.length} providers mounted (${result.providers.join(', ')})${result.pinned ? ', server pinned to core 0' : ''}\n`);
+  console.log(
+    `Cold start, ${result.runs.length} runs, ${result.providers.length} providers mounted (${result.providers.join(', ')})${result.pinned ? ', server pinned to core 0' : ''}\n`,
+  );
   console.log(coldStartTable(result));
-  console.log(`\ntarget: under 600 ms with all five providers → ${result.medianFirstResponseMs < 600 ? 'met' : 'MISSED'}${result.providers.length < 5 ? ` (only ${result.providers.length} mounted)` : ''}`);
+  console.log(
+    `\ntarget: under 600 ms with all five providers → ${result.medianFirstResponseMs < 600 ? 'met' : 'MISSED'}${result.providers.length < 5 ? ` (only ${result.providers.length} mounted)` : ''}`,
+  );
 }

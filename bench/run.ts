@@ -33,7 +33,9 @@ const meta: RunMeta = {
   warmupSec: config.warmupSec,
   loadBefore: loadAverage(),
 };
-log(`bench: ${config.connections} connections, ${config.warmupSec} s warm-up + ${config.durationSec} s per scenario${pinned ? ', servers on core 0, autocannon on core 1' : ', unpinned'}`);
+log(
+  `bench: ${config.connections} connections, ${config.warmupSec} s warm-up + ${config.durationSec} s per scenario${pinned ? ', servers on core 0, autocannon on core 1' : ', unpinned'}`,
+);
 
 const selected = (id: string) => !config.only || config.only.some((prefix) => id.startsWith(prefix));
 const rows: RowResult[] = [];
@@ -69,7 +71,11 @@ for (const group of serverGroups()) {
       row.rssBytes = treeRss(server.pid);
       row.warning = scenario.check?.(row.measurement.statusCodes);
       const m = row.measurement;
-      log(`  ${scenario.label}: ${Math.round(m.rps)} req/s, p50 ${formatMs(m.p50)}, p99 ${formatMs(m.p99)}, ${Object.entries(m.statusCodes).map(([c, n]) => `${n}×${c}`).join(' ')}${m.errors ? `, ${m.errors} errors` : ''}${row.warning ? `  ⚠ ${row.warning}` : ''}`);
+      log(
+        `  ${scenario.label}: ${Math.round(m.rps)} req/s, p50 ${formatMs(m.p50)}, p99 ${formatMs(m.p99)}, ${Object.entries(m.statusCodes)
+          .map(([c, n]) => `${n}×${c}`)
+          .join(' ')}${m.errors ? `, ${m.errors} errors` : ''}${row.warning ? `  ⚠ ${row.warning}` : ''}`,
+      );
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0]! : String(error);
@@ -93,7 +99,10 @@ meta.loadAfter = loadAverage();
 
 const targets = throughputTargets(rows, coldStart?.medianFirstResponseMs, coldStart?.providers.length);
 console.log(`\n${resultsText(rows)}\n`);
-if (coldStart) console.log(`cold start (median of ${coldStart.runs.length}, ${coldStart.providers.length} providers): ${Math.round(coldStart.medianFirstResponseMs)} ms to the first 201\n`);
+if (coldStart)
+  console.log(
+    `cold start (median of ${coldStart.runs.length}, ${coldStart.providers.length} providers): ${Math.round(coldStart.medianFirstResponseMs)} ms to the first 201\n`,
+  );
 for (const t of targets) console.log(`${t.met === undefined ? 'n/a   ' : t.met ? 'met   ' : 'MISSED'}  ${t.target}: ${t.measured}`);
 
 mkdirSync(dirname(config.out), { recursive: true });
@@ -112,8 +121,8 @@ function markdown(): string {
     '',
     resultsMarkdown(rows),
     '',
-    'RSS is the server process tree\'s resident memory right after the scenario. Ratios divide by the',
-    'express baseline\'s POST and by Prism\'s answer to the same kind of request (send, get, list).',
+    "RSS is the server process tree's resident memory right after the scenario. Ratios divide by the",
+    "express baseline's POST and by Prism's answer to the same kind of request (send, get, list).",
     '',
     '## Targets',
     '',
@@ -130,7 +139,10 @@ function markdown(): string {
       '',
     );
   }
-  parts.push('Scale figures (1M messages) are in bench/results/scale.md (`npm run bench:scale`), persistence in bench/results/scale-data-*.md (`-- --data FILE`).', '');
+  parts.push(
+    'Scale figures (1M messages) are in bench/results/scale.md (`npm run bench:scale`), persistence in bench/results/scale-data-*.md (`-- --data FILE`).',
+    '',
+  );
   return parts.join('\n');
 }
 

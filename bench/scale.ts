@@ -38,7 +38,9 @@ const CHECKPOINTS = [...new Set([10_000, 100_000, 1_000_000, N].filter((c) => c 
 const DATA = flags.data ? resolve(flags.data) : undefined;
 /** results/scale.md for the default run; a quick or persisted run gets its own file (scale-100k.md, scale-data-1m.md). */
 const SIZE = N % 1_000_000 === 0 ? `${N / 1_000_000}m` : N % 1_000 === 0 ? `${N / 1_000}k` : String(N);
-const OUT = resolve(process.env.BENCH_SCALE_OUT ?? resolve(BENCH_DIR, 'results', DATA ? `scale-data-${SIZE}.md` : N === 1_000_000 ? 'scale.md' : `scale-${SIZE}.md`));
+const OUT = resolve(
+  process.env.BENCH_SCALE_OUT ?? resolve(BENCH_DIR, 'results', DATA ? `scale-data-${SIZE}.md` : N === 1_000_000 ? 'scale.md' : `scale-${SIZE}.md`),
+);
 const TYPICAL = tenantKey(1);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const engineErrors = { count: 0, last: '' };
@@ -99,15 +101,20 @@ async function listLatency(h: Harness, key: string): Promise<ListFigures> {
 }
 
 async function httpSendLatency(h: Harness): Promise<number[]> {
-  return sample(async () => {
-    const response = await fetch(`${h.base}/msghub/api/v1/messages/send`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': 'mk_live_scale_http' },
-      body: JSON.stringify(SEND_BODY),
-    });
-    await response.arrayBuffer();
-    if (response.status !== 201) throw new Error(`HTTP send answered ${response.status}`);
-  }, 50, 200, 2_000);
+  return sample(
+    async () => {
+      const response = await fetch(`${h.base}/msghub/api/v1/messages/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'mk_live_scale_http' },
+        body: JSON.stringify(SEND_BODY),
+      });
+      await response.arrayBuffer();
+      if (response.status !== 201) throw new Error(`HTTP send answered ${response.status}`);
+    },
+    50,
+    200,
+    2_000,
+  );
 }
 
 /**
@@ -177,7 +184,9 @@ function rss(): number {
 
 // ---------------------------------------------------------------------------------------------------
 
-log(`scale: N=${formatInt(N)} across ${TENANTS} tenants (every 10th to one heavy tenant), step ${formatInt(STEP)}${DATA ? `, persisting to ${DATA}` : ', in memory'}`);
+log(
+  `scale: N=${formatInt(N)} across ${TENANTS} tenants (every 10th to one heavy tenant), step ${formatInt(STEP)}${DATA ? `, persisting to ${DATA}` : ', in memory'}`,
+);
 const wallStart = performance.now();
 
 // Phase 0: exactly 10,000 pending lifecycle events on a fresh engine.
@@ -251,7 +260,9 @@ while (sent < N) {
     stallMaxMs,
     ...(flushes ? { flushes: flushes.count - flushesBefore, flushGapMs: flushes.longestGapMs } : {}),
   });
-  log(`  ${formatInt(sent)} sent: ${formatUs((elapsed * 1000) / count)} per send, RSS ${formatMB(memory.rss)}, longest event-loop stall ${formatMs(stallMaxMs)}${flushes ? `, ${flushes.count - flushesBefore} background flushes (longest gap ${formatMs(flushes.longestGapMs)})` : ''}${engineErrors.count ? `, ${engineErrors.count} engine errors so far` : ''}`);
+  log(
+    `  ${formatInt(sent)} sent: ${formatUs((elapsed * 1000) / count)} per send, RSS ${formatMB(memory.rss)}, longest event-loop stall ${formatMs(stallMaxMs)}${flushes ? `, ${flushes.count - flushesBefore} background flushes (longest gap ${formatMs(flushes.longestGapMs)})` : ''}${engineErrors.count ? `, ${engineErrors.count} engine errors so far` : ''}`,
+  );
   // Rewritten after every step, so a run stopped early (a --data run at 1M can take very long) keeps what it measured.
   writeReport(`stopped early? this report was written after ${formatInt(sent)} of ${formatInt(N)} sends`, false);
   for (const c of CHECKPOINTS) {
@@ -270,7 +281,9 @@ while (sent < N) {
       }
       if (DATA) checkpoint.flush = await timedFlush(h, DATA);
       checkpoints.push(checkpoint);
-      log(`  checkpoint ${formatInt(c)}: heavy tenant (${formatInt(checkpoint.heavy.total)} msgs) page 1 ${formatMs(median(checkpoint.heavy.page1))}, page ${checkpoint.heavy.lastPage} ${formatMs(median(checkpoint.heavy.last))}; typical (${formatInt(checkpoint.typical.total)}) ${formatMs(median(checkpoint.typical.page1))} / ${formatMs(median(checkpoint.typical.last))}; HTTP send ${formatMs(median(checkpoint.httpSend))}${checkpoint.flush ? `; ${flushText(checkpoint.flush)}` : ''}`);
+      log(
+        `  checkpoint ${formatInt(c)}: heavy tenant (${formatInt(checkpoint.heavy.total)} msgs) page 1 ${formatMs(median(checkpoint.heavy.page1))}, page ${checkpoint.heavy.lastPage} ${formatMs(median(checkpoint.heavy.last))}; typical (${formatInt(checkpoint.typical.total)}) ${formatMs(median(checkpoint.typical.page1))} / ${formatMs(median(checkpoint.typical.last))}; HTTP send ${formatMs(median(checkpoint.httpSend))}${checkpoint.flush ? `; ${flushText(checkpoint.flush)}` : ''}`,
+      );
     }
   }
 }
@@ -282,8 +295,15 @@ const rssBeforeAdvance = rss();
 t = performance.now();
 h.clock.advance(10 * 60_000);
 const advanceAllMs = performance.now() - t;
-const advanced: { pendingAll: number; rssBefore: number; rssAfter: number; ms: number } | undefined = { pendingAll, rssBefore: rssBeforeAdvance, rssAfter: rss(), ms: advanceAllMs };
-log(`advance through all lifecycles: ${formatInt(pendingAll)} pending at the start, ${formatInt(statusEvents)} status changes in ${formatMs(advanceAllMs)}; RSS ${formatMB(advanced.rssAfter)}`);
+const advanced: { pendingAll: number; rssBefore: number; rssAfter: number; ms: number } | undefined = {
+  pendingAll,
+  rssBefore: rssBeforeAdvance,
+  rssAfter: rss(),
+  ms: advanceAllMs,
+};
+log(
+  `advance through all lifecycles: ${formatInt(pendingAll)} pending at the start, ${formatInt(statusEvents)} status changes in ${formatMs(advanceAllMs)}; RSS ${formatMB(advanced.rssAfter)}`,
+);
 if (DATA) {
   finalFlush = await timedFlush(h, DATA);
   log(`flush after the advance: ${flushText(finalFlush)}`);
@@ -307,21 +327,72 @@ function writeReport(partial?: string, print = true): void {
       measured: `heavy tenant: ${formatMs(median(last?.heavy.last ?? []))} vs ${formatMs(median(first?.heavy.page1 ?? []))} = ${formatRatio(deepVsFirst)}; typical tenant: ${formatRatio(deepTypicalVsFirst)}`,
       met: meets(deepVsFirst, 2, 'atMost'),
     },
-    { target: `1M stored messages under 1.5 GB RSS`, measured: `${formatMB(last?.rss)} at ${formatInt(last?.stored)} stored (peak during the run, the clock advance included: ${formatMB(peakRss)})`, met: (last?.stored ?? 0) >= 1_000_000 ? meets(last?.rss, 1.5e9, 'atMost') : undefined },
-    { target: 'advance through 10,000 pending lifecycle events < 1 s', measured: `${formatMs(advance10kMs)} (${formatInt(pending10k)} pending)`, met: meets(advance10kMs, 1_000, 'atMost') },
+    {
+      target: `1M stored messages under 1.5 GB RSS`,
+      measured: `${formatMB(last?.rss)} at ${formatInt(last?.stored)} stored (peak during the run, the clock advance included: ${formatMB(peakRss)})`,
+      met: (last?.stored ?? 0) >= 1_000_000 ? meets(last?.rss, 1.5e9, 'atMost') : undefined,
+    },
+    {
+      target: 'advance through 10,000 pending lifecycle events < 1 s',
+      measured: `${formatMs(advance10kMs)} (${formatInt(pending10k)} pending)`,
+      met: meets(advance10kMs, 1_000, 'atMost'),
+    },
   ];
 
   const stepTable = markdownTable(
-    ['messages stored', 'time per send (handler path)', 'RSS', 'V8 heap used', 'longest event-loop stall', ...(DATA ? ['background flushes', 'longest gap between writes'] : [])],
-    steps.map((s) => [formatInt(s.upTo), formatUs(s.usPerSend), formatMB(s.rss), formatMB(s.heapUsed), formatMs(s.stallMaxMs), ...(DATA ? [formatInt(s.flushes), formatMs(s.flushGapMs)] : [])]),
+    [
+      'messages stored',
+      'time per send (handler path)',
+      'RSS',
+      'V8 heap used',
+      'longest event-loop stall',
+      ...(DATA ? ['background flushes', 'longest gap between writes'] : []),
+    ],
+    steps.map((s) => [
+      formatInt(s.upTo),
+      formatUs(s.usPerSend),
+      formatMB(s.rss),
+      formatMB(s.heapUsed),
+      formatMs(s.stallMaxMs),
+      ...(DATA ? [formatInt(s.flushes), formatMs(s.flushGapMs)] : []),
+    ]),
     ['right', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
   const listRows = checkpoints.flatMap((c) => [
-    [formatInt(c.stored), `heavy (${formatInt(c.heavy.total)})`, formatMs(median(c.heavy.page1)), `${formatMs(median(c.heavy.last))} (page ${c.heavy.lastPage})`, formatMs(Math.max(...c.heavy.last)), formatMs(median(c.httpSend)), formatMB(c.rss), ...(DATA ? [c.flush?.error ? `failed: ${c.flush.error}` : formatMs(c.flush?.journalMs), formatMs(c.flush?.snapshotMs), formatMB(c.flush?.snapshotBytes)] : [])],
-    [formatInt(c.stored), `typical (${formatInt(c.typical.total)})`, formatMs(median(c.typical.page1)), `${formatMs(median(c.typical.last))} (page ${c.typical.lastPage})`, formatMs(Math.max(...c.typical.last)), '', '', ...(DATA ? ['', '', ''] : [])],
+    [
+      formatInt(c.stored),
+      `heavy (${formatInt(c.heavy.total)})`,
+      formatMs(median(c.heavy.page1)),
+      `${formatMs(median(c.heavy.last))} (page ${c.heavy.lastPage})`,
+      formatMs(Math.max(...c.heavy.last)),
+      formatMs(median(c.httpSend)),
+      formatMB(c.rss),
+      ...(DATA
+        ? [c.flush?.error ? `failed: ${c.flush.error}` : formatMs(c.flush?.journalMs), formatMs(c.flush?.snapshotMs), formatMB(c.flush?.snapshotBytes)]
+        : []),
+    ],
+    [
+      formatInt(c.stored),
+      `typical (${formatInt(c.typical.total)})`,
+      formatMs(median(c.typical.page1)),
+      `${formatMs(median(c.typical.last))} (page ${c.typical.lastPage})`,
+      formatMs(Math.max(...c.typical.last)),
+      '',
+      '',
+      ...(DATA ? ['', '', ''] : []),
+    ],
   ]);
   const listTable = markdownTable(
-    ['stored', 'tenant (its messages)', 'list page 1', 'list last page', 'last page, max', 'HTTP send', 'RSS', ...(DATA ? ['flush, journal', 'flush, snapshot', 'snapshot size'] : [])],
+    [
+      'stored',
+      'tenant (its messages)',
+      'list page 1',
+      'list last page',
+      'last page, max',
+      'HTTP send',
+      'RSS',
+      ...(DATA ? ['flush, journal', 'flush, snapshot', 'snapshot size'] : []),
+    ],
     listRows,
     ['right', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
@@ -334,12 +405,17 @@ function writeReport(partial?: string, print = true): void {
     `- ${formatInt(N)} Msghub sends across ${formatInt(TENANTS)} tenants (every 10th to one heavy tenant), through the handler path; ${DATA ? `persisted to a file (--data)` : 'in memory'}`,
     `- RSS of the process before the fill (app built, nothing stored): ${formatMB(rssEmpty)}; whole run ${formatMs(wallMs)}`,
     ...(partial ? [`- **${partial}**: the figures below are what was measured until then`] : []),
-  ...runNotes.map((note) => `- ${note}`),
-    ...(engineErrors.count ? [`- **${formatInt(engineErrors.count)} engine errors** (failed background writes and the like); the last: ${engineErrors.last}`] : []),
+    ...runNotes.map((note) => `- ${note}`),
+    ...(engineErrors.count
+      ? [`- **${formatInt(engineErrors.count)} engine errors** (failed background writes and the like); the last: ${engineErrors.last}`]
+      : []),
     '',
     '## Targets',
     '',
-    markdownTable(['target (issue 11)', 'measured', 'verdict'], targets.map((x) => [x.target, x.measured, verdict(x.met)])),
+    markdownTable(
+      ['target (issue 11)', 'measured', 'verdict'],
+      targets.map((x) => [x.target, x.measured, verdict(x.met)]),
+    ),
     '',
     '## Time per send and memory as the store grows',
     '',
@@ -357,7 +433,13 @@ function writeReport(partial?: string, print = true): void {
         ['10,000 messages, advance 1 s (each queued → sent)', formatInt(pending10k), formatMs(advance10kMs)],
         ['the same 10,000, advance 10 min (the rest of their lifecycles)', '', formatMs(advance10kRestMs)],
         ...(advanced
-          ? [[`all ${formatInt(sent + httpSent)} messages, advance 10 min`, formatInt(advanced.pendingAll), `${formatMs(advanced.ms)} (${formatInt(statusEvents)} status changes, ${formatUs((advanced.ms * 1000) / Math.max(1, statusEvents))} each); RSS ${formatMB(advanced.rssBefore)} → ${formatMB(advanced.rssAfter)}`]]
+          ? [
+              [
+                `all ${formatInt(sent + httpSent)} messages, advance 10 min`,
+                formatInt(advanced.pendingAll),
+                `${formatMs(advanced.ms)} (${formatInt(statusEvents)} status changes, ${formatUs((advanced.ms * 1000) / Math.max(1, statusEvents))} each); RSS ${formatMB(advanced.rssBefore)} → ${formatMB(advanced.rssAfter)}`,
+              ],
+            ]
           : []),
         ...(finalFlush ? [['flush after the advance', '', flushText(finalFlush)]] : []),
       ],

@@ -59,7 +59,12 @@ function no429(codes: Record<string, number>): string | undefined {
   return codes['429'] ? `${codes['429']} answers were 429: the key pool is too small for this rate` : undefined;
 }
 
-export const fixedSend = (path: string): AutocannonRequest => ({ method: 'POST', path, headers: { ...JSON_HEADERS, 'x-api-key': MSGHUB_KEY }, body: MSGHUB_SEND_BODY });
+export const fixedSend = (path: string): AutocannonRequest => ({
+  method: 'POST',
+  path,
+  headers: { ...JSON_HEADERS, 'x-api-key': MSGHUB_KEY },
+  body: MSGHUB_SEND_BODY,
+});
 
 /** The POST both reference servers answer with a fixed 201. */
 function referenceGroup(id: string, label: string, kind: Kind, file: string): ServerGroup {
@@ -97,7 +102,16 @@ function msgsimGroup(id: string, label: string, extraArgs: string[], scenarios: 
     kind: 'msgsim',
     command: (port, cpuProfDir) => ({
       command: process.execPath,
-      args: [...MSGSIM_NODE_ARGS, ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []), CLI, '--port', String(port), '--clock', 'real', ...extraArgs],
+      args: [
+        ...MSGSIM_NODE_ARGS,
+        ...(cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : []),
+        CLI,
+        '--port',
+        String(port),
+        '--clock',
+        'real',
+        ...extraArgs,
+      ],
     }),
     readyPath: '/_sim/health',
     async setup(ctx) {
@@ -186,44 +200,54 @@ export function serverGroups(): ServerGroup[] {
   return [
     referenceGroup('node-http', 'node:http', 'ceiling', 'node-http.mjs'),
     referenceGroup('express', 'express 5', 'baseline', 'express-baseline.mjs'),
-    msgsimGroup('msgsim', 'msgsim', [], [
-      msghubSend('msgsim.msghub-send', 'Msghub send'),
-      ...PROVIDERS.filter((p) => !DEDICATED.has(p.name)).map(providerSend),
-      {
-        id: 'msgsim.msghub-get',
-        label: 'Msghub get by id',
-        op: 'get',
-        async prepare(ctx) {
-          if (!ctx.providers.has('msghub')) return { skip: 'Msghub is not mounted' };
-          await seedReadTenant(ctx);
-          let i = 0;
-          const ids = ctx.seededIds;
-          return {
-            spec: {
-              url: ctx.base,
-              requests: [
-                {
-                  method: 'GET',
-                  path: '/msghub/api/v1/messages/x',
-                  headers: { 'x-api-key': LIST_KEY },
-                  setupRequest: (request) => {
-                    request.path = `/msghub/api/v1/messages/${ids[i++ % ids.length]}`;
-                    return request;
+    msgsimGroup(
+      'msgsim',
+      'msgsim',
+      [],
+      [
+        msghubSend('msgsim.msghub-send', 'Msghub send'),
+        ...PROVIDERS.filter((p) => !DEDICATED.has(p.name)).map(providerSend),
+        {
+          id: 'msgsim.msghub-get',
+          label: 'Msghub get by id',
+          op: 'get',
+          async prepare(ctx) {
+            if (!ctx.providers.has('msghub')) return { skip: 'Msghub is not mounted' };
+            await seedReadTenant(ctx);
+            let i = 0;
+            const ids = ctx.seededIds;
+            return {
+              spec: {
+                url: ctx.base,
+                requests: [
+                  {
+                    method: 'GET',
+                    path: '/msghub/api/v1/messages/x',
+                    headers: { 'x-api-key': LIST_KEY },
+                    setupRequest: (request) => {
+                      request.path = `/msghub/api/v1/messages/${ids[i++ % ids.length]}`;
+                      return request;
+                    },
                   },
-                },
-              ],
-            },
-            note: `limits off, ${ctx.seededIds.length} ids in turn`,
-          };
+                ],
+              },
+              note: `limits off, ${ctx.seededIds.length} ids in turn`,
+            };
+          },
         },
-      },
-      msghubList('msgsim.msghub-list-1', 'Msghub list, page 1', () => 1),
-      msghubList('msgsim.msghub-list-deep', 'Msghub list, last page', (ctx) => Math.max(1, Math.ceil(ctx.listSeed / 100))),
-    ]),
+        msghubList('msgsim.msghub-list-1', 'Msghub list, page 1', () => 1),
+        msghubList('msgsim.msghub-list-deep', 'Msghub list, last page', (ctx) => Math.max(1, Math.ceil(ctx.listSeed / 100))),
+      ],
+    ),
     // With --data, every send answers once its journal batch is written (group commit); with --fsync, once
     // it is on the disk. Issue 19's target: ≥ 0.8× the in-memory send of the same run.
     msgsimGroup('msgsim-data', 'msgsim --data', ['--data', freshDataFile()], [msghubSend('msgsim-data.msghub-send', 'Msghub send, --data')]),
-    msgsimGroup('msgsim-fsync', 'msgsim --data --fsync', ['--data', freshDataFile(), '--fsync'], [msghubSend('msgsim-fsync.msghub-send', 'Msghub send, --data --fsync')]),
+    msgsimGroup(
+      'msgsim-fsync',
+      'msgsim --data --fsync',
+      ['--data', freshDataFile(), '--fsync'],
+      [msghubSend('msgsim-fsync.msghub-send', 'Msghub send, --data --fsync')],
+    ),
     // Same server without the per-request info log line: what logging costs (users can pass the flag too).
     msgsimGroup('msgsim-quiet', 'msgsim --log-level warn', ['--log-level', 'warn'], [msghubSend('msgsim-quiet.msghub-send', 'Msghub send, --log-level warn')]),
     prismGroup('prism', 'Prism', [], true),
@@ -280,7 +304,9 @@ function prismGroup(id: string, label: string, extraArgs: string[], allOps: bool
     id: `${id}.list`,
     label: `${label}: list`,
     op: 'list',
-    prepare: async (ctx) => ({ spec: { url: ctx.base, requests: [{ method: 'GET', path: '/messages?page=1&limit=100', headers: { 'x-api-key': MSGHUB_KEY } }] } }),
+    prepare: async (ctx) => ({
+      spec: { url: ctx.base, requests: [{ method: 'GET', path: '/messages?page=1&limit=100', headers: { 'x-api-key': MSGHUB_KEY } }] },
+    }),
   };
   return {
     id,

@@ -81,10 +81,22 @@ for (let round = 0; round < envNumber('STALL_ROUNDS', 2); round++) {
     const result = await probe(name);
     rows.push(row(name, result));
     console.log(rows.at(-1)!.join('  '));
-    for (const stall of result.report.stalls) console.log(`  stall ${formatMs(stall.ms)}: GC inside it ${formatMs(stall.gcMs)} (${stall.gcs.join(', ') || 'none'})`);
+    for (const stall of result.report.stalls)
+      console.log(`  stall ${formatMs(stall.ms)}: GC inside it ${formatMs(stall.gcMs)} (${stall.gcs.join(', ') || 'none'})`);
   }
 }
 console.log(
   `\nMsghub send load, ${settings.connections} connections, ${settings.durationSec} s measured${pinned ? ', server on core 0' : ''}${MSGSIM_NODE_ARGS.length ? `, msgsim with ${MSGSIM_NODE_ARGS.join(' ')}` : ''}\n`,
 );
-console.log(markdownTable(['server', 'req/s', 'p50', 'p99', 'scavenges · pause', 'mark-compacts · pause', 'loop stalls > 50 ms', 'heap used at end'], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left', 'right']));
+console.log(
+  markdownTable(['server', 'req/s', 'p50', 'p99', 'scavenges · pause', 'mark-compacts · pause', 'loop stalls > 50 ms', 'heap used at end'], rows, [
+    'left',
+    'right',
+    'right',
+    'right',
+    'right',
+    'right',
+    'left',
+    'right',
+  ]),
+);

@@ -43,7 +43,21 @@ import { signMsghub } from '../src/providers/msghub/webhooks.js';
 import { BENCH_DIR, envNumber, ROOT, runConfig } from './lib/config.js';
 import { formatInt, formatMB, formatMs, formatRatio, formatUs, markdownTable, percentile, ratio } from './lib/format.js';
 import { measure, type Measurement } from './lib/load.js';
-import { canPin, cpuMs, freePort, loadAverage, LOADGEN_CPU, pinSelf, pollUntil, SERVER_CPU, startProcess, stopProcess, treeRss, waitForHttp, type ServerProcess } from './lib/proc.js';
+import {
+  canPin,
+  cpuMs,
+  freePort,
+  loadAverage,
+  LOADGEN_CPU,
+  pinSelf,
+  pollUntil,
+  SERVER_CPU,
+  startProcess,
+  stopProcess,
+  treeRss,
+  waitForHttp,
+  type ServerProcess,
+} from './lib/proc.js';
 
 const N = envNumber('BENCH_WEBHOOK_N', 100_000);
 const settings = runConfig();
@@ -52,7 +66,10 @@ const OUT = resolve(process.env.BENCH_WEBHOOK_OUT ?? resolve(BENCH_DIR, 'results
 const DELIVERY_TIMEOUT_MS = 20 * 60_000;
 const TENANT = 'mk_live_webhook_bench';
 /** Concurrencies the bare sender is run at (20,000 POSTs each), to show where the rate flattens. */
-const SWEEP = (process.env.BENCH_WEBHOOK_SWEEP ?? '1,4,16,64').split(',').map(Number).filter((n) => n > 0);
+const SWEEP = (process.env.BENCH_WEBHOOK_SWEEP ?? '1,4,16,64')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const SWEEP_POSTS = 20_000;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const execFileAsync = promisify(execFile);
@@ -65,7 +82,8 @@ interface ReceiverStats {
 }
 
 const pinned = canPin(settings.cores) && pinSelf(LOADGEN_CPU);
-const onCore = (cpu: number, command: string, args: string[]) => (pinned ? { command: 'taskset', args: ['-c', String(cpu), command, ...args] } : { command, args });
+const onCore = (cpu: number, command: string, args: string[]) =>
+  pinned ? { command: 'taskset', args: ['-c', String(cpu), command, ...args] } : { command, args };
 const loadBefore = loadAverage();
 log(`bench:webhooks: N = ${formatInt(N)}${pinned ? ', msgsim and the ceiling sender on core 0, receiver and autocannon on core 1' : ', unpinned'}`);
 
@@ -77,7 +95,11 @@ process.on('exit', () => {
 
 const receiverPort = await freePort();
 const receiverUrl = `http://127.0.0.1:${receiverPort}/hook`;
-const receiver = startProcess({ name: 'receiver', ...onCore(LOADGEN_CPU, process.execPath, [resolve(BENCH_DIR, 'servers', 'webhook-receiver.mjs'), String(receiverPort)]), pin: false });
+const receiver = startProcess({
+  name: 'receiver',
+  ...onCore(LOADGEN_CPU, process.execPath, [resolve(BENCH_DIR, 'servers', 'webhook-receiver.mjs'), String(receiverPort)]),
+  pin: false,
+});
 children.push(receiver);
 await waitForHttp(`http://127.0.0.1:${receiverPort}/stats`, receiver);
 
@@ -86,10 +108,14 @@ const stats = async (method: 'GET' | 'DELETE' = 'GET'): Promise<ReceiverStats> =
 
 /** Polls the receiver until it has every event; its stats then. */
 async function allDelivered(server: ServerProcess): Promise<ReceiverStats> {
-  return pollUntil(server, async () => {
-    const now = await stats();
-    return now.events >= N ? now : undefined;
-  }, { what: `${N} events at the receiver`, intervalMs: 50, timeoutMs: DELIVERY_TIMEOUT_MS });
+  return pollUntil(
+    server,
+    async () => {
+      const now = await stats();
+      return now.events >= N ? now : undefined;
+    },
+    { what: `${N} events at the receiver`, intervalMs: 50, timeoutMs: DELIVERY_TIMEOUT_MS },
+  );
 }
 
 async function startMsgsim(): Promise<{ server: ServerProcess; base: string }> {
@@ -110,24 +136,35 @@ async function startMsgsim(): Promise<{ server: ServerProcess; base: string }> {
 }
 
 const diff = (a: number | undefined, b: number | undefined): number | undefined => (a === undefined || b === undefined ? undefined : a - b);
-const json = async <T>(url: string, init: RequestInit = {}): Promise<T> => (await (await fetch(url, { ...init, signal: AbortSignal.timeout(10 * 60_000) })).json()) as T;
+const json = async <T>(url: string, init: RequestInit = {}): Promise<T> =>
+  (await (await fetch(url, { ...init, signal: AbortSignal.timeout(10 * 60_000) })).json()) as T;
 
 async function advance(base: string): Promise<number> {
   const started = performance.now();
-  const res = await fetch(`${base}/_sim/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"by":"3s"}', signal: AbortSignal.timeout(10 * 60_000) });
+  const res = await fetch(`${base}/_sim/clock/advance`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"by":"3s"}',
+    signal: AbortSignal.timeout(10 * 60_000),
+  });
   if (res.status !== 200) throw new Error(`advance answered ${res.status}: ${await res.text()}`);
   await res.arrayBuffer();
   return performance.now() - started;
 }
 
-const deliveriesTotal = async (base: string, status: string) => (await json<{ total: number }>(`${base}/_sim/webhooks/deliveries?provider=msghub&status=${status}&limit=1`)).total;
+const deliveriesTotal = async (base: string, status: string) =>
+  (await json<{ total: number }>(`${base}/_sim/webhooks/deliveries?provider=msghub&status=${status}&limit=1`)).total;
 
 // --- the ceiling -----------------------------------------------------------------------------------
 
 log('\nceiling: a bare node:http sender, 16 sockets');
 async function flood(posts: number, concurrency: number): Promise<{ posts: number; ms: number; cpuMs: number; rate: number }> {
   const command = onCore(SERVER_CPU, process.execPath, [resolve(BENCH_DIR, 'servers', 'post-flood.mjs'), receiverUrl, String(posts), String(concurrency)]);
-  const out = JSON.parse((await execFileAsync(command.command, command.args, { timeout: DELIVERY_TIMEOUT_MS })).stdout) as { posts: number; ms: number; cpuMs: number };
+  const out = JSON.parse((await execFileAsync(command.command, command.args, { timeout: DELIVERY_TIMEOUT_MS })).stdout) as {
+    posts: number;
+    ms: number;
+    cpuMs: number;
+  };
   return { ...out, rate: (out.posts / out.ms) * 1000 };
 }
 // Why 16 per origin: where the bare sender's rate stops growing with concurrency (only latency grows).
@@ -167,7 +204,9 @@ const runA = await (async () => {
       pending: await deliveriesTotal(base, 'pending'),
       rss: treeRss(server.pid),
     };
-    log(`  ${formatInt(N)} events in ${formatMs(totalMs)} (advance ${formatMs(advanceMs)}): ${formatInt((N / totalMs) * 1000)}/s; duplicates ${received.duplicates}, retrying ${result.retrying}, failed ${result.failed}`);
+    log(
+      `  ${formatInt(N)} events in ${formatMs(totalMs)} (advance ${formatMs(advanceMs)}): ${formatInt((N / totalMs) * 1000)}/s; duplicates ${received.duplicates}, retrying ${result.retrying}, failed ${result.failed}`,
+    );
     return result;
   } finally {
     await stopProcess(server);
@@ -210,7 +249,9 @@ const runB = await (async () => {
       statusCodes: {},
     };
     const longest = responses.reduce((max, r) => Math.max(max, r.ms), 0);
-    log(`  during the burst: ${formatInt(during.rps)} req/s, p99 ${formatMs(during.p99)} (${formatRatio(ratio(during.p99, rest.p99))} at rest); advance ${formatMs(advanceMs)}, longest GET ${formatMs(longest)}`);
+    log(
+      `  during the burst: ${formatInt(during.rps)} req/s, p99 ${formatMs(during.p99)} (${formatRatio(ratio(during.p99, rest.p99))} at rest); advance ${formatMs(advanceMs)}, longest GET ${formatMs(longest)}`,
+    );
     const retrying = await deliveriesTotal(base, 'retrying');
     // At rest again, now holding what the burst left (100,000 delivered messages, the delivery log):
     // a second baseline, so a change in the machine's load during the run shows as a gap between the two.
@@ -251,7 +292,14 @@ async function perDelivery(answer: (() => Promise<PostAnswer>) | 'never', keep: 
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
       eventId: `evt_${String(i).padStart(16, '0')}`,
       eventType: 'message.delivered',
-      payload: { event: 'message.delivered', messageId: `msg_${String(i).padStart(16, '0')}`, channel: 'sms', to: '+919876543210', status: 'delivered', deliveredAt: '2026-01-01T00:00:03.000Z' },
+      payload: {
+        event: 'message.delivered',
+        messageId: `msg_${String(i).padStart(16, '0')}`,
+        channel: 'sms',
+        to: '+919876543210',
+        status: 'delivered',
+        deliveredAt: '2026-01-01T00:00:03.000Z',
+      },
       sign: signMsghub,
       subject: `msg_${String(i).padStart(16, '0')}`,
     });
@@ -285,23 +333,78 @@ const rateA = (N / runA.totalMs) * 1000;
 const rateB = (N / runB.burstMs) * 1000;
 const exact = (r: ReceiverStats) => `${formatInt(r.events)} events, ${r.duplicates} duplicates, ${formatInt(r.posts)} POSTs`;
 const rows: string[][] = [
-  ...sweep.map(({ concurrency, rate }) => [`bare sender, ${concurrency} at a time (${formatInt(SWEEP_POSTS)} POSTs)`, `${formatInt(rate)} POST/s`, formatRatio(ratio(rate, ceilingRate)), concurrency === 16 ? 'the per-origin default' : '']),
-  ['ceiling: bare node:http sender, 16 sockets, same receiver', `${formatInt(ceilingRate)} POST/s`, '1.00×', `${formatInt(N)} POSTs in ${formatMs(ceiling.ms)}`],
+  ...sweep.map(({ concurrency, rate }) => [
+    `bare sender, ${concurrency} at a time (${formatInt(SWEEP_POSTS)} POSTs)`,
+    `${formatInt(rate)} POST/s`,
+    formatRatio(ratio(rate, ceilingRate)),
+    concurrency === 16 ? 'the per-origin default' : '',
+  ]),
+  [
+    'ceiling: bare node:http sender, 16 sockets, same receiver',
+    `${formatInt(ceilingRate)} POST/s`,
+    '1.00×',
+    `${formatInt(N)} POSTs in ${formatMs(ceiling.ms)}`,
+  ],
   ['run A: deliveries per second, advance to last event', `${formatInt(rateA)}/s`, formatRatio(ratio(rateA, ceilingRate)), `${formatMs(runA.totalMs)} in all`],
-  ['run A: deliveries per second once the advance returned', `${formatInt((N / runA.afterAdvanceMs) * 1000)}/s`, formatRatio(ratio((N / runA.afterAdvanceMs) * 1000, ceilingRate)), `the advance took ${formatMs(runA.advanceMs)}`],
-  ['run A: CPU per delivery (msgsim, once the advance returned)', formatUs(perOp(runA.deliveryCpuMs, N)), formatRatio(ratio(perOp(runA.deliveryCpuMs, N), perOp(ceiling.cpuMs, N))), `the bare sender's: ${formatUs(perOp(ceiling.cpuMs, N))} per POST (its start-up included); the advance used ${formatMs(runA.advanceCpuMs)} of CPU`],
-  ['run A: exactly once', exact(runA.received), '', `retrying ${runA.retrying}, failed ${runA.failed}, pending ${runA.pending}; ${formatInt(runA.received.connections)} connections opened to the receiver`],
-  ['run A: msgsim RSS after', formatMB(runA.rss), '', `${formatInt(N)} messages delivered, ${formatInt(Math.min(N, 10_000))} finished deliveries kept in the log`],
+  [
+    'run A: deliveries per second once the advance returned',
+    `${formatInt((N / runA.afterAdvanceMs) * 1000)}/s`,
+    formatRatio(ratio((N / runA.afterAdvanceMs) * 1000, ceilingRate)),
+    `the advance took ${formatMs(runA.advanceMs)}`,
+  ],
+  [
+    'run A: CPU per delivery (msgsim, once the advance returned)',
+    formatUs(perOp(runA.deliveryCpuMs, N)),
+    formatRatio(ratio(perOp(runA.deliveryCpuMs, N), perOp(ceiling.cpuMs, N))),
+    `the bare sender's: ${formatUs(perOp(ceiling.cpuMs, N))} per POST (its start-up included); the advance used ${formatMs(runA.advanceCpuMs)} of CPU`,
+  ],
+  [
+    'run A: exactly once',
+    exact(runA.received),
+    '',
+    `retrying ${runA.retrying}, failed ${runA.failed}, pending ${runA.pending}; ${formatInt(runA.received.connections)} connections opened to the receiver`,
+  ],
+  [
+    'run A: msgsim RSS after',
+    formatMB(runA.rss),
+    '',
+    `${formatInt(N)} messages delivered, ${formatInt(Math.min(N, 10_000))} finished deliveries kept in the log`,
+  ],
   ['run B: provider GET at rest', `p99 ${formatMs(runB.rest.p99)}`, '1.00×', `${formatInt(runB.rest.rps)} req/s, p50 ${formatMs(runB.rest.p50)}`],
-  ['run B: provider GET during the burst (sent after the advance returned)', `p99 ${formatMs(runB.during.p99)}`, formatRatio(ratio(runB.during.p99, runB.rest.p99)), `${formatInt(runB.during.rps)} req/s, p50 ${formatMs(runB.during.p50)}, ${formatInt(runB.during.total)} requests`],
-  ['run B: provider GET at rest after the burst', `p99 ${formatMs(runB.restAfter.p99)}`, formatRatio(ratio(runB.restAfter.p99, runB.rest.p99)), `${formatInt(runB.restAfter.rps)} req/s, p50 ${formatMs(runB.restAfter.p50)}; the burst's p99 is ${formatRatio(ratio(runB.during.p99, runB.restAfter.p99))} this one`],
+  [
+    'run B: provider GET during the burst (sent after the advance returned)',
+    `p99 ${formatMs(runB.during.p99)}`,
+    formatRatio(ratio(runB.during.p99, runB.rest.p99)),
+    `${formatInt(runB.during.rps)} req/s, p50 ${formatMs(runB.during.p50)}, ${formatInt(runB.during.total)} requests`,
+  ],
+  [
+    'run B: provider GET at rest after the burst',
+    `p99 ${formatMs(runB.restAfter.p99)}`,
+    formatRatio(ratio(runB.restAfter.p99, runB.rest.p99)),
+    `${formatInt(runB.restAfter.rps)} req/s, p50 ${formatMs(runB.restAfter.p50)}; the burst's p99 is ${formatRatio(ratio(runB.during.p99, runB.restAfter.p99))} this one`,
+  ],
   ['run B: the advance itself (blocks the loop)', formatMs(runB.advanceMs), '', `longest GET of the run ${formatMs(runB.longest)}`],
-  ['run B: deliveries per second under the GET load', `${formatInt(rateB)}/s`, formatRatio(ratio(rateB, ceilingRate)), `${exact(runB.received)}; retrying ${runB.retrying}`],
+  [
+    'run B: deliveries per second under the GET load',
+    `${formatInt(rateB)}/s`,
+    formatRatio(ratio(rateB, ceilingRate)),
+    `${exact(runB.received)}; retrying ${runB.retrying}`,
+  ],
   ...(memory
     ? [
         ['memory per delivery queued (waiting for a slot)', `${formatInt(memory.queued)} B`, '', `× 100,000 = ${formatMB(memory.queued * 100_000)}`],
-        ['memory per delivery retrying (1 attempt logged, a timer)', `${formatInt(memory.retrying)} B`, '', `× 100,000 = ${formatMB(memory.retrying * 100_000)}`],
-        ['memory per finished delivery kept in the log', `${formatInt(memory.finished)} B`, '', `× 10,000 (the default bound) = ${formatMB(memory.finished * 10_000)}`],
+        [
+          'memory per delivery retrying (1 attempt logged, a timer)',
+          `${formatInt(memory.retrying)} B`,
+          '',
+          `× 100,000 = ${formatMB(memory.retrying * 100_000)}`,
+        ],
+        [
+          'memory per finished delivery kept in the log',
+          `${formatInt(memory.finished)} B`,
+          '',
+          `× 10,000 (the default bound) = ${formatMB(memory.finished * 10_000)}`,
+        ],
       ]
     : []),
 ];

@@ -26,7 +26,8 @@ const INSTANCE = '5f0c8a1e-2b7d-4c3a-9e61-0d4b8f2a7c11';
 
 const headers = (p: Name, t: number): Record<string, string> => {
   const id = `soak${String(t).padStart(4, '0')}`;
-  const auth: Record<string, string> = p === 'msghub' ? { 'X-API-Key': `mk_live_${id}` } : p === 'msgine' ? { Authorization: `Bearer token_${id}` } : { 'x-api-key': `msgf_live_${id}` };
+  const auth: Record<string, string> =
+    p === 'msghub' ? { 'X-API-Key': `mk_live_${id}` } : p === 'msgine' ? { Authorization: `Bearer token_${id}` } : { 'x-api-key': `msgf_live_${id}` };
   return { ...auth, 'Content-Type': 'application/json' };
 };
 const body = (p: Name, to: string, text: string, hook: string): unknown =>
@@ -55,7 +56,12 @@ async function main(): Promise<void> {
       for (const p of ['msghub', 'msgflash'] as const) {
         const hook = `${sim.url}/_sim/receivers/soak-${p}-${t}/hook`;
         const payload = p === 'msghub' ? { event: 'message.delivered', url: hook } : { url: hook, events: ['message.delivered'] };
-        await fetch(`${sim.url}${BASE[p]}/webhooks`, { method: 'POST', headers: headers(p, t), body: JSON.stringify(payload), signal: AbortSignal.timeout(REQUEST_MS) });
+        await fetch(`${sim.url}${BASE[p]}/webhooks`, {
+          method: 'POST',
+          headers: headers(p, t),
+          body: JSON.stringify(payload),
+          signal: AbortSignal.timeout(REQUEST_MS),
+        });
       }
     }
   };
@@ -84,7 +90,12 @@ async function main(): Promise<void> {
       const t = Math.floor(n / PROVIDERS.length) % TENANTS;
       const text = `soak #${n}`;
       try {
-        const res = await fetch(`${sim.url}${BASE[p]}${SEND[p]}`, { method: 'POST', headers: headers(p, t), body: JSON.stringify(body(p, `+1415555${String(1000 + (n % 9000))}`, text, `${sim.url}/_sim/receivers/soak-msgine-${t}/hook`)), signal: AbortSignal.timeout(REQUEST_MS) });
+        const res = await fetch(`${sim.url}${BASE[p]}${SEND[p]}`, {
+          method: 'POST',
+          headers: headers(p, t),
+          body: JSON.stringify(body(p, `+1415555${String(1000 + (n % 9000))}`, text, `${sim.url}/_sim/receivers/soak-msgine-${t}/hook`)),
+          signal: AbortSignal.timeout(REQUEST_MS),
+        });
         if (res.status !== 201) throw new Error(`send ${res.status}`);
         const id = idOf(p, await res.json());
         counts.sent++;

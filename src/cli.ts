@@ -28,7 +28,10 @@ function port(value: string): number {
 /** `--cors` alone (or MSGSIM_CORS=true/*) is any origin; otherwise a comma-separated list of origins. */
 function corsOrigins(value: true | string): true | string[] {
   if (value === true || value === 'true' || value === '*') return true;
-  return value.split(',').map((origin) => origin.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
 }
 
 function integer(value: string): number {
@@ -47,58 +50,95 @@ const program = new Command()
   .addOption(new Option('--speed <factor>', 'speed factor (implies --clock speed)').env('MSGSIM_SPEED').argParser(positiveNumber))
   .addOption(new Option('--data <file>', 'persist state to this JSON file (in memory by default)').env('MSGSIM_DATA'))
   .addOption(new Option('--fsync', 'with --data: fdatasync every write before acknowledging it (survives power loss; slower)').env('MSGSIM_FSYNC'))
-  .addOption(new Option('--seed <n>', 'seed for ids and probabilities: the same seed gives the same run (default: a new one each start)').env('MSGSIM_SEED').argParser(integer))
-  .addOption(new Option('--no-rate-limits', 'do not enforce the providers\' rate limits'))
-  .addOption(new Option('--cors [origins]', 'answer browsers\' CORS requests, from any origin or from these (comma-separated); off by default, as the live APIs are').env('MSGSIM_CORS'))
+  .addOption(
+    new Option('--seed <n>', 'seed for ids and probabilities: the same seed gives the same run (default: a new one each start)')
+      .env('MSGSIM_SEED')
+      .argParser(integer),
+  )
+  .addOption(new Option('--no-rate-limits', "do not enforce the providers' rate limits"))
+  .addOption(
+    new Option('--cors [origins]', "answer browsers' CORS requests, from any origin or from these (comma-separated); off by default, as the live APIs are").env(
+      'MSGSIM_CORS',
+    ),
+  )
   .addOption(new Option('--admin-token <token>', 'protect the /_sim control API with this token').env('MSGSIM_ADMIN_TOKEN'))
-  .addOption(new Option('--webhook-allow <list>', 'comma-separated hosts, *.suffix, CIDRs, IP addresses, loopback, private or * that webhooks may reach (link-local and cloud metadata addresses only when named by a CIDR, address or exact host)').env('MSGSIM_WEBHOOK_ALLOW').default('loopback,private'))
+  .addOption(
+    new Option(
+      '--webhook-allow <list>',
+      'comma-separated hosts, *.suffix, CIDRs, IP addresses, loopback, private or * that webhooks may reach (link-local and cloud metadata addresses only when named by a CIDR, address or exact host)',
+    )
+      .env('MSGSIM_WEBHOOK_ALLOW')
+      .default('loopback,private'),
+  )
   .addOption(new Option('--log-level <level>', 'log level').env('MSGSIM_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
-  .action(async (opts: { port: number; host: string; provider?: string; clock?: 'real' | 'manual' | 'speed'; speed?: number; data?: string; fsync?: boolean; seed?: number; rateLimits: boolean; adminToken?: string; cors?: boolean | string; webhookAllow: string; logLevel: LogLevel }) => {
-    const logger = createLogger(opts.logLevel, { buffered: true });
-    if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
-    const sim = await createSimulator({
-      port: opts.port,
-      host: opts.host,
-      ...(opts.provider ? { provider: opts.provider } : {}),
-      clock: opts.clock ?? (opts.speed ? 'speed' : 'real'),
-      ...(opts.speed ? { speed: opts.speed } : {}),
-      ...(opts.data ? { data: opts.data, fsync: opts.fsync === true } : {}),
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-      rateLimits: opts.rateLimits && process.env.MSGSIM_RATE_LIMITS !== 'false',
-      ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
-      ...(opts.cors && opts.cors !== 'false' ? { cors: corsOrigins(opts.cors) } : {}),
-      webhookAllow: opts.webhookAllow.split(',').map((s) => s.trim()).filter(Boolean),
-      logger,
-    });
-    const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;
-    const served = opts.provider ? PROVIDERS.filter((p) => p.name === opts.provider) : PROVIDERS;
-    logger.info({ url: base, clock: sim.clock.mode, seed: sim.seed, data: opts.data ?? null, ...(opts.data ? { fsync: opts.fsync === true } : {}) }, 'msgsim listening');
-    for (const p of served) logger.info(`${p.title}: ${base}${opts.provider ? '' : `/${p.name}`}${p.basePath}`);
-    logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
-    logger.info(`dev inbox: ${base}/_sim/ui · API reference: ${base}/_sim/docs`);
-    // Scripts and tests wait for these lines: out now, not when the buffer next fills.
-    void flushLogger(logger, sim.clock);
+  .action(
+    async (opts: {
+      port: number;
+      host: string;
+      provider?: string;
+      clock?: 'real' | 'manual' | 'speed';
+      speed?: number;
+      data?: string;
+      fsync?: boolean;
+      seed?: number;
+      rateLimits: boolean;
+      adminToken?: string;
+      cors?: boolean | string;
+      webhookAllow: string;
+      logLevel: LogLevel;
+    }) => {
+      const logger = createLogger(opts.logLevel, { buffered: true });
+      if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
+      const sim = await createSimulator({
+        port: opts.port,
+        host: opts.host,
+        ...(opts.provider ? { provider: opts.provider } : {}),
+        clock: opts.clock ?? (opts.speed ? 'speed' : 'real'),
+        ...(opts.speed ? { speed: opts.speed } : {}),
+        ...(opts.data ? { data: opts.data, fsync: opts.fsync === true } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        rateLimits: opts.rateLimits && process.env.MSGSIM_RATE_LIMITS !== 'false',
+        ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
+        ...(opts.cors && opts.cors !== 'false' ? { cors: corsOrigins(opts.cors) } : {}),
+        webhookAllow: opts.webhookAllow
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        logger,
+      });
+      const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;
+      const served = opts.provider ? PROVIDERS.filter((p) => p.name === opts.provider) : PROVIDERS;
+      logger.info(
+        { url: base, clock: sim.clock.mode, seed: sim.seed, data: opts.data ?? null, ...(opts.data ? { fsync: opts.fsync === true } : {}) },
+        'msgsim listening',
+      );
+      for (const p of served) logger.info(`${p.title}: ${base}${opts.provider ? '' : `/${p.name}`}${p.basePath}`);
+      logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
+      logger.info(`dev inbox: ${base}/_sim/ui · API reference: ${base}/_sim/docs`);
+      // Scripts and tests wait for these lines: out now, not when the buffer next fills.
+      void flushLogger(logger, sim.clock);
 
-    let closing = false;
-    const shutdown = (signal: string) => {
-      if (closing) return;
-      closing = true;
-      logger.info({ signal }, 'shutting down');
-      void sim
-        .close()
-        .then(() => 0)
-        .catch((err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          return 1;
-        })
-        .then(async (code) => {
-          await flushLogger(logger, sim.clock);
-          process.exit(code);
-        });
-    };
-    process.on('SIGINT', () => shutdown('SIGINT'));
-    process.on('SIGTERM', () => shutdown('SIGTERM'));
-  });
+      let closing = false;
+      const shutdown = (signal: string) => {
+        if (closing) return;
+        closing = true;
+        logger.info({ signal }, 'shutting down');
+        void sim
+          .close()
+          .then(() => 0)
+          .catch((err: unknown) => {
+            logger.error({ err }, 'shutdown failed');
+            return 1;
+          })
+          .then(async (code) => {
+            await flushLogger(logger, sim.clock);
+            process.exit(code);
+          });
+      };
+      process.on('SIGINT', () => shutdown('SIGINT'));
+      process.on('SIGTERM', () => shutdown('SIGTERM'));
+    },
+  );
 
 registerVerifyCommand(program);
 registerProxyCommand(program);

@@ -142,8 +142,10 @@ function render() {
   const n = (x) => x.toLocaleString('en-US');
   let summary;
   if (!inbox.loaded) summary = 'Loading…';
-  else if (inbox.clientFiltered) summary = `${n(rows.length)} match${rows.length === 1 ? '' : 'es'} in ${n(inbox.rows.length)} loaded of ${n(inbox.total)} message${inbox.total === 1 ? '' : 's'}${inbox.more ? ' · loading more…' : ''}`;
-  else summary = `${n(inbox.total)} message${inbox.total === 1 ? '' : 's'}, newest first${inbox.rows.length < inbox.total ? ` · ${n(inbox.rows.length)} loaded, scroll for more` : ''}`;
+  else if (inbox.clientFiltered)
+    summary = `${n(rows.length)} match${rows.length === 1 ? '' : 'es'} in ${n(inbox.rows.length)} loaded of ${n(inbox.total)} message${inbox.total === 1 ? '' : 's'}${inbox.more ? ' · loading more…' : ''}`;
+  else
+    summary = `${n(inbox.total)} message${inbox.total === 1 ? '' : 's'}, newest first${inbox.rows.length < inbox.total ? ` · ${n(inbox.rows.length)} loaded, scroll for more` : ''}`;
   $('#list-summary').textContent = summary;
 
   const empty = $('#list-empty');
@@ -159,20 +161,30 @@ function emptyState() {
   const example = msghub
     ? `curl -X POST ${location.origin}${msghub.baseUrl}/messages/send \\\n  -H "X-API-Key: mk_live_demo1234" -H "Content-Type: application/json" \\\n  -d '{"channel":"sms","to":"+14155550123","body":"Hello!"}'`
     : undefined;
-  return [h('h2', {}, 'No messages yet'), h('p', {}, 'Send one through any provider’s API and it appears here at once.'), example ? h('pre', { class: 'code' }, example) : null];
+  return [
+    h('h2', {}, 'No messages yet'),
+    h('p', {}, 'Send one through any provider’s API and it appears here at once.'),
+    example ? h('pre', { class: 'code' }, example) : null,
+  ];
 }
 
 function renderRow(m) {
   const title = providers.get(m.provider)?.title ?? m.provider;
   return [
-    h('div', { class: 'row-line' },
+    h(
+      'div',
+      { class: 'row-line' },
       h('span', { class: `badge status-${m.status}` }, m.status),
       h('span', { class: 'row-to' }, m.to),
       h('span', { class: `provider provider-${m.provider}` }, title),
-      h('time', { class: 'row-time', datetime: m.createdAt }, timeOfDay(m.createdAt).slice(0, 8))),
-    h('div', { class: 'row-line row-sub' },
+      h('time', { class: 'row-time', datetime: m.createdAt }, timeOfDay(m.createdAt).slice(0, 8)),
+    ),
+    h(
+      'div',
+      { class: 'row-line row-sub' },
       h('span', { class: 'row-preview' }, bodyOf(m).replace(/\s+/g, ' ') || '(no text)'),
-      h('span', { class: 'row-meta' }, `${m.channel} · ${m.tenant}`)),
+      h('span', { class: 'row-meta' }, `${m.channel} · ${m.tenant}`),
+    ),
   ];
 }
 
@@ -185,7 +197,12 @@ function refreshChoices() {
   const signature = `${seen.tenants.size}|${seen.channels.size}`;
   if (signature === choices) return;
   choices = signature;
-  $('#tenants').replaceChildren(...[...seen.tenants].sort().slice(0, 500).map((t) => h('option', { value: t })));
+  $('#tenants').replaceChildren(
+    ...[...seen.tenants]
+      .sort()
+      .slice(0, 500)
+      .map((t) => h('option', { value: t })),
+  );
   const select = $('#f-channel');
   const current = select.value;
   select.replaceChildren(h('option', { value: '' }, 'All'), ...[...seen.channels].sort().map((c) => h('option', { value: c }, c)));

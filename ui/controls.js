@@ -103,14 +103,44 @@ export class FaultsView {
     count.hidden = rules.length === 0;
     count.textContent = String(rules.length);
     $('#faults-open').setAttribute('aria-label', `Faults, ${rules.length} active`);
-    $('#faults-list').replaceChildren(rules.length
-      ? h('table', { class: 'table' },
-        h('thead', {}, h('tr', {}, ['Provider', 'Method', 'Path', 'Action', 'Hits', 'Left', ''].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, rules.map((r) => h('tr', {},
-          h('td', {}, r.provider ?? 'any'), h('td', {}, r.method ?? 'any'), h('td', {}, h('code', {}, r.path ?? '*')),
-          h('td', {}, describeAction(r)), h('td', {}, String(r.hits)), h('td', {}, r.remaining === null ? '∞' : String(r.remaining)),
-          h('td', {}, h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Remove fault ${r.id}`, onclick: () => this.remove(r.id) }, 'Remove'))))))
-      : h('p', { class: 'muted' }, 'No fault rules: every request is answered normally.'));
+    $('#faults-list').replaceChildren(
+      rules.length
+        ? h(
+            'table',
+            { class: 'table' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Provider', 'Method', 'Path', 'Action', 'Hits', 'Left', ''].map((t) => h('th', { scope: 'col' }, t)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              rules.map((r) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, r.provider ?? 'any'),
+                  h('td', {}, r.method ?? 'any'),
+                  h('td', {}, h('code', {}, r.path ?? '*')),
+                  h('td', {}, describeAction(r)),
+                  h('td', {}, String(r.hits)),
+                  h('td', {}, r.remaining === null ? '∞' : String(r.remaining)),
+                  h(
+                    'td',
+                    {},
+                    h('button', { type: 'button', class: 'btn btn-small', 'aria-label': `Remove fault ${r.id}`, onclick: () => this.remove(r.id) }, 'Remove'),
+                  ),
+                ),
+              ),
+            ),
+          )
+        : h('p', { class: 'muted' }, 'No fault rules: every request is answered normally.'),
+    );
   }
 
   async add(form) {

@@ -80,8 +80,18 @@ export class Deliveries {
     if (!this.message) return;
     const list = [...this.items.values()].sort((a, b) => b.order - a.order).map((it) => it.delivery);
     const body = list.length
-      ? h('ol', { class: 'deliveries' }, list.map((d) => h('li', {}, this.card(d))))
-      : h('p', { class: 'muted' }, this.loaded === false ? 'Loading…' : 'No webhook deliveries for this message yet. Subscribe a webhook through the provider\'s API (for example POST /msghub/api/v1/webhooks) and they appear here as they happen.');
+      ? h(
+          'ol',
+          { class: 'deliveries' },
+          list.map((d) => h('li', {}, this.card(d))),
+        )
+      : h(
+          'p',
+          { class: 'muted' },
+          this.loaded === false
+            ? 'Loading…'
+            : "No webhook deliveries for this message yet. Subscribe a webhook through the provider's API (for example POST /msghub/api/v1/webhooks) and they appear here as they happen.",
+        );
     this.root.replaceChildren(h('h3', { id: 'deliveries-title' }, `Webhook deliveries (${list.length})`), body);
   }
 
@@ -89,37 +99,89 @@ export class Deliveries {
     const last = d.attempts.at(-1);
     const signature = Object.entries(last?.request.headers ?? {}).filter(([name]) => SIGNATURE_HEADER.test(name));
     const now = this.clockNow();
-    return h('article', { class: 'delivery', 'data-delivery': d.id, 'aria-label': `${d.eventType} delivery ${d.id}` },
-      h('header', { class: 'delivery-head' },
+    return h(
+      'article',
+      { class: 'delivery', 'data-delivery': d.id, 'aria-label': `${d.eventType} delivery ${d.id}` },
+      h(
+        'header',
+        { class: 'delivery-head' },
         h('span', { class: 'event-type' }, d.eventType),
         h('span', { class: `badge delivery-${d.status}`, 'data-role': 'delivery-status' }, d.status),
         h('span', { class: 'muted' }, `${d.attempts.length} attempt${d.attempts.length === 1 ? '' : 's'}`),
         d.replayOf ? h('span', { class: 'tag' }, `replay of ${d.replayOf}`) : null,
-        h('button', { type: 'button', class: 'btn btn-small', onclick: () => this.replay(d), 'aria-label': `Replay ${d.eventType} delivery ${d.id}` }, 'Replay'),
+        h(
+          'button',
+          { type: 'button', class: 'btn btn-small', onclick: () => this.replay(d), 'aria-label': `Replay ${d.eventType} delivery ${d.id}` },
+          'Replay',
+        ),
       ),
-      h('dl', { class: 'facts facts-compact' },
-        h('dt', {}, 'Delivery'), h('dd', {}, h('code', {}, d.id), ' · event ', h('code', {}, d.eventId)),
-        h('dt', {}, 'URL'), h('dd', {}, h('code', { class: 'wrap' }, d.url)),
-        h('dt', {}, 'Created'), h('dd', {}, dateTime(d.createdAt, { ms: true })),
-        h('dt', {}, 'Next attempt'), h('dd', { 'data-role': 'next-attempt' }, d.nextAttemptAt ? `${dateTime(d.nextAttemptAt)} (in ${duration(Date.parse(d.nextAttemptAt) - now)})` : 'none planned'),
-        signature.length ? [h('dt', {}, 'Signature'), h('dd', {}, h('ul', { class: 'headers' }, signature.map(([n, v]) => h('li', {}, h('b', {}, `${n}: `), h('code', { class: 'wrap' }, v)))))] : null,
+      h(
+        'dl',
+        { class: 'facts facts-compact' },
+        h('dt', {}, 'Delivery'),
+        h('dd', {}, h('code', {}, d.id), ' · event ', h('code', {}, d.eventId)),
+        h('dt', {}, 'URL'),
+        h('dd', {}, h('code', { class: 'wrap' }, d.url)),
+        h('dt', {}, 'Created'),
+        h('dd', {}, dateTime(d.createdAt, { ms: true })),
+        h('dt', {}, 'Next attempt'),
+        h(
+          'dd',
+          { 'data-role': 'next-attempt' },
+          d.nextAttemptAt ? `${dateTime(d.nextAttemptAt)} (in ${duration(Date.parse(d.nextAttemptAt) - now)})` : 'none planned',
+        ),
+        signature.length
+          ? [
+              h('dt', {}, 'Signature'),
+              h(
+                'dd',
+                {},
+                h(
+                  'ul',
+                  { class: 'headers' },
+                  signature.map(([n, v]) => h('li', {}, h('b', {}, `${n}: `), h('code', { class: 'wrap' }, v))),
+                ),
+              ),
+            ]
+          : null,
       ),
       this.section(d, 'payload', 'Payload', h('pre', { class: 'code' }, pretty(d.payload))),
-      this.section(d, 'attempts', `Attempts (${d.attempts.length})`, d.attempts.length
-        ? h('ol', { class: 'attempts' }, [...d.attempts].reverse().map((a) => h('li', {}, this.attempt(d, a))))
-        : h('p', { class: 'muted' }, 'No attempt yet.')),
+      this.section(
+        d,
+        'attempts',
+        `Attempts (${d.attempts.length})`,
+        d.attempts.length
+          ? h(
+              'ol',
+              { class: 'attempts' },
+              [...d.attempts].reverse().map((a) => h('li', {}, this.attempt(d, a))),
+            )
+          : h('p', { class: 'muted' }, 'No attempt yet.'),
+      ),
     );
   }
 
   attempt(d, a) {
-    const outcome = a.response ? `${a.response.status}` : a.error ?? 'no response';
-    return h('div', { class: `attempt attempt-${a.outcome}` },
-      h('p', { class: 'attempt-head' },
-        h('b', {}, `#${a.attempt}`), ` at ${timeOfDay(a.at)} → `,
-        h('span', { class: `badge attempt-${a.outcome}` }, outcome), ` ${a.outcome} · ${Math.round(a.durationMs)} ms`),
+    const outcome = a.response ? `${a.response.status}` : (a.error ?? 'no response');
+    return h(
+      'div',
+      { class: `attempt attempt-${a.outcome}` },
+      h(
+        'p',
+        { class: 'attempt-head' },
+        h('b', {}, `#${a.attempt}`),
+        ` at ${timeOfDay(a.at)} → `,
+        h('span', { class: `badge attempt-${a.outcome}` }, outcome),
+        ` ${a.outcome} · ${Math.round(a.durationMs)} ms`,
+      ),
       this.section(d, `req-${a.attempt}`, 'Request headers', headerList(a.request.headers)),
       this.section(d, `body-${a.attempt}`, 'Request body', h('pre', { class: 'code' }, pretty(a.request.body))),
-      a.response ? this.section(d, `res-${a.attempt}`, `Response ${a.response.status}`, [headerList(a.response.headers), h('pre', { class: 'code' }, a.response.body ? pretty(a.response.body) : '(empty body)')]) : null,
+      a.response
+        ? this.section(d, `res-${a.attempt}`, `Response ${a.response.status}`, [
+            headerList(a.response.headers),
+            h('pre', { class: 'code' }, a.response.body ? pretty(a.response.body) : '(empty body)'),
+          ])
+        : null,
       a.error ? h('p', { class: 'error-text' }, a.error) : null,
     );
   }
@@ -134,5 +196,9 @@ export class Deliveries {
 }
 
 function headerList(headers) {
-  return h('ul', { class: 'headers' }, Object.entries(headers ?? {}).map(([n, v]) => h('li', {}, h('b', {}, `${n}: `), h('code', { class: 'wrap' }, v))));
+  return h(
+    'ul',
+    { class: 'headers' },
+    Object.entries(headers ?? {}).map(([n, v]) => h('li', {}, h('b', {}, `${n}: `), h('code', { class: 'wrap' }, v))),
+  );
 }

@@ -55,7 +55,12 @@ export function duration(ms) {
   if (rest < 1000) return `${sign}${Math.round(rest)}ms`;
   if (rest < 60_000) return `${sign}${Number((rest / 1000).toFixed(rest % 1000 ? 1 : 0))}s`;
   const parts = [];
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]]) {
+  for (const [unit, size] of [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ]) {
     const n = Math.floor(rest / size);
     if (n) parts.push(`${n}${unit}`);
     rest -= n * size;

@@ -113,7 +113,12 @@ export class Inbox {
 
   matchesServer(m) {
     const f = this.filters;
-    return (!f.provider || m.provider === f.provider) && (!f.tenant || m.tenant === f.tenant) && (!f.channel || m.channel === f.channel) && (!f.status || m.status === f.status);
+    return (
+      (!f.provider || m.provider === f.provider) &&
+      (!f.tenant || m.tenant === f.tenant) &&
+      (!f.channel || m.channel === f.channel) &&
+      (!f.status || m.status === f.status)
+    );
   }
 
   get clientFiltered() {
@@ -125,12 +130,17 @@ export class Inbox {
     if (this.visibleCache) return this.visibleCache;
     const to = this.to.replace(/\s+/g, '').toLowerCase();
     const words = this.search.toLowerCase().split(/\s+/).filter(Boolean);
-    this.visibleCache = !to && words.length === 0 ? this.rows : this.rows.filter((row) => {
-      if (to && !String(row.to).toLowerCase().includes(to)) return false;
-      if (words.length === 0) return true;
-      row.__search ??= [row.id, row.to, row.tenant, row.provider, row.channel, row.status, bodyOf(row), row.failure?.message ?? ''].join(' ').toLowerCase();
-      return words.every((w) => row.__search.includes(w));
-    });
+    this.visibleCache =
+      !to && words.length === 0
+        ? this.rows
+        : this.rows.filter((row) => {
+            if (to && !String(row.to).toLowerCase().includes(to)) return false;
+            if (words.length === 0) return true;
+            row.__search ??= [row.id, row.to, row.tenant, row.provider, row.channel, row.status, bodyOf(row), row.failure?.message ?? '']
+              .join(' ')
+              .toLowerCase();
+            return words.every((w) => row.__search.includes(w));
+          });
     return this.visibleCache;
   }
 

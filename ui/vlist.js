@@ -74,7 +74,11 @@ export class VirtualList {
       const signature = `${item.status}|${item.history?.length ?? 0}|${selected}|${i === this.activeIndex}`;
       let row = previous.get(key);
       if (!row || row.dataset.signature !== signature) {
-        row = h('div', { class: i === this.activeIndex ? 'vrow active' : 'vrow', role: 'option', 'data-key': key, 'aria-selected': selected ? 'true' : 'false' }, this.renderRow(item));
+        row = h(
+          'div',
+          { class: i === this.activeIndex ? 'vrow active' : 'vrow', role: 'option', 'data-key': key, 'aria-selected': selected ? 'true' : 'false' },
+          this.renderRow(item),
+        );
         row.dataset.signature = signature;
       }
       row.id = `row-${i}`;

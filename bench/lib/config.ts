@@ -23,7 +23,10 @@ export function envNumber(name: string, fallback: number): number {
 export function envList(name: string): string[] | undefined {
   const raw = process.env[name];
   if (!raw) return undefined;
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export interface RunConfig {

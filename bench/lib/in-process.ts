@@ -59,7 +59,16 @@ export async function harness(options: { dataFile?: string; onError?: (error: un
 export const SEND_BODY = { channel: 'sms', to: '+919876543210', body: 'Hello!' };
 
 export function sendRequest(tenant: string): HandlerRequest {
-  return { method: 'POST', path: '/messages/send', headers: { 'content-type': 'application/json', 'x-api-key': tenant }, query: {}, operationId: 'sendMessage', tenant: { id: tenant }, params: {}, body: { ...SEND_BODY } };
+  return {
+    method: 'POST',
+    path: '/messages/send',
+    headers: { 'content-type': 'application/json', 'x-api-key': tenant },
+    query: {},
+    operationId: 'sendMessage',
+    tenant: { id: tenant },
+    params: {},
+    body: { ...SEND_BODY },
+  };
 }
 
 /** Sends number `from` to `from + count - 1`, to the tenants tenantFor picks. */

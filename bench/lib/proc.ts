@@ -68,9 +68,7 @@ export interface StartOptions {
  * the server's, as a user runs it), but nobody on the load generator's core has to read them.
  */
 export function startProcess(options: StartOptions): ServerProcess {
-  const [command, args] = options.pin
-    ? ['taskset', ['-c', String(SERVER_CPU), options.command, ...options.args]]
-    : [options.command, [...options.args]];
+  const [command, args] = options.pin ? ['taskset', ['-c', String(SERVER_CPU), options.command, ...options.args]] : [options.command, [...options.args]];
   const child = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
@@ -106,7 +104,11 @@ export async function waitForHttp(url: string, server: ServerProcess, timeoutMs 
  * Calls `probe` every `intervalMs` until it gives a value (a throw or undefined: not yet). Fails when the
  * server exits first or `timeoutMs` passes, with the end of its stderr.
  */
-export async function pollUntil<T>(server: ServerProcess, probe: () => Promise<T | undefined>, options: { what: string; intervalMs: number; timeoutMs: number }): Promise<T> {
+export async function pollUntil<T>(
+  server: ServerProcess,
+  probe: () => Promise<T | undefined>,
+  options: { what: string; intervalMs: number; timeoutMs: number },
+): Promise<T> {
   const started = performance.now();
   let exitCode: number | null | undefined;
   void server.exited.then((code) => {
@@ -120,7 +122,8 @@ export async function pollUntil<T>(server: ServerProcess, probe: () => Promise<T
     } catch {
       // not up yet
     }
-    if (performance.now() - started > options.timeoutMs) throw new Error(`${server.name} did not answer ${options.what} within ${options.timeoutMs} ms:\n${server.stderrTail()}`);
+    if (performance.now() - started > options.timeoutMs)
+      throw new Error(`${server.name} did not answer ${options.what} within ${options.timeoutMs} ms:\n${server.stderrTail()}`);
     await sleep(options.intervalMs);
   }
 }

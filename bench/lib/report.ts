@@ -60,7 +60,12 @@ export function tableCells(rows: readonly RowResult[]): string[][] {
     const m = row.measurement;
     if (!m) return [row.label, '—', '—', '—', '—', '—', '—', '—', `skipped: ${row.skipped ?? 'not run'}`];
     const prism = row.kind === 'msgsim' ? prismFor(rows, row.op)?.measurement : undefined;
-    const notes = [row.note, row.warning ? `⚠ ${row.warning}` : undefined, m.non2xx ? `${formatInt(m.non2xx)} non-2xx` : undefined, m.errors ? `${formatInt(m.errors)} errors` : undefined]
+    const notes = [
+      row.note,
+      row.warning ? `⚠ ${row.warning}` : undefined,
+      m.non2xx ? `${formatInt(m.non2xx)} non-2xx` : undefined,
+      m.errors ? `${formatInt(m.errors)} errors` : undefined,
+    ]
       .filter(Boolean)
       .join('; ');
     return [
@@ -105,7 +110,11 @@ export function throughputTargets(rows: readonly RowResult[], coldStartMs: numbe
   ];
   const persisted = ratio(rows.find((r) => r.id === 'msgsim-data.msghub-send')?.measurement?.rps, send?.rps);
   const synced = ratio(rows.find((r) => r.id === 'msgsim-fsync.msghub-send')?.measurement?.rps, send?.rps);
-  targets.push({ target: 'Msghub send with --data ≥ 0.8× in memory req/s (issue 19)', measured: `${formatRatio(persisted)} (--data --fsync: ${formatRatio(synced)})`, met: meets(persisted, 0.8, 'atLeast') });
+  targets.push({
+    target: 'Msghub send with --data ≥ 0.8× in memory req/s (issue 19)',
+    measured: `${formatRatio(persisted)} (--data --fsync: ${formatRatio(synced)})`,
+    met: meets(persisted, 0.8, 'atLeast'),
+  });
   const allFive = providers === undefined ? undefined : providers >= 5;
   targets.push({
     target: 'cold start < 600 ms with all five providers',
@@ -116,7 +125,10 @@ export function throughputTargets(rows: readonly RowResult[], coldStartMs: numbe
 }
 
 export function targetsMarkdown(targets: readonly TargetResult[]): string {
-  return markdownTable(['target (issue 11)', 'measured', 'verdict'], targets.map((t) => [t.target, t.measured, verdict(t.met)]));
+  return markdownTable(
+    ['target (issue 11)', 'measured', 'verdict'],
+    targets.map((t) => [t.target, t.measured, verdict(t.met)]),
+  );
 }
 
 export function metaLines(meta: RunMeta): string[] {

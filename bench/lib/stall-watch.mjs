@@ -38,7 +38,12 @@ export function watchStalls(stallMs = 50) {
         gcs,
         stalls: stalls.map((s) => {
           const during = gcs.filter((g) => g.start + g.ms >= s.start && g.start <= s.start + s.ms);
-          return { ...s, markCompact: during.some((g) => g.kind === 'mark-compact'), gcMs: during.reduce((sum, g) => sum + g.ms, 0), gcs: during.map((g) => `${g.kind} ${g.ms.toFixed(1)} ms`) };
+          return {
+            ...s,
+            markCompact: during.some((g) => g.kind === 'mark-compact'),
+            gcMs: during.reduce((sum, g) => sum + g.ms, 0),
+            gcs: during.map((g) => `${g.kind} ${g.ms.toFixed(1)} ms`),
+          };
         }),
         longestMs,
         heapUsed: process.memoryUsage().heapUsed,

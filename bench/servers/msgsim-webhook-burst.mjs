@@ -16,11 +16,17 @@ const tenant = process.env.BURST_TENANT ?? 'mk_live_webhook_bench';
 if (!receiver) throw new Error('BURST_RECEIVER is not set');
 
 const clock = new Clock({ mode: 'manual', start: Date.parse('2026-01-01T00:00:00.000Z') });
-const engine = await createEngine({ clock, seed: 1, rateLimits: false, onError: (error, where) => process.stderr.write(`engine error (${where}): ${error}\n`) });
+const engine = await createEngine({
+  clock,
+  seed: 1,
+  rateLimits: false,
+  onError: (error, where) => process.stderr.write(`engine error (${where}): ${error}\n`),
+});
 const { app, providers } = await createApp({ engine, providers: PROVIDERS });
 const msghub = providers.get('msghub').instance.operations;
 const headers = { 'content-type': 'application/json', 'x-api-key': tenant };
-const call = (operationId, path, body) => msghub[operationId]({ method: 'POST', path, headers, query: {}, operationId, tenant: { id: tenant }, params: {}, body });
+const call = (operationId, path, body) =>
+  msghub[operationId]({ method: 'POST', path, headers, query: {}, operationId, tenant: { id: tenant }, params: {}, body });
 
 const hook = await call('createWebhook', '/webhooks', { event: 'message.delivered', url: receiver });
 if (hook.status !== 201) throw new Error(`webhook: ${hook.status} ${JSON.stringify(hook.body)}`);

@@ -69,7 +69,8 @@ export const paginationCheck: NamedCheck = {
     const all = ids(await page(c, p.path, { [p.limitParam]: String(Math.min(100, Math.max(seen.length, 1))) }));
     const missing = all.filter((id) => !seen.includes(id));
     if (missing.length) throw new CheckFailure('pages skipped items', `all of ${all.join(', ')}`, `missing ${missing.join(', ')}`);
-    if (total !== undefined && total !== seen.length) throw new CheckFailure('the total does not add up', `total ${total}`, `${seen.length} items across pages`);
+    if (total !== undefined && total !== seen.length)
+      throw new CheckFailure('the total does not add up', `total ${total}`, `${seen.length} items across pages`);
   },
 };
 

@@ -95,7 +95,10 @@ export const rateLimitCheck: NamedCheck = {
     if (!documented.length) throw new CheckSkipped(`the spec documents no rate-limit headers on ${op.operationId}`);
     const first = await c.call({ method: 'GET', path });
     const second = await c.call({ method: 'GET', path });
-    for (const [label, res] of [['first', first], ['second', second]] as const) {
+    for (const [label, res] of [
+      ['first', first],
+      ['second', second],
+    ] as const) {
       const missing = documented.filter((h) => res.headers[h] === undefined);
       if (missing.length) throw new CheckFailure(`${label} response lacks rate-limit headers`, documented.join(', '), `missing ${missing.join(', ')}`);
     }
@@ -107,7 +110,11 @@ export const rateLimitCheck: NamedCheck = {
       // Remaining may only grow when a new window started between the two requests.
       const sameWindow = !reset || first.headers[reset] === second.headers[reset];
       if (!Number.isFinite(a) || !Number.isFinite(b) || (b > a && sameWindow)) {
-        throw new CheckFailure(`${remaining} must be a number that does not grow within a window`, `second ≤ first`, `first ${first.headers[remaining]}, second ${second.headers[remaining]}`);
+        throw new CheckFailure(
+          `${remaining} must be a number that does not grow within a window`,
+          `second ≤ first`,
+          `first ${first.headers[remaining]}, second ${second.headers[remaining]}`,
+        );
       }
     }
   },

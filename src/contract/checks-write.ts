@@ -13,7 +13,10 @@ function sendOperation(ctx: ContractContext): RouteOperation {
 
 /** 4xx statuses the send documents for bad input. */
 function badInputStatuses(ctx: ContractContext, op: RouteOperation): number[] {
-  const documented = ctx.validator.documentedStatuses(op).map(Number).filter((s) => s === 400 || s === 422);
+  const documented = ctx.validator
+    .documentedStatuses(op)
+    .map(Number)
+    .filter((s) => s === 400 || s === 422);
   return documented.length ? documented : [400];
 }
 
@@ -60,7 +63,11 @@ export const badInputChecks: NamedCheck[] = [
       const op = sendOperation(c);
       const schema = c.validator.requestSchema(op);
       if (schema?.additionalProperties !== false) throw new CheckSkipped('the spec allows unknown fields on the send (no additionalProperties: false)');
-      const res = await c.call({ method: 'POST', path: op.template, body: { ...c.profile.send.body(c.options.recipients[0] as string), msgsimUnknownField: true } });
+      const res = await c.call({
+        method: 'POST',
+        path: op.template,
+        body: { ...c.profile.send.body(c.options.recipients[0] as string), msgsimUnknownField: true },
+      });
       c.expectConforming(op, res, badInputStatuses(c, op));
     },
   },
@@ -82,6 +89,11 @@ export const idempotencyCheck: NamedCheck = {
     c.expectConforming(op, second, [first.status]);
     if (second.text !== first.text) throw new CheckFailure('the replay answered a different body', first.text, second.text);
     const replayed = second.headers[idem.replayedHeader.toLowerCase()];
-    if (replayed !== 'true') throw new CheckFailure(`the replay lacks ${idem.replayedHeader}: true`, `${idem.replayedHeader}: true`, `${idem.replayedHeader}: ${replayed ?? '(absent)'}`);
+    if (replayed !== 'true')
+      throw new CheckFailure(
+        `the replay lacks ${idem.replayedHeader}: true`,
+        `${idem.replayedHeader}: true`,
+        `${idem.replayedHeader}: ${replayed ?? '(absent)'}`,
+      );
   },
 };

@@ -41,7 +41,13 @@ async function callOnce(baseUrl: string, auth: AuthParts, request: ApiRequest, c
     headers['content-type'] = 'application/json';
     body = request.raw && typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
   }
-  const res = await fetch(url, { method: request.method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal: clock.realAbortSignal(REQUEST_TIMEOUT_MS) });
+  const res = await fetch(url, {
+    method: request.method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+    redirect: 'manual',
+    signal: clock.realAbortSignal(REQUEST_TIMEOUT_MS),
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -19,7 +19,11 @@ export interface CheckResult {
 
 /** Thrown inside a check to fail it with an expected/actual pair. */
 export class CheckFailure extends Error {
-  constructor(message: string, readonly expected?: string, readonly actual?: string) {
+  constructor(
+    message: string,
+    readonly expected?: string,
+    readonly actual?: string,
+  ) {
     super(message);
   }
 }
@@ -90,7 +94,11 @@ export class ContractContext {
     }
     const problems = this.validator.checkOperation(op, response);
     if (problems.length) {
-      throw new CheckFailure(`${op.method.toUpperCase()} ${op.template} → ${response.status} does not match the spec`, `a response conforming to ${op.operationId} ${response.status} in the spec`, `${problems.join('\n')}\nbody: ${excerpt(response.text)}`);
+      throw new CheckFailure(
+        `${op.method.toUpperCase()} ${op.template} → ${response.status} does not match the spec`,
+        `a response conforming to ${op.operationId} ${response.status} in the spec`,
+        `${problems.join('\n')}\nbody: ${excerpt(response.text)}`,
+      );
     }
   }
 }

@@ -6,7 +6,11 @@ export function summarize(report: VerifyReport): { passed: number; failed: numbe
   return { passed: count('passed'), failed: count('failed'), skipped: count('skipped') };
 }
 
-const indent = (text: string, prefix: string) => text.split('\n').map((l) => prefix + l).join('\n');
+const indent = (text: string, prefix: string) =>
+  text
+    .split('\n')
+    .map((l) => prefix + l)
+    .join('\n');
 
 export function prettyReport(report: VerifyReport): string {
   const lines = [`msgsim verify: ${report.provider} at ${report.baseUrl}`, ''];
@@ -27,7 +31,8 @@ export function prettyReport(report: VerifyReport): string {
 function xml(text: string): string {
   // Characters XML 1.0 forbids are dropped; the five specials escaped.
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
+  return text.replace(forbidden, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
 export function junitReport(report: VerifyReport): string {

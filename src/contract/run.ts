@@ -53,14 +53,23 @@ export async function runVerify(run: VerifyRun): Promise<VerifyReport> {
 
 async function runOne(check: NamedCheck, ctx: ContractContext): Promise<CheckResult> {
   const started = ctx.clock.realNow();
-  const done = (r: Omit<CheckResult, 'name' | 'durationMs'>): CheckResult => ({ name: check.name, durationMs: Math.round(ctx.clock.realNow() - started), ...r });
+  const done = (r: Omit<CheckResult, 'name' | 'durationMs'>): CheckResult => ({
+    name: check.name,
+    durationMs: Math.round(ctx.clock.realNow() - started),
+    ...r,
+  });
   try {
     await check.run(ctx);
     return done({ status: 'passed' });
   } catch (err) {
     if (err instanceof CheckSkipped) return done({ status: 'skipped', reason: err.message });
     if (err instanceof CheckFailure) {
-      return done({ status: 'failed', reason: err.message, ...(err.expected !== undefined ? { expected: err.expected } : {}), ...(err.actual !== undefined ? { actual: err.actual } : {}) });
+      return done({
+        status: 'failed',
+        reason: err.message,
+        ...(err.expected !== undefined ? { expected: err.expected } : {}),
+        ...(err.actual !== undefined ? { actual: err.actual } : {}),
+      });
     }
     return done({ status: 'failed', reason: `request failed: ${err instanceof Error ? err.message : String(err)}` });
   }

@@ -16,7 +16,11 @@ const MALFORMED = Symbol('malformed');
 
 /** The admin cookie's decoded value, MALFORMED when it does not decode, undefined when absent. */
 function cookieValue(header: string | undefined): string | typeof MALFORMED | undefined {
-  const raw = header?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${COOKIE}=`))?.slice(COOKIE.length + 1);
+  const raw = header
+    ?.split(';')
+    .map((c) => c.trim())
+    .find((c) => c.startsWith(`${COOKIE}=`))
+    ?.slice(COOKIE.length + 1);
   if (!raw) return undefined;
   try {
     return decodeURIComponent(raw);
@@ -46,6 +50,12 @@ export function requireAdminToken(token: string): RequestHandler {
     // Neither lets the request through nor breaks the check: a cookie that is not percent-encoding (as
     // res.cookie writes it) is the client's mistake, named; the value is a credential, so not echoed.
     if (cookie === MALFORMED) return next(badRequest(`the ${COOKIE} cookie is not valid percent-encoding; open /_sim/ui?admin_token=… again`, COOKIE));
-    next(new SimError({ kind: 'unauthorized', code: 'admin_token_required', message: 'The control API needs the admin token (Authorization: Bearer <token> or X-Msgsim-Admin-Token)' }));
+    next(
+      new SimError({
+        kind: 'unauthorized',
+        code: 'admin_token_required',
+        message: 'The control API needs the admin token (Authorization: Bearer <token> or X-Msgsim-Admin-Token)',
+      }),
+    );
   };
 }

@@ -5,14 +5,17 @@ import { readingError } from '../web/client-errors.js';
 
 export function controlError(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
   const err: SimError = isSimError(error) ? error : (readingError(error) ?? new SimError({ kind: 'internal', message: 'Internal error' }));
-  res.status(err.status).set(err.headers).json({
-    error: {
-      code: err.code ?? err.kind,
-      message: err.message,
-      ...(err.field ? { field: err.field } : {}),
-      ...(err.value !== undefined ? { value: err.value } : {}),
-    },
-  });
+  res
+    .status(err.status)
+    .set(err.headers)
+    .json({
+      error: {
+        code: err.code ?? err.kind,
+        message: err.message,
+        ...(err.field ? { field: err.field } : {}),
+        ...(err.value !== undefined ? { value: err.value } : {}),
+      },
+    });
 }
 
 export function badRequest(message: string, field?: string, value?: unknown): SimError {

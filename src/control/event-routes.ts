@@ -32,7 +32,10 @@ function describe<K extends SimEventName>(name: K, event: SimEventMap[K]): { pro
     case 'message.status': {
       const e = event as SimEventMap['message.status'];
       // The transition goes under its own key: the message's own `to` is its recipient.
-      return { provider: e.message.namespace, data: { ...messageView(e.message), ...(name === 'message.status' ? { transition: { from: e.from, to: e.to, forced: e.forced } } : {}) } };
+      return {
+        provider: e.message.namespace,
+        data: { ...messageView(e.message), ...(name === 'message.status' ? { transition: { from: e.from, to: e.to, forced: e.forced } } : {}) },
+      };
     }
     case 'webhook.delivery': {
       const e = event as SimEventMap['webhook.delivery'];
@@ -58,11 +61,16 @@ export function registerEventRoutes(router: Router, { engine }: ControlContext):
   router.get('/events', (req, res: Response) => {
     const q = req.query as Record<string, unknown>;
     const provider = optionalString(q.provider, 'provider');
-    const types = optionalString(q.types, 'types')?.split(',').map((t) => t.trim()).filter(Boolean) as SimEventName[] | undefined;
+    const types = optionalString(q.types, 'types')
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean) as SimEventName[] | undefined;
     const unknown = types?.filter((t) => !STREAMED.includes(t));
     if (unknown && unknown.length > 0) throw badRequest(`unknown event types ${unknown.join(', ')}; known: ${STREAMED.join(', ')}`, 'types', q.types);
 
-    res.status(200).set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+    res
+      .status(200)
+      .set({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
     res.flushHeaders();
     res.write(`retry: 2000\n: msgsim events\n\n`);
 

@@ -31,7 +31,10 @@ export const CONTROL_BODY_LIMIT = '1mb';
 export function controlPathRedaction(router: Router): (path: string) => string {
   const redact = controlPathRedactor(() => routeTable(router));
   // express matches the mount path case-insensitively, so /_SIM/keys/… reaches the control API too.
-  return (path) => (path.slice(0, CONTROL_PREFIX.length).toLowerCase() === CONTROL_PREFIX && (path.length === CONTROL_PREFIX.length || path[CONTROL_PREFIX.length] === '/') ? path.slice(0, CONTROL_PREFIX.length) + redact(path.slice(CONTROL_PREFIX.length)) : path);
+  return (path) =>
+    path.slice(0, CONTROL_PREFIX.length).toLowerCase() === CONTROL_PREFIX && (path.length === CONTROL_PREFIX.length || path[CONTROL_PREFIX.length] === '/')
+      ? path.slice(0, CONTROL_PREFIX.length) + redact(path.slice(CONTROL_PREFIX.length))
+      : path;
 }
 
 export function createControlRouter(context: ControlContext): Router {

@@ -15,10 +15,12 @@ export function registerKeyRoutes(router: Router, { engine, providers }: Control
     const body = (req.body ?? {}) as { provider?: unknown; key?: unknown; label?: unknown; properties?: unknown };
     const provider = optionalString(body.provider, 'provider');
     if (!provider || !providers.has(provider)) throw badRequest(`provider must be one of ${[...providers.keys()].join(', ')}`, 'provider', body.provider);
-    if (typeof body.key !== 'string' || body.key.length === 0 || body.key.length > 512) throw badRequest('key must be a string of 1 to 512 characters', 'key', body.key);
+    if (typeof body.key !== 'string' || body.key.length === 0 || body.key.length > 512)
+      throw badRequest('key must be a string of 1 to 512 characters', 'key', body.key);
     const label = optionalString(body.label, 'label');
     const properties = body.properties ?? {};
-    if (typeof properties !== 'object' || properties === null || Array.isArray(properties)) throw badRequest('properties must be an object', 'properties', properties);
+    if (typeof properties !== 'object' || properties === null || Array.isArray(properties))
+      throw badRequest('properties must be an object', 'properties', properties);
     const stored = engine.keys.register({ provider, key: body.key, ...(label ? { label } : {}), properties: properties as Record<string, unknown> });
     res.status(201).json(stored);
   });

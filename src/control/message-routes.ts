@@ -51,4 +51,3 @@ export function registerMessageRoutes(router: Router, { engine }: ControlContext
     throw notFound(`No ${provider} message ${id}`);
   }
 }
-

@@ -28,7 +28,15 @@ export function registerReceiverRoutes(router: Router, engine: Engine, limits: R
     if (!receiver) throw notFound(`No receiver ${name}`);
     return receiver;
   };
-  const summary = (r: Receiver) => ({ name: r.name, config: r.config, received: r.kept.length, held: r.held.size, bytes: r.bytes, dropped: r.dropped, url: `/_sim/receivers/${r.name}/hook` });
+  const summary = (r: Receiver) => ({
+    name: r.name,
+    config: r.config,
+    received: r.kept.length,
+    held: r.held.size,
+    bytes: r.bytes,
+    dropped: r.dropped,
+    url: `/_sim/receivers/${r.name}/hook`,
+  });
 
   // Raw bytes, kept as UTF-8 text: a request bin refuses no charset, and signatures are over the bytes.
   const body = express.raw({ type: () => true, limit: limits.requestBytes });
@@ -75,8 +83,10 @@ export function registerReceiverRoutes(router: Router, engine: Engine, limits: R
     if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body must be an object of status, delayMs, paused', 'body');
     const unknown = Object.keys(body).find((k) => !['status', 'delayMs', 'paused'].includes(k));
     if (unknown) throw badRequest(`unknown field ${unknown}; a receiver has status, delayMs, paused`, unknown);
-    if (body.status !== undefined && !(Number.isInteger(body.status) && body.status >= 200 && body.status <= 599)) throw badRequest('status must be an HTTP status from 200 to 599', 'status', body.status);
-    if (body.delayMs !== undefined && !(Number.isInteger(body.delayMs) && body.delayMs >= 0 && body.delayMs <= 120_000)) throw badRequest('delayMs must be an integer from 0 to 120000', 'delayMs', body.delayMs);
+    if (body.status !== undefined && !(Number.isInteger(body.status) && body.status >= 200 && body.status <= 599))
+      throw badRequest('status must be an HTTP status from 200 to 599', 'status', body.status);
+    if (body.delayMs !== undefined && !(Number.isInteger(body.delayMs) && body.delayMs >= 0 && body.delayMs <= 120_000))
+      throw badRequest('delayMs must be an integer from 0 to 120000', 'delayMs', body.delayMs);
     if (body.paused !== undefined && typeof body.paused !== 'boolean') throw badRequest('paused must be a boolean', 'paused', body.paused);
     const receiver = get(String(req.params.name), true);
     receiver.config = { ...receiver.config, ...body };

@@ -12,7 +12,11 @@ export function registerSystemRoutes(router: Router, context: ControlContext): v
   const { engine, providers } = context;
 
   router.get('/health', (_req, res) => {
-    res.json({ status: 'ok', clock: engine.clock.state(), providers: [...providers.values()].map((p) => ({ name: p.provider.name, title: p.provider.title, baseUrl: p.apiPrefix })) });
+    res.json({
+      status: 'ok',
+      clock: engine.clock.state(),
+      providers: [...providers.values()].map((p) => ({ name: p.provider.name, title: p.provider.title, baseUrl: p.apiPrefix })),
+    });
   });
 
   /** Not ready while writes to the data file fail: what a provider accepted could not be saved. */

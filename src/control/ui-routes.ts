@@ -31,8 +31,7 @@ function page(res: Response, html: string): void {
   res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache' }).type('html').send(html);
 }
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function registerUiRoutes(router: Router, { providers }: ControlContext): void {
   const sendIndex = (_req: unknown, res: Response) => {
@@ -42,11 +41,13 @@ export function registerUiRoutes(router: Router, { providers }: ControlContext):
   // The UI is one flat directory: a route per file name (not express.static under a mount) keeps every
   // control route in the router's one table (route-list.ts). sendFile's root refuses paths out of it.
   router.get('/ui/:file', (req, res, next) => {
-    res.set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache' }).sendFile(req.params.file, { root: UI_DIR, dotfiles: 'deny' }, (error?: Error & { status?: number }) => {
-      if (!error || res.headersSent) return;
-      // Missing, a directory, a dotfile or outside the root: the control API's JSON 404 either way.
-      next(error.status && error.status < 500 ? undefined : error);
-    });
+    res
+      .set({ 'Content-Security-Policy': CSP, 'Cache-Control': 'no-cache' })
+      .sendFile(req.params.file, { root: UI_DIR, dotfiles: 'deny' }, (error?: Error & { status?: number }) => {
+        if (!error || res.headersSent) return;
+        // Missing, a directory, a dotfile or outside the root: the control API's JSON 404 either way.
+        next(error.status && error.status < 500 ? undefined : error);
+      });
   });
 
   router.get('/assets/redoc.standalone.js', (_req, res) => {
@@ -55,9 +56,14 @@ export function registerUiRoutes(router: Router, { providers }: ControlContext):
 
   router.get('/docs', (_req, res) => {
     const items = [...providers.values()]
-      .map(({ provider, apiPrefix }) => `<li><a href="/_sim/docs/${encodeURIComponent(provider.name)}">${escapeHtml(provider.title ?? provider.name)}</a> <code>${escapeHtml(apiPrefix)}</code> · <a href="/_sim/openapi/${encodeURIComponent(provider.name)}.yaml">spec (YAML)</a></li>`)
+      .map(
+        ({ provider, apiPrefix }) =>
+          `<li><a href="/_sim/docs/${encodeURIComponent(provider.name)}">${escapeHtml(provider.title ?? provider.name)}</a> <code>${escapeHtml(apiPrefix)}</code> · <a href="/_sim/openapi/${encodeURIComponent(provider.name)}.yaml">spec (YAML)</a></li>`,
+      )
       .join('\n      ');
-    page(res, `<!doctype html>
+    page(
+      res,
+      `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -76,7 +82,8 @@ export function registerUiRoutes(router: Router, { providers }: ControlContext):
   </main>
 </body>
 </html>
-`);
+`,
+    );
   });
 
   router.get('/docs/:provider', (req, res) => {
@@ -84,7 +91,9 @@ export function registerUiRoutes(router: Router, { providers }: ControlContext):
     if (!mounted) throw notFound(`No provider ${req.params.provider}`);
     const name = encodeURIComponent(mounted.provider.name);
     const title = escapeHtml(mounted.provider.title ?? mounted.provider.name);
-    page(res, `<!doctype html>
+    page(
+      res,
+      `<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
@@ -100,6 +109,7 @@ export function registerUiRoutes(router: Router, { providers }: ControlContext):
   <script src="/_sim/ui/docs.js"></script>
 </body>
 </html>
-`);
+`,
+    );
   });
 }

@@ -18,7 +18,8 @@ export function registerWebhookRoutes(router: Router, { engine }: ControlContext
       status: optionalString(q.status, 'status') as DeliveryStatus | undefined,
       subject: optionalString(q.subject, 'subject'),
     };
-    if (filter.status !== undefined && !DELIVERY_STATUSES.includes(filter.status)) throw badRequest(`status must be one of ${DELIVERY_STATUSES.join(', ')}`, 'status', filter.status);
+    if (filter.status !== undefined && !DELIVERY_STATUSES.includes(filter.status))
+      throw badRequest(`status must be one of ${DELIVERY_STATUSES.join(', ')}`, 'status', filter.status);
     const limit = parseIntParam(q.limit, 'limit', 1, 1000, 100);
     const cursor = optionalString(q.cursor, 'cursor');
     const defined = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));

@@ -12,8 +12,7 @@ export interface BaseRecord {
   updatedAt: string;
 }
 
-export type NewRecord<T extends BaseRecord> = Omit<T, 'seq' | 'createdAt' | 'updatedAt'> &
-  Partial<Pick<T, 'createdAt' | 'updatedAt'>>;
+export type NewRecord<T extends BaseRecord> = Omit<T, 'seq' | 'createdAt' | 'updatedAt'> & Partial<Pick<T, 'createdAt' | 'updatedAt'>>;
 
 /** What persistence needs of a collection or an engine table to journal its changed records. */
 export interface Journaled {

@@ -77,10 +77,7 @@ const CLOCK_NOW = 'clockNow';
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
   const onError = options.onError ?? (() => undefined);
-  const clock =
-    options.clock instanceof Clock
-      ? options.clock
-      : new Clock({ ...options.clock, onError: (error, label) => onError(error, `timer ${label}`) });
+  const clock = options.clock instanceof Clock ? options.clock : new Clock({ ...options.clock, onError: (error, label) => onError(error, `timer ${label}`) });
   const random = new SeededRandom(options.seed ?? 1);
   const ids = new IdGenerator(random);
   const events = new EventBus((error, name) => onError(error, `listener ${name}`));

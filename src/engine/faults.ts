@@ -218,7 +218,8 @@ export function validateRule(input: FaultRuleInput): void {
     const value = input[field];
     if (value !== undefined && (typeof value !== 'string' || value === '')) throw invalid(`${field} must be a non-empty string`, field, value);
   }
-  if (input.path !== undefined && input.path.length > MAX_RULE_PATH_LENGTH) throw invalid(`path must be at most ${MAX_RULE_PATH_LENGTH} characters`, 'path', `${input.path.slice(0, 64)}…`);
+  if (input.path !== undefined && input.path.length > MAX_RULE_PATH_LENGTH)
+    throw invalid(`path must be at most ${MAX_RULE_PATH_LENGTH} characters`, 'path', `${input.path.slice(0, 64)}…`);
 }
 
 function validateDelay(delay: DelaySpec): void {
@@ -226,7 +227,19 @@ function validateDelay(delay: DelaySpec): void {
   const ms = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_DELAY_MS;
   if ('fixed' in delay && ms(delay.fixed)) return;
   if ('uniform' in delay && ms(delay.uniform?.lower) && ms(delay.uniform?.upper) && delay.uniform.lower <= delay.uniform.upper) return;
-  if ('lognormal' in delay && ms(delay.lognormal?.median) && typeof delay.lognormal.sigma === 'number' && delay.lognormal.sigma >= 0 && delay.lognormal.sigma <= 5) return;
-  if ('chunked' in delay && Number.isInteger(delay.chunked?.chunks) && delay.chunked.chunks >= 1 && delay.chunked.chunks <= 1000 && ms(delay.chunked.totalMs)) return;
-  throw invalid(`action.delay must be {fixed}, {uniform:{lower,upper}}, {lognormal:{median,sigma}} or {chunked:{chunks,totalMs}}, in ms up to ${MAX_DELAY_MS}`, 'action.delay', delay);
+  if (
+    'lognormal' in delay &&
+    ms(delay.lognormal?.median) &&
+    typeof delay.lognormal.sigma === 'number' &&
+    delay.lognormal.sigma >= 0 &&
+    delay.lognormal.sigma <= 5
+  )
+    return;
+  if ('chunked' in delay && Number.isInteger(delay.chunked?.chunks) && delay.chunked.chunks >= 1 && delay.chunked.chunks <= 1000 && ms(delay.chunked.totalMs))
+    return;
+  throw invalid(
+    `action.delay must be {fixed}, {uniform:{lower,upper}}, {lognormal:{median,sigma}} or {chunked:{chunks,totalMs}}, in ms up to ${MAX_DELAY_MS}`,
+    'action.delay',
+    delay,
+  );
 }

@@ -125,7 +125,8 @@ export class IdempotencyStore {
 
   /** Forgets entries: all, one namespace (provider), or one tenant (of a namespace when both given). */
   reset(namespace?: string, tenant?: string): void {
-    const matches = (entry: Entry) => (namespace === undefined || entry.scope.namespace === namespace) && (tenant === undefined || entry.scope.tenant === tenant);
+    const matches = (entry: Entry) =>
+      (namespace === undefined || entry.scope.namespace === namespace) && (tenant === undefined || entry.scope.tenant === tenant);
     for (const [id, entry] of this.inFlight) if (matches(entry)) this.inFlight.delete(id);
     this.completed.deleteWhere(matches);
   }

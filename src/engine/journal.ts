@@ -193,7 +193,7 @@ export class Journal {
     // Marked torn until the whole piece is written: a short write followed by an error leaves part of it.
     this.torn = true;
     // A write may be short (a signal, a nearly full disk); the rest follows, or the error does.
-    for (let at = 0; at < buffer.length; ) {
+    for (let at = 0; at < buffer.length;) {
       const n = writeSync(fd, buffer, at);
       at += n;
       this.written += n;
@@ -354,7 +354,7 @@ export async function writeSnapshot(
     const chunk = Buffer.from(buffer);
     buffer = '';
     // A file write may be short; the rest follows.
-    for (let at = 0; at < chunk.length; ) at += (await handle.write(chunk, at)).bytesWritten;
+    for (let at = 0; at < chunk.length;) at += (await handle.write(chunk, at)).bytesWritten;
     bytes += chunk.length;
   };
   try {

@@ -8,16 +8,7 @@
  */
 import { SimError } from './errors.js';
 
-export type MagicOutcome =
-  | 'deliver'
-  | 'invalid'
-  | 'fail'
-  | 'undelivered'
-  | 'read'
-  | 'rate_limit'
-  | 'server_error'
-  | 'slow'
-  | 'fallback';
+export type MagicOutcome = 'deliver' | 'invalid' | 'fail' | 'undelivered' | 'read' | 'rate_limit' | 'server_error' | 'slow' | 'fallback';
 
 export interface MagicRecipient {
   outcome: MagicOutcome;

@@ -211,11 +211,7 @@ export interface CursorResult<T> {
  * items are inserted at the head between calls and when the cursor's own item has been deleted: the
  * cursor names a position in the ordering, not an item.
  */
-export function paginateByCursor<T>(
-  items: readonly T[],
-  keyOf: (item: T) => CursorKey,
-  options: { cursor?: string; limit: number },
-): CursorResult<T> {
+export function paginateByCursor<T>(items: readonly T[], keyOf: (item: T) => CursorKey, options: { cursor?: string; limit: number }): CursorResult<T> {
   requireInteger('limit', options.limit, 1);
   const start = options.cursor === undefined ? 0 : firstOlderThan(items, keyOf, cursorKey(options.cursor));
   const page = items.slice(start, start + options.limit);

@@ -46,7 +46,7 @@ export class SeededRandom {
 
   hex(length: number): string {
     let out = '';
-    for (let i = 0; i < length; i++) out += (this.int(16)).toString(16);
+    for (let i = 0; i < length; i++) out += this.int(16).toString(16);
     return out;
   }
 }

@@ -160,7 +160,8 @@ export class RateLimiter {
       const counter = byName?.get(window.name);
       // A counter from an earlier window (or from a window whose length was reconfigured) counts as 0, and
       // so does one whose Retry-After has run out in wall time (see promiseRetry).
-      const live = counter !== undefined && counter.start === start && counter.end === end && !(counter.freeAt !== undefined && this.clock.realNow() >= counter.freeAt);
+      const live =
+        counter !== undefined && counter.start === start && counter.end === end && !(counter.freeAt !== undefined && this.clock.realNow() >= counter.freeAt);
       if (counter !== undefined && !live) byName?.delete(window.name);
       return { window, start, end, count: live ? counter.count : 0, counter: live ? counter : undefined };
     });
@@ -197,7 +198,12 @@ export class RateLimiter {
     }
     for (const state of states) {
       const count = state.count + cost;
-      byName.set(state.window.name, { start: state.start, end: state.end, count, ...(state.counter?.freeAt !== undefined ? { freeAt: state.counter.freeAt } : {}) });
+      byName.set(state.window.name, {
+        start: state.start,
+        end: state.end,
+        count,
+        ...(state.counter?.freeAt !== undefined ? { freeAt: state.counter.freeAt } : {}),
+      });
       if (this.table && state.end - state.start >= PERSISTED_WINDOW_MS) {
         this.table.put({ id: `${key}\u0000${state.window.name}`, key, window: state.window.name, start: state.start, end: state.end, count });
       }

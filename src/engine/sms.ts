@@ -30,9 +30,7 @@ export const SMS_LIMITS: Readonly<Record<SmsEncoding, { single: number; multipar
  * The GSM 7-bit default alphabet (TS 23.038 §6.2.1, table 6.2.1.1) in code order, without 0x1B
  * (the escape). 0x09 is Ç as in the standard and in Unicode's GSM0338 mapping.
  */
-const GSM_BASIC =
-  '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' +
-  '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
+const GSM_BASIC = '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?' + '¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà';
 
 /** The default extension table (table 6.2.1.1.1): form feed ^ { } \ [ ~ ] | €, two septets each. */
 const GSM_EXTENSION = '\f^{}\\[~]|€';

@@ -413,7 +413,11 @@ export class StoreFile {
     }
     const tmp = `${this.file}.compacting`;
     const job: Compaction = { streamed: Promise.resolve(), done: Promise.resolve(), aborted: false };
-    const streamed = this.writeSnapshotFile(tmp, () => ({ ...this.trailer(gen), journal: { metaUntil: journal.issued } }), () => job.aborted);
+    const streamed = this.writeSnapshotFile(
+      tmp,
+      () => ({ ...this.trailer(gen), journal: { metaUntil: journal.issued } }),
+      () => job.aborted,
+    );
     job.streamed = streamed.catch(() => undefined);
     job.done = streamed
       .then((written) =>

@@ -53,9 +53,7 @@ function standardWebhooksKey(secret: string): Buffer {
 }
 
 function standardWebhooksSignature(secret: string, eventId: string, timestamp: number | string, rawBody: string): string {
-  return createHmac('sha256', standardWebhooksKey(secret))
-    .update(`${eventId}.${timestamp}.${rawBody}`, 'utf8')
-    .digest('base64');
+  return createHmac('sha256', standardWebhooksKey(secret)).update(`${eventId}.${timestamp}.${rawBody}`, 'utf8').digest('base64');
 }
 
 export const standardWebhooksSigner: WebhookSigner = ({ secret, rawBody, eventId, timestamp }) => ({
@@ -79,12 +77,7 @@ export interface VerifyOptions {
  * signature header may carry several space-delimited signatures (key rotation) and any matching `v1`
  * one is enough; comparison is constant-time.
  */
-export function verifyStandardWebhook(
-  secret: string,
-  headers: Record<string, string>,
-  rawBody: string,
-  options: VerifyOptions = {},
-): boolean {
+export function verifyStandardWebhook(secret: string, headers: Record<string, string>, rawBody: string, options: VerifyOptions = {}): boolean {
   const lower = new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   const id = lower.get('webhook-id');
   const timestamp = lower.get('webhook-timestamp');

@@ -17,9 +17,17 @@ export const DEFAULT_WEBHOOK_ALLOW = ['loopback', 'private'] as const;
 type Subnet = [string, number, 'ipv4' | 'ipv6'];
 
 const RANGES: Record<string, Subnet[]> = {
-  loopback: [['127.0.0.0', 8, 'ipv4'], ['::1', 128, 'ipv6']],
+  loopback: [
+    ['127.0.0.0', 8, 'ipv4'],
+    ['::1', 128, 'ipv6'],
+  ],
   // RFC 1918 and IPv6 unique local addresses (RFC 4193); link-local is not "private" (see DENIED).
-  private: [['10.0.0.0', 8, 'ipv4'], ['172.16.0.0', 12, 'ipv4'], ['192.168.0.0', 16, 'ipv4'], ['fc00::', 7, 'ipv6']],
+  private: [
+    ['10.0.0.0', 8, 'ipv4'],
+    ['172.16.0.0', 12, 'ipv4'],
+    ['192.168.0.0', 16, 'ipv4'],
+    ['fc00::', 7, 'ipv6'],
+  ],
 };
 
 /**
@@ -54,7 +62,15 @@ const EMBEDDING_PREFIXES = ['::ffff:', '::', '64:ff9b::'];
  * (metadata.tencentyun.com), and metadata.azure.com (Azure documents only the address; kept because
  * refusing a name costs nothing). A hostname is compared without trailing dots.
  */
-const DENIED_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', 'metadata.tencentyun.com', 'metadata.azure.com']);
+const DENIED_HOSTS = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+  'metadata.azure.com',
+]);
 
 export type UrlPolicy = (url: string) => string | undefined;
 
@@ -63,7 +79,11 @@ function subnets(list: BlockList, entries: readonly Subnet[]): BlockList {
   return list;
 }
 
-const denied = subnets(new BlockList(), [...DENIED_V4, ...DENIED_V6, ...DENIED_V4.flatMap(([net, prefix]) => EMBEDDING_PREFIXES.map((p): Subnet => [`${p}${net}`, 96 + prefix, 'ipv6']))]);
+const denied = subnets(new BlockList(), [
+  ...DENIED_V4,
+  ...DENIED_V6,
+  ...DENIED_V4.flatMap(([net, prefix]) => EMBEDDING_PREFIXES.map((p): Subnet => [`${p}${net}`, 96 + prefix, 'ipv6'])),
+]);
 
 /** Builds a checker that returns why a URL is refused, or undefined when it may be called. */
 export function webhookUrlPolicy(allow: readonly string[] = DEFAULT_WEBHOOK_ALLOW): UrlPolicy {
@@ -104,7 +124,8 @@ export function webhookUrlPolicy(allow: readonly string[] = DEFAULT_WEBHOOK_ALLO
     const type = isIP(host);
     if (type) {
       const family = type === 6 ? 'ipv6' : 'ipv4';
-      if (denied.check(host, family)) return named.check(host, family) ? undefined : `${refuse(host)} (link-local and cloud metadata addresses must be named: a CIDR or the address)`;
+      if (denied.check(host, family))
+        return named.check(host, family) ? undefined : `${refuse(host)} (link-local and cloud metadata addresses must be named: a CIDR or the address)`;
       return anything || admitted.check(host, family) ? undefined : refuse(host);
     }
     if (DENIED_HOSTS.has(host)) return hosts.includes(host) ? undefined : `${refuse(host)} (cloud metadata hostnames must be named exactly)`;

@@ -475,7 +475,15 @@ export class WebhookDispatcher {
     };
     if (this.table) {
       const signer = sending.sign && this.signerNames.get(sending.sign);
-      record.saved = { id: record.id, seq: record.seq, ...(signer ? { signer } : {}), delivery, rawBody, secret: record.secret, ...(record.headers ? { headers: record.headers } : {}) };
+      record.saved = {
+        id: record.id,
+        seq: record.seq,
+        ...(signer ? { signer } : {}),
+        delivery,
+        rawBody,
+        secret: record.secret,
+        ...(record.headers ? { headers: record.headers } : {}),
+      };
     }
     this.log.add(record);
     this.transition({ kind: 'created', state: record });
@@ -684,11 +692,7 @@ function originOf(url: string): string {
 }
 
 function validSchedule(schedule: number[]): number[] {
-  if (
-    !Array.isArray(schedule) ||
-    schedule.length === 0 ||
-    !schedule.every((delay) => typeof delay === 'number' && Number.isFinite(delay) && delay >= 0)
-  ) {
+  if (!Array.isArray(schedule) || schedule.length === 0 || !schedule.every((delay) => typeof delay === 'number' && Number.isFinite(delay) && delay >= 0)) {
     throw new SimError({
       kind: 'invalid_request',
       message: 'retrySchedule must be a non-empty list of non-negative delays in milliseconds',

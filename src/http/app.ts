@@ -31,7 +31,15 @@ export interface AppOptions {
 }
 
 /** Headers a browser app may read of an answer: limits, retries, replays. */
-const EXPOSED_HEADERS = ['Retry-After', 'Idempotent-Replayed', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Location', 'WWW-Authenticate'];
+const EXPOSED_HEADERS = [
+  'Retry-After',
+  'Idempotent-Replayed',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Location',
+  'WWW-Authenticate',
+];
 
 export interface MsgsimApp {
   app: Express;
@@ -59,7 +67,12 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     for (const fixture of provider.fixtureKeys ?? []) engine.keys.register({ provider: provider.name, ...fixture });
     const mountPath = options.only ? '' : `/${provider.name}`;
     const apiPrefix = `${mountPath}${provider.basePath}`;
-    const { router, instance } = await createProviderRouter({ provider, engine, ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}), ...(logger ? { logger } : {}) });
+    const { router, instance } = await createProviderRouter({
+      provider,
+      engine,
+      ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
+      ...(logger ? { logger } : {}),
+    });
     mounted.set(provider.name, { provider, instance, apiPrefix });
     app.use(apiPrefix, router);
     // Anything else under the provider's prefix is still answered in the provider's envelope.
@@ -69,7 +82,13 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   }
 
   app.use((req, _res, next) => {
-    next(new SimError({ kind: 'route_not_found', code: 'not_found', message: `No route ${req.method} ${req.path}; providers are served under ${[...mounted.values()].map((m) => m.apiPrefix).join(', ')}` }));
+    next(
+      new SimError({
+        kind: 'route_not_found',
+        code: 'not_found',
+        message: `No route ${req.method} ${req.path}; providers are served under ${[...mounted.values()].map((m) => m.apiPrefix).join(', ')}`,
+      }),
+    );
   });
   app.use(controlError);
   return { app, providers: mounted };

@@ -31,7 +31,10 @@ function fromValidator(err: RequestValidationError, provider: Provider): SimErro
 
 /** '/body/tags/0' → location body, field 'tags[0]'. */
 function parsePath(path: string): { location?: Location; field?: string; segments: string[] } {
-  const parts = path.replace(/^\.?\/?/, '').split(/[/.]/).filter(Boolean);
+  const parts = path
+    .replace(/^\.?\/?/, '')
+    .split(/[/.]/)
+    .filter(Boolean);
   const head = parts[0] === 'request' ? parts.slice(1) : parts;
   const location = LOCATIONS.find((l) => l === head[0]);
   const segments = location ? head.slice(1) : head;

@@ -67,7 +67,12 @@ function dribble(res: Response, clock: Clock, chunks: number, totalMs: number): 
   const write = res.write.bind(res) as (chunk: Buffer) => boolean;
   res.end = ((chunk?: unknown, encoding?: BufferEncoding) => {
     // Our renderer ends with a JSON string (send() in provider-router.ts); a buffer is taken as is.
-    const body = chunk === undefined ? Buffer.alloc(0) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(typeof chunk === 'string' ? chunk : JSON.stringify(chunk), encoding ?? 'utf8');
+    const body =
+      chunk === undefined
+        ? Buffer.alloc(0)
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(typeof chunk === 'string' ? chunk : JSON.stringify(chunk), encoding ?? 'utf8');
     res.removeHeader('Content-Length');
     const size = Math.ceil(body.length / chunks) || 1;
     const pieces: Buffer[] = [];

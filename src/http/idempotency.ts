@@ -21,7 +21,12 @@ export async function runIdempotent(
   const key = request.headers[IDEMPOTENCY_HEADER];
   if (key === undefined) return run();
   if (!validateIdempotencyKey(key)) {
-    throw new SimError({ kind: 'invalid_request', message: 'Idempotency-Key must be 1 to 255 printable ASCII characters', field: 'Idempotency-Key', value: key });
+    throw new SimError({
+      kind: 'invalid_request',
+      message: 'Idempotency-Key must be 1 to 255 printable ASCII characters',
+      field: 'Idempotency-Key',
+      value: key,
+    });
   }
   const begin = engine.idempotency.begin(
     { namespace: provider.name, tenant: request.tenant.id, method: request.method, route, key },

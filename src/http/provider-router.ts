@@ -6,7 +6,16 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
-import { PUBLIC_TENANT, rateLimitKey, type HandlerRequest, type HandlerResult, type Provider, type ProviderInstance, type RateLimitInfo, type Tenant } from '../providers/provider.js';
+import {
+  PUBLIC_TENANT,
+  rateLimitKey,
+  type HandlerRequest,
+  type HandlerResult,
+  type Provider,
+  type ProviderInstance,
+  type RateLimitInfo,
+  type Tenant,
+} from '../providers/provider.js';
 import { acknowledgement } from '../web/acknowledge.js';
 import { jsonBody } from '../web/body.js';
 import { toSimError } from './error-mapping.js';
@@ -61,7 +70,12 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
           res.redirect(301, `${req.baseUrl}${req.path}/${query}`);
           return false;
         }
-        throw new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.path}; this API's paths end with a slash: ${req.path}/`, field: 'path', value: req.path });
+        throw new SimError({
+          kind: 'route_not_found',
+          message: `No route ${req.method} ${req.path}; this API's paths end with a slash: ${req.path}/`,
+          field: 'path',
+          value: req.path,
+        });
       }
       throw new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.path}`, field: 'path', value: req.path });
     }
@@ -74,7 +88,12 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     }
     // A path parameter that is not valid percent-encoding cannot name anything: say which one.
     if (match.malformed) {
-      throw new SimError({ kind: 'invalid_request', message: `${match.malformed} is not valid percent-encoding`, field: match.malformed, value: match.params[match.malformed] });
+      throw new SimError({
+        kind: 'invalid_request',
+        message: `${match.malformed} is not valid percent-encoding`,
+        field: match.malformed,
+        value: match.params[match.malformed],
+      });
     }
     locals(res).operation = match.operation;
     locals(res).params = match.params;
@@ -141,7 +160,9 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
         throw error;
       }
     };
-    let result = provider.idempotentOperations?.includes(operation.operationId) ? await runIdempotent(engine, provider, request, operation.template, run) : await run();
+    let result = provider.idempotentOperations?.includes(operation.operationId)
+      ? await runIdempotent(engine, provider, request, operation.template, run)
+      : await run();
     const pending = acknowledgement(engine, changesBefore);
     const unsaved = pending && (await pending);
     if (unsaved) result = render(provider, unsaved);

@@ -21,7 +21,10 @@ export function requestedFault(headers: Record<string, string | string[] | undef
 
 function parseFaultHeader(raw: string): FaultAction {
   const action: FaultAction = {};
-  for (const token of raw.split(/[;,]/).map((t) => t.trim()).filter(Boolean)) {
+  for (const token of raw
+    .split(/[;,]/)
+    .map((t) => t.trim())
+    .filter(Boolean)) {
     const delay = token.match(/^delay=(\d+)(?:-(\d+))?$/);
     if (delay) {
       const lower = Number(delay[1]);
@@ -68,7 +71,10 @@ function parseStatus(raw: string, header: string): number {
   if (!Number.isInteger(status) || status < 400 || status > 599) {
     throw new SimError({
       kind: 'invalid_request',
-      message: header === 'Prefer' ? 'Prefer code= must be an error status from 400 to 599' : `X-Msgsim-Fault takes an error status (400-599), a fault (${FAULT_KINDS.join(', ')}) and/or delay=MS or delay=MIN-MAX`,
+      message:
+        header === 'Prefer'
+          ? 'Prefer code= must be an error status from 400 to 599'
+          : `X-Msgsim-Fault takes an error status (400-599), a fault (${FAULT_KINDS.join(', ')}) and/or delay=MS or delay=MIN-MAX`,
       field: header,
       value: raw,
     });

@@ -116,9 +116,18 @@ export class RequestValidator {
       if (query[name] === '' && !compiled.allowEmpty.has(name)) throw fail(`/query/${name}`, `Empty value found for query parameter '${name}'`, 'emptyValue');
     }
     if (!compiled.parameters({ query, headers: parts.headers, path: parts.path })) throw failed(compiled.parameters.errors, '');
-    if (compiled.body && mediaType(parts.headers['content-type']) !== 'application/json' && (parts.body !== undefined || compiled.bodyRequired || parts.headers['content-type'] !== undefined)) {
+    if (
+      compiled.body &&
+      mediaType(parts.headers['content-type']) !== 'application/json' &&
+      (parts.body !== undefined || compiled.bodyRequired || parts.headers['content-type'] !== undefined)
+    ) {
       // A documented body must come as JSON; only an optional one may be left out altogether.
-      throw new SimError({ kind: 'unsupported_media_type', message: 'Content-Type must be application/json', field: 'Content-Type', value: parts.headers['content-type'] ?? null });
+      throw new SimError({
+        kind: 'unsupported_media_type',
+        message: 'Content-Type must be application/json',
+        field: 'Content-Type',
+        value: parts.headers['content-type'] ?? null,
+      });
     }
     if (parts.body === undefined) {
       if (compiled.bodyRequired) throw fail('/body', "must have required property 'body'", 'required');
@@ -200,7 +209,9 @@ export class RequestValidator {
     }
     const parametersSchema = {
       type: 'object',
-      properties: Object.fromEntries(Object.entries(groups).map(([group, { properties, required }]) => [group, { type: 'object', properties, ...(required.length ? { required } : {}) }])),
+      properties: Object.fromEntries(
+        Object.entries(groups).map(([group, { properties, required }]) => [group, { type: 'object', properties, ...(required.length ? { required } : {}) }]),
+      ),
     };
     const requestBody = op.requestBody ? this.resolve<OpenAPIV3.RequestBodyObject>(op.requestBody) : undefined;
     const body = requestBody?.content?.['application/json']?.schema;

@@ -71,6 +71,13 @@ export class CampaignSteps<C extends SteppedCampaign> {
   }
 
   private schedule(tenant: string, campaign: C, at: number, start: boolean): void {
-    this.engine.jobs.schedule({ namespace: this.namespace, tenant, kind: this.kind, key: campaign.id, at, payload: { campaignId: campaign.id, ...(start ? { start } : {}) } });
+    this.engine.jobs.schedule({
+      namespace: this.namespace,
+      tenant,
+      kind: this.kind,
+      key: campaign.id,
+      at,
+      payload: { campaignId: campaign.id, ...(start ? { start } : {}) },
+    });
   }
 }

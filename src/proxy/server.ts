@@ -42,7 +42,18 @@ export interface RunningProxy {
 const CONTROL = '/_sim/proxy/violations';
 const UPSTREAM_TIMEOUT_MS = 30_000;
 /** Hop-by-hop and recomputed headers that are not forwarded. */
-const DROP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'upgrade', 'proxy-connection', 'te', 'trailer', 'content-encoding']);
+const DROP = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'upgrade',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'content-encoding',
+]);
 
 export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
   const provider = PROVIDERS.find((p) => p.name === options.provider);
@@ -69,7 +80,9 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       handle(req, Buffer.concat(chunks), res).catch((err: unknown) => {
         options.logger.error({ err }, 'proxy failure');
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { code: 'bad_gateway', message: `msgsim proxy: upstream failed: ${err instanceof Error ? err.message : String(err)}` } }));
+        res.end(
+          JSON.stringify({ error: { code: 'bad_gateway', message: `msgsim proxy: upstream failed: ${err instanceof Error ? err.message : String(err)}` } }),
+        );
       });
     });
   });

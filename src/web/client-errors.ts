@@ -44,7 +44,12 @@ function clientError(err: { status?: number; statusCode?: number; expose?: boole
   const status = err.status ?? err.statusCode;
   // express 5's router marks a path parameter it cannot percent-decode with status 400 but not expose
   // (router/lib/layer.js decodeParam); the control API names the parameter before routing, this is the net.
-  if (err instanceof URIError && status === 400) return new SimError({ kind: 'invalid_request', message: 'A path segment is not valid percent-encoding (RFC 3986 §2.1)', field: 'path' });
+  if (err instanceof URIError && status === 400)
+    return new SimError({ kind: 'invalid_request', message: 'A path segment is not valid percent-encoding (RFC 3986 §2.1)', field: 'path' });
   if (!err.expose || status === undefined || status < 400 || status > 499) return undefined;
-  return new SimError({ kind: status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : 'invalid_request', message: `The request body could not be read: ${err.message ?? 'bad request'}`, field: 'body' });
+  return new SimError({
+    kind: status === 415 ? 'unsupported_media_type' : status === 413 ? 'payload_too_large' : 'invalid_request',
+    message: `The request body could not be read: ${err.message ?? 'bad request'}`,
+    field: 'body',
+  });
 }

@@ -32,12 +32,16 @@ afterAll(async () => {
 });
 
 describe('node dist/cli.js verify', () => {
-  it.each(PROVIDERS.map((p) => p.name))('%s: exits 0 against the simulator', async (provider) => {
-    const run = await verifyCli(['--provider', provider, '--base-url', baseUrl(provider)]);
-    expect(run.stdout).toMatch(/\d+ passed, 0 failed, \d+ skipped/);
-    expect(run.stdout).toContain('✓ PASS a minimal valid send is accepted');
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-  }, 60_000);
+  it.each(PROVIDERS.map((p) => p.name))(
+    '%s: exits 0 against the simulator',
+    async (provider) => {
+      const run = await verifyCli(['--provider', provider, '--base-url', baseUrl(provider)]);
+      expect(run.stdout).toMatch(/\d+ passed, 0 failed, \d+ skipped/);
+      expect(run.stdout).toContain('✓ PASS a minimal valid send is accepted');
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+    },
+    60_000,
+  );
 
   it('exits 1 with a diff, and writes JUnit XML, when a fault breaks the contract', async () => {
     const fault = await http(`${sim.url}/_sim/faults`, {

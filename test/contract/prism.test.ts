@@ -38,7 +38,10 @@ async function freePort(): Promise<number> {
 async function startPrism(provider: string): Promise<RunningPrism> {
   const p = providerNamed(provider);
   const port = await freePort();
-  const child = spawn(PRISM, ['proxy', p.specFile, `${sim.url}/${provider}${p.basePath}`, '--errors', '-p', String(port), '-h', '127.0.0.1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(PRISM, ['proxy', p.specFile, `${sim.url}/${provider}${p.basePath}`, '--errors', '-p', String(port), '-h', '127.0.0.1'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (log += c));
   child.stderr.setEncoding('utf8').on('data', (c: string) => (log += c));
@@ -57,7 +60,13 @@ async function startPrism(provider: string): Promise<RunningPrism> {
   return { child, url, log: () => log };
 }
 
-async function viaPrism(provider: string, method: string, apiPath: string, auth: { headers: Record<string, string>; query: Record<string, string> }, body?: unknown) {
+async function viaPrism(
+  provider: string,
+  method: string,
+  apiPath: string,
+  auth: { headers: Record<string, string>; query: Record<string, string> },
+  body?: unknown,
+) {
   const url = new URL(prisms.get(provider)!.url + apiPath);
   for (const [k, v] of Object.entries(auth.query)) url.searchParams.set(k, v);
   const res = await fetch(url, {
@@ -88,30 +97,37 @@ afterAll(async () => {
 }, 30_000);
 
 describe('Prism proxy in front of the simulator', () => {
-  it.each(NAMES)('%s: a sample of endpoints has no violations', async (provider) => {
-    const { profile, specFile } = providerNamed(provider);
-    const auth = profile.auth(profile.defaultCredentials);
-    const validator = await SpecValidator.load(specFile);
-    const seen: string[] = [];
-    const sent = await viaPrism(provider, 'POST', profile.send.path, auth, profile.send.body('+15005550000'));
-    seen.push(`POST ${profile.send.path} → ${sent.status} ${sent.violations ?? ''}`);
-    expect(sent.status).toBeLessThan(300);
-    const id = profile.sentId(JSON.parse(sent.text));
-    expect(id).toBeTruthy();
-    const got = await viaPrism(provider, 'GET', messagePath(profile.messageTemplate, id!), auth);
-    seen.push(`GET ${profile.messageTemplate} → ${got.status} ${got.violations ?? ''}`);
-    expect(got.status).toBe(200);
-    const lists = validator.operations.filter((op) => op.method === 'get' && !op.template.includes('{')).slice(0, 4);
-    for (const op of lists) {
-      const res = await viaPrism(provider, 'GET', op.template, auth);
-      seen.push(`GET ${op.template} → ${res.status} ${res.violations ?? ''}`);
-    }
-    const unauth = await viaPrism(provider, 'GET', lists[0]?.template ?? messagePath(profile.messageTemplate, id!), { headers: {}, query: {} });
-    seen.push(`GET (no credentials) → ${unauth.status} ${unauth.violations ?? ''}`);
-    expect(unauth.status).toBe(401);
-    expect(seen.filter((line) => line.includes('[{')), seen.join('\n')).toEqual([]);
-    expect(prisms.get(provider)!.log()).not.toMatch(/Violation:/);
-  }, 60_000);
+  it.each(NAMES)(
+    '%s: a sample of endpoints has no violations',
+    async (provider) => {
+      const { profile, specFile } = providerNamed(provider);
+      const auth = profile.auth(profile.defaultCredentials);
+      const validator = await SpecValidator.load(specFile);
+      const seen: string[] = [];
+      const sent = await viaPrism(provider, 'POST', profile.send.path, auth, profile.send.body('+15005550000'));
+      seen.push(`POST ${profile.send.path} → ${sent.status} ${sent.violations ?? ''}`);
+      expect(sent.status).toBeLessThan(300);
+      const id = profile.sentId(JSON.parse(sent.text));
+      expect(id).toBeTruthy();
+      const got = await viaPrism(provider, 'GET', messagePath(profile.messageTemplate, id!), auth);
+      seen.push(`GET ${profile.messageTemplate} → ${got.status} ${got.violations ?? ''}`);
+      expect(got.status).toBe(200);
+      const lists = validator.operations.filter((op) => op.method === 'get' && !op.template.includes('{')).slice(0, 4);
+      for (const op of lists) {
+        const res = await viaPrism(provider, 'GET', op.template, auth);
+        seen.push(`GET ${op.template} → ${res.status} ${res.violations ?? ''}`);
+      }
+      const unauth = await viaPrism(provider, 'GET', lists[0]?.template ?? messagePath(profile.messageTemplate, id!), { headers: {}, query: {} });
+      seen.push(`GET (no credentials) → ${unauth.status} ${unauth.violations ?? ''}`);
+      expect(unauth.status).toBe(401);
+      expect(
+        seen.filter((line) => line.includes('[{')),
+        seen.join('\n'),
+      ).toEqual([]);
+      expect(prisms.get(provider)!.log()).not.toMatch(/Violation:/);
+    },
+    60_000,
+  );
 
   it('Prism does flag an undocumented status (fault 418 on MsGine GET /messages/{id})', async () => {
     sim.faults.add({ provider: 'msgine', method: 'GET', path: '/messages/*', action: { status: 418 } });

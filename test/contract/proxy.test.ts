@@ -93,9 +93,16 @@ describe('msgsim proxy', () => {
     ]);
   });
 
-  it('the contract suite run through the proxy passes, and the proxy flags only the suite\'s deliberate bad requests', async () => {
+  it("the contract suite run through the proxy passes, and the proxy flags only the suite's deliberate bad requests", async () => {
     await fetch(`${proxy.url}/_sim/proxy/violations`, { method: 'DELETE' });
-    const report = await runVerify({ provider: 'msgine', baseUrl: `${proxy.url}/api/v1`, recipients: [], maxSends: 5, readOnly: false, credentials: { token: 'proxy_verify_0001' } });
+    const report = await runVerify({
+      provider: 'msgine',
+      baseUrl: `${proxy.url}/api/v1`,
+      recipients: [],
+      maxSends: 5,
+      readOnly: false,
+      credentials: { token: 'proxy_verify_0001' },
+    });
     expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
     const found = await violations();
     expect(found.filter((v) => v.kind === 'response')).toEqual([]);
@@ -107,7 +114,10 @@ describe('msgsim proxy', () => {
     const url = await withTimeout(
       new Promise<string>((resolve) => {
         const look = () => {
-          const line = child.stdout().split('\n').find((l) => l.includes('msgsim proxy listening'));
+          const line = child
+            .stdout()
+            .split('\n')
+            .find((l) => l.includes('msgsim proxy listening'));
           if (line) resolve((JSON.parse(line) as { url: string }).url);
         };
         child.child.stdout.on('data', look);

@@ -34,17 +34,21 @@ afterAll(async () => {
 });
 
 describe('verify against the simulator', () => {
-  it.each(PROVIDERS.map((p) => p.name))('%s: every check passes or is skipped with a reason', async (provider) => {
-    const report = await verify(base(sim, provider), provider);
-    const failed = report.results.filter((r) => r.status === 'failed');
-    expect(failed, prettyReport(report)).toEqual([]);
-    expect(byName(report, 'minimal valid send').status).toBe('passed');
-    expect(byName(report, 'missing credentials').status).toBe('passed');
-    expect(byName(report, 'wrong credentials').status).toBe('passed');
-    expect(byName(report, 'malformed JSON').status).toBe('passed');
-    for (const skipped of report.results.filter((r) => r.status === 'skipped')) expect(skipped.reason).toBeTruthy();
-    expect(report.sendsUsed).toBeLessThanOrEqual(5);
-  }, 60_000);
+  it.each(PROVIDERS.map((p) => p.name))(
+    '%s: every check passes or is skipped with a reason',
+    async (provider) => {
+      const report = await verify(base(sim, provider), provider);
+      const failed = report.results.filter((r) => r.status === 'failed');
+      expect(failed, prettyReport(report)).toEqual([]);
+      expect(byName(report, 'minimal valid send').status).toBe('passed');
+      expect(byName(report, 'missing credentials').status).toBe('passed');
+      expect(byName(report, 'wrong credentials').status).toBe('passed');
+      expect(byName(report, 'malformed JSON').status).toBe('passed');
+      for (const skipped of report.results.filter((r) => r.status === 'skipped')) expect(skipped.reason).toBeTruthy();
+      expect(report.sendsUsed).toBeLessThanOrEqual(5);
+    },
+    60_000,
+  );
 
   it('checks the provider-specific behaviours where they are documented', async () => {
     const msgine = await verify(base(sim, 'msgine'), 'msgine', { credentials: { token: 'contract_idem_0001' } });

@@ -90,7 +90,9 @@ describe('clock targets outside the sane range', () => {
     expect((await msgflash.get('/usage')).status).toBe(200);
 
     // The others: a send and a list each.
-    expect((await sim.client('msgine', { Authorization: 'Bearer YOUR_API_TOKEN' }).post('/messages/sms', { to: '+256701234567', message: 'Hi' })).status).toBe(201);
+    expect((await sim.client('msgine', { Authorization: 'Bearer YOUR_API_TOKEN' }).post('/messages/sms', { to: '+256701234567', message: 'Hi' })).status).toBe(
+      201,
+    );
     expect((await sim.client('msgine', { Authorization: 'Bearer YOUR_API_TOKEN' }).get('/messages')).status).toBe(200);
     const messagehub = sim.client('messagehub', { Authorization: 'Bearer cpk_live_latest01' });
     const mh = await messagehub.post('/messages/send', { to: '+919876543210', channel: 'whatsapp', content: 'Hi' });

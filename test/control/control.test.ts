@@ -41,13 +41,16 @@ describe('/_sim control API', () => {
       expect(sim.clock.now()).toBe(T0 + ms);
     });
 
-    it.each([[{ by: -5 }], [{ by: 'soon' }], [{}], [{ to: 'yesterday' }], [{ to: '2020-01-01T00:00:00Z' }]])('refuses %j with a 400 naming the field', async (body) => {
-      const res = await sim.http.post('/_sim/clock/advance').send(body);
-      expect(res.status).toBe(400);
-      expect(res.body.error.code).toBe('invalid_request');
-      expect(['by', 'to']).toContain(res.body.error.field);
-      expect(sim.clock.now()).toBe(T0);
-    });
+    it.each([[{ by: -5 }], [{ by: 'soon' }], [{}], [{ to: 'yesterday' }], [{ to: '2020-01-01T00:00:00Z' }]])(
+      'refuses %j with a 400 naming the field',
+      async (body) => {
+        const res = await sim.http.post('/_sim/clock/advance').send(body);
+        expect(res.status).toBe(400);
+        expect(res.body.error.code).toBe('invalid_request');
+        expect(['by', 'to']).toContain(res.body.error.field);
+        expect(sim.clock.now()).toBe(T0);
+      },
+    );
 
     it('fires lifecycle steps as it advances, in order', async () => {
       const id = await send();
@@ -154,7 +157,11 @@ describe('/_sim control API', () => {
       expect((await sim.http.get(`/_sim/messages/msghub/${id}`)).body.status).toBe('delivered');
     });
 
-    it.each([[{ rateLimits: 'no' }, 'rateLimits'], [{ timings: { warpMs: 1 } }, 'timings.warpMs'], [{ timings: { sendMs: 'later' } }, 'timings.sendMs']])('refuses %j', async (body, field) => {
+    it.each([
+      [{ rateLimits: 'no' }, 'rateLimits'],
+      [{ timings: { warpMs: 1 } }, 'timings.warpMs'],
+      [{ timings: { sendMs: 'later' } }, 'timings.sendMs'],
+    ])('refuses %j', async (body, field) => {
       const res = await sim.http.patch('/_sim/config').send(body);
       expect(res.status).toBe(400);
       expect(res.body.error.field).toBe(field);

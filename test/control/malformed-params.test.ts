@@ -30,7 +30,7 @@ async function cases(): Promise<Case[]> {
       if (!item?.[method]) continue;
       for (const param of params) {
         for (const value of MALFORMED) {
-          const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => (name === param ? value : SAMPLE[name] ?? 'x1'));
+          const path = template.replace(/\{(\w+)\}/g, (_m, name: string) => (name === param ? value : (SAMPLE[name] ?? 'x1')));
           out.push({ method, template, path, param, value });
         }
       }
@@ -75,7 +75,8 @@ describe('malformed percent-encoding on /_sim', () => {
 describe('malformed input and --admin-token', () => {
   let sim: Simulator;
   const TOKEN = 'malformed-admin-token';
-  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') => fetch(`${sim.url}${path}`, { method, headers, signal: AbortSignal.timeout(10_000) });
+  const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    fetch(`${sim.url}${path}`, { method, headers, signal: AbortSignal.timeout(10_000) });
   beforeAll(async () => {
     sim = await createSimulator({ clock: 'manual', port: 0, adminToken: TOKEN });
   });

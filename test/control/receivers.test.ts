@@ -26,7 +26,15 @@ async function smallApp(limits: ReceiverLimits = LIMITS) {
   return request(app);
 }
 
-const req = (body: string): ReceivedRequest => ({ method: 'POST', path: '/', query: '', headers: {}, body, receivedAt: '2024-04-08T10:30:00.000Z', status: null });
+const req = (body: string): ReceivedRequest => ({
+  method: 'POST',
+  path: '/',
+  query: '',
+  headers: {},
+  body,
+  receivedAt: '2024-04-08T10:30:00.000Z',
+  status: null,
+});
 
 describe('ReceiverStore', () => {
   it('keeps at most requestsPerReceiver, newest first, counting the dropped', () => {
@@ -93,7 +101,10 @@ describe('ReceiverStore', () => {
 describe('receiver routes with small limits', () => {
   it('a body above requestBytes is a 413 in the control envelope, and is not kept', async () => {
     const http = await smallApp();
-    const res = await http.post('/_sim/receivers/r/hook').set('Content-Type', 'application/json').send(`"${'x'.repeat(1_000)}"`);
+    const res = await http
+      .post('/_sim/receivers/r/hook')
+      .set('Content-Type', 'application/json')
+      .send(`"${'x'.repeat(1_000)}"`);
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('payload_too_large');
     expect((await http.post('/_sim/receivers/r/hook').send('small')).status).toBe(200);
@@ -103,7 +114,8 @@ describe('receiver routes with small limits', () => {
 
   it('lists the limits and the bytes kept; a receiver shows what it dropped', async () => {
     const http = await smallApp();
-    for (let i = 0; i < 6; i++) expect((await http.post(`/_sim/receivers/r/hook?i=${i}`).set('Content-Type', 'text/plain; charset=utf-7').send(`+body ${i}`)).status).toBe(200);
+    for (let i = 0; i < 6; i++)
+      expect((await http.post(`/_sim/receivers/r/hook?i=${i}`).set('Content-Type', 'text/plain; charset=utf-7').send(`+body ${i}`)).status).toBe(200);
     const r = await http.get('/_sim/receivers/r');
     expect(r.body).toMatchObject({ received: 4, dropped: 2 });
     expect(r.body.requests.map((q: ReceivedRequest) => q.query)).toEqual(['i=5', 'i=4', 'i=3', 'i=2']);
@@ -121,7 +133,10 @@ describe('receiver routes with small limits', () => {
       http
         .post('/_sim/receivers/p/hook')
         .send(`held ${i}`)
-        .then((res) => outcomes.push(`${i}:${res.status}`), () => outcomes.push(`${i}:closed`)),
+        .then(
+          (res) => outcomes.push(`${i}:${res.status}`),
+          () => outcomes.push(`${i}:closed`),
+        ),
     );
     // the third held request pushed out the first: its connection closes without an answer
     await pending[0];

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { createTestSim, T0 } from '../support/harness.js';
 
 describe('control API regressions', () => {
-  it.each([[{ by: 1e16 }, 'by'], [{ to: '+275760-09-13T00:00:00.001Z' }, 'to']])('refuses a clock jump past the largest date (%j) and stays usable', async (body, field) => {
+  it.each([
+    [{ by: 1e16 }, 'by'],
+    [{ to: '+275760-09-13T00:00:00.001Z' }, 'to'],
+  ])('refuses a clock jump past the largest date (%j) and stays usable', async (body, field) => {
     const sim = await createTestSim();
     const res = await sim.http.post('/_sim/clock/advance').send(body);
     expect(res.status).toBe(400);
@@ -19,7 +22,10 @@ describe('control API regressions', () => {
     expect(res.body.error.field).toBe('action.delay');
   });
 
-  it.each([[{ cout: 3, action: { status: 500 } }, 'cout'], [{ action: { status: 500, statsu: 1 } }, 'action.statsu']])('refuses unknown fields in a fault rule (%j)', async (body, field) => {
+  it.each([
+    [{ cout: 3, action: { status: 500 } }, 'cout'],
+    [{ action: { status: 500, statsu: 1 } }, 'action.statsu'],
+  ])('refuses unknown fields in a fault rule (%j)', async (body, field) => {
     const sim = await createTestSim();
     const res = await sim.http.post('/_sim/faults').send(body);
     expect(res.status).toBe(400);
@@ -34,7 +40,10 @@ describe('control API regressions', () => {
     expect(res.body.error.field).toBe('stauts');
   });
 
-  it.each([[{ provider: '' }, 'provider'], [{ provider: 'msghub', tenant: '' }, 'tenant']])('refuses empty names on reset (%j) and keeps state', async (body, field) => {
+  it.each([
+    [{ provider: '' }, 'provider'],
+    [{ provider: 'msghub', tenant: '' }, 'tenant'],
+  ])('refuses empty names on reset (%j) and keeps state', async (body, field) => {
     const sim = await createTestSim();
     await sim.client('msghub', { 'X-API-Key': 'mk_live_regress01' }).post('/messages/send', { channel: 'sms', to: '+919876543210', body: 'x' });
     const res = await sim.http.post('/_sim/reset').send(body);
@@ -69,7 +78,9 @@ describe('control API bodies', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.field).toBe(`properties.${key}`);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect((await sim.http.get('/_sim/keys').query({ provider: 'msghub' })).body.data.find((k: { key: string }) => k.key === 'mk_live_pollute1')).toBeUndefined();
+    expect(
+      (await sim.http.get('/_sim/keys').query({ provider: 'msghub' })).body.data.find((k: { key: string }) => k.key === 'mk_live_pollute1'),
+    ).toBeUndefined();
   });
 });
 

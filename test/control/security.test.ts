@@ -32,7 +32,11 @@ describe('control API admin token and webhook allowlist', () => {
 
   it('delivers webhooks only to allowed hosts; a refused URL fails at once, unsent, with the reason', async () => {
     sim = await createSimulator({ clock: 'manual', port: 0 });
-    const hook = await fetch(`${sim.url}/msghub/api/v1/webhooks`, { method: 'POST', headers: KEY, body: JSON.stringify({ event: 'contact.created', url: 'https://hooks.example.com/msghub' }) });
+    const hook = await fetch(`${sim.url}/msghub/api/v1/webhooks`, {
+      method: 'POST',
+      headers: KEY,
+      body: JSON.stringify({ event: 'contact.created', url: 'https://hooks.example.com/msghub' }),
+    });
     expect(hook.status).toBe(201);
     await fetch(`${sim.url}/msghub/api/v1/contacts`, { method: 'POST', headers: KEY, body: JSON.stringify({ name: 'Rahul', phone: '+919876543210' }) });
     await sim.settle();

@@ -6,7 +6,11 @@ const KEY = 'mk_live_streams01';
 const HEADERS = { 'X-API-Key': KEY, 'Content-Type': 'application/json' };
 
 async function send(sim: Simulator, to = '+919876543210'): Promise<string> {
-  const res = await fetch(`${sim.url}/msghub/api/v1/messages/send`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ channel: 'sms', to, body: 'Hi' }) });
+  const res = await fetch(`${sim.url}/msghub/api/v1/messages/send`, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ channel: 'sms', to, body: 'Hi' }),
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { messageId: string }).messageId;
 }
@@ -88,7 +92,11 @@ describe('live controls over a real server', () => {
 
   it('built-in receivers record signed webhooks, fail on demand, and pause to hold deliveries', async () => {
     const hook = `${sim.url}/_sim/receivers/qa/hook`;
-    const created = await fetch(`${sim.url}/msghub/api/v1/webhooks`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ event: 'message.delivered', url: hook }) });
+    const created = await fetch(`${sim.url}/msghub/api/v1/webhooks`, {
+      method: 'POST',
+      headers: HEADERS,
+      body: JSON.stringify({ event: 'message.delivered', url: hook }),
+    });
     const { secret } = (await created.json()) as { secret: string };
 
     // fail the first attempt with a 500, then recover
@@ -99,7 +107,10 @@ describe('live controls over a real server', () => {
     await fetch(`${sim.url}/_sim/receivers/qa`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ status: 200 }) });
     sim.clock.advance(5_000);
     await sim.settle();
-    const receiver = (await (await fetch(`${sim.url}/_sim/receivers/qa`)).json()) as { received: number; requests: Array<{ status: number; body: string; headers: Record<string, string> }> };
+    const receiver = (await (await fetch(`${sim.url}/_sim/receivers/qa`)).json()) as {
+      received: number;
+      requests: Array<{ status: number; body: string; headers: Record<string, string> }>;
+    };
     expect(receiver.received).toBe(2);
     expect(receiver.requests.map((r) => r.status)).toEqual([200, 500]);
     const { createHmac } = await import('node:crypto');

@@ -5,17 +5,19 @@ import { createTestSim, type TestSim } from '../support/harness.js';
 
 /** Deliveries to a host outside the default allowlist: each fails at once, unsent, with no network involved. */
 function dispatch(sim: TestSim, count: number, tenant = 'mk_live_pages0001'): string[] {
-  return Array.from({ length: count }, (_, i) =>
-    sim.engine.webhooks.dispatch({
-      namespace: 'msghub',
-      tenant,
-      url: 'http://webhooks.example.com/hook',
-      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-      eventId: `evt_${tenant}_${i}`,
-      eventType: 'message.delivered',
-      payload: { event: 'message.delivered', n: i },
-      sign: standardWebhooksSigner,
-    }).id,
+  return Array.from(
+    { length: count },
+    (_, i) =>
+      sim.engine.webhooks.dispatch({
+        namespace: 'msghub',
+        tenant,
+        url: 'http://webhooks.example.com/hook',
+        secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+        eventId: `evt_${tenant}_${i}`,
+        eventType: 'message.delivered',
+        payload: { event: 'message.delivered', n: i },
+        sign: standardWebhooksSigner,
+      }).id,
   );
 }
 

@@ -18,12 +18,7 @@ let tempDirs: string[] = [];
 let checker: SpecChecker;
 
 /** A msghub call; the response is checked against the spec (apiPath is relative to the base path). */
-async function msghub(
-  run: Running,
-  method: string,
-  apiPath: string,
-  options: { body?: unknown; key?: string; prefix?: string } = {},
-): Promise<ApiResponse> {
+async function msghub(run: Running, method: string, apiPath: string, options: { body?: unknown; key?: string; prefix?: string } = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = { 'X-API-Key': options.key ?? API_KEY };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await http(`${run.url}${options.prefix ?? MSGHUB}${apiPath}`, {

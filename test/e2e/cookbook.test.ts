@@ -73,7 +73,13 @@ describe('QA cookbook', () => {
       await sim('/seed', json('POST', { seed: 7 }));
       await sim('/faults', json('POST', { provider: 'msghub', probability: 0.3, action: { fault: 'CONNECTION_RESET_BY_PEER' } }));
       const results: string[] = [];
-      for (let i = 0; i < 20; i++) results.push(await send('+919876543210').then((r) => String(r.status), () => 'reset'));
+      for (let i = 0; i < 20; i++)
+        results.push(
+          await send('+919876543210').then(
+            (r) => String(r.status),
+            () => 'reset',
+          ),
+        );
       return results;
     };
     const first = await outcomes();
@@ -88,7 +94,7 @@ describe('QA cookbook', () => {
     expect((await msghub('/messages')).status).toBe(200);
     await sim('/faults', { method: 'DELETE' });
     expect((await send('+919876543210', { 'X-Msgsim-Fault': '502; delay=20' })).status).toBe(502);
-    expect((await send('+919876543210', { 'Prefer': 'code=500' })).body.error.code).toBe('internal_error');
+    expect((await send('+919876543210', { Prefer: 'code=500' })).body.error.code).toBe('internal_error');
   });
 
   it('7. a webhook receiver that is down: retries with backoff, then replay', async () => {

@@ -6,7 +6,11 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, http, killAll, startCli, stop } from '../support/cli.js';
 
 const APP = 'http://localhost:5173';
-const preflight = (url: string) => http(url, { method: 'OPTIONS', headers: { Origin: APP, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,authorization,idempotency-key' } });
+const preflight = (url: string) =>
+  http(url, {
+    method: 'OPTIONS',
+    headers: { Origin: APP, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type,authorization,idempotency-key' },
+  });
 
 describe('CORS', () => {
   beforeAll(() => ensureBuilt());
@@ -14,7 +18,7 @@ describe('CORS', () => {
     await killAll();
   });
 
-  it('is off by default: no CORS headers, and a preflight gets the provider\'s 405', async () => {
+  it("is off by default: no CORS headers, and a preflight gets the provider's 405", async () => {
     const run = await startCli([]);
     const res = await preflight(`${run.url}/msgine/api/v1/messages/sms`);
     expect(res.status).toBe(405);

@@ -10,7 +10,12 @@ const HEADERS = { 'X-API-Key': 'mk_live_retryafter01', 'Content-Type': 'applicat
 /** Msghub's documented 100 requests per second per key. */
 const PER_SECOND = 100;
 
-const send = (run: Running) => http(`${run.url}/msghub/api/v1/messages/send`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ channel: 'sms', to: '+14155550123', body: 'hi' }) });
+const send = (run: Running) =>
+  http(`${run.url}/msghub/api/v1/messages/send`, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ channel: 'sms', to: '+14155550123', body: 'hi' }),
+  });
 
 async function useUpTheSecond(run: Running): Promise<string> {
   for (let i = 0; i < PER_SECOND; i++) expect((await send(run)).status).toBe(201);
@@ -39,7 +44,11 @@ describe('Retry-After with a manual clock', () => {
   it('a test that advances the simulated clock past the window gets through at once', async () => {
     const run = await startCli(['--clock', 'manual']);
     await useUpTheSecond(run);
-    const advanced = await http(`${run.url}/_sim/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ by: '1s' }) });
+    const advanced = await http(`${run.url}/_sim/clock/advance`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ by: '1s' }),
+    });
     expect(advanced.status).toBe(200);
     expect((await send(run)).status).toBe(201);
     await stop(run);

@@ -10,7 +10,11 @@ const HEADERS = { 'X-API-Key': 'mk_live_seed0001', 'Content-Type': 'application/
 
 async function firstId(args: string[]): Promise<{ id: string; seed: unknown }> {
   const run = await startCli(args);
-  const res = await http(`${run.url}/msghub/api/v1/messages/send`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ channel: 'sms', to: '+14155550123', body: 'hi' }) });
+  const res = await http(`${run.url}/msghub/api/v1/messages/send`, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ channel: 'sms', to: '+14155550123', body: 'hi' }),
+  });
   expect(res.status).toBe(201);
   const seed = run.logs().find((line) => line.msg === 'msgsim listening')?.seed;
   await stop(run);

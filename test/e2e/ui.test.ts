@@ -107,13 +107,24 @@ async function screenshot(name: string, target: Page = page): Promise<void> {
 describe('dev inbox in headless Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}. The dev inbox tests drive Debian's chromium package (apt-get install chromium); they never download a browser.`);
+      throw new Error(
+        `Chromium is not installed at ${CHROMIUM}. The dev inbox tests drive Debian's chromium package (apt-get install chromium); they never download a browser.`,
+      );
     }
     sim = await createSimulator({ clock: 'manual', port: 0, start: Date.parse('2026-03-02T09:15:00Z') });
     mounted = (await control<{ providers: Mounted[] }>('/health')).body.providers;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       timeout: 20_000,
     });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US', timezoneId: 'UTC' });
@@ -158,7 +169,11 @@ describe('dev inbox in headless Chromium', () => {
   });
 
   it('marks a message failed: the status and the webhook delivery update live', async () => {
-    const hook = await post(`${sim.url}/msghub/api/v1/webhooks`, { 'X-API-Key': MSGHUB_KEY }, { event: 'message.failed', url: `${sim.url}/_sim/receivers/ui/hook` });
+    const hook = await post(
+      `${sim.url}/msghub/api/v1/webhooks`,
+      { 'X-API-Key': MSGHUB_KEY },
+      { event: 'message.failed', url: `${sim.url}/_sim/receivers/ui/hook` },
+    );
     expect(hook.status).toBe(201);
     const id = await sendMsghub('+14155550188', 'Your parcel is out for delivery');
     await openMessage('Your parcel is out for delivery');
@@ -188,7 +203,9 @@ describe('dev inbox in headless Chromium', () => {
 
   it('replays a delivery', async () => {
     const [original] = (await control<{ data: { id: string; subject: string }[] }>(`/webhooks/deliveries?provider=msghub&eventType=message.failed`)).body.data;
-    await detail().getByRole('button', { name: `Replay message.failed delivery ${original!.id}` }).click();
+    await detail()
+      .getByRole('button', { name: `Replay message.failed delivery ${original!.id}` })
+      .click();
     const copy = detail().locator('.delivery', { hasText: `replay of ${original!.id}` });
     await copy.locator('[data-role="delivery-status"]', { hasText: 'succeeded' }).waitFor();
     await detail().locator('#deliveries-title', { hasText: 'Webhook deliveries (2)' }).waitFor();
@@ -199,7 +216,9 @@ describe('dev inbox in headless Chromium', () => {
       await screenshot('inbox-detail');
       await copy.locator('summary', { hasText: 'Attempts (1)' }).click();
       await copy.locator('summary', { hasText: 'Request headers' }).click();
-      await detail().locator('#deliveries-title').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+      await detail()
+        .locator('#deliveries-title')
+        .evaluate((el) => el.scrollIntoView({ block: 'start' }));
       await screenshot('inbox-webhooks');
     }
   });
@@ -207,9 +226,17 @@ describe('dev inbox in headless Chromium', () => {
   it('shows a failing webhook retrying, with its next attempt, until the receiver recovers', async () => {
     const key = 'mk_live_uitest02';
     expect((await control('/receivers/flaky', { method: 'PUT', body: { status: 500 } })).status).toBe(200);
-    const hook = await post(`${sim.url}/msghub/api/v1/webhooks`, { 'X-API-Key': key }, { event: 'message.delivered', url: `${sim.url}/_sim/receivers/flaky/hook` });
+    const hook = await post(
+      `${sim.url}/msghub/api/v1/webhooks`,
+      { 'X-API-Key': key },
+      { event: 'message.delivered', url: `${sim.url}/_sim/receivers/flaky/hook` },
+    );
     expect(hook.status).toBe(201);
-    const sent = await post(`${sim.url}/msghub/api/v1/messages/send`, { 'X-API-Key': key }, { channel: 'whatsapp', to: '+14155550177', body: 'Table for two at 8pm is confirmed' });
+    const sent = await post(
+      `${sim.url}/msghub/api/v1/messages/send`,
+      { 'X-API-Key': key },
+      { channel: 'whatsapp', to: '+14155550177', body: 'Table for two at 8pm is confirmed' },
+    );
     expect(sent.status).toBe(201);
     await openMessage('Table for two at 8pm is confirmed');
     await detail().getByRole('button', { name: 'Mark delivered' }).click();
@@ -264,7 +291,9 @@ describe('dev inbox in headless Chromium', () => {
     await page.click('#fault-form button[type="submit"]');
     await page.locator('#faults-list tbody tr', { hasText: '/messages/send' }).waitFor();
     await screenshot('inbox-faults');
-    expect((await control<{ data: unknown[] }>('/faults')).body.data).toMatchObject([{ provider: 'msghub', method: 'POST', path: '/messages/send', count: 1, action: { status: 503 } }]);
+    expect((await control<{ data: unknown[] }>('/faults')).body.data).toMatchObject([
+      { provider: 'msghub', method: 'POST', path: '/messages/send', count: 1, action: { status: 503 } },
+    ]);
     expect((await sendThrough('msghub', `${sim.url}/msghub/api/v1`, '+14155550123', 'faulted')).status).toBe(503);
 
     await page.click('#fault-form button[type="submit"]');
@@ -300,11 +329,17 @@ describe('dev inbox in headless Chromium', () => {
     const msgine = mounted.find((p) => p.name === 'msgine');
     if (msgine) {
       // MsGine takes up to 100 recipients per send: 25 requests make 2,500 messages.
-      await Promise.all(Array.from({ length: total / 100 }, async (_, batch) => {
-        const to = Array.from({ length: 100 }, (_, i) => number(batch * 100 + i));
-        const res = await post(`${sim.url}${msgine.baseUrl}/messages/sms`, { Authorization: 'Bearer uitest_msgine_token' }, { to, message: `Bulk message ${batch}` });
-        expect(res.status).toBe(201);
-      }));
+      await Promise.all(
+        Array.from({ length: total / 100 }, async (_, batch) => {
+          const to = Array.from({ length: 100 }, (_, i) => number(batch * 100 + i));
+          const res = await post(
+            `${sim.url}${msgine.baseUrl}/messages/sms`,
+            { Authorization: 'Bearer uitest_msgine_token' },
+            { to, message: `Bulk message ${batch}` },
+          );
+          expect(res.status).toBe(201);
+        }),
+      );
     } else {
       for (let start = 0; start < total; start += 50) {
         await Promise.all(Array.from({ length: 50 }, (_, i) => sendMsghub(number(start + i), `Bulk message ${start + i}`)));
@@ -350,19 +385,21 @@ describe('dev inbox in headless Chromium', () => {
     for (const p of mounted) await index.locator(`a[href="/_sim/docs/${p.name}"]`, { hasText: p.title }).waitFor();
     await index.close();
     // Each provider in a page of its own, rendered side by side.
-    await Promise.all(mounted.map(async (p) => {
-      const docs = await page.context().newPage();
-      try {
-        await docs.goto(`${sim.url}/_sim/docs/${p.name}`);
-        await docs.locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: 60_000 });
-        const title = docs.locator('h1').first();
-        await title.waitFor();
-        expect(await title.textContent()).toContain(p.title);
-        if (p.name === 'msghub') await screenshot('docs-msghub', docs);
-      } finally {
-        await docs.close();
-      }
-    }));
+    await Promise.all(
+      mounted.map(async (p) => {
+        const docs = await page.context().newPage();
+        try {
+          await docs.goto(`${sim.url}/_sim/docs/${p.name}`);
+          await docs.locator('body[data-ready="true"]').waitFor({ state: 'attached', timeout: 60_000 });
+          const title = docs.locator('h1').first();
+          await title.waitFor();
+          expect(await title.textContent()).toContain(p.title);
+          if (p.name === 'msghub') await screenshot('docs-msghub', docs);
+        } finally {
+          await docs.close();
+        }
+      }),
+    );
     const unknown = await fetch(`${sim.url}/_sim/docs/nope`);
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toMatchObject({ error: { code: 'not_found' } });

@@ -42,7 +42,10 @@ const clock = () => new Clock({ mode: 'manual', start: Date.parse('2024-04-08T10
 const SUFFIXES = ['', '.journal', '.journal.old'];
 
 function notesOf(store: Store): string[] {
-  return store.collection<Note>('alpha', 't', 'notes').all().map((n) => `${n.id}:${n.seq}:${n.text.length}:${n.text.slice(0, 1)}`);
+  return store
+    .collection<Note>('alpha', 't', 'notes')
+    .all()
+    .map((n) => `${n.id}:${n.seq}:${n.text.length}:${n.text.slice(0, 1)}`);
 }
 
 function positionOf(store: Store): number {

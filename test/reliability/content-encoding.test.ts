@@ -34,7 +34,12 @@ describe('Content-Encoding that does not match the body', () => {
     const real = await createSimulator({ clock: 'manual', port: 0 });
     try {
       const headers = { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' };
-      const control = await fetch(`${real.url}/_sim/keys`, { method: 'POST', headers, body: JSON.stringify({ provider: 'msghub', key: 'mk_live_enc0001', properties: {} }), signal: AbortSignal.timeout(10_000) });
+      const control = await fetch(`${real.url}/_sim/keys`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ provider: 'msghub', key: 'mk_live_enc0001', properties: {} }),
+        signal: AbortSignal.timeout(10_000),
+      });
       expect(control.status, await control.text()).toBeLessThan(500);
       expect(control.status).toBeGreaterThanOrEqual(400);
       const gzipped = await fetch(`${real.url}/msghub/api/v1/messages/send`, {

@@ -92,26 +92,29 @@ function send(port: number, method: string, path: string, headers: Record<string
   return new Promise((resolve, reject) => {
     // Content-Length always: Node frames no body on a GET otherwise, and the server would read it as the next request.
     const framed = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
-    const req = request({ host: '127.0.0.1', port, method: method.toUpperCase(), path, headers: framed, agent: false, signal: AbortSignal.timeout(15_000) }, (res) => {
-      if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
-        res.destroy();
-        resolve({ status: res.statusCode!, headers: res.headers, text: '', body: undefined });
-        return;
-      }
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let parsed: unknown;
-        try {
-          parsed = text ? JSON.parse(text) : undefined;
-        } catch {
-          parsed = undefined;
+    const req = request(
+      { host: '127.0.0.1', port, method: method.toUpperCase(), path, headers: framed, agent: false, signal: AbortSignal.timeout(15_000) },
+      (res) => {
+        if (String(res.headers['content-type'] ?? '').startsWith('text/event-stream')) {
+          res.destroy();
+          resolve({ status: res.statusCode!, headers: res.headers, text: '', body: undefined });
+          return;
         }
-        resolve({ status: res.statusCode!, headers: res.headers, text, body: parsed });
-      });
-    });
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown;
+          try {
+            parsed = text ? JSON.parse(text) : undefined;
+          } catch {
+            parsed = undefined;
+          }
+          resolve({ status: res.statusCode!, headers: res.headers, text, body: parsed });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -134,7 +137,13 @@ function segment(name: string, ids: () => string[]): fc.Arbitrary<string> {
   return fc.oneof(
     { arbitrary: (plausible[name] ?? fc.constant('x1')).map(encodeURIComponent), weight: 6 },
     { arbitrary: MALFORMED, weight: 2 },
-    { arbitrary: fc.oneof(weirdString, fc.constantFrom('..', '.', '%2e%2e', '%2F', '💥', 'a'.repeat(3_000))).filter((s) => s !== '').map((s) => (s.includes('%') ? s : encodeURIComponent(s))), weight: 2 },
+    {
+      arbitrary: fc
+        .oneof(weirdString, fc.constantFrom('..', '.', '%2e%2e', '%2F', '💥', 'a'.repeat(3_000)))
+        .filter((s) => s !== '')
+        .map((s) => (s.includes('%') ? s : encodeURIComponent(s))),
+      weight: 2,
+    },
   );
 }
 
@@ -142,11 +151,27 @@ function segment(name: string, ids: () => string[]): fc.Arbitrary<string> {
 function queryArb(op: Operation): fc.Arbitrary<string> {
   const value = (p: OpenAPIV3.ParameterObject): fc.Arbitrary<string> => {
     const schema = p.schema as Schema | undefined;
-    const good = schema?.enum ? fc.constantFrom(...(schema.enum as string[])) : schema?.type === 'integer' ? fc.integer({ min: 0, max: 200 }).map(String) : p.example !== undefined ? fc.constant(String(p.example)) : fc.constantFrom(...PROVIDER_NAMES);
-    return fc.oneof({ arbitrary: good, weight: 4 }, fc.constantFrom('', '-1', '1e400', 'abc', '99999999999999999999', '%ZZ', 'x'.repeat(3_000)), fc.string({ maxLength: 20 }));
+    const good = schema?.enum
+      ? fc.constantFrom(...(schema.enum as string[]))
+      : schema?.type === 'integer'
+        ? fc.integer({ min: 0, max: 200 }).map(String)
+        : p.example !== undefined
+          ? fc.constant(String(p.example))
+          : fc.constantFrom(...PROVIDER_NAMES);
+    return fc.oneof(
+      { arbitrary: good, weight: 4 },
+      fc.constantFrom('', '-1', '1e400', 'abc', '99999999999999999999', '%ZZ', 'x'.repeat(3_000)),
+      fc.string({ maxLength: 20 }),
+    );
   };
-  const pairs = op.query.map((p) => rare(fc.tuple(fc.constant(p.name), value(p), fc.boolean())).map((pick) => (pick ? `${p.name}=${encodeURIComponent(pick[1])}${pick[2] ? '' : `&${p.name}=${encodeURIComponent(pick[1])}x`}` : '')));
-  const stray = rare(fc.constantFrom('unknown=1', '__proto__[x]=1', 'a[b][c][d][e]=1', 'limit=1&limit=2', '=', '&&', '%ZZ=1', `admin_token=${TOKEN}`, 'admin_token=wrong'));
+  const pairs = op.query.map((p) =>
+    rare(fc.tuple(fc.constant(p.name), value(p), fc.boolean())).map((pick) =>
+      pick ? `${p.name}=${encodeURIComponent(pick[1])}${pick[2] ? '' : `&${p.name}=${encodeURIComponent(pick[1])}x`}` : '',
+    ),
+  );
+  const stray = rare(
+    fc.constantFrom('unknown=1', '__proto__[x]=1', 'a[b][c][d][e]=1', 'limit=1&limit=2', '=', '&&', '%ZZ=1', `admin_token=${TOKEN}`, 'admin_token=wrong'),
+  );
   return fc.tuple(fc.tuple(...pairs), stray).map(([ps, s]) => [...ps, s ?? ''].filter(Boolean).join('&'));
 }
 
@@ -155,7 +180,19 @@ const authArb: fc.Arbitrary<Record<string, string>> = fc.oneof(
   { arbitrary: fc.constant({ Authorization: `Bearer ${TOKEN}` }), weight: 10 },
   { arbitrary: fc.constant({ 'X-Msgsim-Admin-Token': TOKEN }), weight: 2 },
   { arbitrary: fc.constant({ Cookie: `theme=dark; msgsim_admin=${encodeURIComponent(TOKEN)}` }), weight: 2 },
-  { arbitrary: fc.constantFrom<Record<string, string>>({}, { Authorization: 'Bearer wrong' }, { Authorization: `Basic ${TOKEN}` }, { Cookie: 'msgsim_admin=%E0%A4%A' }, { Cookie: 'msgsim_admin=%ZZ; x=1' }, { Cookie: `msgsim_admin=%; msgsim_admin=${TOKEN}` }, { Cookie: '=;;=' }, { 'X-Msgsim-Admin-Token': '' }), weight: 3 },
+  {
+    arbitrary: fc.constantFrom<Record<string, string>>(
+      {},
+      { Authorization: 'Bearer wrong' },
+      { Authorization: `Basic ${TOKEN}` },
+      { Cookie: 'msgsim_admin=%E0%A4%A' },
+      { Cookie: 'msgsim_admin=%ZZ; x=1' },
+      { Cookie: `msgsim_admin=%; msgsim_admin=${TOKEN}` },
+      { Cookie: '=;;=' },
+      { 'X-Msgsim-Admin-Token': '' },
+    ),
+    weight: 3,
+  },
 );
 
 const HINTS: Hints = {
@@ -210,7 +247,13 @@ describe('control API fuzzing: no 5xx, JSON errors in the envelope, answers as c
     engine.faults.clear();
     messageIds.length = 0;
     const key = { 'X-API-Key': 'mk_live_cfuzz0001', 'Content-Type': 'application/json' };
-    await send(port, 'post', '/msghub/api/v1/webhooks', key, JSON.stringify({ event: 'message.delivered', url: `http://127.0.0.1:${port}/_sim/receivers/fuzz/hook` }));
+    await send(
+      port,
+      'post',
+      '/msghub/api/v1/webhooks',
+      key,
+      JSON.stringify({ event: 'message.delivered', url: `http://127.0.0.1:${port}/_sim/receivers/fuzz/hook` }),
+    );
     for (const to of ['+919876543210', '+14155550123']) {
       const sent = await send(port, 'post', '/msghub/api/v1/messages/send', key, JSON.stringify({ channel: 'sms', to, body: 'fuzz' }));
       expect(sent.status, sent.text).toBe(201);
@@ -258,9 +301,41 @@ describe('control API fuzzing: no 5xx, JSON errors in the envelope, answers as c
         op: fc.constant(i),
         segments: fc.tuple(...op.params.map((p) => segment(p, () => messageIds))),
         query: queryArb(op),
-        body: op.schema ? mutate(validish(op.schema, HINTS)) : op.anyBody ? fc.oneof(weirdString, hugeString, anyJson.map((v) => JSON.stringify(v) ?? '')) : rare(anyJson),
-        raw: rare(fc.constantFrom('{', '{"a":', 'null', '[]', '"str"', 'not json', '{"a":1}{"b":2}', '\u0000', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}')),
-        contentType: writes ? rare(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/xml', 'multipart/form-data', 'application/merge-patch+json')) : rare(fc.constant('application/json')),
+        body: op.schema
+          ? mutate(validish(op.schema, HINTS))
+          : op.anyBody
+            ? fc.oneof(
+                weirdString,
+                hugeString,
+                anyJson.map((v) => JSON.stringify(v) ?? ''),
+              )
+            : rare(anyJson),
+        raw: rare(
+          fc.constantFrom(
+            '{',
+            '{"a":',
+            'null',
+            '[]',
+            '"str"',
+            'not json',
+            '{"a":1}{"b":2}',
+            '\u0000',
+            '{"__proto__":{"polluted":1}}',
+            '{"constructor":{"prototype":{"polluted":1}}}',
+          ),
+        ),
+        contentType: writes
+          ? rare(
+              fc.constantFrom(
+                'text/plain',
+                'application/x-www-form-urlencoded',
+                'application/json; charset=latin1',
+                'application/xml',
+                'multipart/form-data',
+                'application/merge-patch+json',
+              ),
+            )
+          : rare(fc.constant('application/json')),
         auth: authArb,
       });
     });

@@ -10,7 +10,8 @@ export type Schema = OpenAPIV3.SchemaObject;
 export type Hints = Record<string, fc.Arbitrary<unknown>>;
 
 /** Undefined most of the time; one in six cases gets a value. */
-export const rare = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: arb, weight: 1 });
+export const rare = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ arbitrary: fc.constant(undefined), weight: 5 }, { arbitrary: arb, weight: 1 });
 
 /** A value that (mostly) satisfies the schema, built from it; `depth` bounds recursion. */
 export function validish(schema: Schema | undefined, hints: Hints = {}, depth = 0): fc.Arbitrary<unknown> {
@@ -39,7 +40,17 @@ export function validish(schema: Schema | undefined, hints: Hints = {}, depth = 
       const props = Object.entries(schema.properties ?? {});
       if (props.length === 0) return fc.constant({});
       const required = new Set(schema.required ?? []);
-      return fc.record(Object.fromEntries(props.map(([k, s]) => [k, hints[k] ? fc.oneof({ arbitrary: hints[k], weight: 3 }, { arbitrary: validish(s as Schema, hints, depth + 1), weight: 1 }) : validish(s as Schema, hints, depth + 1)])), { requiredKeys: props.map(([k]) => k).filter((k) => required.has(k)) });
+      return fc.record(
+        Object.fromEntries(
+          props.map(([k, s]) => [
+            k,
+            hints[k]
+              ? fc.oneof({ arbitrary: hints[k], weight: 3 }, { arbitrary: validish(s as Schema, hints, depth + 1), weight: 1 })
+              : validish(s as Schema, hints, depth + 1),
+          ]),
+        ),
+        { requiredKeys: props.map(([k]) => k).filter((k) => required.has(k)) },
+      );
     }
   }
 }
@@ -47,7 +58,10 @@ export function validish(schema: Schema | undefined, hints: Hints = {}, depth = 
 /** Bounds and edge values of the numbers in a schema, and what lies just beyond them. */
 export const edgeNumber = fc.constantFrom(0, -1, 1, 2 ** 31, -(2 ** 31), 2 ** 53, Number.MAX_SAFE_INTEGER + 2, 1e308, -1e308, 0.5, 1e-9);
 export const hugeString = fc.constantFrom('x'.repeat(100_000), '💥'.repeat(20_000), '\u0000'.repeat(1_000), 'a'.repeat(10_000));
-export const weirdString = fc.oneof(fc.string({ unit: 'binary', maxLength: 60 }), fc.constantFrom('', ' ', '\u202e', '𝕏', 'null', '<script>', "'; DROP TABLE", '%00', '../..', '+', '++14155550123'));
+export const weirdString = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 60 }),
+  fc.constantFrom('', ' ', '\u202e', '𝕏', 'null', '<script>', "'; DROP TABLE", '%00', '../..', '+', '++14155550123'),
+);
 export const deep = fc.integer({ min: 20, max: 2_000 }).map((n) => {
   let v: unknown = 'leaf';
   for (let i = 0; i < n; i++) v = i % 2 ? [v] : { a: v };
@@ -69,10 +83,11 @@ export function mutate(base: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
     fc.tuple(base, fc.nat(), anyJson).map(([b, i, v]) => {
       if (!b || typeof b !== 'object' || Array.isArray(b)) return v;
       const keys = Object.keys(b);
-      return keys.length ? { ...(b), [keys[i % keys.length]!]: v } : { x: v };
+      return keys.length ? { ...b, [keys[i % keys.length]!]: v } : { x: v };
     }),
-    fc.tuple(base, fc.string({ minLength: 1, maxLength: 12 }), anyJson).map(([b, k, v]) => (b && typeof b === 'object' && !Array.isArray(b) ? { ...(b), [k]: v } : b)),
+    fc
+      .tuple(base, fc.string({ minLength: 1, maxLength: 12 }), anyJson)
+      .map(([b, k, v]) => (b && typeof b === 'object' && !Array.isArray(b) ? { ...b, [k]: v } : b)),
     anyJson,
   );
 }
-

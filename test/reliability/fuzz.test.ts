@@ -52,8 +52,25 @@ async function operations(specFile: string): Promise<Operation[]> {
 }
 
 const idArb = fc.constantFrom('1', 'msg_doesnotexist', '00000000-0000-0000-0000-000000000000', '%2e%2e', 'a'.repeat(300), '-1', '💥');
-const queryArb = fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, { arbitrary: fc.constantFrom( 'limit=-1', 'limit=abc', 'limit=1&limit=2', 'page=0', 'page=1e400', 'cursor=%ff', 'status=nope&status=queued', 'offset=99999999999999999999', 'limit=', '__proto__[x]=1', 'a[b][c][d][e]=1'), weight: 1 });
-
+const queryArb = fc.oneof(
+  { arbitrary: fc.constant(''), weight: 3 },
+  {
+    arbitrary: fc.constantFrom(
+      'limit=-1',
+      'limit=abc',
+      'limit=1&limit=2',
+      'page=0',
+      'page=1e400',
+      'cursor=%ff',
+      'status=nope&status=queued',
+      'offset=99999999999999999999',
+      'limit=',
+      '__proto__[x]=1',
+      'a[b][c][d][e]=1',
+    ),
+    weight: 1,
+  },
+);
 
 interface Case {
   op: number;
@@ -114,9 +131,24 @@ describe('spec-derived fuzzing: no 5xx, spec-conformant errors, no state change 
           id: idArb,
           query: queryArb,
           body: ops[op]!.schema ? mutate(validish(ops[op]!.schema, HINTS)) : fc.constant(undefined),
-          raw: rare(fc.constantFrom('{', '{"a":', 'null', '[]', '"str"', 'not json', '{"a":1}{"b":2}', '\u0000', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}')),
+          raw: rare(
+            fc.constantFrom(
+              '{',
+              '{"a":',
+              'null',
+              '[]',
+              '"str"',
+              'not json',
+              '{"a":1}{"b":2}',
+              '\u0000',
+              '{"__proto__":{"polluted":1}}',
+              '{"constructor":{"prototype":{"polluted":1}}}',
+            ),
+          ),
           headers: headerArb(Object.keys(headers)[0]),
-          contentType: rare(fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/xml', 'multipart/form-data')),
+          contentType: rare(
+            fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'application/xml', 'multipart/form-data'),
+          ),
         }),
       );
       await fc.assert(
@@ -129,7 +161,9 @@ describe('spec-derived fuzzing: no 5xx, spec-conformant errors, no state change 
           const before = await stateCount(sim, name);
           const hasBody = op.method !== 'get' && op.method !== 'delete';
           const extra = c.headers ? { headers: c.headers } : {};
-          const opts = !hasBody ? extra : { ...extra, ...(c.raw !== undefined ? { raw: c.raw } : {}), ...(c.contentType ? { contentType: c.contentType } : {}) };
+          const opts = !hasBody
+            ? extra
+            : { ...extra, ...(c.raw !== undefined ? { raw: c.raw } : {}), ...(c.contentType ? { contentType: c.contentType } : {}) };
           const res = await api[op.method](path, hasBody ? c.body : undefined, opts);
           statuses[res.status] = (statuses[res.status] ?? 0) + 1;
           expect(res.status, `${op.method} ${path} → ${res.status} ${res.text.slice(0, 300)}`).toBeLessThan(500);

@@ -14,30 +14,105 @@ interface Resource {
   paths: (id: string) => Array<['get' | 'put' | 'delete' | 'post', string, unknown?]>;
 }
 
-const idOf = (body: any): string => body?.data?.id ?? body?.data?.messageId ?? body?.id ?? body?.messageId ?? body?.contactId ?? body?.campaignId ?? body?.webhookId;
+const idOf = (body: any): string =>
+  body?.data?.id ?? body?.data?.messageId ?? body?.id ?? body?.messageId ?? body?.contactId ?? body?.campaignId ?? body?.webhookId;
 
 const MSGHUB: Resource[] = [
-  { name: 'message', create: async (api) => idOf((await api.post('/messages/send', { channel: 'sms', to: '+919876543210', body: 'Hi' })).body), paths: (id) => [['get', `/messages/${id}`]] },
-  { name: 'contact', create: async (api) => idOf((await api.post('/contacts', { name: 'Rahul', phone: '+919876543210' })).body), paths: (id) => [['get', `/contacts/${id}`], ['put', `/contacts/${id}`, { name: 'Mallory' }], ['delete', `/contacts/${id}`]] },
-  { name: 'campaign', create: async (api) => idOf((await api.post('/campaigns', { name: 'Promo', channel: 'sms', body: 'Hi', recipients: ['+919876543210'] })).body), paths: (id) => [['get', `/campaigns/${id}`], ['put', `/campaigns/${id}`, { status: 'cancelled' }]] },
-  { name: 'webhook', create: async (api) => idOf((await api.post('/webhooks', { event: 'message.delivered', url: 'http://127.0.0.1:9/hook' })).body), paths: (id) => [['delete', `/webhooks/${id}`]] },
+  {
+    name: 'message',
+    create: async (api) => idOf((await api.post('/messages/send', { channel: 'sms', to: '+919876543210', body: 'Hi' })).body),
+    paths: (id) => [['get', `/messages/${id}`]],
+  },
+  {
+    name: 'contact',
+    create: async (api) => idOf((await api.post('/contacts', { name: 'Rahul', phone: '+919876543210' })).body),
+    paths: (id) => [
+      ['get', `/contacts/${id}`],
+      ['put', `/contacts/${id}`, { name: 'Mallory' }],
+      ['delete', `/contacts/${id}`],
+    ],
+  },
+  {
+    name: 'campaign',
+    create: async (api) => idOf((await api.post('/campaigns', { name: 'Promo', channel: 'sms', body: 'Hi', recipients: ['+919876543210'] })).body),
+    paths: (id) => [
+      ['get', `/campaigns/${id}`],
+      ['put', `/campaigns/${id}`, { status: 'cancelled' }],
+    ],
+  },
+  {
+    name: 'webhook',
+    create: async (api) => idOf((await api.post('/webhooks', { event: 'message.delivered', url: 'http://127.0.0.1:9/hook' })).body),
+    paths: (id) => [['delete', `/webhooks/${id}`]],
+  },
 ];
 
 const MSGFLASH: Resource[] = [
-  { name: 'message', create: async (api) => idOf((await api.post('/messages/send', { instanceId: MAIN, to: '+14155550123', type: 'text', text: 'Hi' })).body), paths: (id) => [['get', `/messages/${id}`]] },
-  { name: 'template', create: async (api) => idOf((await api.post('/templates', { name: 'Welcome', content: 'Hi {{name}}' })).body), paths: (id) => [['get', `/templates/${id}`], ['put', `/templates/${id}`, { name: 'Stolen' }], ['delete', `/templates/${id}`], ['post', `/templates/${id}/preview`, { variables: { name: 'x' } }]] },
-  { name: 'contact', create: async (api) => idOf((await api.post('/contacts', { phone: '+14155550124', name: 'Ann' })).body), paths: (id) => [['get', `/contacts/${id}`], ['put', `/contacts/${id}`, { name: 'Mallory' }], ['delete', `/contacts/${id}`], ['get', `/contacts/${id}/groups`]] },
-  { name: 'group', create: async (api) => idOf((await api.post('/contacts/groups', { name: 'VIP' })).body), paths: (id) => [['get', `/contacts/groups/${id}`], ['put', `/contacts/groups/${id}`, { name: 'Stolen' }], ['get', `/contacts/groups/${id}/members`], ['delete', `/contacts/groups/${id}`]] },
-  { name: 'campaign', create: async (api) => idOf((await api.post('/campaigns', { name: 'Later', instanceId: MAIN, text: 'Hi', recipients: ['+14155550111'], scheduledAt: '2024-04-09T10:30:00.000Z' })).body), paths: (id) => [['get', `/campaigns/${id}`], ['get', `/campaigns/${id}/stats`], ['post', `/campaigns/${id}/pause`, {}]] },
+  {
+    name: 'message',
+    create: async (api) => idOf((await api.post('/messages/send', { instanceId: MAIN, to: '+14155550123', type: 'text', text: 'Hi' })).body),
+    paths: (id) => [['get', `/messages/${id}`]],
+  },
+  {
+    name: 'template',
+    create: async (api) => idOf((await api.post('/templates', { name: 'Welcome', content: 'Hi {{name}}' })).body),
+    paths: (id) => [
+      ['get', `/templates/${id}`],
+      ['put', `/templates/${id}`, { name: 'Stolen' }],
+      ['delete', `/templates/${id}`],
+      ['post', `/templates/${id}/preview`, { variables: { name: 'x' } }],
+    ],
+  },
+  {
+    name: 'contact',
+    create: async (api) => idOf((await api.post('/contacts', { phone: '+14155550124', name: 'Ann' })).body),
+    paths: (id) => [
+      ['get', `/contacts/${id}`],
+      ['put', `/contacts/${id}`, { name: 'Mallory' }],
+      ['delete', `/contacts/${id}`],
+      ['get', `/contacts/${id}/groups`],
+    ],
+  },
+  {
+    name: 'group',
+    create: async (api) => idOf((await api.post('/contacts/groups', { name: 'VIP' })).body),
+    paths: (id) => [
+      ['get', `/contacts/groups/${id}`],
+      ['put', `/contacts/groups/${id}`, { name: 'Stolen' }],
+      ['get', `/contacts/groups/${id}/members`],
+      ['delete', `/contacts/groups/${id}`],
+    ],
+  },
+  {
+    name: 'campaign',
+    create: async (api) =>
+      idOf(
+        (await api.post('/campaigns', { name: 'Later', instanceId: MAIN, text: 'Hi', recipients: ['+14155550111'], scheduledAt: '2024-04-09T10:30:00.000Z' }))
+          .body,
+      ),
+    paths: (id) => [
+      ['get', `/campaigns/${id}`],
+      ['get', `/campaigns/${id}/stats`],
+      ['post', `/campaigns/${id}/pause`, {}],
+    ],
+  },
   {
     name: 'bulk job',
     create: async (api) => {
       const contact = idOf((await api.post('/contacts', { phone: '+14155550125', name: 'Bob' })).body);
       return idOf((await api.post('/contacts/bulk-delete', { contactIds: [contact] })).body);
     },
-    paths: (id) => [['get', `/contacts/bulk-jobs/${id}`], ['get', `/contacts/bulk-jobs/${id}/progress`], ['post', `/contacts/bulk-jobs/${id}/cancel`, {}]],
+    paths: (id) => [
+      ['get', `/contacts/bulk-jobs/${id}`],
+      ['get', `/contacts/bulk-jobs/${id}/progress`],
+      ['post', `/contacts/bulk-jobs/${id}/cancel`, {}],
+    ],
   },
-  { name: 'webhook', create: async (api) => idOf((await api.post('/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['message.delivered'] })).body), paths: (id) => [['delete', `/webhooks/${id}`]] },
+  {
+    name: 'webhook',
+    create: async (api) => idOf((await api.post('/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['message.delivered'] })).body),
+    paths: (id) => [['delete', `/webhooks/${id}`]],
+  },
 ];
 
 const CASES: Array<{ provider: string; owner: Record<string, string>; intruder: Record<string, string>; resources: Resource[] }> = [

@@ -39,7 +39,14 @@ interface Acked {
 
 export const loadFigures = { sends: 0, acknowledged: 0, retrieved: 0, deliveries: 0, duplicates: 0 };
 
-async function call(sim: Simulator, provider: ProviderName, tenant: number, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
+async function call(
+  sim: Simulator,
+  provider: ProviderName,
+  tenant: number,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: any }> {
   const { headers } = credentials(provider, tenant);
   const res = await fetch(`${sim.url}${basePath(provider)}${withQuery(provider, tenant, path)}`, {
     method,
@@ -112,9 +119,15 @@ describe('load: nothing acknowledged is lost', () => {
     for (const provider of PROVIDERS) {
       for (let t = 0; t < TENANTS; t++) {
         const expected = acked.filter((a) => a.provider === provider && a.tenant === t).length;
-        const tenantId = sim.messages(provider).find((m) => acked.some((a) => a.provider === provider && a.tenant === t && (a.id === m.id || a.id === (m.data as { parentId?: string } | undefined)?.parentId)))?.tenant;
+        const tenantId = sim
+          .messages(provider)
+          .find((m) =>
+            acked.some((a) => a.provider === provider && a.tenant === t && (a.id === m.id || a.id === (m.data as { parentId?: string } | undefined)?.parentId)),
+          )?.tenant;
         expect(tenantId).toBeDefined();
-        const res = await fetch(`${sim.url}/_sim/messages?provider=${provider}&tenant=${encodeURIComponent(tenantId!)}&limit=1`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+        const res = await fetch(`${sim.url}/_sim/messages?provider=${provider}&tenant=${encodeURIComponent(tenantId!)}&limit=1`, {
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
         expect(((await res.json()) as { total: number }).total).toBe(expected);
       }
       expect(sim.messages(provider)).toHaveLength(acked.filter((a) => a.provider === provider).length);

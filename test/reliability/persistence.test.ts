@@ -31,13 +31,25 @@ interface Ack {
 }
 
 async function send(run: Running, text: string): Promise<string | undefined> {
-  const res = await fetch(`${run.url}/msghub/api/v1/messages/send`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ channel: 'sms', to: '+14155550123', body: text }), signal: AbortSignal.timeout(REQUEST_MS) });
+  const res = await fetch(`${run.url}/msghub/api/v1/messages/send`, {
+    method: 'POST',
+    headers: HEADERS,
+    body: JSON.stringify({ channel: 'sms', to: '+14155550123', body: text }),
+    signal: AbortSignal.timeout(REQUEST_MS),
+  });
   if (res.status !== 201) return undefined;
   return ((await res.json()) as { messageId: string }).messageId;
 }
 
 /** Sends until `count` are acknowledged or `stopped()`; connection errors (the kill) end a worker. */
-async function storm(run: Running, count: number, acks: Ack[], stopped: () => boolean = () => false, concurrency = CONCURRENCY, onAck?: () => void): Promise<void> {
+async function storm(
+  run: Running,
+  count: number,
+  acks: Ack[],
+  stopped: () => boolean = () => false,
+  concurrency = CONCURRENCY,
+  onAck?: () => void,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < count && !stopped()) {
@@ -101,14 +113,21 @@ describe('persistence with --data', () => {
     let killed = false;
     let inFlight = 0;
     const killing = new Promise<void>((resolve) => {
-      const running = storm(first, KILL_CAP, acks, () => killed, KILL_CONCURRENCY, () => {
-        if (acks.length !== KILL_AFTER) return;
-        // Every other client has a request in flight: some are being written, some answered.
-        killed = true;
-        inFlight = KILL_CONCURRENCY - 1;
-        first.child.kill('SIGKILL');
-        resolve();
-      });
+      const running = storm(
+        first,
+        KILL_CAP,
+        acks,
+        () => killed,
+        KILL_CONCURRENCY,
+        () => {
+          if (acks.length !== KILL_AFTER) return;
+          // Every other client has a request in flight: some are being written, some answered.
+          killed = true;
+          inFlight = KILL_CONCURRENCY - 1;
+          first.child.kill('SIGKILL');
+          resolve();
+        },
+      );
       void running.then(resolve);
     });
     await killing;
@@ -129,10 +148,15 @@ describe('persistence with --data', () => {
   it('SIGTERM loses nothing, and logs carry no keys or webhook secrets', async () => {
     const file = path.join(dir, 'term.json');
     const first = await startCli(['--data', file, '--no-rate-limits']);
-    const hook = await fetch(`${first.url}/msghub/api/v1/webhooks`, { method: 'POST', headers: HEADERS, body: JSON.stringify({ event: 'message.delivered', url: `${first.url}/_sim/receivers/p/hook` }), signal: AbortSignal.timeout(REQUEST_MS) });
+    const hook = await fetch(`${first.url}/msghub/api/v1/webhooks`, {
+      method: 'POST',
+      headers: HEADERS,
+      body: JSON.stringify({ event: 'message.delivered', url: `${first.url}/_sim/receivers/p/hook` }),
+      signal: AbortSignal.timeout(REQUEST_MS),
+    });
     expect(hook.status).toBe(201);
     const hookBody = (await hook.json()) as Record<string, unknown>;
-    const secrets = [KEY, ...JSON.stringify(hookBody).match(/whsec_[A-Za-z0-9+/=_-]+|[a-f0-9]{32,}/g) ?? []];
+    const secrets = [KEY, ...(JSON.stringify(hookBody).match(/whsec_[A-Za-z0-9+/=_-]+|[a-f0-9]{32,}/g) ?? [])];
     expect(secrets.length, 'the webhook creation answered a secret').toBeGreaterThan(1);
     persistenceFigures.secretsChecked = secrets.length;
     const acks: Ack[] = [];

@@ -68,7 +68,8 @@ class Receiver {
 const post = (run: Running, url: string, headers: Record<string, string>, body: unknown, extra: Record<string, string> = {}) =>
   http(`${run.url}${url}`, { method: 'POST', headers: { ...headers, ...extra }, body: JSON.stringify(body) });
 const get = (run: Running, url: string, headers: Record<string, string> = {}) => http(`${run.url}${url}`, { headers });
-const advance = async (run: Running, by: string) => expect((await post(run, '/_sim/clock/advance', { 'Content-Type': 'application/json' }, { by })).status).toBe(200);
+const advance = async (run: Running, by: string) =>
+  expect((await post(run, '/_sim/clock/advance', { 'Content-Type': 'application/json' }, { by })).status).toBe(200);
 
 /** Polls until `done` holds (bounded). */
 async function until(what: string, done: () => Promise<boolean> | boolean, tries = 200): Promise<void> {
@@ -79,7 +80,8 @@ async function until(what: string, done: () => Promise<boolean> | boolean, tries
   throw new Error(`never: ${what}`);
 }
 
-const deliveries = async (run: Running, status: string): Promise<number> => ((await get(run, `/_sim/webhooks/deliveries?provider=msghub&status=${status}&limit=1`)).body as { total: number }).total;
+const deliveries = async (run: Running, status: string): Promise<number> =>
+  ((await get(run, `/_sim/webhooks/deliveries?provider=msghub&status=${status}&limit=1`)).body as { total: number }).total;
 
 async function sendMsghub(run: Running, to: string, extra: Record<string, string> = {}): Promise<ApiResponse> {
   return post(run, '/msghub/api/v1/messages/send', MSGHUB, { channel: 'sms', to, body: 'hello' }, extra);
@@ -114,7 +116,9 @@ describe('a restart with --data keeps what a user would miss', () => {
     );
     // 4 of the tiny quota's 5: three reads, then a write (acknowledged with the counts before it).
     for (let i = 0; i < 3; i++) expect((await get(first, '/msgflash/api/v1/messages', MSGFLASH_TINY)).status).toBe(200);
-    expect((await post(first, '/msgflash/api/v1/messages/send', MSGFLASH_TINY, { instanceId: INSTANCE, to: '+14155550100', type: 'text', text: 'Hi' })).status).toBe(201);
+    expect(
+      (await post(first, '/msgflash/api/v1/messages/send', MSGFLASH_TINY, { instanceId: INSTANCE, to: '+14155550100', type: 'text', text: 'Hi' })).status,
+    ).toBe(201);
     await stop(first, 'SIGKILL');
 
     const second = await cli(file);
@@ -178,7 +182,13 @@ describe('a restart with --data keeps what a user would miss', () => {
     const recipients = Array.from({ length: 100 }, (_, i) => `+1415557${String(i).padStart(4, '0')}`);
     const campaign = await post(first, '/msghub/api/v1/campaigns', MSGHUB, { name: 'Spring', channel: 'sms', body: 'Sale!', recipients, start: true });
     expect(campaign.status).toBe(201);
-    const scheduled = await post(first, '/msgflash/api/v1/messages/schedule', MSGFLASH, { instanceId: INSTANCE, to: '+14155550111', type: 'text', text: 'Later', scheduledAt: inAnHour });
+    const scheduled = await post(first, '/msgflash/api/v1/messages/schedule', MSGFLASH, {
+      instanceId: INSTANCE,
+      to: '+14155550111',
+      type: 'text',
+      text: 'Later',
+      scheduledAt: inAnHour,
+    });
     expect(scheduled.status).toBe(201);
     const contactIds: string[] = [];
     for (let i = 0; i < 30; i++) {
@@ -188,7 +198,12 @@ describe('a restart with --data keeps what a user would miss', () => {
     }
     const job = await post(first, '/msgflash/api/v1/contacts/bulk-delete', MSGFLASH, { contactIds });
     expect(job.status).toBe(202);
-    const fallback = await post(first, '/messagehub/api/v1/messages/send', MESSAGEHUB, { to: '+15005550003', channel: 'whatsapp', content: 'Hi', fallback: { channels: ['sms'], timeoutSeconds: 30, recipients: { sms: '+14155552671' } } });
+    const fallback = await post(first, '/messagehub/api/v1/messages/send', MESSAGEHUB, {
+      to: '+15005550003',
+      channel: 'whatsapp',
+      content: 'Hi',
+      fallback: { channels: ['sms'], timeoutSeconds: 30, recipients: { sms: '+14155552671' } },
+    });
     expect(fallback.status).toBe(201);
     const flow = await post(first, '/msghub/api/v1/flows/flow_welcome/trigger', MSGHUB, { to: '+14155550199', variables: { name: 'Ana' } });
     expect(flow.status).toBe(202);

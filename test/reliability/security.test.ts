@@ -81,7 +81,9 @@ describe('security', () => {
   it('MessageHub scopes: cpk_test_readonly cannot send, whatever the headers say', async () => {
     const before = (await sim.http.get('/_sim/messages').query({ provider: 'messagehub', limit: 1 })).body.total as number;
     for (const trick of [{}, ...TRICK_HEADERS, { 'X-Msgsim-Fault': 'none' }]) {
-      const res = await sim.client('messagehub', { Authorization: 'Bearer cpk_test_readonly', ...trick }).post('/messages/send', sendBody('messagehub', '+14155550123', 'nope'));
+      const res = await sim
+        .client('messagehub', { Authorization: 'Bearer cpk_test_readonly', ...trick })
+        .post('/messages/send', sendBody('messagehub', '+14155550123', 'nope'));
       expect(res.status, `${JSON.stringify(trick)} ${res.text}`).toBe(403);
       securityFigures.bypassAttempts++;
     }
@@ -122,7 +124,12 @@ describe('security', () => {
   });
 
   it('__proto__ and constructor keys are refused and leave Object.prototype alone', async () => {
-    const payloads = ['{"__proto__":{"polluted":"yes"}}', '{"constructor":{"prototype":{"polluted":"yes"}}}', '{"to":"+14155550123","a":{"b":{"__proto__":{"polluted":"yes"}}}}', '[{"__proto__":{"polluted":"yes"}}]'];
+    const payloads = [
+      '{"__proto__":{"polluted":"yes"}}',
+      '{"constructor":{"prototype":{"polluted":"yes"}}}',
+      '{"to":"+14155550123","a":{"b":{"__proto__":{"polluted":"yes"}}}}',
+      '[{"__proto__":{"polluted":"yes"}}]',
+    ];
     for (const p of PROVIDER_NAMES) {
       for (const raw of payloads) {
         const res = await api(p, 1).post(withQuery(p, 1, sendPath(p)), undefined, { raw });
@@ -133,7 +140,10 @@ describe('security', () => {
       const raw = JSON.stringify(sendBody(p, '+14155550123', 'hi')).replace(/^\{/, '{"__proto__":{"polluted":"yes"},');
       expect((await api(p, 1).post(withQuery(p, 1, sendPath(p)), undefined, { raw })).status).toBe(400);
     }
-    const control = await sim.http.post('/_sim/keys').set('Content-Type', 'application/json').send('{"provider":"msghub","key":"mk_live_x0001","properties":{"__proto__":{"polluted":"yes"}}}');
+    const control = await sim.http
+      .post('/_sim/keys')
+      .set('Content-Type', 'application/json')
+      .send('{"provider":"msghub","key":"mk_live_x0001","properties":{"__proto__":{"polluted":"yes"}}}');
     // the control API parses with plain express.json (no key guard): it may store the key, but must stay harmless
     expect(control.status).toBeLessThan(500);
     for (const route of ['/_sim/keys', '/_sim/messages', '/_sim/health']) expect((await sim.http.get(route)).status).toBe(200);
@@ -153,7 +163,9 @@ describe('security', () => {
     const TENANT = 'USERX:APIKEYs3cretPart0f';
     const spec = (await SwaggerParser.dereference(CONTROL_SPEC)) as OpenAPIV3.Document;
     const templates = Object.entries(spec.paths).filter(([t]) => /\{(key|tenant)\}/.test(t));
-    expect(templates.map(([t]) => t)).toEqual(expect.arrayContaining(['/keys/{provider}/{key}', '/keys/{provider}/{key}/revoke', '/providers/{provider}/tenants/{tenant}/settings']));
+    expect(templates.map(([t]) => t)).toEqual(
+      expect.arrayContaining(['/keys/{provider}/{key}', '/keys/{provider}/{key}/revoke', '/providers/{provider}/tenants/{tenant}/settings']),
+    );
     const spellings = (secret: string) => [secret, encodeURIComponent(secret).replace(/_/g, '%5F'), `${secret}%ZZ`];
     for (const [template, item] of templates) {
       for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
@@ -161,7 +173,13 @@ describe('security', () => {
         for (const secret of [KEY, TENANT]) {
           for (const spelled of spellings(secret)) {
             const path = template.replace('{provider}', 'msghub').replace(/\{(key|tenant)\}/, spelled);
-            for (const variant of [`/_sim${path}`, `/_SIM${path.toUpperCase().replace(spelled.toUpperCase(), spelled)}`, `/_sim${path}/`, `/_sim${path}/extra`, `/_sim${path}?token=x`]) {
+            for (const variant of [
+              `/_sim${path}`,
+              `/_SIM${path.toUpperCase().replace(spelled.toUpperCase(), spelled)}`,
+              `/_sim${path}/`,
+              `/_sim${path}/extra`,
+              `/_sim${path}?token=x`,
+            ]) {
               const res = await request(app)[method](variant);
               expect(res.status, `${method} ${variant}`).toBeLessThan(500);
               securityFigures.keyPathsLogged++;
@@ -182,7 +200,15 @@ describe('security', () => {
   });
 
   it('webhook URLs other than http/https are refused at creation', async () => {
-    const bad = ['ftp://127.0.0.1/hook', 'file:///etc/passwd', 'javascript:alert(1)', 'gopher://127.0.0.1:70/', 'data:text/plain,hi', '//127.0.0.1/hook', 'not a url'];
+    const bad = [
+      'ftp://127.0.0.1/hook',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'gopher://127.0.0.1:70/',
+      'data:text/plain,hi',
+      '//127.0.0.1/hook',
+      'not a url',
+    ];
     for (const url of bad) {
       const hub = await api('msghub', 1).post('/webhooks', { event: 'message.delivered', url });
       expect(hub.status, `msghub ${url} ${hub.text}`).toBe(400);
@@ -215,7 +241,10 @@ describe('security over real HTTP', () => {
   it('headers over 16 KB get a 431 from Node and the server keeps answering', async () => {
     const sim = await createSimulator({ clock: 'manual', port: 0 });
     try {
-      const res = await fetch(`${sim.url}/msghub/api/v1/messages`, { headers: { 'X-API-Key': 'mk_live_rel0001', 'X-Big': 'x'.repeat(20_000) }, signal: AbortSignal.timeout(10_000) });
+      const res = await fetch(`${sim.url}/msghub/api/v1/messages`, {
+        headers: { 'X-API-Key': 'mk_live_rel0001', 'X-Big': 'x'.repeat(20_000) },
+        signal: AbortSignal.timeout(10_000),
+      });
       expect(res.status).toBe(431);
       expect((await fetch(`${sim.url}/_sim/health`, { signal: AbortSignal.timeout(10_000) })).status).toBe(200);
     } finally {
@@ -227,9 +256,23 @@ describe('security over real HTTP', () => {
     const sim = await createSimulator({ clock: 'manual', port: 0, webhookAllow: ['hooks.example.com'] });
     try {
       const headers = { 'X-API-Key': 'mk_live_rel0001', 'Content-Type': 'application/json' };
-      const created = await fetch(`${sim.url}/msghub/api/v1/webhooks`, { method: 'POST', headers, body: JSON.stringify({ event: 'contact.created', url: receiverUrl }), signal: AbortSignal.timeout(10_000) });
+      const created = await fetch(`${sim.url}/msghub/api/v1/webhooks`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ event: 'contact.created', url: receiverUrl }),
+        signal: AbortSignal.timeout(10_000),
+      });
       expect(created.status).toBe(201);
-      expect((await fetch(`${sim.url}/msghub/api/v1/contacts`, { method: 'POST', headers, body: JSON.stringify({ name: 'A', phone: '+919876543210' }), signal: AbortSignal.timeout(10_000) })).status).toBe(201);
+      expect(
+        (
+          await fetch(`${sim.url}/msghub/api/v1/contacts`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ name: 'A', phone: '+919876543210' }),
+            signal: AbortSignal.timeout(10_000),
+          })
+        ).status,
+      ).toBe(201);
       await sim.settle();
       for (let i = 0; i < 6; i++) {
         sim.clock.advance(18_000_000);
@@ -253,9 +296,19 @@ describe('security over real HTTP', () => {
         expect(res.status, route).toBe(401);
         expect(await res.text()).not.toContain('rel-admin-token-1');
       }
-      const writes: Array<[string, unknown]> = [['/_sim/reset', {}], ['/_sim/clock/advance', { ms: 1000 }], ['/_sim/keys', { provider: 'msghub', key: 'mk_live_x0001', properties: {} }], ['/_sim/faults', { provider: 'msghub', status: 500 }]];
+      const writes: Array<[string, unknown]> = [
+        ['/_sim/reset', {}],
+        ['/_sim/clock/advance', { ms: 1000 }],
+        ['/_sim/keys', { provider: 'msghub', key: 'mk_live_x0001', properties: {} }],
+        ['/_sim/faults', { provider: 'msghub', status: 500 }],
+      ];
       for (const [route, body] of writes) {
-        const res = await fetch(`${sim.url}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer wrong' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
+        const res = await fetch(`${sim.url}${route}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: 'Bearer wrong' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(10_000),
+        });
         expect(res.status, route).toBe(401);
       }
       expect(sim.engine.faults.list()).toHaveLength(0);

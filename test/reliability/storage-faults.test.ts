@@ -24,7 +24,11 @@ const isRoot = process.getuid?.() === 0;
 export const storageFigures = { refusals: 0, unsaved: 0, acknowledged: 0, recovered: 0 };
 
 async function sendMsghub(run: Running, body = 'hello') {
-  return http(`${run.url}/msghub/api/v1/messages/send`, { method: 'POST', headers: MSGHUB, body: JSON.stringify({ channel: 'sms', to: '+14155550123', body }) });
+  return http(`${run.url}/msghub/api/v1/messages/send`, {
+    method: 'POST',
+    headers: MSGHUB,
+    body: JSON.stringify({ channel: 'sms', to: '+14155550123', body }),
+  });
 }
 
 async function sendMsgine(run: Running) {
@@ -149,7 +153,10 @@ describe('storage faults with --data', () => {
 
     const ready = await http(`${run.url}/_sim/ready`);
     expect(ready.status).toBe(503);
-    expect(ready.body).toEqual({ status: 'not_ready', reasons: [{ component: 'storage', path: `${file}.journal`, error: 'file too large (EFBIG)', since: expect.any(String) }] });
+    expect(ready.body).toEqual({
+      status: 'not_ready',
+      reasons: [{ component: 'storage', path: `${file}.journal`, error: 'file too large (EFBIG)', since: expect.any(String) }],
+    });
     // Reads promise nothing new: they are answered.
     const read = await http(`${run.url}/msghub/api/v1/messages/${acked[0]}`, { headers: MSGHUB });
     expect(read.status).toBe(200);

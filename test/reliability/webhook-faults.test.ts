@@ -66,7 +66,8 @@ describe('webhook receivers that fail', () => {
       broken: `${url}/_sim/receivers/broken/hook`,
       reset: `http://127.0.0.1:${resetPort}/hook`,
     };
-    for (const target of Object.values(targets)) expect((await api('POST', '/msghub/api/v1/webhooks', { event: 'contact.created', url: target })).status).toBe(201);
+    for (const target of Object.values(targets))
+      expect((await api('POST', '/msghub/api/v1/webhooks', { event: 'contact.created', url: target })).status).toBe(201);
     expect((await api('POST', '/msghub/api/v1/contacts', { name: 'Rahul', phone: '+919876543210' })).status).toBe(201);
     await engine.settle();
     for (const delay of DEFAULT_RETRY_SCHEDULE.slice(1)) {
@@ -75,19 +76,40 @@ describe('webhook receivers that fail', () => {
     }
     const res = await api('GET', '/_sim/webhooks/deliveries?provider=msghub&limit=100');
     expect(res.status).toBe(200);
-    const logged = ((await res.json()) as { data: Array<{ id: string; url: string; status: string; attempts: Array<{ at: string; outcome: string; error?: string; response?: { status: number } }>; nextAttemptAt: string | null }> }).data;
+    const logged = (
+      (await res.json()) as {
+        data: Array<{
+          id: string;
+          url: string;
+          status: string;
+          attempts: Array<{ at: string; outcome: string; error?: string; response?: { status: number } }>;
+          nextAttemptAt: string | null;
+        }>;
+      }
+    ).data;
     expect(logged.map((d) => d.url).sort()).toEqual(Object.values(targets).sort());
     for (const delivery of logged) {
       const what = `${delivery.url}: ${JSON.stringify(delivery.attempts.map((a) => a.error ?? a.response?.status))}`;
       expect(delivery.status, what).toBe('failed');
       expect(delivery.nextAttemptAt, what).toBeNull();
       expect(delivery.attempts, what).toHaveLength(DEFAULT_RETRY_SCHEDULE.length);
-      expect(delivery.attempts.every((a) => a.outcome === 'failure'), what).toBe(true);
+      expect(
+        delivery.attempts.every((a) => a.outcome === 'failure'),
+        what,
+      ).toBe(true);
       // the backoff runs on the simulated clock: attempt n+1 comes schedule[n+1] after attempt n
       const gaps = delivery.attempts.slice(1).map((a, i) => Date.parse(a.at) - Date.parse(delivery.attempts[i]!.at));
       expect(gaps, what).toEqual(DEFAULT_RETRY_SCHEDULE.slice(1));
-      if (delivery.url === targets.broken) expect(delivery.attempts.every((a) => a.response?.status === 500), what).toBe(true);
-      else expect(delivery.attempts.every((a) => typeof a.error === 'string' && a.error.length > 0), what).toBe(true);
+      if (delivery.url === targets.broken)
+        expect(
+          delivery.attempts.every((a) => a.response?.status === 500),
+          what,
+        ).toBe(true);
+      else
+        expect(
+          delivery.attempts.every((a) => typeof a.error === 'string' && a.error.length > 0),
+          what,
+        ).toBe(true);
       webhookFaultFigures.deliveries++;
       webhookFaultFigures.attempts += delivery.attempts.length;
     }
@@ -100,12 +122,27 @@ describe('webhook receivers that fail', () => {
   it('a receiver that hangs does not block the API', async () => {
     expect((await api('PUT', '/_sim/receivers/hang', { paused: true })).status).toBe(200);
     const key = { ...KEY, 'X-API-Key': 'mk_live_hanging0001' };
-    const hookRes = await fetch(`${url}/msghub/api/v1/webhooks`, { method: 'POST', headers: key, body: JSON.stringify({ event: 'contact.created', url: `${url}/_sim/receivers/hang/hook` }), signal: AbortSignal.timeout(REQUEST_MS) });
+    const hookRes = await fetch(`${url}/msghub/api/v1/webhooks`, {
+      method: 'POST',
+      headers: key,
+      body: JSON.stringify({ event: 'contact.created', url: `${url}/_sim/receivers/hang/hook` }),
+      signal: AbortSignal.timeout(REQUEST_MS),
+    });
     expect(hookRes.status).toBe(201);
-    const first = await fetch(`${url}/msghub/api/v1/contacts`, { method: 'POST', headers: key, body: JSON.stringify({ name: 'A', phone: '+919876543211' }), signal: AbortSignal.timeout(REQUEST_MS) });
+    const first = await fetch(`${url}/msghub/api/v1/contacts`, {
+      method: 'POST',
+      headers: key,
+      body: JSON.stringify({ name: 'A', phone: '+919876543211' }),
+      signal: AbortSignal.timeout(REQUEST_MS),
+    });
     expect(first.status).toBe(201);
     // the delivery to the held receiver is in flight; the API still answers sends and reads
-    const send = await fetch(`${url}/msghub/api/v1/messages/send`, { method: 'POST', headers: key, body: JSON.stringify({ channel: 'sms', to: '+14155550123', body: 'while hanging' }), signal: AbortSignal.timeout(REQUEST_MS) });
+    const send = await fetch(`${url}/msghub/api/v1/messages/send`, {
+      method: 'POST',
+      headers: key,
+      body: JSON.stringify({ channel: 'sms', to: '+14155550123', body: 'while hanging' }),
+      signal: AbortSignal.timeout(REQUEST_MS),
+    });
     expect(send.status).toBe(201);
     expect((await fetch(`${url}/_sim/health`, { signal: AbortSignal.timeout(REQUEST_MS) })).status).toBe(200);
     await engine.settle(); // the dispatcher's timeout ends the held attempt

@@ -26,7 +26,10 @@ import { T0 } from '../support/harness.js';
 const REQUEST_MS = 30_000;
 const SCALE_TIMEOUT_MS = 180_000;
 
-export const webhookScaleFigures = { recovered: { events: 0, successes: 0, failuresSeen: 0 }, burst: { events: 0, successes: 0, connections: 0, outstandingWhenGetsAnswered: [] as number[] } };
+export const webhookScaleFigures = {
+  recovered: { events: 0, successes: 0, failuresSeen: 0 },
+  burst: { events: 0, successes: 0, connections: 0, outstandingWhenGetsAnswered: [] as number[] },
+};
 
 /** A receiver on 127.0.0.1 that counts, per event id (Standard Webhooks `webhook-id`), what it answered. */
 class CountingReceiver {
@@ -80,8 +83,7 @@ describe('webhook delivery at scale', () => {
   let successes = 0;
   let waiter: { count: number; resolve: () => void } | undefined;
   /** Resolves once `count` attempts have succeeded since the test began. */
-  const deliveredAtLeast = (count: number): Promise<void> =>
-    successes >= count ? Promise.resolve() : new Promise((resolve) => (waiter = { count, resolve }));
+  const deliveredAtLeast = (count: number): Promise<void> => (successes >= count ? Promise.resolve() : new Promise((resolve) => (waiter = { count, resolve })));
 
   beforeAll(async () => {
     clock = new Clock({ mode: 'manual', start: T0 });
@@ -174,7 +176,16 @@ describe('webhook delivery at scale', () => {
       const messages = 10_000;
       let lastId = '';
       for (let i = 0; i < messages; i++) {
-        const request: HandlerRequest = { method: 'POST', path: '/messages/send', headers, query: {}, operationId: 'sendMessage', tenant: { id: tenant }, params: {}, body: { channel: 'sms', to: '+919876543210', body: `burst ${i}` } };
+        const request: HandlerRequest = {
+          method: 'POST',
+          path: '/messages/send',
+          headers,
+          query: {},
+          operationId: 'sendMessage',
+          tenant: { id: tenant },
+          params: {},
+          body: { channel: 'sms', to: '+919876543210', body: `burst ${i}` },
+        };
         const result = await send(request);
         expect(result.status).toBe(201);
         lastId = (result.body as { messageId: string }).messageId;
@@ -224,7 +235,12 @@ describe('webhook delivery at scale', () => {
       } while (cursor);
       expect(readBack.size).toBe(messages);
       expect([...readBack.values()].every((d) => d.status === 'succeeded' && d.attempts.length === 1)).toBe(true);
-      webhookScaleFigures.burst = { events: messages, successes: receiver.ok.size, connections: receiver.connections, outstandingWhenGetsAnswered: getAnswered };
+      webhookScaleFigures.burst = {
+        events: messages,
+        successes: receiver.ok.size,
+        connections: receiver.connections,
+        outstandingWhenGetsAnswered: getAnswered,
+      };
     },
     SCALE_TIMEOUT_MS,
   );

@@ -60,7 +60,10 @@ export function describeProviderParts(provider: Provider, options: PartsOptions)
 
     it('declares every fixture file it reads, each present and JSON', () => {
       const read = fixturesRead(options.folder);
-      expect(read.filter((file) => !provider.fixtureFiles.includes(file)), 'read but not in Provider.fixtureFiles').toEqual([]);
+      expect(
+        read.filter((file) => !provider.fixtureFiles.includes(file)),
+        'read but not in Provider.fixtureFiles',
+      ).toEqual([]);
       for (const file of provider.fixtureFiles) {
         expect(existsSync(file), file).toBe(true);
         expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow();

@@ -57,7 +57,8 @@ export function describeProviderSuite(provider: Provider): void {
   const facts = () => specFacts(provider.specFile);
   const sim = (options: TestSimOptions = {}) => createTestSim({ providers: [provider], ...options });
   const tenant = (id: string) => profile.auth(profile.tenant(id));
-  const probe = (id = 'msgsim_probe') => (probeTemplate(provider) === profile.messageTemplate ? messagePath(profile.messageTemplate, id) : probeTemplate(provider));
+  const probe = (id = 'msgsim_probe') =>
+    probeTemplate(provider) === profile.messageTemplate ? messagePath(profile.messageTemplate, id) : probeTemplate(provider);
 
   async function send(api: Api, to = RECIPIENT, text?: string, extra: Record<string, unknown> = {}): Promise<string> {
     const res = await api.post(profile.send.path, { ...profile.send.body(to, text), ...extra });
@@ -98,46 +99,67 @@ export function describeProviderSuite(provider: Provider): void {
       expect(profile.errorOf(res.body), res.text).toBeTruthy();
     });
 
-    capability('a full pagination walk: no duplicates, no gaps, totals add up', profile.pagination, (f) => paginationProblems(provider, f), facts, async (pagination) => {
-      const s = await sim({ rateLimits: false });
-      const api = apiOf(s, provider, tenant('pages01'));
-      const sent: string[] = [];
-      for (let i = 0; i < PAGED_MESSAGES; i++) sent.push(await send(api, RECIPIENT, `page walk ${i}`));
-      const { ids, pages, totals } = await walk(api, pagination);
-      expect(ids.filter((id, i) => ids.indexOf(id) !== i), 'seen twice').toEqual([]);
-      expect([...ids].sort()).toEqual([...sent].sort());
-      expect(pages).toBe(Math.ceil(PAGED_MESSAGES / PAGE_SIZE));
-      for (const total of totals) expect(total).toBe(PAGED_MESSAGES);
-    });
+    capability(
+      'a full pagination walk: no duplicates, no gaps, totals add up',
+      profile.pagination,
+      (f) => paginationProblems(provider, f),
+      facts,
+      async (pagination) => {
+        const s = await sim({ rateLimits: false });
+        const api = apiOf(s, provider, tenant('pages01'));
+        const sent: string[] = [];
+        for (let i = 0; i < PAGED_MESSAGES; i++) sent.push(await send(api, RECIPIENT, `page walk ${i}`));
+        const { ids, pages, totals } = await walk(api, pagination);
+        expect(
+          ids.filter((id, i) => ids.indexOf(id) !== i),
+          'seen twice',
+        ).toEqual([]);
+        expect([...ids].sort()).toEqual([...sent].sort());
+        expect(pages).toBe(Math.ceil(PAGED_MESSAGES / PAGE_SIZE));
+        for (const total of totals) expect(total).toBe(PAGED_MESSAGES);
+      },
+    );
 
-    capability('Idempotency-Key replays the first answer and sends once', profile.idempotency, (f) => idempotencyProblems(provider, f), facts, async (idempotency) => {
-      const s = await sim();
-      const api = apiOf(s, provider, tenant('idem01'));
-      const body = profile.send.body(RECIPIENT, 'sent once');
-      const headers = { [idempotency.header]: 'shared-suite-0001' };
-      const first = await api.post(profile.send.path, body, { headers });
-      expect(first.status, first.text).toBe(201);
-      const second = await api.post(profile.send.path, body, { headers });
-      expect(second.status).toBe(first.status);
-      expect(second.text).toBe(first.text);
-      expect(second.headers[idempotency.replayedHeader.toLowerCase()]).toBe('true');
-      expect((await outboxOf(s, provider.name)).total).toBe(1);
-    });
+    capability(
+      'Idempotency-Key replays the first answer and sends once',
+      profile.idempotency,
+      (f) => idempotencyProblems(provider, f),
+      facts,
+      async (idempotency) => {
+        const s = await sim();
+        const api = apiOf(s, provider, tenant('idem01'));
+        const body = profile.send.body(RECIPIENT, 'sent once');
+        const headers = { [idempotency.header]: 'shared-suite-0001' };
+        const first = await api.post(profile.send.path, body, { headers });
+        expect(first.status, first.text).toBe(201);
+        const second = await api.post(profile.send.path, body, { headers });
+        expect(second.status).toBe(first.status);
+        expect(second.text).toBe(first.text);
+        expect(second.headers[idempotency.replayedHeader.toLowerCase()]).toBe('true');
+        expect((await outboxOf(s, provider.name)).total).toBe(1);
+      },
+    );
 
-    capability('over its limit: 429 in its envelope with Retry-After', profile.rateLimits, (f) => rateLimitProblems(provider, f), facts, async (limits) => {
-      const s = await sim();
-      const auth = profile.auth(limits.credentials ?? profile.tenant('limits01'));
-      const windows = rateWindowsOf(provider, provider.authenticate(requestWith(auth), s.engine), s.engine);
-      const limit = Math.min(...windows.map((w) => w.limit));
-      expect(limit, 'a suite case sends limit + 1 requests: declare profile.rateLimits.credentials on a smaller tier').toBeLessThanOrEqual(100);
-      const api = apiOf(s, provider, auth);
-      // The manual clock stands still: every request falls in the same window.
-      for (let i = 0; i < limit; i++) expect((await api.get(probe())).status).not.toBe(429);
-      const over = await api.get(probe());
-      expect(over.status).toBe(429);
-      expect(over.headers['retry-after']).toMatch(/^[1-9]\d*$/);
-      expect(profile.errorOf(over.body), over.text).toBeTruthy();
-    });
+    capability(
+      'over its limit: 429 in its envelope with Retry-After',
+      profile.rateLimits,
+      (f) => rateLimitProblems(provider, f),
+      facts,
+      async (limits) => {
+        const s = await sim();
+        const auth = profile.auth(limits.credentials ?? profile.tenant('limits01'));
+        const windows = rateWindowsOf(provider, provider.authenticate(requestWith(auth), s.engine), s.engine);
+        const limit = Math.min(...windows.map((w) => w.limit));
+        expect(limit, 'a suite case sends limit + 1 requests: declare profile.rateLimits.credentials on a smaller tier').toBeLessThanOrEqual(100);
+        const api = apiOf(s, provider, auth);
+        // The manual clock stands still: every request falls in the same window.
+        for (let i = 0; i < limit; i++) expect((await api.get(probe())).status).not.toBe(429);
+        const over = await api.get(probe());
+        expect(over.status).toBe(429);
+        expect(over.headers['retry-after']).toMatch(/^[1-9]\d*$/);
+        expect(profile.errorOf(over.body), over.text).toBeTruthy();
+      },
+    );
 
     it('a message moves to delivered on the manual clock', async () => {
       const s = await sim();
@@ -155,38 +177,44 @@ export function describeProviderSuite(provider: Provider): void {
       expect((await outboxOf(s, provider.name)).data.map((m) => m.status)).toEqual(['delivered']);
     });
 
-    capability('webhooks arrive signed with its own scheme', profile.webhooks, (f) => webhookProblems(provider, f), facts, async (webhooks) => {
-      const receiver = await startWebhookReceiver('/hooks');
-      try {
-        const s = await sim();
-        const api = apiOf(s, provider, tenant('hooks01'));
-        let secret: string | undefined;
-        let id: string;
-        if (webhooks.via === 'subscription') {
-          const { path, body } = webhooks.subscribe(receiver.url);
-          const subscribed = await api.post(path, body);
-          expect(subscribed.status, subscribed.text).toBe(201);
-          secret = webhooks.secret(subscribed.body);
-          id = await send(api);
-        } else {
-          id = await send(api, RECIPIENT, undefined, { [webhooks.field]: receiver.url });
-          const [message] = (await outboxOf(s, provider.name)).data;
-          const settings = await s.http.get(`/_sim/providers/${provider.name}/tenants/${encodeURIComponent(String(message!.tenant))}/settings`);
-          secret = settings.body[webhooks.secretSetting];
+    capability(
+      'webhooks arrive signed with its own scheme',
+      profile.webhooks,
+      (f) => webhookProblems(provider, f),
+      facts,
+      async (webhooks) => {
+        const receiver = await startWebhookReceiver('/hooks');
+        try {
+          const s = await sim();
+          const api = apiOf(s, provider, tenant('hooks01'));
+          let secret: string | undefined;
+          let id: string;
+          if (webhooks.via === 'subscription') {
+            const { path, body } = webhooks.subscribe(receiver.url);
+            const subscribed = await api.post(path, body);
+            expect(subscribed.status, subscribed.text).toBe(201);
+            secret = webhooks.secret(subscribed.body);
+            id = await send(api);
+          } else {
+            id = await send(api, RECIPIENT, undefined, { [webhooks.field]: receiver.url });
+            const [message] = (await outboxOf(s, provider.name)).data;
+            const settings = await s.http.get(`/_sim/providers/${provider.name}/tenants/${encodeURIComponent(String(message!.tenant))}/settings`);
+            secret = settings.body[webhooks.secretSetting];
+          }
+          expect(secret).toBeTruthy();
+          await s.advance(TO_DELIVERED_MS);
+          expect(receiver.received.length).toBeGreaterThan(0);
+          for (const { text: rawBody, headers } of receiver.received) {
+            const delivery = { rawBody, headers: headers as Record<string, string | undefined>, secret: secret! };
+            expect(webhooks.verify(delivery), rawBody).toBe(true);
+            expect(webhooks.verify({ ...delivery, rawBody: `${rawBody} ` }), 'a changed body must not verify').toBe(false);
+          }
+          expect(receiver.received.some((r) => r.text.includes(id))).toBe(true);
+        } finally {
+          await receiver.close();
         }
-        expect(secret).toBeTruthy();
-        await s.advance(TO_DELIVERED_MS);
-        expect(receiver.received.length).toBeGreaterThan(0);
-        for (const { text: rawBody, headers } of receiver.received) {
-          const delivery = { rawBody, headers: headers as Record<string, string | undefined>, secret: secret! };
-          expect(webhooks.verify(delivery), rawBody).toBe(true);
-          expect(webhooks.verify({ ...delivery, rawBody: `${rawBody} ` }), 'a changed body must not verify').toBe(false);
-        }
-        expect(receiver.received.some((r) => r.text.includes(id))).toBe(true);
-      } finally {
-        await receiver.close();
-      }
-    });
+      },
+    );
 
     it("another tenant's message is a 404 with none of its data", async () => {
       const s = await sim();

@@ -83,7 +83,9 @@ function pagedListProblems(facts: SpecFacts, p: Pagination): string[] {
   if (!list) return [`profile.pagination.path: the spec documents no GET ${p.path}`];
   const position = p.style === 'page' ? p.pageParam : p.style === 'offset' ? p.offsetParam : p.cursorParam;
   const query = params(facts, list, 'query');
-  return [p.limitParam, position].filter((name) => !query.includes(name)).map((name) => `profile.pagination: GET ${p.path} documents no query parameter ${name}`);
+  return [p.limitParam, position]
+    .filter((name) => !query.includes(name))
+    .map((name) => `profile.pagination: GET ${p.path} documents no query parameter ${name}`);
 }
 
 const POSITION_PARAM = /^(page|offset|cursor|after|before|starting_after|ending_before|page_token)$/i;
@@ -93,7 +95,12 @@ export function paginationProblems(provider: Provider, facts: SpecFacts): string
   if (!isAbsent(provider.profile.pagination)) return pagedListProblems(facts, provider.profile.pagination);
   return facts.operations
     .filter((o) => o.method === 'get' && params(facts, o, 'query').some((name) => POSITION_PARAM.test(name)))
-    .map((o) => `profile.pagination is declared absent, but GET ${o.template} pages (${params(facts, o, 'query').filter((n) => POSITION_PARAM.test(n)).join(', ')})`);
+    .map(
+      (o) =>
+        `profile.pagination is declared absent, but GET ${o.template} pages (${params(facts, o, 'query')
+          .filter((n) => POSITION_PARAM.test(n))
+          .join(', ')})`,
+    );
 }
 
 /**
@@ -104,14 +111,20 @@ export function paginationProblems(provider: Provider, facts: SpecFacts): string
 export function idempotencyProblems(provider: Provider, facts: SpecFacts): string[] {
   const declared = provider.profile.idempotency;
   const header = (isAbsent(declared) ? 'Idempotency-Key' : declared.header).toLowerCase();
-  const inSpec = facts.operations.filter((o) => params(facts, o, 'header').includes(header)).map((o) => o.operationId).sort();
+  const inSpec = facts.operations
+    .filter((o) => params(facts, o, 'header').includes(header))
+    .map((o) => o.operationId)
+    .sort();
   const served = [...(provider.idempotentOperations ?? [])].sort();
   const problems: string[] = [];
   if (JSON.stringify(inSpec) !== JSON.stringify(served)) {
-    problems.push(`operations documenting ${header} (${inSpec.join(', ') || 'none'}) differ from Provider.idempotentOperations (${served.join(', ') || 'none'})`);
+    problems.push(
+      `operations documenting ${header} (${inSpec.join(', ') || 'none'}) differ from Provider.idempotentOperations (${served.join(', ') || 'none'})`,
+    );
   }
   if (isAbsent(declared)) {
-    if (inSpec.length) problems.push(`profile.idempotency is declared absent, but ${inSpec.join(', ')} ${inSpec.length === 1 ? 'documents' : 'document'} ${header}`);
+    if (inSpec.length)
+      problems.push(`profile.idempotency is declared absent, but ${inSpec.join(', ')} ${inSpec.length === 1 ? 'documents' : 'document'} ${header}`);
     return problems;
   }
   const send = find(facts, 'post', provider.profile.send.path);
@@ -130,7 +143,8 @@ function documentedSuccess(o: Operation): OpenAPIV3.ResponseObject | undefined {
 export function rateLimitProblems(provider: Provider, facts: SpecFacts): string[] {
   const declared = !isAbsent(provider.profile.rateLimits);
   const enforced = provider.rateLimits !== undefined;
-  if (declared !== enforced) return [`profile.rateLimits is ${declared ? 'declared' : 'declared absent'}, but Provider.rateLimits is ${enforced ? 'set' : 'not set'}`];
+  if (declared !== enforced)
+    return [`profile.rateLimits is ${declared ? 'declared' : 'declared absent'}, but Provider.rateLimits is ${enforced ? 'set' : 'not set'}`];
   if (!enforced) return [];
   return [find(facts, 'get', probeTemplate(provider)), find(facts, 'post', provider.profile.send.path)]
     .filter((o): o is Operation => o !== undefined)
@@ -151,7 +165,9 @@ export function webhookProblems(provider: Provider, facts: SpecFacts): string[] 
   if (isAbsent(declared)) {
     return facts.operations.flatMap((o) => [
       ...(o.op.callbacks ? [`profile.webhooks is declared absent, but ${o.operationId} documents callbacks`] : []),
-      ...bodyProperties(o).filter((name) => CALLBACK_FIELD.test(name)).map((name) => `profile.webhooks is declared absent, but ${o.operationId} takes ${name}`),
+      ...bodyProperties(o)
+        .filter((name) => CALLBACK_FIELD.test(name))
+        .map((name) => `profile.webhooks is declared absent, but ${o.operationId} takes ${name}`),
     ]);
   }
   if (declared.via === 'subscription') {
@@ -159,7 +175,9 @@ export function webhookProblems(provider: Provider, facts: SpecFacts): string[] 
     const subscribe = find(facts, 'post', path);
     if (!subscribe) return [`profile.webhooks.subscribe: the spec documents no POST ${path}`];
     const known = bodyProperties(subscribe);
-    return Object.keys(body).filter((name) => !known.includes(name)).map((name) => `profile.webhooks.subscribe sends ${name}, which POST ${path} does not document`);
+    return Object.keys(body)
+      .filter((name) => !known.includes(name))
+      .map((name) => `profile.webhooks.subscribe sends ${name}, which POST ${path} does not document`);
   }
   const send = find(facts, 'post', provider.profile.send.path);
   if (!send) return [];

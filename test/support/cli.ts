@@ -47,8 +47,6 @@ export interface Running {
   exited: Promise<Exit>;
 }
 
-
-
 export function withTimeout<T>(promise: Promise<T>, what: string, ms = WAIT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -106,9 +104,7 @@ export async function startCli(args: string[] = [], env: Record<string, string> 
         }
       };
       spawned.child.stdout.on('data', look);
-      void spawned.exited.then((exit) =>
-        reject(new Error(`msgsim exited (${JSON.stringify(exit)}) before listening; stderr: ${spawned.stderr()}`)),
-      );
+      void spawned.exited.then((exit) => reject(new Error(`msgsim exited (${JSON.stringify(exit)}) before listening; stderr: ${spawned.stderr()}`)));
     }),
     "the 'msgsim listening' log line",
     START_MS,

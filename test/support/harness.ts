@@ -72,7 +72,9 @@ type Checked = { status: number; headers: Record<string, string | string[] | und
 async function validatedHttp(app: Express, registry: readonly Provider[], only: string | undefined): Promise<ReturnType<typeof request>> {
   const control = await loadChecker('control', CONTROL_SPEC);
   const providers = await Promise.all(
-    registry.filter((p) => !only || p.name === only).map(async (p) => ({ prefix: `${only ? '' : `/${p.name}`}${p.basePath}`, mount: only ? '' : `/${p.name}`, checker: await specChecker(p) })),
+    registry
+      .filter((p) => !only || p.name === only)
+      .map(async (p) => ({ prefix: `${only ? '' : `/${p.name}`}${p.basePath}`, mount: only ? '' : `/${p.name}`, checker: await specChecker(p) })),
   );
   const checkerFor = (url: string): { checker: SpecChecker; path: string } | undefined => {
     const path = url.split('?')[0]!;
@@ -128,16 +130,19 @@ export async function createTestSim(options: TestSimOptions = {}): Promise<TestS
       const provider = registry.find((p) => p.name === name);
       if (!provider) throw new Error(`no provider ${name}`);
       const prefix = `${only ? '' : `/${name}`}${provider.basePath}`;
-      const call = (method: 'get' | 'post' | 'put' | 'patch' | 'delete') => async (path: string, body?: unknown, opts: RequestOptions = {}) => {
-        let req = request(app)[method](prefix + path).set({ ...defaultHeaders, ...opts.headers });
-        if (opts.query) req = req.query(opts.query);
-        if (opts.raw !== undefined) req = req.set('Content-Type', opts.contentType ?? 'application/json').send(opts.raw);
-        else if (body !== undefined) req = req.set('Content-Type', opts.contentType ?? 'application/json').send(JSON.stringify(body));
-        const res = await req;
-        const checker = await specChecker(provider);
-        checker.check(method, path.split('?')[0]!, { status: res.status, headers: res.headers, body: res.body, text: res.text });
-        return { status: res.status, headers: res.headers as Record<string, string>, body: res.body, text: res.text };
-      };
+      const call =
+        (method: 'get' | 'post' | 'put' | 'patch' | 'delete') =>
+        async (path: string, body?: unknown, opts: RequestOptions = {}) => {
+          const agent = request(app);
+          let req = agent[method](prefix + path).set({ ...defaultHeaders, ...opts.headers });
+          if (opts.query) req = req.query(opts.query);
+          if (opts.raw !== undefined) req = req.set('Content-Type', opts.contentType ?? 'application/json').send(opts.raw);
+          else if (body !== undefined) req = req.set('Content-Type', opts.contentType ?? 'application/json').send(JSON.stringify(body));
+          const res = await req;
+          const checker = await specChecker(provider);
+          checker.check(method, path.split('?')[0]!, { status: res.status, headers: res.headers, body: res.body, text: res.text });
+          return { status: res.status, headers: res.headers as Record<string, string>, body: res.body, text: res.text };
+        };
       return { prefix, get: call('get'), post: call('post'), put: call('put'), patch: call('patch'), delete: call('delete') };
     },
   };

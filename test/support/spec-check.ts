@@ -56,7 +56,9 @@ export class SpecChecker {
     const range = `${Math.floor(response.status / 100)}XX`;
     const documented = op.responses[String(response.status)] ?? op.responses[range] ?? (response.status >= 400 ? op.responses.default : undefined);
     if (!documented) {
-      throw new Error(`${where}: status ${response.status} is not documented for ${operation.operationId} (documented: ${Object.keys(op.responses).join(', ')})`);
+      throw new Error(
+        `${where}: status ${response.status} is not documented for ${operation.operationId} (documented: ${Object.keys(op.responses).join(', ')})`,
+      );
     }
     const spec = documented as OpenAPIV3.ResponseObject;
     for (const [name, header] of Object.entries(spec.headers ?? {})) {
@@ -70,7 +72,8 @@ export class SpecChecker {
     if (!schema && documentedTypes.length > 0) {
       // A documented document of another kind (YAML, HTML, an event stream): its media type must be one of them.
       const type = contentType.split(';')[0]!.trim().toLowerCase();
-      if (!documentedTypes.includes(type) && !documentedTypes.includes('*/*')) throw new Error(`${where}: expected ${documentedTypes.join(' or ')}, got ${contentType || 'no content type'}`);
+      if (!documentedTypes.includes(type) && !documentedTypes.includes('*/*'))
+        throw new Error(`${where}: expected ${documentedTypes.join(' or ')}, got ${contentType || 'no content type'}`);
       return;
     }
     if (!schema) {

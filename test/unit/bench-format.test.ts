@@ -63,13 +63,27 @@ describe('tables', () => {
   });
 
   it('pads a text table to the widest cell of each column', () => {
-    expect(textTable(['name', 'n'], [['ab', '1'], ['c', '200']], ['left', 'right'])).toBe('name    n\n----  ---\nab      1\nc     200');
+    expect(
+      textTable(
+        ['name', 'n'],
+        [
+          ['ab', '1'],
+          ['c', '200'],
+        ],
+        ['left', 'right'],
+      ),
+    ).toBe('name    n\n----  ---\nab      1\nc     200');
   });
 });
 
 describe('targets', () => {
   it('judges bounds in the right direction and says plainly when one is missed', () => {
-    expect([meets(0.61, 0.6, 'atLeast'), meets(0.59, 0.6, 'atLeast'), meets(1.5, 1.5, 'atMost'), meets(undefined, 1, 'atMost')]).toEqual([true, false, true, undefined]);
+    expect([meets(0.61, 0.6, 'atLeast'), meets(0.59, 0.6, 'atLeast'), meets(1.5, 1.5, 'atMost'), meets(undefined, 1, 'atMost')]).toEqual([
+      true,
+      false,
+      true,
+      undefined,
+    ]);
     expect([verdict(true), verdict(false), verdict(undefined)]).toEqual(['met', 'MISSED', 'not measured']);
   });
 
@@ -82,8 +96,26 @@ describe('targets', () => {
 describe('the results table', () => {
   const m = (rps: number, p50: number, p99: number) => ({ rps, p50, p99, total: rps * 10, non2xx: 0, errors: 0, timeouts: 0, statusCodes: {} });
   const rows: RowResult[] = [
-    { id: 'express.send', label: 'express', server: 'express 5', kind: 'baseline', group: 'express', op: 'send', measurement: m(10_000, 4, 10), rssBytes: 60e6 },
-    { id: 'msgsim.msghub-send', label: 'Msghub send', server: 'msgsim', kind: 'msgsim', group: 'msgsim', op: 'send', measurement: m(6_500, 7, 14), rssBytes: 120e6 },
+    {
+      id: 'express.send',
+      label: 'express',
+      server: 'express 5',
+      kind: 'baseline',
+      group: 'express',
+      op: 'send',
+      measurement: m(10_000, 4, 10),
+      rssBytes: 60e6,
+    },
+    {
+      id: 'msgsim.msghub-send',
+      label: 'Msghub send',
+      server: 'msgsim',
+      kind: 'msgsim',
+      group: 'msgsim',
+      op: 'send',
+      measurement: m(6_500, 7, 14),
+      rssBytes: 120e6,
+    },
     { id: 'msgsim.msghub-get', label: 'Msghub get', server: 'msgsim', kind: 'msgsim', group: 'msgsim', op: 'get', measurement: m(8_000, 5, 12) },
     { id: 'msgsim.msgine-send', label: 'MsGine send', server: 'msgsim', kind: 'msgsim', group: 'msgsim', op: 'send', skipped: 'MsGine is not mounted' },
     { id: 'prism.send', label: 'Prism send', server: 'Prism', kind: 'prism', group: 'prism', op: 'send', measurement: m(2_000, 20, 40) },
@@ -98,7 +130,15 @@ describe('the results table', () => {
   });
 
   it('judges the issue targets from the same rows', () => {
-    const persisted = (rps: number): RowResult => ({ id: 'msgsim-data.msghub-send', label: 'Msghub send, --data', server: 'msgsim --data', kind: 'msgsim', group: 'msgsim-data', op: 'send', measurement: m(rps, 8, 16) });
+    const persisted = (rps: number): RowResult => ({
+      id: 'msgsim-data.msghub-send',
+      label: 'Msghub send, --data',
+      server: 'msgsim --data',
+      kind: 'msgsim',
+      group: 'msgsim-data',
+      op: 'send',
+      measurement: m(rps, 8, 16),
+    });
     const targets = throughputTargets([...rows, persisted(5_500)], 450, 5);
     expect(targets.map((t) => t.met)).toEqual([true, true, true, true, true]);
     expect(targets[3]!.measured).toBe('0.85× (--data --fsync: —)');

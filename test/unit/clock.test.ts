@@ -463,7 +463,7 @@ describe('Clock range: nothing past LATEST_TIME (9998-12-31T23:59:59.999Z)', () 
     let fired = 0;
     clock.scheduleAt(LATEST_TIME - DAY, () => fired++);
     clock.scheduleAt(LATEST_TIME + 1, () => fired++);
-    vi.advanceTimersByTime(10 * DAY / 1_000_000 + 1_000); // far past the bound at this speed
+    vi.advanceTimersByTime((10 * DAY) / 1_000_000 + 1_000); // far past the bound at this speed
     expect(fired).toBe(1);
     expect(clock.now()).toBe(LATEST_TIME);
     expect(clock.state()).toMatchObject({ now: '9998-12-31T23:59:59.999Z', pendingEvents: 1 });
@@ -491,7 +491,10 @@ describe('Clock.advanceInSlices', () => {
     }
     clock.scheduleAt(T0 + 2 * HOUR, () => fired.push({ at: -1, index: -1, now: clock.now() }));
     const slices: number[] = [];
-    const result = await clock.advanceInSlices({ by: HOUR }, bySlices(7, (n) => slices.push(n)));
+    const result = await clock.advanceInSlices(
+      { by: HOUR },
+      bySlices(7, (n) => slices.push(n)),
+    );
     expect(fired.map(({ at, index }) => ({ at, index }))).toEqual([...scheduled].sort((a, b) => a.at - b.at || a.index - b.index));
     for (const event of fired) expect(event.now).toBe(event.at);
     // 300 events in slices of 7: 42 full slices and one of 6.
@@ -635,7 +638,10 @@ describe('Clock.advanceInSlices', () => {
     const clock = manualClock();
     let fired = 0;
     for (let i = 1; i <= 10; i++) clock.scheduleAt(T0 + i, () => fired++);
-    const running = clock.advanceInSlices({ by: 100 }, bySlices(3, () => clock.close()));
+    const running = clock.advanceInSlices(
+      { by: 100 },
+      bySlices(3, () => clock.close()),
+    );
     const waiting = clock.advanceInSlices({ by: 100 }, bySlices(3));
     expect(await running).toMatchObject({ fired: 3, slices: 1 });
     expect(await waiting).toMatchObject({ from: T0 + 3, fired: 0, slices: 0 });

@@ -4,7 +4,12 @@ import type { SimMessage } from '../../src/engine/message.js';
 import type { WebhookDelivery } from '../../src/engine/webhooks.js';
 
 const message = (namespace: string, id = 'm1') => ({ namespace, id }) as SimMessage;
-const status = (namespace: string, id = 'm1'): SimEventMap['message.status'] => ({ message: message(namespace, id), from: 'queued', to: 'sent', forced: false });
+const status = (namespace: string, id = 'm1'): SimEventMap['message.status'] => ({
+  message: message(namespace, id),
+  from: 'queued',
+  to: 'sent',
+  forced: false,
+});
 const delivery = (namespace: string) => ({ namespace, tenant: 't' }) as WebhookDelivery;
 
 describe('EventBus: a provider listens to its own namespace', () => {

@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../../src/engine/clock.js';
-import {
-  IdempotencyStore,
-  validateIdempotencyKey,
-  type IdempotencyBegin,
-  type IdempotencyScope,
-  type StoredResponse,
-} from '../../src/engine/idempotency.js';
+import { IdempotencyStore, validateIdempotencyKey, type IdempotencyBegin, type IdempotencyScope, type StoredResponse } from '../../src/engine/idempotency.js';
 
 const START = Date.parse('2024-04-08T10:30:00Z');
 const HOUR = 3_600_000;
@@ -161,11 +155,7 @@ describe('IdempotencyStore.begin', () => {
 });
 
 describe('IdempotencyStore.reset and memory', () => {
-  const scopes: IdempotencyScope[] = [
-    SCOPE,
-    { ...SCOPE, tenant: 'tok_b' },
-    { ...SCOPE, namespace: 'msghub', tenant: 'tok_a' },
-  ];
+  const scopes: IdempotencyScope[] = [SCOPE, { ...SCOPE, tenant: 'tok_b' }, { ...SCOPE, namespace: 'msghub', tenant: 'tok_a' }];
 
   it.each([
     { args: [] as [string?, string?], left: [] as number[] },

@@ -21,7 +21,10 @@ describe('Jobs: scheduled per-tenant work on the clock', () => {
     clock.advance(1_999);
     expect(ran).toEqual([['a', 1_000, 1]]);
     clock.advance(10_000);
-    expect(ran).toEqual([['a', 1_000, 1], ['b', 2_000, 2]]);
+    expect(ran).toEqual([
+      ['a', 1_000, 1],
+      ['b', 2_000, 2],
+    ]);
     expect(jobs.size).toBe(0);
   });
 
@@ -57,7 +60,12 @@ describe('Jobs: scheduled per-tenant work on the clock', () => {
     const jobs = new Jobs(clock);
     const ran: string[] = [];
     jobs.define('j', (job) => ran.push(`${job.namespace}/${job.tenant}`));
-    for (const [namespace, tenant] of [['a', 't1'], ['a', 't2'], ['b', 't1']] as const) jobs.schedule({ namespace, tenant, kind: 'j', key: 'k', at: T0 + 1_000, payload: {} });
+    for (const [namespace, tenant] of [
+      ['a', 't1'],
+      ['a', 't2'],
+      ['b', 't1'],
+    ] as const)
+      jobs.schedule({ namespace, tenant, kind: 'j', key: 'k', at: T0 + 1_000, payload: {} });
     jobs.reset('a', 't1');
     expect(jobs.size).toBe(2);
     jobs.reset('b');

@@ -6,12 +6,7 @@ import { Clock } from '../../src/engine/clock.js';
 import { createEngine, MESSAGES, type Engine } from '../../src/engine/engine.js';
 import { SimError } from '../../src/engine/errors.js';
 import type { SimEventMap } from '../../src/engine/events.js';
-import {
-  CARRIER_REJECTED,
-  DEFAULT_TIMINGS,
-  INVALID_NUMBER,
-  isTerminal,
-} from '../../src/engine/lifecycle.js';
+import { CARRIER_REJECTED, DEFAULT_TIMINGS, INVALID_NUMBER, isTerminal } from '../../src/engine/lifecycle.js';
 import { magicOutcome, type MagicOutcome } from '../../src/engine/magic.js';
 import type { MessageState, SimMessage } from '../../src/engine/message.js';
 
@@ -46,10 +41,7 @@ async function setup(options: Parameters<typeof createEngine>[0] = {}): Promise<
 }
 
 /** Stores a message the way a provider does (queued, one history entry) and starts its lifecycle. */
-function send(
-  to: string,
-  options: { outcome?: MagicOutcome; namespace?: string; tenant?: string; sendAt?: string; start?: boolean } = {},
-): SimMessage {
+function send(to: string, options: { outcome?: MagicOutcome; namespace?: string; tenant?: string; sendAt?: string; start?: boolean } = {}): SimMessage {
   const namespace = options.namespace ?? NS;
   const tenant = options.tenant ?? TENANT;
   const message = engine.store.collection<SimMessage>(namespace, tenant, MESSAGES).insert({
@@ -522,7 +514,14 @@ describe('lifecycle.resume', () => {
       ['sent', -2_000],
       ['delivered', 0],
     ]);
-    const failed = restored('failed', [['queued', -1_000], ['failed', 0]], '+15005550002');
+    const failed = restored(
+      'failed',
+      [
+        ['queued', -1_000],
+        ['failed', 0],
+      ],
+      '+15005550002',
+    );
     engine.lifecycle.resume([delivered, failed]);
     // delivered is not terminal (→ read) but an ordinary recipient never reads: nothing to do.
     expect(engine.lifecycle.pending).toBe(0);

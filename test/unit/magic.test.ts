@@ -115,7 +115,10 @@ describe('rejectBySendMagic: the magic recipients that refuse a send, in the wor
 
   it('a 429 that depends on the moment is computed only when a rate-limit recipient is met', () => {
     let asked = 0;
-    const refusals: MagicRefusals = { ...REFUSALS, rateLimited: () => ({ message: 'Window used up', retryAfter: ++asked * 10, headers: { 'X-RateLimit-Remaining': '0' } }) };
+    const refusals: MagicRefusals = {
+      ...REFUSALS,
+      rateLimited: () => ({ message: 'Window used up', retryAfter: ++asked * 10, headers: { 'X-RateLimit-Remaining': '0' } }),
+    };
     expect(refusal(['+15005550000', '+15005550006'], refusals)).toMatchObject({ status: 500 });
     expect(asked).toBe(0);
     expect(refusal('+15005550005', refusals)).toMatchObject({ status: 429, code: undefined, retryAfter: 10, headers: { 'X-RateLimit-Remaining': '0' } });

@@ -345,7 +345,7 @@ describe('paginateRowsByCursor', () => {
     }
   });
 
-  it('stays correct when the cursor\'s own row was deleted', () => {
+  it("stays correct when the cursor's own row was deleted", () => {
     const rows = storeRows(20);
     const first = paginateRowsByCursor(rows, undefined, { limit: 5 });
     const rest = rows.filter((r) => r.id !== first.items[4]!.id);

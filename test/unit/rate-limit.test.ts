@@ -16,13 +16,31 @@ const perMonth = (limit: number): RateWindow => ({ name: 'month', limit, calenda
 
 describe('windowBounds', () => {
   it.each([
-    { what: 'second, aligned on the second', w: perSecond(1), at: '2024-04-08T10:30:00.250Z', start: '2024-04-08T10:30:00.000Z', end: '2024-04-08T10:30:01.000Z' },
+    {
+      what: 'second, aligned on the second',
+      w: perSecond(1),
+      at: '2024-04-08T10:30:00.250Z',
+      start: '2024-04-08T10:30:00.000Z',
+      end: '2024-04-08T10:30:01.000Z',
+    },
     { what: 'minute', w: perMinute(1), at: '2024-04-08T10:30:59.999Z', start: '2024-04-08T10:30:00.000Z', end: '2024-04-08T10:31:00.000Z' },
     { what: 'day at UTC midnight', w: perDay(1), at: '2024-04-08T23:59:59.999Z', start: '2024-04-08T00:00:00.000Z', end: '2024-04-09T00:00:00.000Z' },
-    { what: 'day starting exactly at midnight', w: perDay(1), at: '2024-04-09T00:00:00.000Z', start: '2024-04-09T00:00:00.000Z', end: '2024-04-10T00:00:00.000Z' },
+    {
+      what: 'day starting exactly at midnight',
+      w: perDay(1),
+      at: '2024-04-09T00:00:00.000Z',
+      start: '2024-04-09T00:00:00.000Z',
+      end: '2024-04-10T00:00:00.000Z',
+    },
     { what: 'month', w: perMonth(1), at: '2024-04-08T10:30:00Z', start: '2024-04-01T00:00:00.000Z', end: '2024-05-01T00:00:00.000Z' },
     { what: 'leap February', w: perMonth(1), at: '2024-02-29T23:00:00Z', start: '2024-02-01T00:00:00.000Z', end: '2024-03-01T00:00:00.000Z' },
-    { what: 'December rolls into the next year', w: perMonth(1), at: '2024-12-31T23:59:59Z', start: '2024-12-01T00:00:00.000Z', end: '2025-01-01T00:00:00.000Z' },
+    {
+      what: 'December rolls into the next year',
+      w: perMonth(1),
+      at: '2024-12-31T23:59:59Z',
+      start: '2024-12-01T00:00:00.000Z',
+      end: '2025-01-01T00:00:00.000Z',
+    },
   ])('$what', ({ w, at, start, end }) => {
     const bounds = windowBounds(w, Date.parse(at));
     expect(new Date(bounds.start).toISOString()).toBe(start);

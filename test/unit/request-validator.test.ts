@@ -26,7 +26,12 @@ const spec: OpenAPIV3.Document = {
         type: 'object',
         additionalProperties: false,
         required: ['to'],
-        properties: { to: { type: 'string', minLength: 2 }, channel: { $ref: '#/components/schemas/Channel' }, priority: { type: 'string', default: 'normal' }, at: { type: 'string', format: 'date-time' } },
+        properties: {
+          to: { type: 'string', minLength: 2 },
+          channel: { $ref: '#/components/schemas/Channel' },
+          priority: { type: 'string', default: 'normal' },
+          at: { type: 'string', format: 'date-time' },
+        },
       },
     },
   },
@@ -35,7 +40,11 @@ const spec: OpenAPIV3.Document = {
       parameters: [{ name: 'X-Team', in: 'header', schema: { type: 'string', pattern: '^t_' } }],
       get: {
         operationId: 'list',
-        parameters: [{ $ref: '#/components/parameters/Limit' }, { name: 'active', in: 'query', schema: { type: 'boolean' } }, { name: 'q', in: 'query', allowEmptyValue: true, schema: { type: 'string' } }],
+        parameters: [
+          { $ref: '#/components/parameters/Limit' },
+          { name: 'active', in: 'query', schema: { type: 'boolean' } },
+          { name: 'q', in: 'query', allowEmptyValue: true, schema: { type: 'string' } },
+        ],
         responses: { '200': { description: 'ok' } },
       },
       post: {
@@ -73,10 +82,13 @@ async function precompiled(): Promise<PrecompiledValidators> {
 // Every rule holds alike for validators compiled at run time and for the build's precompiled ones.
 const variants: [string, () => Promise<RequestValidator>][] = [
   ['compiled at run time', async () => new RequestValidator(spec)],
-  ['precompiled', async () => {
-    const validators = await precompiled();
-    return new RequestValidator(spec, () => validators);
-  }],
+  [
+    'precompiled',
+    async () => {
+      const validators = await precompiled();
+      return new RequestValidator(spec, () => validators);
+    },
+  ],
 ];
 let validator: RequestValidator;
 
@@ -143,9 +155,18 @@ describe.each(variants)('RequestValidator (%s)', (_name, create) => {
 
     it('names the missing, the unknown and the out-of-enum field', () => {
       expect(problem('POST', { headers: JSON_TYPE, body: {} })).toEqual({ path: '/body/to', message: "must have required property 'to'" });
-      expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', extra: 1 } })).toEqual({ path: '/body/extra', message: 'must NOT have additional properties' });
-      expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', channel: 'fax' } })).toEqual({ path: '/body/channel', message: 'must be equal to one of the allowed values: sms, email' });
-      expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', at: 'yesterday' } })).toEqual({ path: '/body/at', message: 'must match format "date-time"' });
+      expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', extra: 1 } })).toEqual({
+        path: '/body/extra',
+        message: 'must NOT have additional properties',
+      });
+      expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', channel: 'fax' } })).toEqual({
+        path: '/body/channel',
+        message: 'must be equal to one of the allowed values: sms, email',
+      });
+      expect(problem('POST', { headers: JSON_TYPE, body: { to: '+1555', at: 'yesterday' } })).toEqual({
+        path: '/body/at',
+        message: 'must match format "date-time"',
+      });
     });
 
     it('a required body that is missing is a 400; one without a JSON Content-Type is a 415 naming Content-Type', () => {
@@ -161,7 +182,6 @@ describe.each(variants)('RequestValidator (%s)', (_name, create) => {
       expect(() => run('PATCH', { headers: { 'content-type': 'text/plain' } })).toThrow(/Content-Type must be application\/json/);
     });
   });
-
 });
 
 describe('RequestValidator on a real spec', () => {

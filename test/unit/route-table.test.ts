@@ -69,7 +69,11 @@ describe('RouteTable on the msghub spec', () => {
   it('matches methods case-insensitively and treats HEAD as GET', () => {
     expect(routes.match('post', '/messages/send')).toMatchObject({ kind: 'operation', operation: { operationId: 'sendMessage' } });
     expect(routes.match('HEAD', '/messages')).toMatchObject({ kind: 'operation', operation: { operationId: 'listMessages' } });
-    expect(routes.match('head', '/contacts/ct_1')).toMatchObject({ kind: 'operation', operation: { operationId: 'getContact' }, params: { contactId: 'ct_1' } });
+    expect(routes.match('head', '/contacts/ct_1')).toMatchObject({
+      kind: 'operation',
+      operation: { operationId: 'getContact' },
+      params: { contactId: 'ct_1' },
+    });
   });
 
   it('nested templates: POST /flows/{flowId}/trigger', () => {

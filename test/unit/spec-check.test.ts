@@ -108,9 +108,7 @@ describe('SpecChecker against openapi/msghub.yaml', () => {
     });
 
     it('an extra field where additionalProperties is false', () => {
-      expect(() => checker.check('POST', '/messages/send', json(201, { ...SENT, extra: true }))).toThrow(
-        /must NOT have additional properties[\s\S]*extra/,
-      );
+      expect(() => checker.check('POST', '/messages/send', json(201, { ...SENT, extra: true }))).toThrow(/must NOT have additional properties[\s\S]*extra/);
       const nested = { ...MESSAGE, error: { ...MESSAGE.error, retryable: false } };
       expect(() => checker.check('GET', '/messages/msg_abc123', json(200, nested))).toThrow(/\/error must NOT have additional properties/);
       const envelope = { error: { code: 'message_not_found', message: 'gone' }, requestId: 'r1' };
@@ -118,22 +116,31 @@ describe('SpecChecker against openapi/msghub.yaml', () => {
     });
 
     it('values outside an enum, a pattern or a format', () => {
-      expect(() => checker.check('POST', '/messages/send', json(201, { ...SENT, status: 'sent' }))).toThrow(/\/status must be equal to one of the allowed values/);
+      expect(() => checker.check('POST', '/messages/send', json(201, { ...SENT, status: 'sent' }))).toThrow(
+        /\/status must be equal to one of the allowed values/,
+      );
       expect(() => checker.check('POST', '/messages/send', json(201, { ...SENT, channel: 'fax' }))).toThrow(/\/channel/);
       expect(() => checker.check('POST', '/messages/send', json(201, { ...SENT, messageId: 'abc123' }))).toThrow(/\/messageId must match pattern/);
-      expect(() => checker.check('POST', '/messages/send', json(201, { ...SENT, createdAt: 'yesterday' }))).toThrow(/\/createdAt must match format "date-time"/);
+      expect(() => checker.check('POST', '/messages/send', json(201, { ...SENT, createdAt: 'yesterday' }))).toThrow(
+        /\/createdAt must match format "date-time"/,
+      );
     });
 
     it('a JSON body sent without a JSON content type', () => {
       expect(() =>
-        checker.check('POST', '/messages/send', { status: 201, headers: { 'content-type': 'text/html; charset=utf-8' }, body: SENT, text: JSON.stringify(SENT) }),
+        checker.check('POST', '/messages/send', {
+          status: 201,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+          body: SENT,
+          text: JSON.stringify(SENT),
+        }),
       ).toThrow(/expected application\/json, got text\/html/);
       expect(() => checker.check('POST', '/messages/send', { status: 201, headers: {}, body: SENT, text: JSON.stringify(SENT) })).toThrow(
         /expected application\/json, got no content type/,
       );
-      expect(() =>
-        checker.check('GET', '/messages/msg_x', { status: 404, headers: { 'content-type': 'text/plain' }, body: {}, text: 'Not Found' }),
-      ).toThrow(/expected application\/json/);
+      expect(() => checker.check('GET', '/messages/msg_x', { status: 404, headers: { 'content-type': 'text/plain' }, body: {}, text: 'Not Found' })).toThrow(
+        /expected application\/json/,
+      );
     });
 
     it('a body where the spec documents none', () => {

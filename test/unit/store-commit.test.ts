@@ -16,13 +16,15 @@ interface Note extends BaseRecord {
 }
 
 const clock = () => new Clock({ mode: 'manual', start: Date.parse('2024-04-08T10:30:00Z') });
-const onDisk = (file: string) => readFileSync(file, 'utf8') + (() => {
-  try {
-    return readFileSync(`${file}.journal`, 'utf8');
-  } catch {
-    return '';
-  }
-})();
+const onDisk = (file: string) =>
+  readFileSync(file, 'utf8') +
+  (() => {
+    try {
+      return readFileSync(`${file}.journal`, 'utf8');
+    } catch {
+      return '';
+    }
+  })();
 
 describe('Store.commit: acknowledge only what is written', () => {
   let dir: string;
@@ -113,7 +115,12 @@ describe('Store.commit: acknowledge only what is written', () => {
     expect(store.health()).toEqual({ ok: true });
     await store.close();
     const reopened = await Store.open({ clock: clock(), file });
-    expect(reopened.collection<Note>('a', 't', 'notes').all().map((n) => n.id)).toEqual(['n1', 'n2', 'n3']);
+    expect(
+      reopened
+        .collection<Note>('a', 't', 'notes')
+        .all()
+        .map((n) => n.id),
+    ).toEqual(['n1', 'n2', 'n3']);
   });
 
   it('a second store with the lock on the same file is refused until the first closes', async () => {

@@ -324,7 +324,10 @@ describe('Store (file)', () => {
     notes.remove('n2');
     await store.flush();
     expect(readFileSync(file, 'utf8')).toBe(snapshot);
-    const lines = readFileSync(`${file}.journal`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = readFileSync(`${file}.journal`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toEqual([
       { op: 'gen', gen: 1, batches: true },
       { op: 'meta', seq: 51 },
@@ -362,7 +365,12 @@ describe('Store (file)', () => {
   it('a torn last journal line (a crash mid-append) is skipped; everything before it is restored', async () => {
     await flushTwoThenTear('{"ns":"alpha","t":"t","c":"notes","rows":[{"id":"n3"');
     const reopened = await Store.open({ clock: manualClock(), file });
-    expect(reopened.collection<Note>('alpha', 't', 'notes').all().map((n) => n.id)).toEqual(['n1', 'n2']);
+    expect(
+      reopened
+        .collection<Note>('alpha', 't', 'notes')
+        .all()
+        .map((n) => n.id),
+    ).toEqual(['n1', 'n2']);
   });
 
   it('touch(record) journals that record only; touch() the whole collection', async () => {
@@ -374,13 +382,22 @@ describe('Store (file)', () => {
     note.text = 'mutated in place';
     notes.touch(note);
     await store.flush();
-    const puts = () => readFileSync(`${file}.journal`, 'utf8').trim().split('\n').filter((line) => line.includes('"op":"put"')).length;
+    const puts = () =>
+      readFileSync(`${file}.journal`, 'utf8')
+        .trim()
+        .split('\n')
+        .filter((line) => line.includes('"op":"put"')).length;
     expect(puts()).toBe(1);
     notes.touch();
     await store.flush();
     expect(puts()).toBe(3);
     const reopened = await Store.open({ clock: manualClock(), file });
-    expect(reopened.collection<Note>('alpha', 't', 'notes').all().map((n) => [n.id, n.text])).toEqual([
+    expect(
+      reopened
+        .collection<Note>('alpha', 't', 'notes')
+        .all()
+        .map((n) => [n.id, n.text]),
+    ).toEqual([
       ['n1', 'mutated in place'],
       ['n2', 'b'],
     ]);
@@ -466,12 +483,18 @@ describe('Store (file)', () => {
   });
 
   describe('journal replay, legacy files, failures', () => {
-
-    const ids = (store: Store, ns = 'alpha', tenant = 't') => store.collection<Note>(ns, tenant, 'notes').all().map((n) => n.id);
+    const ids = (store: Store, ns = 'alpha', tenant = 't') =>
+      store
+        .collection<Note>(ns, tenant, 'notes')
+        .all()
+        .map((n) => n.id);
 
     it('reads the previous layout (indented lowdb snapshot, whole-collection journal lines), then rewrites it', async () => {
       const rows = (names: string[], from: number) => names.map((id, i) => ({ id, text: id, seq: from + i, createdAt: 'x', updatedAt: 'x' }));
-      writeFileSync(file, JSON.stringify({ version: 1, seq: 2, partitions: { alpha: { t: { notes: rows(['n1', 'n2'], 1) } } }, meta: { position: 3 } }, null, 2));
+      writeFileSync(
+        file,
+        JSON.stringify({ version: 1, seq: 2, partitions: { alpha: { t: { notes: rows(['n1', 'n2'], 1) } } }, meta: { position: 3 } }, null, 2),
+      );
       writeFileSync(
         `${file}.journal`,
         [
@@ -585,8 +608,16 @@ describe('Store (file)', () => {
     describe('compaction in the background, once the journal outgrows the snapshot (and 8 MB)', () => {
       const padding = 'x'.repeat(500);
       const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-      const journalLines = () => readFileSync(`${file}.journal`, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
-      const state = (store: Store) => store.collection<Note>('alpha', 't', 'notes').all().map((n) => `${n.id}:${n.text}`);
+      const journalLines = () =>
+        readFileSync(`${file}.journal`, 'utf8')
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const state = (store: Store) =>
+        store
+          .collection<Note>('alpha', 't', 'notes')
+          .all()
+          .map((n) => `${n.id}:${n.text}`);
 
       /** A small snapshot, then > 8 MB of journal: the flush that appends it starts a compaction. */
       async function compacting() {
@@ -609,7 +640,11 @@ describe('Store (file)', () => {
         notes.insert({ id: 'late', text: '' });
         await store.flush();
         expect(existsSync(`${file}.journal.old`)).toBe(true); // the flush did not wait for the snapshot
-        expect(journalLines().filter((line) => line.op === 'put').map((line) => (line.r as Note).id)).toEqual(['n5', 'late']);
+        expect(
+          journalLines()
+            .filter((line) => line.op === 'put')
+            .map((line) => (line.r as Note).id),
+        ).toEqual(['n5', 'late']);
         await store.idle();
         expect(existsSync(`${file}.journal.old`)).toBe(false);
         expect(existsSync(`${file}.compacting`)).toBe(false);
@@ -653,7 +688,7 @@ describe('Store (file)', () => {
         expect(reopened.collection<Note>('alpha', 't', 'notes').get('n5')?.text).toBe('during');
       });
 
-      it('meta lines older than the snapshot\'s trailer do not overwrite its meta on reload', async () => {
+      it("meta lines older than the snapshot's trailer do not overwrite its meta on reload", async () => {
         let position = 0;
         const { store, notes } = await compacting();
         store.onBeforeWrite(() => store.setMeta('position', position));
@@ -668,7 +703,7 @@ describe('Store (file)', () => {
         expect(reopened.getMeta('position')).toBe(trailer);
       });
 
-      it('a reset while the snapshot streams gives it up; the reset\'s own snapshot is what stays', async () => {
+      it("a reset while the snapshot streams gives it up; the reset's own snapshot is what stays", async () => {
         const { store, notes } = await compacting();
         notes.insert({ id: 'late', text: '' });
         await store.flush();

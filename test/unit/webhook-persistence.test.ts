@@ -26,7 +26,17 @@ function transport(status: () => number, sent: PostRequest[]): WebhookTransport 
 }
 
 function request(eventId: string): WebhookRequest {
-  return { namespace: 'acme', tenant: 't', url: 'http://127.0.0.1:9/hook', secret: 's', eventId, eventType: 'message.delivered', payload: { eventId }, sign, subject: eventId };
+  return {
+    namespace: 'acme',
+    tenant: 't',
+    url: 'http://127.0.0.1:9/hook',
+    secret: 's',
+    eventId,
+    eventType: 'message.delivered',
+    payload: { eventId },
+    sign,
+    subject: eventId,
+  };
 }
 
 describe('webhook deliveries survive a restart', () => {
@@ -41,7 +51,12 @@ describe('webhook deliveries survive a restart', () => {
   /** `seed`: the engine continues its id sequence across a restart; a second seed stands in for that here. */
   async function open(clock: Clock, status: () => number, sent: PostRequest[], seed = 3) {
     const store = await Store.open({ clock, file });
-    const dispatcher = new WebhookDispatcher(clock, { ids: new IdGenerator(new SeededRandom(seed)), transport: transport(status, sent), table: store.table<SavedDelivery>('webhook-deliveries'), retrySchedule: [0, 5_000, 60_000] });
+    const dispatcher = new WebhookDispatcher(clock, {
+      ids: new IdGenerator(new SeededRandom(seed)),
+      transport: transport(status, sent),
+      table: store.table<SavedDelivery>('webhook-deliveries'),
+      retrySchedule: [0, 5_000, 60_000],
+    });
     return { store, dispatcher };
   }
 
@@ -56,14 +71,20 @@ describe('webhook deliveries survive a restart', () => {
     status = 500;
     first.dispatcher.dispatch(request('evt_retry'));
     await first.dispatcher.settle();
-    expect(first.dispatcher.list().map((d) => [d.eventId, d.status])).toEqual([['evt_retry', 'retrying'], ['evt_ok', 'succeeded']]);
+    expect(first.dispatcher.list().map((d) => [d.eventId, d.status])).toEqual([
+      ['evt_retry', 'retrying'],
+      ['evt_ok', 'succeeded'],
+    ]);
     await first.store.flush();
 
     // The restart: same file, a fresh clock at the same time, a healthy receiver.
     const again = new Clock({ mode: 'manual', start: T0 });
     const resent: PostRequest[] = [];
     const second = await open(again, () => 200, resent, 4);
-    expect(second.dispatcher.list().map((d) => [d.eventId, d.status, d.attempts.length])).toEqual([['evt_retry', 'retrying', 1], ['evt_ok', 'succeeded', 1]]);
+    expect(second.dispatcher.list().map((d) => [d.eventId, d.status, d.attempts.length])).toEqual([
+      ['evt_retry', 'retrying', 1],
+      ['evt_ok', 'succeeded', 1],
+    ]);
     // Its signer is not registered yet: it waits, listed.
     again.advance(10_000);
     await second.dispatcher.settle();

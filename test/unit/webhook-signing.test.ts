@@ -1,12 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../../src/engine/random.js';
-import {
-  generateWebhookSecret,
-  hmacSha256Hex,
-  standardWebhooksSigner,
-  verifyStandardWebhook,
-} from '../../src/engine/webhook-signing.js';
+import { generateWebhookSecret, hmacSha256Hex, standardWebhooksSigner, verifyStandardWebhook } from '../../src/engine/webhook-signing.js';
 
 // The test vector published with the Standard Webhooks specification (standardwebhooks.com); matching it
 // means any of that specification's receiver libraries accepts msgsim's deliveries.
@@ -20,9 +15,7 @@ const VECTOR = {
 
 describe('hmacSha256Hex', () => {
   it('matches RFC 4231 test case 2', () => {
-    expect(hmacSha256Hex('Jefe', 'what do ya want for nothing?')).toBe(
-      '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',
-    );
+    expect(hmacSha256Hex('Jefe', 'what do ya want for nothing?')).toBe('5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843');
   });
 });
 
@@ -59,9 +52,7 @@ describe('verifyStandardWebhook', () => {
   it('rejects a tampered body, id or timestamp, and a wrong secret', () => {
     expect(verifyStandardWebhook(VECTOR.secret, headers, '{"test": 2432232315}')).toBe(false);
     expect(verifyStandardWebhook(VECTOR.secret, { ...headers, 'webhook-id': 'msg_other' }, VECTOR.rawBody)).toBe(false);
-    expect(verifyStandardWebhook(VECTOR.secret, { ...headers, 'webhook-timestamp': '1614265331' }, VECTOR.rawBody)).toBe(
-      false,
-    );
+    expect(verifyStandardWebhook(VECTOR.secret, { ...headers, 'webhook-timestamp': '1614265331' }, VECTOR.rawBody)).toBe(false);
     expect(verifyStandardWebhook('whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA', headers, VECTOR.rawBody)).toBe(false);
   });
 

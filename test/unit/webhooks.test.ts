@@ -237,7 +237,9 @@ describe('WebhookDispatcher — delivery and signing', () => {
     await dispatcher.settle();
     const [received] = receiver.received;
     expect(received?.headers['x-acme-signature']).toBe(
-      `sha256=${createHmac('sha256', 'plain').update(received?.body ?? '').digest('hex')}`,
+      `sha256=${createHmac('sha256', 'plain')
+        .update(received?.body ?? '')
+        .digest('hex')}`,
     );
     expect(received?.headers['webhook-signature']).toBeUndefined();
   });

@@ -44,7 +44,8 @@ export function prepareContent(input: ContentInput, prefix = ''): PreparedConten
   const contentType = input.contentType ?? 'text';
   const rule = RULES[contentType];
   for (const field of rule.required) {
-    if (input[field] === undefined) throw hubError.invalid(HubCode.validationError, `${field} is required when contentType is ${contentType}`, `${prefix}${field}`);
+    if (input[field] === undefined)
+      throw hubError.invalid(HubCode.validationError, `${field} is required when contentType is ${contentType}`, `${prefix}${field}`);
   }
   for (const field of FIELDS) {
     if (input[field] !== undefined && !rule.allowed.includes(field)) {
@@ -70,18 +71,38 @@ export function prepareContent(input: ContentInput, prefix = ''): PreparedConten
 export function checkContentForChannel(content: PreparedContent & { template?: TemplateFixture }, channel: Channel, prefix = ''): void {
   const type = content.contentType;
   if (type === 'brandmessage' && channel !== 'kakao') {
-    throw hubError.invalid(HubCode.invalidContent, `contentType brandmessage is Kakao's marketing message: it is sent on channel kakao only, not ${channel}`, `${prefix}contentType`, type);
+    throw hubError.invalid(
+      HubCode.invalidContent,
+      `contentType brandmessage is Kakao's marketing message: it is sent on channel kakao only, not ${channel}`,
+      `${prefix}contentType`,
+      type,
+    );
   }
   // NHN Cloud's Kakao BSP carries AlimTalk (approved templates) and Brand Messages, nothing free-form.
   if (channel === 'kakao' && type !== 'template' && type !== 'brandmessage') {
-    throw hubError.invalid(HubCode.invalidContent, `kakao sends AlimTalk (contentType template, with a Kakao-approved template) or brandmessage, not ${type}`, `${prefix}contentType`, type);
+    throw hubError.invalid(
+      HubCode.invalidContent,
+      `kakao sends AlimTalk (contentType template, with a Kakao-approved template) or brandmessage, not ${type}`,
+      `${prefix}contentType`,
+      type,
+    );
   }
   const template = content.template;
   if (!template) return;
   if (template.status !== 'approved') {
-    throw hubError.invalid(HubCode.templateNotApproved, `Template ${template.templateId} is ${template.status}, not approved`, `${prefix}templateId`, template.templateId);
+    throw hubError.invalid(
+      HubCode.templateNotApproved,
+      `Template ${template.templateId} is ${template.status}, not approved`,
+      `${prefix}templateId`,
+      template.templateId,
+    );
   }
   if (!template.channels.includes(channel)) {
-    throw hubError.invalid(HubCode.templateNotApproved, `Template ${template.templateId} is not approved for ${channel} (approved for ${template.channels.join(', ')})`, `${prefix}templateId`, template.templateId);
+    throw hubError.invalid(
+      HubCode.templateNotApproved,
+      `Template ${template.templateId} is not approved for ${channel} (approved for ${template.channels.join(', ')})`,
+      `${prefix}templateId`,
+      template.templateId,
+    );
   }
 }

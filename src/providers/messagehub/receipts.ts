@@ -46,7 +46,12 @@ export function receiptHandlers(engine: Engine) {
       }
       const attempt = attemptsOf(engine, tenant).get(message.attemptIds.at(-1) ?? '')!;
       if (receipt.channel !== undefined && receipt.channel !== attempt.channel) {
-        throw hubError.conflict(HubCode.receiptChannelMismatch, `Message ${message.id} is being delivered on ${attempt.channel}, not ${receipt.channel}`, 'channel', receipt.channel);
+        throw hubError.conflict(
+          HubCode.receiptChannelMismatch,
+          `Message ${message.id} is being delivered on ${attempt.channel}, not ${receipt.channel}`,
+          'channel',
+          receipt.channel,
+        );
       }
       if (attempt.status !== stateOfWord(receipt.status)) apply(engine, attempt, receipt);
       return { status: 200, body: { data: messageView(engine, message, tenant) } };
@@ -66,7 +71,12 @@ function apply(engine: Engine, attempt: SimMessage, receipt: DeliveryReceipt): v
     engine.lifecycle.force(attempt, to, options);
   } catch (error) {
     if (isSimError(error) && error.kind === 'conflict') {
-      throw hubError.conflict(HubCode.invalidStatusTransition, `A ${statusWord(attempt.status)} message cannot become ${receipt.status}`, 'status', receipt.status);
+      throw hubError.conflict(
+        HubCode.invalidStatusTransition,
+        `A ${statusWord(attempt.status)} message cannot become ${receipt.status}`,
+        'status',
+        receipt.status,
+      );
     }
     throw error;
   }

@@ -60,12 +60,22 @@ function checkFallback(input: SendRequest, prefix: string): FallbackConfig {
   }
   // A fallback attempt sends the message's text; Kakao carries only approved AlimTalk templates and brand messages.
   if (channels.includes('kakao')) {
-    throw hubError.invalid(HubCode.invalidFallback, 'kakao cannot be a fallback channel: fallback attempts send plain text, and kakao sends only AlimTalk templates and brand messages', `${field}.channels`, channels);
+    throw hubError.invalid(
+      HubCode.invalidFallback,
+      'kakao cannot be a fallback channel: fallback attempts send plain text, and kakao sends only AlimTalk templates and brand messages',
+      `${field}.channels`,
+      channels,
+    );
   }
   const recipients = fallback.recipients ?? {};
   for (const channel of Object.keys(recipients) as Channel[]) {
     if (!channels.includes(channel)) {
-      throw hubError.invalid(HubCode.invalidFallback, `fallback.recipients.${channel} is given but ${channel} is not in fallback.channels`, `${field}.recipients.${channel}`, recipients[channel]);
+      throw hubError.invalid(
+        HubCode.invalidFallback,
+        `fallback.recipients.${channel} is given but ${channel} is not in fallback.channels`,
+        `${field}.recipients.${channel}`,
+        recipients[channel],
+      );
     }
   }
   for (const channel of channels) {
@@ -73,7 +83,12 @@ function checkFallback(input: SendRequest, prefix: string): FallbackConfig {
     const problem = recipientProblem(channel, given ?? input.to);
     if (problem) {
       const hint = given === undefined ? `; give one in fallback.recipients.${channel}` : '';
-      throw hubError.invalid(HubCode.invalidRecipient, `Invalid recipient for fallback channel ${channel}: ${problem}${hint}`, `${field}.recipients.${channel}`, given ?? input.to);
+      throw hubError.invalid(
+        HubCode.invalidRecipient,
+        `Invalid recipient for fallback channel ${channel}: ${problem}${hint}`,
+        `${field}.recipients.${channel}`,
+        given ?? input.to,
+      );
     }
   }
   return {
@@ -98,7 +113,13 @@ function magicRefusals(engine: Engine, tenant: Tenant): MagicRefusals {
 }
 
 /** Stores a checked send and makes its first attempt. */
-export function storeMessage(engine: Engine, runner: AttemptRunner, tenant: string, send: CheckedSend, extra: { batchId?: string; distributionId?: string } = {}): HubMessage {
+export function storeMessage(
+  engine: Engine,
+  runner: AttemptRunner,
+  tenant: string,
+  send: CheckedSend,
+  extra: { batchId?: string; distributionId?: string } = {},
+): HubMessage {
   const { template: _template, ...content } = send.content;
   const message = hubMessagesOf(engine, tenant).insert({
     id: engine.ids.next('msg_'),

@@ -27,11 +27,21 @@ export function renderTemplate(templateId: string, params: Record<string, string
   const variables = variablesOf(template);
   const missing = variables.filter((v) => !Object.hasOwn(params, v));
   if (missing.length > 0) {
-    throw hubError.invalid(HubCode.templateParamsMismatch, `templateParams is missing ${missing.join(', ')} (template ${templateId} needs ${variables.join(', ')})`, `${prefix}templateParams`, missing);
+    throw hubError.invalid(
+      HubCode.templateParamsMismatch,
+      `templateParams is missing ${missing.join(', ')} (template ${templateId} needs ${variables.join(', ')})`,
+      `${prefix}templateParams`,
+      missing,
+    );
   }
   const unknown = Object.keys(params).filter((p) => !variables.includes(p));
   if (unknown.length > 0) {
-    throw hubError.invalid(HubCode.templateParamsMismatch, `templateParams has ${unknown.join(', ')}, not variables of template ${templateId} (${variables.join(', ')})`, `${prefix}templateParams`, unknown);
+    throw hubError.invalid(
+      HubCode.templateParamsMismatch,
+      `templateParams has ${unknown.join(', ')}, not variables of template ${templateId} (${variables.join(', ')})`,
+      `${prefix}templateParams`,
+      unknown,
+    );
   }
   return { template, text: template.text.replace(PLACEHOLDER, (_all, name: string) => params[name]!) };
 }

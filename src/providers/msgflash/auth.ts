@@ -45,7 +45,12 @@ export function authenticateMsgflash(request: IncomingRequest, engine: Engine): 
     const problem = planProblem(registered?.properties);
     if (problem) throw unauthorized(problem);
     if (teamId !== undefined) {
-      throw msgflashError.forbidden(MsgflashCode.teamKeyRequired, 'X-Team-Id needs a team API key (msgf_team_…); personal keys must not send it', 'X-Team-Id', teamId);
+      throw msgflashError.forbidden(
+        MsgflashCode.teamKeyRequired,
+        'X-Team-Id needs a team API key (msgf_team_…); personal keys must not send it',
+        'X-Team-Id',
+        teamId,
+      );
     }
     return tenant(key, { kind: 'personal', apiKey: key, ownerKey: key });
   }
@@ -59,7 +64,12 @@ export function authenticateMsgflash(request: IncomingRequest, engine: Engine): 
     const ownerProblem = planProblem(engine.keys.get(NAMESPACE, ownerKey)?.properties);
     if (ownerProblem) throw unauthorized(`The team owner's key: ${ownerProblem}`);
     if (teamId === undefined) {
-      throw new SimError({ kind: 'invalid_request', code: MsgflashCode.teamIdRequired, message: 'Team API keys require the X-Team-Id header', field: 'X-Team-Id' });
+      throw new SimError({
+        kind: 'invalid_request',
+        code: MsgflashCode.teamIdRequired,
+        message: 'Team API keys require the X-Team-Id header',
+        field: 'X-Team-Id',
+      });
     }
     if (teamId !== keyTeam) {
       throw msgflashError.forbidden(MsgflashCode.teamIdMismatch, "X-Team-Id does not match this API key's team", 'X-Team-Id', teamId);

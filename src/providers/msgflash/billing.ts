@@ -46,7 +46,14 @@ function usageOf(engine: Engine, account: Account) {
 
 function statusesThisMonth(engine: Engine, ownerKey: string): number {
   const { start } = currentPeriod(engine.clock.now());
-  return tenantsOfOwner(engine, ownerKey).reduce((sum, t) => sum + statusesOf(engine, t).all().filter((s) => Date.parse(s.createdAt) >= start).length, 0);
+  return tenantsOfOwner(engine, ownerKey).reduce(
+    (sum, t) =>
+      sum +
+      statusesOf(engine, t)
+        .all()
+        .filter((s) => Date.parse(s.createdAt) >= start).length,
+    0,
+  );
 }
 
 export function billingHandlers(engine: Engine) {

@@ -42,7 +42,14 @@ export class BulkJobRunner {
 
   /** The job's next batch, a tick from now. */
   arm(tenant: string, job: BulkJobRecord): void {
-    this.engine.jobs.schedule({ namespace: NAMESPACE, tenant, kind: BULK_STEP, key: job.id, at: this.engine.clock.now() + BULK_TICK_MS, payload: { jobId: job.id } });
+    this.engine.jobs.schedule({
+      namespace: NAMESPACE,
+      tenant,
+      kind: BULK_STEP,
+      key: job.id,
+      at: this.engine.clock.now() + BULK_TICK_MS,
+      payload: { jobId: job.id },
+    });
   }
 
   cancel(tenant: string, job: BulkJobRecord): void {
@@ -125,7 +132,10 @@ export function bulkJobHandlers(engine: Engine, runner: BulkJobRunner) {
 
     listBulkJobs(req: HandlerRequest): HandlerResult {
       const status = queryString(req.query, 'status');
-      return { status: 200, body: cursorPageOf(bulkJobsOf(engine, req.tenant.id), status ? (j) => j.status === status : undefined, req.query, 'jobs', jobView) };
+      return {
+        status: 200,
+        body: cursorPageOf(bulkJobsOf(engine, req.tenant.id), status ? (j) => j.status === status : undefined, req.query, 'jobs', jobView),
+      };
     },
 
     getBulkJob(req: HandlerRequest): HandlerResult {
@@ -138,7 +148,8 @@ export function bulkJobHandlers(engine: Engine, runner: BulkJobRunner) {
 
     cancelBulkJob(req: HandlerRequest): HandlerResult {
       const job = find(req.tenant.id, req.params.jobId!);
-      if (job.status !== 'running') throw msgflashError.conflict(MsgflashCode.bulkJobNotCancellable, `A ${job.status} job cannot be cancelled`, 'status', job.status);
+      if (job.status !== 'running')
+        throw msgflashError.conflict(MsgflashCode.bulkJobNotCancellable, `A ${job.status} job cannot be cancelled`, 'status', job.status);
       runner.cancel(req.tenant.id, job);
       return { status: 200, body: { data: jobView(job) } };
     },

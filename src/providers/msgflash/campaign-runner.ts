@@ -68,7 +68,11 @@ export class CampaignRunner {
       this.pause(tenant, campaign, 'INSTANCE_DISCONNECTED');
       return;
     }
-    const done = this.steps.sendBatch(tenant, campaign, (to) => createMessage(this.engine, tenant, { instanceId: campaign.instanceId, to, content: campaign.content, campaignId: campaign.id }).id);
+    const done = this.steps.sendBatch(
+      tenant,
+      campaign,
+      (to) => createMessage(this.engine, tenant, { instanceId: campaign.instanceId, to, content: campaign.content, campaignId: campaign.id }).id,
+    );
     if (!done) return;
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'completed', completedAt: this.engine.clock.iso() });
     publish(this.engine, tenant, 'campaign.completed', { campaign: campaignView(campaign), stats: campaignStats(this.engine, tenant, campaign) }, campaign.id);

@@ -53,7 +53,8 @@ export function campaignHandlers(engine: Engine, runner: CampaignRunner) {
       const tenant = req.tenant.id;
       const input = req.body as CampaignInput;
       const scheduledMs = input.scheduledAt !== undefined ? Date.parse(input.scheduledAt) : undefined;
-      if (scheduledMs !== undefined && !(scheduledMs > engine.clock.now())) throw msgflashError.invalid('scheduledAt must be in the future', 'scheduledAt', input.scheduledAt);
+      if (scheduledMs !== undefined && !(scheduledMs > engine.clock.now()))
+        throw msgflashError.invalid('scheduledAt must be in the future', 'scheduledAt', input.scheduledAt);
       requireInstance(input.instanceId);
       const content = prepareContent(engine, tenant, input);
       const recipients = resolveRecipients(engine, tenant, input);

@@ -56,8 +56,11 @@ export function contactView(contact: ContactRecord) {
 function checkFields(engine: Engine, tenant: string, input: ContactInput, except?: string): void {
   if (input.phone !== undefined) {
     checkPhone(input.phone, 'phone');
-    const taken = contactsOf(engine, tenant).all().find((c) => c.phone === input.phone && c.id !== except);
-    if (taken) throw msgflashError.conflict(MsgflashCode.contactAlreadyExists, `A contact with phone ${input.phone} already exists (${taken.id})`, 'phone', input.phone);
+    const taken = contactsOf(engine, tenant)
+      .all()
+      .find((c) => c.phone === input.phone && c.id !== except);
+    if (taken)
+      throw msgflashError.conflict(MsgflashCode.contactAlreadyExists, `A contact with phone ${input.phone} already exists (${taken.id})`, 'phone', input.phone);
   }
   if (input.email !== undefined && !isEmail(input.email)) throw msgflashError.invalid('email must be a valid email address', 'email', input.email);
 }

@@ -28,7 +28,13 @@ export function subscribeMsgflashEvents(engine: Engine): () => void {
   events.on('record.updated', ({ tenant, kind, record }) => {
     if (kind !== 'instance') return;
     const change = record as InstanceChange;
-    publish(engine, tenant, change.state === 'connected' ? 'instance.connected' : 'instance.disconnected', { instanceId: change.id, state: change.state, since: change.changedAt }, change.id);
+    publish(
+      engine,
+      tenant,
+      change.state === 'connected' ? 'instance.connected' : 'instance.disconnected',
+      { instanceId: change.id, state: change.state, since: change.changedAt },
+      change.id,
+    );
   });
   // A receiver that answers 410 Gone has removed its endpoint: disable it (Standard Webhooks).
   events.on('webhook.gone', ({ delivery }) => {

@@ -39,7 +39,9 @@ export function groupPhones(engine: Engine, tenant: string, groupId: string, fie
 }
 
 function memberCount(engine: Engine, tenant: string, groupId: string): number {
-  return membershipsOf(engine, tenant).all().filter((m) => m.groupId === groupId).length;
+  return membershipsOf(engine, tenant)
+    .all()
+    .filter((m) => m.groupId === groupId).length;
 }
 
 function groupView(engine: Engine, tenant: string, group: GroupRecord) {
@@ -69,7 +71,11 @@ export function groupHandlers(engine: Engine) {
 
     createGroup(req: HandlerRequest): HandlerResult {
       const input = req.body as { name: string; description?: string };
-      const group = groupsOf(engine, req.tenant.id).insert({ id: newId(engine), name: input.name, ...(input.description !== undefined ? { description: input.description } : {}) });
+      const group = groupsOf(engine, req.tenant.id).insert({
+        id: newId(engine),
+        name: input.name,
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      });
       return { status: 201, body: { data: groupView(engine, req.tenant.id, group) } };
     },
 
@@ -101,7 +107,10 @@ export function groupHandlers(engine: Engine) {
         memberships.insert({ id: membershipId(group.id, contactId), groupId: group.id, contactId });
         added++;
       }
-      return { status: 200, body: { data: { groupId: group.id, added, alreadyMembers: ids.length - added, memberCount: memberCount(engine, tenant, group.id) } } };
+      return {
+        status: 200,
+        body: { data: { groupId: group.id, added, alreadyMembers: ids.length - added, memberCount: memberCount(engine, tenant, group.id) } },
+      };
     },
 
     removeGroupMembers(req: HandlerRequest): HandlerResult {
@@ -110,7 +119,10 @@ export function groupHandlers(engine: Engine) {
       const ids = requireContacts(engine, tenant, (req.body as { contactIds: string[] }).contactIds);
       const memberships = membershipsOf(engine, tenant);
       const removed = ids.filter((contactId) => memberships.remove(membershipId(group.id, contactId))).length;
-      return { status: 200, body: { data: { groupId: group.id, removed, notMembers: ids.length - removed, memberCount: memberCount(engine, tenant, group.id) } } };
+      return {
+        status: 200,
+        body: { data: { groupId: group.id, removed, notMembers: ids.length - removed, memberCount: memberCount(engine, tenant, group.id) } },
+      };
     },
 
     listGroupMembers(req: HandlerRequest): HandlerResult {
@@ -118,7 +130,13 @@ export function groupHandlers(engine: Engine) {
       const group = findGroup(engine, tenant, req.params.groupId!);
       const contacts = contactsOf(engine, tenant);
       const isMember = (m: MembershipRecord) => m.groupId === group.id && contacts.get(m.contactId) !== undefined;
-      return { status: 200, body: cursorPageOf(membershipsOf(engine, tenant), isMember, req.query, 'members', (m) => ({ ...contactView(contacts.get(m.contactId)!), addedAt: m.createdAt })) };
+      return {
+        status: 200,
+        body: cursorPageOf(membershipsOf(engine, tenant), isMember, req.query, 'members', (m) => ({
+          ...contactView(contacts.get(m.contactId)!),
+          addedAt: m.createdAt,
+        })),
+      };
     },
 
     listContactGroups(req: HandlerRequest): HandlerResult {

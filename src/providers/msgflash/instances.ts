@@ -36,7 +36,12 @@ export function instanceState(engine: Engine, tenant: string, instanceId: string
 export function requireConnectedInstance(engine: Engine, tenant: string, instanceId: string, field = 'instanceId'): InstanceFixture {
   const instance = requireInstance(instanceId, field);
   if (instanceState(engine, tenant, instanceId).state !== 'connected') {
-    throw msgflashError.conflict(MsgflashCode.instanceDisconnected, `Instance ${instance.name} is disconnected: reconnect its WhatsApp session and try again`, field, instanceId);
+    throw msgflashError.conflict(
+      MsgflashCode.instanceDisconnected,
+      `Instance ${instance.name} is disconnected: reconnect its WhatsApp session and try again`,
+      field,
+      instanceId,
+    );
   }
   return instance;
 }
@@ -49,7 +54,15 @@ export function requireInstance(instanceId: string, field = 'instanceId'): Insta
 
 function instanceView(engine: Engine, tenant: string, instance: InstanceFixture) {
   const { state, since } = instanceState(engine, tenant, instance.id);
-  return { id: instance.id, name: instance.name, phoneNumber: instance.phoneNumber, platform: 'whatsapp', state, stateChangedAt: since, createdAt: instance.createdAt };
+  return {
+    id: instance.id,
+    name: instance.name,
+    phoneNumber: instance.phoneNumber,
+    platform: 'whatsapp',
+    state,
+    stateChangedAt: since,
+    createdAt: instance.createdAt,
+  };
 }
 
 export function instanceHandlers(engine: Engine) {
@@ -79,12 +92,29 @@ export function msgflashTenantSettings(engine: Engine): TenantSettings {
     update(tenant, patch) {
       const instances = (patch as { instances?: unknown } | null)?.instances;
       if (!instances || typeof instances !== 'object' || Array.isArray(instances)) {
-        throw new SimError({ kind: 'invalid_request', message: 'instances must be an object of instance id → "connected" | "disconnected"', field: 'instances', value: instances });
+        throw new SimError({
+          kind: 'invalid_request',
+          message: 'instances must be an object of instance id → "connected" | "disconnected"',
+          field: 'instances',
+          value: instances,
+        });
       }
       const entries = Object.entries(instances as Record<string, unknown>);
       for (const [id, state] of entries) {
-        if (!findInstance(id)) throw new SimError({ kind: 'invalid_request', message: `unknown instance ${id}; known: ${MSGFLASH_FIXTURES.instances.map((i) => i.id).join(', ')}`, field: `instances.${id}`, value: id });
-        if (!(INSTANCE_STATES as readonly unknown[]).includes(state)) throw new SimError({ kind: 'invalid_request', message: 'an instance state is "connected" or "disconnected"', field: `instances.${id}`, value: state });
+        if (!findInstance(id))
+          throw new SimError({
+            kind: 'invalid_request',
+            message: `unknown instance ${id}; known: ${MSGFLASH_FIXTURES.instances.map((i) => i.id).join(', ')}`,
+            field: `instances.${id}`,
+            value: id,
+          });
+        if (!(INSTANCE_STATES as readonly unknown[]).includes(state))
+          throw new SimError({
+            kind: 'invalid_request',
+            message: 'an instance state is "connected" or "disconnected"',
+            field: `instances.${id}`,
+            value: state,
+          });
       }
       const collection = statesOf(engine, tenant);
       for (const [id, value] of entries) {

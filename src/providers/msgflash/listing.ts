@@ -28,7 +28,13 @@ export function cursorPageOf<T extends BaseRecord, V>(
     return { data: { [name]: page.items.map(view), nextCursor: page.nextCursor, hasMore: page.hasMore } };
   } catch (error) {
     if (isSimError(error) && error.field === 'cursor') {
-      throw new SimError({ kind: 'invalid_request', code: MsgflashCode.invalidCursor, message: 'The cursor is not valid; start again without one', field: 'cursor', value: cursor });
+      throw new SimError({
+        kind: 'invalid_request',
+        code: MsgflashCode.invalidCursor,
+        message: 'The cursor is not valid; start again without one',
+        field: 'cursor',
+        value: cursor,
+      });
     }
     throw error;
   }

@@ -19,7 +19,9 @@ export function membershipId(groupId: string, contactId: string): string {
 /** Referential integrity: a deleted contact leaves every group, a deleted group loses its members. */
 export function removeMemberships(engine: Engine, tenant: string, match: { contactId?: string; groupId?: string }): number {
   const collection = membershipsOf(engine, tenant);
-  const doomed = collection.all().filter((m) => (match.contactId === undefined || m.contactId === match.contactId) && (match.groupId === undefined || m.groupId === match.groupId));
+  const doomed = collection
+    .all()
+    .filter((m) => (match.contactId === undefined || m.contactId === match.contactId) && (match.groupId === undefined || m.groupId === match.groupId));
   for (const membership of doomed) collection.remove(membership.id);
   return doomed.length;
 }

@@ -52,7 +52,8 @@ export function prepareContent(engine: Engine, tenant: string, input: ContentInp
   if (type === 'text') {
     if (input.mediaUrl !== undefined) throw msgflashError.invalid('mediaUrl needs a media type (image, video, audio or document)', 'mediaUrl', input.mediaUrl);
     if (input.caption !== undefined) throw msgflashError.invalid('caption is only for image, video and document messages', 'caption', input.caption);
-    if (input.text !== undefined && input.templateId !== undefined) throw msgflashError.invalid('give either text or templateId, not both', 'templateId', input.templateId);
+    if (input.text !== undefined && input.templateId !== undefined)
+      throw msgflashError.invalid('give either text or templateId, not both', 'templateId', input.templateId);
     if (input.templateId !== undefined) {
       return { type, text: renderForSend(engine, tenant, input.templateId, input.variables ?? {}), templateId: input.templateId };
     }

@@ -21,5 +21,13 @@ export interface NewMessage {
 /** Stores a checked send and starts its lifecycle (a scheduled one leaves the queue at `sendAt`). */
 export function createMessage(engine: Engine, tenant: string, input: NewMessage): SimMessage {
   const data: MsgflashMessageData = { instanceId: input.instanceId, ...input.content, ...(input.campaignId ? { campaignId: input.campaignId } : {}) };
-  return engine.lifecycle.enqueue({ id: newId(engine), namespace: NAMESPACE, tenant, channel: 'whatsapp', to: input.to, data, ...(input.sendAt ? { sendAt: input.sendAt } : {}) });
+  return engine.lifecycle.enqueue({
+    id: newId(engine),
+    namespace: NAMESPACE,
+    tenant,
+    channel: 'whatsapp',
+    to: input.to,
+    data,
+    ...(input.sendAt ? { sendAt: input.sendAt } : {}),
+  });
 }

@@ -21,7 +21,14 @@ export class ScheduledSends {
 
   watch(message: SimMessage): void {
     if (!message.sendAt || message.status !== 'queued') return;
-    this.engine.jobs.schedule({ namespace: NAMESPACE, tenant: message.tenant, kind: SCHEDULED_SEND, key: message.id, at: Date.parse(message.sendAt), payload: { messageId: message.id } });
+    this.engine.jobs.schedule({
+      namespace: NAMESPACE,
+      tenant: message.tenant,
+      kind: SCHEDULED_SEND,
+      key: message.id,
+      at: Date.parse(message.sendAt),
+      payload: { messageId: message.id },
+    });
   }
 
   private due(tenant: string, messageId: string): void {

@@ -73,7 +73,11 @@ function templateView(template: TemplateRecord) {
 
 function requireUniqueName(engine: Engine, tenant: string, name: string, except?: string): void {
   const lower = name.toLowerCase();
-  if (templatesOf(engine, tenant).all().some((t) => t.id !== except && t.name.toLowerCase() === lower)) {
+  if (
+    templatesOf(engine, tenant)
+      .all()
+      .some((t) => t.id !== except && t.name.toLowerCase() === lower)
+  ) {
     throw msgflashError.conflict(MsgflashCode.templateNameTaken, `A template named "${name}" already exists`, 'name', name);
   }
 }
@@ -85,7 +89,10 @@ export function templateHandlers(engine: Engine) {
       const category = queryString(req.query, 'category');
       const filter = (t: TemplateRecord) =>
         (!search || t.name.toLowerCase().includes(search) || t.content.toLowerCase().includes(search)) && (!category || t.category === category);
-      return { status: 200, body: cursorPageOf(templatesOf(engine, req.tenant.id), search || category ? filter : undefined, req.query, 'templates', templateView) };
+      return {
+        status: 200,
+        body: cursorPageOf(templatesOf(engine, req.tenant.id), search || category ? filter : undefined, req.query, 'templates', templateView),
+      };
     },
 
     createTemplate(req: HandlerRequest): HandlerResult {

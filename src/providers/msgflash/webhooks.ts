@@ -37,7 +37,9 @@ export function webhooksOf(engine: Engine, tenant: string) {
 
 /** Sends one event (one event id) to every active endpoint of the workspace subscribed to it. */
 export function publish(engine: Engine, tenant: string, type: WebhookEvent, data: Record<string, unknown>, subject?: string): void {
-  const hooks = webhooksOf(engine, tenant).all().filter((hook) => hook.active && hook.events.includes(type));
+  const hooks = webhooksOf(engine, tenant)
+    .all()
+    .filter((hook) => hook.active && hook.events.includes(type));
   if (hooks.length === 0) return;
   const eventId = newId(engine);
   const payload = { id: eventId, type, createdAt: engine.clock.iso(), data };
@@ -72,7 +74,14 @@ function webhookView(hook: WebhookRecord, withSecret = false) {
 export function webhookHandlers(engine: Engine) {
   return {
     listWebhooks(req: HandlerRequest): HandlerResult {
-      return { status: 200, body: { data: webhooksOf(engine, req.tenant.id).newestFirst().map((h) => webhookView(h)) } };
+      return {
+        status: 200,
+        body: {
+          data: webhooksOf(engine, req.tenant.id)
+            .newestFirst()
+            .map((h) => webhookView(h)),
+        },
+      };
     },
 
     createWebhook(req: HandlerRequest): HandlerResult {

@@ -70,7 +70,13 @@ export class CampaignRunner {
     if (!done) return;
     const completedAt = this.engine.clock.iso();
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'completed', completedAt });
-    publish(this.engine, tenant, 'campaign.completed', { campaignId: campaign.id, name: campaign.name, stats: campaignStats(this.engine, tenant, campaign), completedAt }, campaign.id);
+    publish(
+      this.engine,
+      tenant,
+      'campaign.completed',
+      { campaignId: campaign.id, name: campaign.name, stats: campaignStats(this.engine, tenant, campaign), completedAt },
+      campaign.id,
+    );
   }
 }
 

@@ -72,7 +72,10 @@ function checkContent(engine: Engine, tenant: string, channel: Channel, input: C
     templateParams: input.templateParams,
   };
   // Recipient checks are done per address; here only the text and template are checked.
-  prepareSend(engine, tenant, { ...probe, to: channel === 'email' ? 'probe@msgsim.test' : channel === 'telegram' || channel === 'messenger' ? 'probe' : '+15005550000' });
+  prepareSend(engine, tenant, {
+    ...probe,
+    to: channel === 'email' ? 'probe@msgsim.test' : channel === 'telegram' || channel === 'messenger' ? 'probe' : '+15005550000',
+  });
 }
 
 export function campaignHandlers(engine: Engine, runner: CampaignRunner) {
@@ -88,7 +91,8 @@ export function campaignHandlers(engine: Engine, runner: CampaignRunner) {
       const input = req.body as CampaignInput & { name: string; channel: Channel };
       if (!input.recipients && !input.contactIds) throw msghubError.invalid('give recipients or contactIds', 'recipients');
       if (input.start && input.scheduledAt) throw msghubError.invalid('give either start or scheduledAt, not both', 'scheduledAt', input.scheduledAt);
-      if (input.scheduledAt && Date.parse(input.scheduledAt) <= engine.clock.now()) throw msghubError.invalid('scheduledAt must be in the future', 'scheduledAt', input.scheduledAt);
+      if (input.scheduledAt && Date.parse(input.scheduledAt) <= engine.clock.now())
+        throw msghubError.invalid('scheduledAt must be in the future', 'scheduledAt', input.scheduledAt);
       checkContent(engine, tenant, input.channel, input);
       const recipients = resolveRecipients(engine, tenant, input.channel, input);
       if (recipients.length > 10_000) throw msghubError.invalid('a campaign has at most 10000 recipients', 'recipients');
@@ -128,7 +132,8 @@ export function campaignHandlers(engine: Engine, runner: CampaignRunner) {
         if (!EDITABLE.includes(campaign.status)) {
           throw msghubError.conflict(MsghubCode.campaignNotEditable, `A ${campaign.status} campaign cannot be edited`, 'status', campaign.status);
         }
-        if (content.scheduledAt && Date.parse(content.scheduledAt) <= engine.clock.now()) throw msghubError.invalid('scheduledAt must be in the future', 'scheduledAt', content.scheduledAt);
+        if (content.scheduledAt && Date.parse(content.scheduledAt) <= engine.clock.now())
+          throw msghubError.invalid('scheduledAt must be in the future', 'scheduledAt', content.scheduledAt);
         const { status: _current, ...current } = campaign;
         checkContent(engine, tenant, campaign.channel, { ...current, ...content });
         const recipients = content.recipients ? resolveRecipients(engine, tenant, campaign.channel, { recipients: content.recipients }) : campaign.recipients;

@@ -59,7 +59,13 @@ export function connectedChannels(engine: Engine, tenant: string): Channel[] {
 
 export function requireConnected(engine: Engine, tenant: string, channel: Channel): void {
   if (!connectedChannels(engine, tenant).includes(channel)) {
-    throw new SimError({ kind: 'invalid_request', code: MsghubCode.channelNotConnected, message: MsghubMessage.channelNotConnected, field: 'channel', value: channel });
+    throw new SimError({
+      kind: 'invalid_request',
+      code: MsghubCode.channelNotConnected,
+      message: MsghubMessage.channelNotConnected,
+      field: 'channel',
+      value: channel,
+    });
   }
 }
 
@@ -69,7 +75,12 @@ export function msghubTenantSettings(engine: Engine): TenantSettings {
     update(tenant, patch) {
       const value = (patch as { connectedChannels?: unknown } | null)?.connectedChannels;
       if (!Array.isArray(value) || !value.every((c) => (CHANNELS as readonly unknown[]).includes(c))) {
-        throw new SimError({ kind: 'invalid_request', message: `connectedChannels must be a list of ${CHANNELS.join(', ')}`, field: 'connectedChannels', value });
+        throw new SimError({
+          kind: 'invalid_request',
+          message: `connectedChannels must be a list of ${CHANNELS.join(', ')}`,
+          field: 'connectedChannels',
+          value,
+        });
       }
       const collection = engine.store.collection<SettingsRecord>('msghub', tenant, SETTINGS);
       const channels = [...new Set(value as Channel[])];

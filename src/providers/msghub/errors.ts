@@ -88,8 +88,7 @@ export const msghubError = {
     new SimError({ kind: 'invalid_request', code: MsghubCode.invalidEmail, message: MsghubMessage.invalidEmail, field, value }),
   invalid: (message: string, field: string, value?: unknown) =>
     new SimError({ kind: 'invalid_request', message, field, ...(value !== undefined ? { value } : {}) }),
-  notFound: (code: string, message: string, field: string, value: unknown) =>
-    new SimError({ kind: 'not_found', code, message, field, value }),
+  notFound: (code: string, message: string, field: string, value: unknown) => new SimError({ kind: 'not_found', code, message, field, value }),
   conflict: (code: string, message: string, field?: string, value?: unknown) =>
     new SimError({ kind: 'conflict', code, message, ...(field ? { field } : {}), ...(value !== undefined ? { value } : {}) }),
 };

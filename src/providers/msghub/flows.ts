@@ -109,7 +109,14 @@ function executionsOf(engine: Engine, tenant: string) {
 function runSteps(engine: Engine, tenant: string, flow: FlowRecord, execution: ExecutionRecord, variables: Record<string, string>): void {
   let delayMs = 0;
   const later = (step: number | 'done') => {
-    engine.jobs.schedule({ namespace: NAMESPACE, tenant, kind: FLOW_STEP, key: `${execution.id}#${step}`, at: engine.clock.now() + delayMs, payload: { executionId: execution.id, step, variables } });
+    engine.jobs.schedule({
+      namespace: NAMESPACE,
+      tenant,
+      kind: FLOW_STEP,
+      key: `${execution.id}#${step}`,
+      at: engine.clock.now() + delayMs,
+      payload: { executionId: execution.id, step, variables },
+    });
   };
   flow.steps.forEach((step, index) => {
     if (step.type === 'wait') {

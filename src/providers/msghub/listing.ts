@@ -9,7 +9,12 @@ export const DEFAULT_LIMIT = 50;
  * A page of a collection, newest first. Without a filter only the page itself is read (O(limit)), so a
  * list costs the same at 10 k or 1 M stored; with one, one pass counts the matches and keeps the page.
  */
-export function pageOf<T extends BaseRecord, V>(collection: Collection<T>, predicate: ((item: T) => boolean) | undefined, query: Record<string, unknown>, view: (item: T) => V) {
+export function pageOf<T extends BaseRecord, V>(
+  collection: Collection<T>,
+  predicate: ((item: T) => boolean) | undefined,
+  query: Record<string, unknown>,
+  view: (item: T) => V,
+) {
   const result = paginateMatchesByPage(collection.all(), predicate, toInt(query.page, 1, 'page'), toInt(query.limit, DEFAULT_LIMIT, 'limit'));
   return { data: result.items.map(view), pagination: { page: result.page, limit: result.limit, total: result.total, pages: result.pages } };
 }

@@ -51,7 +51,13 @@ export function prepareSend(engine: Engine, tenant: string, input: SendInput, to
   }
   const template = findTemplate(input.templateId);
   if (!template) {
-    throw new SimError({ kind: 'not_found', code: MsghubCode.templateNotFound, message: MsghubMessage.templateNotFound, field: 'templateId', value: input.templateId });
+    throw new SimError({
+      kind: 'not_found',
+      code: MsghubCode.templateNotFound,
+      message: MsghubMessage.templateNotFound,
+      field: 'templateId',
+      value: input.templateId,
+    });
   }
   if (!template.channels.includes(input.channel)) {
     throw msghubError.invalid(`template ${template.templateId} is not approved for ${input.channel}`, 'templateId', input.templateId);
@@ -107,7 +113,9 @@ export function messageHandlers(engine: Engine) {
     sendMessage(req: HandlerRequest): HandlerResult {
       const input = req.body as SendInput;
       const text = prepareSend(engine, req.tenant.id, input);
-      rejectBySendMagic(input.to, MAGIC_REFUSALS, (to) => (input.channel === 'email' ? msghubError.invalidEmail('to', to) : msghubError.invalidPhone('to', to)));
+      rejectBySendMagic(input.to, MAGIC_REFUSALS, (to) =>
+        input.channel === 'email' ? msghubError.invalidEmail('to', to) : msghubError.invalidPhone('to', to),
+      );
       const message = createMessage(engine, req.tenant.id, input, text);
       return {
         status: 201,

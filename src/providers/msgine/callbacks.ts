@@ -39,7 +39,12 @@ export function msgineTenantSettings(engine: Engine): TenantSettings {
     update(tenant, patch) {
       const value = (patch as { webhookSecret?: unknown } | null)?.webhookSecret;
       if (typeof value !== 'string' || !SECRET.test(value) || Object.keys(patch as object).length !== 1) {
-        throw new SimError({ kind: 'invalid_request', message: 'Send only webhookSecret, a whsec_ secret (whsec_ followed by base64)', field: 'webhookSecret', value });
+        throw new SimError({
+          kind: 'invalid_request',
+          message: 'Send only webhookSecret, a whsec_ secret (whsec_ followed by base64)',
+          field: 'webhookSecret',
+          value,
+        });
       }
       const settings = settingsOf(engine, tenant);
       if (settings.get(SETTINGS_ID)) settings.update(SETTINGS_ID, { webhookSecret: value });

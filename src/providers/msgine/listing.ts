@@ -14,7 +14,12 @@ export const DEFAULT_LIMIT = 20;
  * without a filter only the page is read.
  */
 export function pageOfSends<V>(engine: Engine, tenant: string, query: Record<string, unknown>, view: (send: SendRecord) => V) {
-  const result = paginateMatchesByPage(sendsOf(engine, tenant).all(), sendFilter(engine, tenant, query), toInt(query.page, 1), toInt(query.limit, DEFAULT_LIMIT));
+  const result = paginateMatchesByPage(
+    sendsOf(engine, tenant).all(),
+    sendFilter(engine, tenant, query),
+    toInt(query.page, 1),
+    toInt(query.limit, DEFAULT_LIMIT),
+  );
   return {
     data: result.items.map(view),
     pagination: { page: result.page, limit: result.limit, total: result.total, pages: result.pages },

@@ -82,5 +82,7 @@ export function nextMessageId(engine: Engine, tenant: string): string {
 }
 
 export function findContactByNumber(engine: Engine, tenant: string, number: string): ContactRecord | undefined {
-  return contactsOf(engine, tenant).all().find((c) => c.number === number);
+  return contactsOf(engine, tenant)
+    .all()
+    .find((c) => c.number === number);
 }

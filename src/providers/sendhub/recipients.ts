@@ -32,7 +32,11 @@ function parseContactRef(item: unknown, index: number): ContactRef {
     if (!isE164(item)) throw sendhubError.invalid(`Invalid cell number '${item}': write it in E.164 form, e.g. +16505551234.`, `contacts[${index}]`, item);
     return item;
   }
-  throw sendhubError.invalid(`Invalid contact '${String(item)}': use a contact id from your contacts or a cell number such as +16505551234.`, `contacts[${index}]`, item);
+  throw sendhubError.invalid(
+    `Invalid contact '${String(item)}': use a contact id from your contacts or a cell number such as +16505551234.`,
+    `contacts[${index}]`,
+    item,
+  );
 }
 
 function parseGroupId(item: unknown, index: number): number {
@@ -41,7 +45,12 @@ function parseGroupId(item: unknown, index: number): number {
   throw sendhubError.invalid(`Invalid group id '${String(item)}': use a group id from your groups.`, `groups[${index}]`, item);
 }
 
-export function resolveRecipients(engine: Engine, tenant: string, contactsIn: unknown[] | null | undefined, groupsIn: unknown[] | null | undefined): ResolvedRecipients {
+export function resolveRecipients(
+  engine: Engine,
+  tenant: string,
+  contactsIn: unknown[] | null | undefined,
+  groupsIn: unknown[] | null | undefined,
+): ResolvedRecipients {
   const contacts = contactsIn == null ? null : contactsIn.map(parseContactRef);
   const groups = groupsIn == null ? null : groupsIn.map(parseGroupId);
   if ((contacts ?? []).length === 0 && (groups ?? []).length === 0) {

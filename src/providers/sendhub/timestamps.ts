@@ -34,7 +34,15 @@ export function parseScheduledAt(text: string): string | undefined {
   const m = SCHEDULED_AT.exec(text);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second, sign, offsetHours, offsetMinutes] = [
-    Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), m[7], Number(m[8]), Number(m[9]),
+    Number(m[1]),
+    Number(m[2]),
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6]),
+    m[7],
+    Number(m[8]),
+    Number(m[9]),
   ];
   if (hour > 23 || minute > 59 || second > 59 || offsetHours > 23 || offsetMinutes > 59) return undefined;
   const local = Date.UTC(year, month - 1, day, hour, minute, second);

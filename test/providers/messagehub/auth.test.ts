@@ -27,19 +27,24 @@ describe('401 for a missing or malformed key', () => {
     expectRateHeaders(res, 60, 60, FIRST_WINDOW_END);
   });
 
-  it.each(['Bearer mk_live_abcdef', 'Bearer cpk_prod_abcdef', 'Bearer cpk_live_abc', 'Bearer cpk_live_has-dash', 'Basic Y3BrX2xpdmVfeW91cg==', 'cpk_live_your_api_key', 'Bearer'])(
-    '%s → 401, the key never echoed',
-    async (authorization) => {
-      const { sim } = await hubSim();
-      const res = await sim.client('messagehub', { Authorization: authorization }).get('/messages/msg_abc123');
-      expectError(res, 401, 'UNAUTHORIZED');
-      expect(res.headers['www-authenticate']).toBe('Bearer realm="MessageHub", error="invalid_token"');
-      expect(res.text).not.toContain(authorization);
-      expect(await outbox(sim)).toHaveLength(0);
-    },
-  );
+  it.each([
+    'Bearer mk_live_abcdef',
+    'Bearer cpk_prod_abcdef',
+    'Bearer cpk_live_abc',
+    'Bearer cpk_live_has-dash',
+    'Basic Y3BrX2xpdmVfeW91cg==',
+    'cpk_live_your_api_key',
+    'Bearer',
+  ])('%s → 401, the key never echoed', async (authorization) => {
+    const { sim } = await hubSim();
+    const res = await sim.client('messagehub', { Authorization: authorization }).get('/messages/msg_abc123');
+    expectError(res, 401, 'UNAUTHORIZED');
+    expect(res.headers['www-authenticate']).toBe('Bearer realm="MessageHub", error="invalid_token"');
+    expect(res.text).not.toContain(authorization);
+    expect(await outbox(sim)).toHaveLength(0);
+  });
 
-  it('the doc\'s literal key, sandbox keys, and a lower-case scheme work', async () => {
+  it("the doc's literal key, sandbox keys, and a lower-case scheme work", async () => {
     const { sim, api } = await hubSim();
     expect((await api.post('/messages/send', DOC_SEND)).status).toBe(201);
     expect((await sim.client('messagehub', { Authorization: 'Bearer cpk_test_sandbox_1' }).post('/messages/send', DOC_SEND)).status).toBe(201);
@@ -106,9 +111,13 @@ describe('403 for a missing scope', () => {
     const { sim } = await hubSim();
     const res = await sim.http.get('/_sim/keys').query({ provider: 'messagehub' });
     expect(res.status).toBe(200);
-    expect(res.body.data.map((k: { key: string }) => k.key).sort()).toEqual(
-      ['cpk_live_enterprise_tier', 'cpk_live_free_tier', 'cpk_live_revoked_key', 'cpk_test_readonly', 'cpk_test_sender'],
-    );
+    expect(res.body.data.map((k: { key: string }) => k.key).sort()).toEqual([
+      'cpk_live_enterprise_tier',
+      'cpk_live_free_tier',
+      'cpk_live_revoked_key',
+      'cpk_test_readonly',
+      'cpk_test_sender',
+    ]);
   });
 });
 

@@ -16,7 +16,9 @@ describe('bad input', () => {
 
   it('__proto__ keys are rejected', async () => {
     const { sim, api } = await hubSim();
-    const res = await api.post('/messages/send', undefined, { raw: '{"to":"+919876543210","channel":"sms","content":"x","templateParams":{"__proto__":{"polluted":"yes"}}}' });
+    const res = await api.post('/messages/send', undefined, {
+      raw: '{"to":"+919876543210","channel":"sms","content":"x","templateParams":{"__proto__":{"polluted":"yes"}}}',
+    });
     expectError(res, 400, 'VALIDATION_ERROR', 'templateParams.__proto__');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await outbox(sim)).toHaveLength(0);
@@ -32,7 +34,18 @@ describe('bad input', () => {
     const { api } = await hubSim();
     expectError(await api.post('/messages/send', { ...DOC_SEND, content: 'x'.repeat(4097) }), 400, 'VALIDATION_ERROR', 'content');
     expectError(await api.post('/messages/send', { ...DOC_SEND, content: { text: 'x' } }), 400, 'VALIDATION_ERROR', 'content');
-    expectError(await api.post('/messages/send', { ...DOC_SEND, contentType: 'template', content: undefined, templateId: 'order_confirmation', templateParams: { customer_name: ['Rajesh'] } }), 400, 'VALIDATION_ERROR', 'templateParams.customer_name');
+    expectError(
+      await api.post('/messages/send', {
+        ...DOC_SEND,
+        contentType: 'template',
+        content: undefined,
+        templateId: 'order_confirmation',
+        templateParams: { customer_name: ['Rajesh'] },
+      }),
+      400,
+      'VALIDATION_ERROR',
+      'templateParams.customer_name',
+    );
   });
 
   it('numbers where strings are expected are a 400 naming the field (JSON types are not coerced)', async () => {

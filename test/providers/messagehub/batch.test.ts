@@ -40,7 +40,12 @@ describe('partial failure', () => {
 
   it('every item failing is still a 200 whose results say so', async () => {
     const { sim, api } = await hubSim();
-    const res = await api.post('/messages/batch', { messages: [{ ...DOC_SEND, to: '+15005550001' }, { ...DOC_SEND, contentType: 'brandmessage' }] });
+    const res = await api.post('/messages/batch', {
+      messages: [
+        { ...DOC_SEND, to: '+15005550001' },
+        { ...DOC_SEND, contentType: 'brandmessage' },
+      ],
+    });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ total: 2, accepted: 0, rejected: 2 });
     expect(res.body.data.results.map((r: any) => r.error.code)).toEqual(['INVALID_RECIPIENT', 'INVALID_CONTENT']);
@@ -71,7 +76,13 @@ describe('the batch itself', () => {
 
   it('a body that does not match the schema is refused whole, naming the item', async () => {
     const { sim, api } = await hubSim();
-    expectError(await api.post('/messages/batch', { messages: [DOC_SEND, { ...DOC_SEND, channel: 'fax' }] }), 400, 'VALIDATION_ERROR', 'messages[1].channel', 'fax');
+    expectError(
+      await api.post('/messages/batch', { messages: [DOC_SEND, { ...DOC_SEND, channel: 'fax' }] }),
+      400,
+      'VALIDATION_ERROR',
+      'messages[1].channel',
+      'fax',
+    );
     expectError(await api.post('/messages/batch', { messages: [] }), 400, 'VALIDATION_ERROR', 'messages');
     expectError(await api.post('/messages/batch', [DOC_SEND]), 400, 'VALIDATION_ERROR');
     expect(await outbox(sim)).toHaveLength(0);

@@ -14,10 +14,18 @@ describe('distribution', () => {
     const res = await api.post('/content/distribute', { content: 'Our summer sale starts today!', targets });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ distributionId: expect.stringMatching(/^dst_/), total: 4, accepted: 4, rejected: 0 });
-    expect(res.body.data.results.map((r: any) => [r.index, r.channel, r.to, r.status, r.data.status])).toEqual(targets.map((t, i) => [i, t.channel, t.to, 201, 'sent']));
+    expect(res.body.data.results.map((r: any) => [r.index, r.channel, r.to, r.status, r.data.status])).toEqual(
+      targets.map((t, i) => [i, t.channel, t.to, 201, 'sent']),
+    );
     await sim.advance(3_000);
     for (const result of res.body.data.results) {
-      expect(await getMessage(api, result.data.messageId)).toMatchObject({ status: 'delivered', channel: result.channel, to: result.to, text: 'Our summer sale starts today!', distributionId: res.body.data.distributionId });
+      expect(await getMessage(api, result.data.messageId)).toMatchObject({
+        status: 'delivered',
+        channel: result.channel,
+        to: result.to,
+        text: 'Our summer sale starts today!',
+        distributionId: res.body.data.distributionId,
+      });
     }
     expect(await outbox(sim)).toHaveLength(4);
   });
@@ -49,11 +57,27 @@ describe('distribution', () => {
   it('problems of the content itself refuse the whole request', async () => {
     const { sim, api } = await hubSim();
     const targets = [{ channel: 'whatsapp', to: '+919876543210' }];
-    expectError(await api.post('/content/distribute', { contentType: 'template', templateId: 'nope', targets }), 404, 'TEMPLATE_NOT_FOUND', 'templateId', 'nope');
-    expectError(await api.post('/content/distribute', { contentType: 'template', templateId: 'order_confirmation', templateParams: {}, targets }), 400, 'TEMPLATE_PARAMS_MISMATCH', 'templateParams');
+    expectError(
+      await api.post('/content/distribute', { contentType: 'template', templateId: 'nope', targets }),
+      404,
+      'TEMPLATE_NOT_FOUND',
+      'templateId',
+      'nope',
+    );
+    expectError(
+      await api.post('/content/distribute', { contentType: 'template', templateId: 'order_confirmation', templateParams: {}, targets }),
+      400,
+      'TEMPLATE_PARAMS_MISMATCH',
+      'templateParams',
+    );
     expectError(await api.post('/content/distribute', { targets }), 400, 'VALIDATION_ERROR', 'content');
     expectError(await api.post('/content/distribute', { content: 'x', targets: [] }), 400, 'VALIDATION_ERROR', 'targets');
-    expectError(await api.post('/content/distribute', { content: 'x', targets: [{ channel: 'sms', to: '+14155552671', fallback: { channels: ['viber'] } }] }), 400, 'VALIDATION_ERROR', 'targets[0].fallback');
+    expectError(
+      await api.post('/content/distribute', { content: 'x', targets: [{ channel: 'sms', to: '+14155552671', fallback: { channels: ['viber'] } }] }),
+      400,
+      'VALIDATION_ERROR',
+      'targets[0].fallback',
+    );
     expect(await outbox(sim)).toHaveLength(0);
   });
 

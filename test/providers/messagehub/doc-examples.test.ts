@@ -59,7 +59,10 @@ globalThis.fetch = async (...args) => {
 };
 `;
   const { stdout } = await run('node', ['--input-type=module', '-e', recorder + snippet.replaceAll(DOC_HOST, base)]);
-  return stdout.split('\n').filter((l) => l.startsWith('@@answer ')).map((l) => JSON.parse(l.slice('@@answer '.length)) as Answer);
+  return stdout
+    .split('\n')
+    .filter((l) => l.startsWith('@@answer '))
+    .map((l) => JSON.parse(l.slice('@@answer '.length)) as Answer);
 }
 
 const JS_SEND = `
@@ -168,10 +171,15 @@ describe.each([
   it('Quick Start: curl send, then curl the status once delivered', async () => {
     const base = await start(provider);
     const sent = await curl([
-      '-X', 'POST', `${DOC_HOST}/messages/send`.replace(DOC_HOST, base),
-      '-H', 'Authorization: Bearer cpk_live_your_api_key',
-      '-H', 'Content-Type: application/json',
-      '-d', '{\n    "to": "+919876543210",\n    "channel": "whatsapp",\n    "content": "Hello from MessageHub API!"\n  }',
+      '-X',
+      'POST',
+      `${DOC_HOST}/messages/send`.replace(DOC_HOST, base),
+      '-H',
+      'Authorization: Bearer cpk_live_your_api_key',
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{\n    "to": "+919876543210",\n    "channel": "whatsapp",\n    "content": "Hello from MessageHub API!"\n  }',
     ]);
     expect(sent.status).toBe(201);
     expect(sent.body).toEqual(SENT);
@@ -181,7 +189,11 @@ describe.each([
     sim!.clock.advance(3_000);
     // The doc's GET, with the id the send answered in place of msg_abc123.
     const id = sent.body.data.messageId as string;
-    const got = await curl([`${DOC_HOST}/messages/msg_abc123`.replace(DOC_HOST, base).replace('msg_abc123', id), '-H', 'Authorization: Bearer cpk_live_your_api_key']);
+    const got = await curl([
+      `${DOC_HOST}/messages/msg_abc123`.replace(DOC_HOST, base).replace('msg_abc123', id),
+      '-H',
+      'Authorization: Bearer cpk_live_your_api_key',
+    ]);
     expect(got.status).toBe(200);
     expect(got.body.data).toMatchObject({ id, status: 'delivered', channel: 'whatsapp' });
     await checkSpec('get', `/messages/${id}`, got);
@@ -193,7 +205,11 @@ describe.each([
     expect(answer!.status).toBe(201);
     expect(answer!.body).toEqual(SENT);
     await checkSpec('post', '/messages/send', answer!);
-    expect(sim!.messages('messagehub')[0]).toMatchObject({ channel: 'whatsapp', to: '+919876543210', data: { text: 'Hello! Your order #1234 has been shipped.' } });
+    expect(sim!.messages('messagehub')[0]).toMatchObject({
+      channel: 'whatsapp',
+      to: '+919876543210',
+      data: { text: 'Hello! Your order #1234 has been shipped.' },
+    });
   });
 
   it('Python send', async () => {

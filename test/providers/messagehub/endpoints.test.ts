@@ -15,25 +15,52 @@ interface Ctx {
   messageId: string;
 }
 
-const CASES: Array<{ operationId: string; scope: string; call: (c: Ctx) => Promise<ApiResponse>; status: number; check: (res: ApiResponse, c: Ctx) => void }> = [
-  { operationId: 'sendMessage', scope: 'messages:send', call: (c) => c.api.post('/messages/send', DOC_SEND), status: 201, check: (r) => expect(r.body.data.status).toBe('sent') },
-  { operationId: 'sendBatch', scope: 'messages:send', call: (c) => c.api.post('/messages/batch', { messages: [DOC_SEND] }), status: 200, check: (r) => expect(r.body.data.accepted).toBe(1) },
-  { operationId: 'getMessage', scope: 'messages:read', call: (c) => c.api.get(`/messages/${c.messageId}`), status: 200, check: (r, c) => expect(r.body.data.id).toBe(c.messageId) },
-  {
-    operationId: 'distributeContent',
-    scope: 'content:distribute',
-    call: (c) => c.api.post('/content/distribute', { content: 'Hi', targets: [{ channel: 'telegram', to: TELEGRAM_CHAT }] }),
-    status: 200,
-    check: (r) => expect(r.body.data.accepted).toBe(1),
-  },
-  { operationId: 'receiveDeliveryReceipt', scope: 'public', call: (c) => receipt(c.sim, { messageId: c.messageId, status: 'delivered' }), status: 200, check: (r) => expect(r.body.data.status).toBe('delivered') },
-];
+const CASES: Array<{ operationId: string; scope: string; call: (c: Ctx) => Promise<ApiResponse>; status: number; check: (res: ApiResponse, c: Ctx) => void }> =
+  [
+    {
+      operationId: 'sendMessage',
+      scope: 'messages:send',
+      call: (c) => c.api.post('/messages/send', DOC_SEND),
+      status: 201,
+      check: (r) => expect(r.body.data.status).toBe('sent'),
+    },
+    {
+      operationId: 'sendBatch',
+      scope: 'messages:send',
+      call: (c) => c.api.post('/messages/batch', { messages: [DOC_SEND] }),
+      status: 200,
+      check: (r) => expect(r.body.data.accepted).toBe(1),
+    },
+    {
+      operationId: 'getMessage',
+      scope: 'messages:read',
+      call: (c) => c.api.get(`/messages/${c.messageId}`),
+      status: 200,
+      check: (r, c) => expect(r.body.data.id).toBe(c.messageId),
+    },
+    {
+      operationId: 'distributeContent',
+      scope: 'content:distribute',
+      call: (c) => c.api.post('/content/distribute', { content: 'Hi', targets: [{ channel: 'telegram', to: TELEGRAM_CHAT }] }),
+      status: 200,
+      check: (r) => expect(r.body.data.accepted).toBe(1),
+    },
+    {
+      operationId: 'receiveDeliveryReceipt',
+      scope: 'public',
+      call: (c) => receipt(c.sim, { messageId: c.messageId, status: 'delivered' }),
+      status: 200,
+      check: (r) => expect(r.body.data.status).toBe('delivered'),
+    },
+  ];
 
 describe('the MessageHub endpoints', () => {
-  it('the spec has exactly the doc\'s five operations, all listed here, public only where the doc says so', async () => {
+  it("the spec has exactly the doc's five operations, all listed here, public only where the doc says so", async () => {
     const spec = (await SwaggerParser.parse(specPath('messagehub'))) as OpenAPIV3.Document;
     const operations = Object.values(spec.paths).flatMap((item) =>
-      (['get', 'post', 'put', 'delete', 'patch'] as const).map((m) => (item as OpenAPIV3.PathItemObject)[m]).filter((op): op is OpenAPIV3.OperationObject => Boolean(op)),
+      (['get', 'post', 'put', 'delete', 'patch'] as const)
+        .map((m) => (item as OpenAPIV3.PathItemObject)[m])
+        .filter((op): op is OpenAPIV3.OperationObject => Boolean(op)),
     );
     expect(operations.map((op) => op.operationId).sort()).toEqual(CASES.map((c) => c.operationId).sort());
     const publicOps = operations.filter((op) => Array.isArray(op.security) && op.security.length === 0).map((op) => op.operationId);

@@ -37,7 +37,10 @@ describe('the primary fails: the next channel is tried at once', () => {
       fallback: { channels: ['telegram', 'sms'], timeoutSeconds: 60, recipients: { telegram: TELEGRAM_CHAT } },
     });
     expect(delivered.error).toBeUndefined();
-    expect(delivered.attempts.map((a: any) => [a.channel, a.status])).toEqual([['whatsapp', 'failed'], ['telegram', 'delivered']]);
+    expect(delivered.attempts.map((a: any) => [a.channel, a.status])).toEqual([
+      ['whatsapp', 'failed'],
+      ['telegram', 'delivered'],
+    ]);
 
     await sim.advance(3_600_000);
     expect((await getMessage(api, id)).attempts).toHaveLength(2);
@@ -86,7 +89,10 @@ describe('the primary fails: the next channel is tried at once', () => {
     const message = await getMessage(api, id);
     expect(message).toMatchObject({ status: 'sent', channel: 'sms' });
     const sms = (await outbox(sim)).find((m) => m.channel === 'sms')!;
-    expect(sms).toMatchObject({ to: '+821012345678', data: { parentId: id, attempt: 2, text: '[주문 확인] Kim Minjun님, 주문번호 ORD-5678 (Galaxy Watch 7, 399,000원) 주문이 접수되었습니다.' } });
+    expect(sms).toMatchObject({
+      to: '+821012345678',
+      data: { parentId: id, attempt: 2, text: '[주문 확인] Kim Minjun님, 주문번호 ORD-5678 (Galaxy Watch 7, 399,000원) 주문이 접수되었습니다.' },
+    });
     await sim.advance(3_000);
     expect(await getMessage(api, id)).toMatchObject({ status: 'delivered', channel: 'sms' });
   });
@@ -95,13 +101,23 @@ describe('the primary fails: the next channel is tried at once', () => {
 describe('not delivered within the timeout: the next channel is tried', () => {
   it('+15005550003 (never delivered) times out after timeoutSeconds and SMS delivers', async () => {
     const { sim, api } = await hubSim();
-    const id = await send(api, { ...DOC_TEMPLATE, to: '+15005550003', fallback: { channels: ['sms'], timeoutSeconds: 30, recipients: { sms: '+14155552671' } } });
+    const id = await send(api, {
+      ...DOC_TEMPLATE,
+      to: '+15005550003',
+      fallback: { channels: ['sms'], timeoutSeconds: 30, recipients: { sms: '+14155552671' } },
+    });
     await sim.advance(29_999);
     expect((await getMessage(api, id)).attempts).toHaveLength(1);
     await sim.advance(1);
     const message = await getMessage(api, id);
     expect(message.attempts).toMatchObject([
-      { channel: 'whatsapp', status: 'failed', sentAt: at(1_000), failedAt: at(30_000), error: { code: 'FALLBACK_TIMEOUT', message: expect.stringContaining('30 s') } },
+      {
+        channel: 'whatsapp',
+        status: 'failed',
+        sentAt: at(1_000),
+        failedAt: at(30_000),
+        error: { code: 'FALLBACK_TIMEOUT', message: expect.stringContaining('30 s') },
+      },
       { channel: 'sms', to: '+14155552671', status: 'sent', createdAt: at(30_000) },
     ]);
     await sim.advance(3_000);
@@ -161,7 +177,11 @@ describe('a restarted server (--data) re-arms fallback timeouts', () => {
     dir = mkdtempSync(path.join(tmpdir(), 'msgsim-messagehub-'));
     const dataFile = path.join(dir, 'state.json');
     const first = await hubSim({ dataFile });
-    const id = await send(first.api, { ...DOC_SEND, to: '+15005550003', fallback: { channels: ['sms'], timeoutSeconds: 30, recipients: { sms: '+14155552671' } } });
+    const id = await send(first.api, {
+      ...DOC_SEND,
+      to: '+15005550003',
+      fallback: { channels: ['sms'], timeoutSeconds: 30, recipients: { sms: '+14155552671' } },
+    });
     await first.sim.advance(10_000);
     await first.sim.engine.close();
 

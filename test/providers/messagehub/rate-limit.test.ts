@@ -51,7 +51,7 @@ describe('tiers', () => {
     expectRateHeaders(next, 60, 59, FIRST_WINDOW_END + 60_000);
   });
 
-  it('Pro (any unregistered key, as the doc\'s header example): 600 a minute', async () => {
+  it("Pro (any unregistered key, as the doc's header example): 600 a minute", async () => {
     const { sim, api } = await hubSim();
     expectRateHeaders(await api.get('/messages/msg_none'), 600, 599, FIRST_WINDOW_END);
     await exhaust(sim, KEY, 600, 1);
@@ -84,7 +84,7 @@ describe('tiers', () => {
 });
 
 describe('headers on every response, errors included', () => {
-  it('counted requests report the key\'s window: success, 400, 404, 415', async () => {
+  it("counted requests report the key's window: success, 400, 404, 415", async () => {
     const { api } = await hubSim();
     expectRateHeaders(await api.post('/messages/send', DOC_SEND), 600, 599, FIRST_WINDOW_END);
     expectRateHeaders(await api.post('/messages/send', { ...DOC_SEND, channel: 'fax' }), 600, 598, FIRST_WINDOW_END);
@@ -140,7 +140,7 @@ describe('headers on every response, errors included', () => {
     expectRateHeaders(await free.get('/messages/msg_none'), 60, 58, FIRST_WINDOW_END);
   });
 
-  it('X-RateLimit-Reset is unix seconds at the end of the minute (the doc\'s 1707400800 style)', async () => {
+  it("X-RateLimit-Reset is unix seconds at the end of the minute (the doc's 1707400800 style)", async () => {
     const { sim, api } = await hubSim();
     await sim.advance(90_000);
     const res = await api.get('/messages/msg_none');

@@ -33,14 +33,18 @@ describe('receipts move the message', () => {
     expect(res.body.data.attempts[0]).toMatchObject({ status: 'delivered', sentAt: at(0), deliveredAt: at(0) });
   });
 
-  it('a failed receipt records the partner\'s reason and starts the fallback chain', async () => {
+  it("a failed receipt records the partner's reason and starts the fallback chain", async () => {
     const { sim, api } = await hubSim();
     const id = await send(api, { ...DOC_SEND, fallback: { channels: ['telegram'], recipients: { telegram: TELEGRAM_CHAT } } });
     await sim.advance(1_000);
     const res = await receipt(sim, { messageId: id, status: 'failed', errorCode: 'USER_BLOCKED', errorMessage: 'The recipient blocked the business account' });
     expect(res.status).toBe(200);
     expect(res.body.data).toMatchObject({ status: 'sent', channel: 'telegram' });
-    expect(res.body.data.attempts[0]).toMatchObject({ channel: 'whatsapp', status: 'failed', error: { code: 'USER_BLOCKED', message: 'The recipient blocked the business account' } });
+    expect(res.body.data.attempts[0]).toMatchObject({
+      channel: 'whatsapp',
+      status: 'failed',
+      error: { code: 'USER_BLOCKED', message: 'The recipient blocked the business account' },
+    });
     await sim.advance(3_000);
     expect(await getMessage(api, id)).toMatchObject({ status: 'delivered', channel: 'telegram' });
   });
@@ -120,7 +124,7 @@ describe('rejected receipts change nothing', () => {
     expect((await getMessage(api, id)).status).toBe('failed');
   });
 
-  it('a receipt from another channel than the current attempt\'s → 409 RECEIPT_CHANNEL_MISMATCH', async () => {
+  it("a receipt from another channel than the current attempt's → 409 RECEIPT_CHANNEL_MISMATCH", async () => {
     const { sim, api } = await hubSim();
     const id = await send(api, { ...DOC_SEND, to: '+15005550009', fallback: { channels: ['sms'] } });
     await sim.advance(3_000);

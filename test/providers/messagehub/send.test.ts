@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DOC_ALIMTALK, DOC_BRAND, DOC_SEND, DOC_TEMPLATE, LINE_USER, TELEGRAM_CHAT, at, expectError, getMessage, hubSim, outbox, send } from './helpers.js';
 
-describe('send answers the doc\'s shape and GET follows the lifecycle', () => {
+describe("send answers the doc's shape and GET follows the lifecycle", () => {
   it('{data:{messageId, channel, status:"sent"}} exactly, then delivered with its attempt', async () => {
     const { sim, api } = await hubSim();
     const res = await api.post('/messages/send', DOC_SEND);
@@ -10,14 +10,31 @@ describe('send answers the doc\'s shape and GET follows the lifecycle', () => {
     expect(res.body).toEqual({ data: { messageId: expect.stringMatching(/^msg_[A-Za-z0-9]{16}$/), channel: 'whatsapp', status: 'sent' } });
     const id = res.body.data.messageId;
 
-    expect(await getMessage(api, id)).toMatchObject({ id, status: 'sent', channel: 'whatsapp', to: '+919876543210', contentType: 'text', content: DOC_SEND.content, text: DOC_SEND.content });
+    expect(await getMessage(api, id)).toMatchObject({
+      id,
+      status: 'sent',
+      channel: 'whatsapp',
+      to: '+919876543210',
+      contentType: 'text',
+      content: DOC_SEND.content,
+      text: DOC_SEND.content,
+    });
     await sim.advance(1_000);
     expect((await getMessage(api, id)).attempts[0]).toMatchObject({ status: 'sent', sentAt: at(1_000) });
     await sim.advance(2_000);
     const delivered = await getMessage(api, id);
     expect(delivered).toMatchObject({ id, status: 'delivered', channel: 'whatsapp', deliveredAt: at(3_000), createdAt: at(0), updatedAt: at(3_000) });
     expect(delivered.attempts).toEqual([
-      { attemptId: expect.stringMatching(/^att_/), channel: 'whatsapp', to: '+919876543210', status: 'delivered', createdAt: at(0), updatedAt: at(3_000), sentAt: at(1_000), deliveredAt: at(3_000) },
+      {
+        attemptId: expect.stringMatching(/^att_/),
+        channel: 'whatsapp',
+        to: '+919876543210',
+        status: 'delivered',
+        createdAt: at(0),
+        updatedAt: at(3_000),
+        sentAt: at(1_000),
+        deliveredAt: at(3_000),
+      },
     ]);
     expect(delivered.fallback).toBeUndefined();
   });
@@ -26,7 +43,13 @@ describe('send answers the doc\'s shape and GET follows the lifecycle', () => {
     const { sim, api } = await hubSim();
     const id = await send(api, DOC_SEND);
     const [attempt] = await outbox(sim);
-    expect(attempt).toMatchObject({ provider: 'messagehub', channel: 'whatsapp', to: '+919876543210', status: 'queued', data: { parentId: id, attempt: 1, text: DOC_SEND.content } });
+    expect(attempt).toMatchObject({
+      provider: 'messagehub',
+      channel: 'whatsapp',
+      to: '+919876543210',
+      status: 'queued',
+      data: { parentId: id, attempt: 1, text: DOC_SEND.content },
+    });
   });
 
   it("another account's message is 404, like an unknown id", async () => {
@@ -85,7 +108,7 @@ describe('recipients per channel', () => {
 });
 
 describe('content types', () => {
-  it('template: the doc\'s WhatsApp example renders its text', async () => {
+  it("template: the doc's WhatsApp example renders its text", async () => {
     const { api } = await hubSim();
     const id = await send(api, DOC_TEMPLATE);
     expect(await getMessage(api, id)).toMatchObject({
@@ -118,9 +141,24 @@ describe('content types', () => {
   it('media needs mediaUrl; content becomes its caption', async () => {
     const { api } = await hubSim();
     expectError(await api.post('/messages/send', { ...DOC_SEND, contentType: 'media' }), 400, 'VALIDATION_ERROR', 'mediaUrl');
-    const id = await send(api, { to: '+919876543210', channel: 'whatsapp', contentType: 'media', mediaUrl: 'https://cdn.example.com/invoice.pdf', content: 'Your invoice' });
-    expect(await getMessage(api, id)).toMatchObject({ contentType: 'media', mediaUrl: 'https://cdn.example.com/invoice.pdf', text: 'Your invoice\nhttps://cdn.example.com/invoice.pdf' });
-    expectError(await api.post('/messages/send', { to: '+919876543210', channel: 'sms', contentType: 'media', mediaUrl: 'ftp://x.example/a.png' }), 400, 'VALIDATION_ERROR', 'mediaUrl');
+    const id = await send(api, {
+      to: '+919876543210',
+      channel: 'whatsapp',
+      contentType: 'media',
+      mediaUrl: 'https://cdn.example.com/invoice.pdf',
+      content: 'Your invoice',
+    });
+    expect(await getMessage(api, id)).toMatchObject({
+      contentType: 'media',
+      mediaUrl: 'https://cdn.example.com/invoice.pdf',
+      text: 'Your invoice\nhttps://cdn.example.com/invoice.pdf',
+    });
+    expectError(
+      await api.post('/messages/send', { to: '+919876543210', channel: 'sms', contentType: 'media', mediaUrl: 'ftp://x.example/a.png' }),
+      400,
+      'VALIDATION_ERROR',
+      'mediaUrl',
+    );
   });
 
   it('text needs content, and fields of other content types are refused, not ignored', async () => {
@@ -140,7 +178,7 @@ describe('content types', () => {
 });
 
 describe('Kakao (NHN Cloud): AlimTalk and Brand Message', () => {
-  it('the doc\'s AlimTalk example renders the Korean variables', async () => {
+  it("the doc's AlimTalk example renders the Korean variables", async () => {
     const { sim, api } = await hubSim();
     const id = await send(api, DOC_ALIMTALK);
     await sim.advance(3_000);
@@ -152,7 +190,7 @@ describe('Kakao (NHN Cloud): AlimTalk and Brand Message', () => {
     });
   });
 
-  it('the doc\'s Brand Message example is sent as written', async () => {
+  it("the doc's Brand Message example is sent as written", async () => {
     const { api } = await hubSim();
     const id = await send(api, DOC_BRAND);
     expect(await getMessage(api, id)).toMatchObject({ contentType: 'brandmessage', content: DOC_BRAND.content, channel: 'kakao' });
@@ -160,7 +198,11 @@ describe('Kakao (NHN Cloud): AlimTalk and Brand Message', () => {
 
   it('AlimTalk needs a Kakao-approved template: pending, or approved elsewhere only, is 400', async () => {
     const { api } = await hubSim();
-    const pending = await api.post('/messages/send', { ...DOC_ALIMTALK, templateId: 'shipping_update_002', templateParams: { 고객명: 'Kim', 운송장번호: '123' } });
+    const pending = await api.post('/messages/send', {
+      ...DOC_ALIMTALK,
+      templateId: 'shipping_update_002',
+      templateParams: { 고객명: 'Kim', 운송장번호: '123' },
+    });
     expectError(pending, 400, 'TEMPLATE_NOT_APPROVED', 'templateId', 'shipping_update_002');
     expect(pending.body.error.message).toMatch(/pending/);
     const whatsappOnly = await api.post('/messages/send', { ...DOC_TEMPLATE, channel: 'kakao', to: '+821012345678' });
@@ -169,8 +211,20 @@ describe('Kakao (NHN Cloud): AlimTalk and Brand Message', () => {
 
   it('free-form text or media on kakao is 400 INVALID_CONTENT', async () => {
     const { api } = await hubSim();
-    expectError(await api.post('/messages/send', { to: '+821012345678', channel: 'kakao', content: '안녕하세요' }), 400, 'INVALID_CONTENT', 'contentType', 'text');
-    expectError(await api.post('/messages/send', { to: '+821012345678', channel: 'kakao', contentType: 'media', mediaUrl: 'https://cdn.example.com/a.png' }), 400, 'INVALID_CONTENT', 'contentType', 'media');
+    expectError(
+      await api.post('/messages/send', { to: '+821012345678', channel: 'kakao', content: '안녕하세요' }),
+      400,
+      'INVALID_CONTENT',
+      'contentType',
+      'text',
+    );
+    expectError(
+      await api.post('/messages/send', { to: '+821012345678', channel: 'kakao', contentType: 'media', mediaUrl: 'https://cdn.example.com/a.png' }),
+      400,
+      'INVALID_CONTENT',
+      'contentType',
+      'media',
+    );
   });
 });
 
@@ -204,7 +258,11 @@ describe('magic recipients at send', () => {
     const failing = await send(api, { ...DOC_SEND, to: '+15005550002' });
     const reading = await send(api, { ...DOC_SEND, to: '+15005550004' });
     await sim.advance(10_000);
-    expect(await getMessage(api, failing)).toMatchObject({ status: 'failed', failedAt: at(3_000), error: { code: 'CARRIER_REJECTED', message: expect.any(String) } });
+    expect(await getMessage(api, failing)).toMatchObject({
+      status: 'failed',
+      failedAt: at(3_000),
+      error: { code: 'CARRIER_REJECTED', message: expect.any(String) },
+    });
     expect(await getMessage(api, reading)).toMatchObject({ status: 'read', deliveredAt: at(3_000), readAt: at(8_000) });
   });
 });

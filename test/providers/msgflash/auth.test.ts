@@ -3,19 +3,7 @@
  * shared team data under the owner's plan, personal-only billing reads, plan features, revocation.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  DOC_KEY,
-  KEY,
-  MAIN,
-  TEAM_KEY,
-  TEAM_OWNER,
-  TEXT,
-  client,
-  expectError,
-  expectOk,
-  msgflashSim,
-  registerKey,
-} from './helpers.js';
+import { DOC_KEY, KEY, MAIN, TEAM_KEY, TEAM_OWNER, TEXT, client, expectError, expectOk, msgflashSim, registerKey } from './helpers.js';
 
 describe('personal keys', () => {
   it.each([

@@ -15,7 +15,12 @@ describe('request bodies', () => {
 
   it('another content type → 415 UNSUPPORTED_MEDIA_TYPE naming Content-Type', async () => {
     const { api } = await msgflashSim();
-    expectError(await api.post('/contacts', undefined, { raw: 'phone=+14155550123', contentType: 'application/x-www-form-urlencoded' }), 415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type');
+    expectError(
+      await api.post('/contacts', undefined, { raw: 'phone=+14155550123', contentType: 'application/x-www-form-urlencoded' }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Content-Type',
+    );
   });
 
   it('no body where one is required → 415 naming Content-Type (not a validator internal)', async () => {
@@ -35,7 +40,12 @@ describe('request bodies', () => {
   it('__proto__ and constructor keys → 400 naming them', async () => {
     const { api } = await msgflashSim();
     expectError(await api.post('/contacts', undefined, { raw: '{"phone":"+14155550123","__proto__":{"admin":true}}' }), 400, 'VALIDATION_ERROR', '__proto__');
-    expectError(await api.post('/contacts', undefined, { raw: '{"phone":"+14155550123","attributes":{"constructor":"x"}}' }), 400, 'VALIDATION_ERROR', 'attributes.constructor');
+    expectError(
+      await api.post('/contacts', undefined, { raw: '{"phone":"+14155550123","attributes":{"constructor":"x"}}' }),
+      400,
+      'VALIDATION_ERROR',
+      'attributes.constructor',
+    );
   });
 
   it('auth comes before validation: a bad key with a bad body is 401', async () => {

@@ -30,7 +30,12 @@ describe('GET /usage', () => {
     expect((await api.post('/messages/send', { ...TEXT, to: 'nope' })).status).toBe(400);
     const usage = expectOk(await api.get('/usage'));
     // 4 requests (the rejected send counts as a request, not as a message).
-    expect(usage).toEqual({ plan: 'pro', period: APRIL, apiRequests: { used: 4, limit: 500_000, remaining: 499_996 }, messages: { used: 3, limit: 50_000, remaining: 49_997 } });
+    expect(usage).toEqual({
+      plan: 'pro',
+      period: APRIL,
+      apiRequests: { used: 4, limit: 500_000, remaining: 499_996 },
+      messages: { used: 3, limit: 50_000, remaining: 49_997 },
+    });
     // Another account is counted apart.
     expect(expectOk(await client(sim, 'msgf_live_someone_else').get('/usage')).messages.used).toBe(0);
   });

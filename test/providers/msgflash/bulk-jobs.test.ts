@@ -19,20 +19,53 @@ describe('POST /contacts/bulk-delete and the job it creates', () => {
     const { sim, api } = await msgflashSim({ rateLimits: false });
     const ids = await contacts(api, 25);
     const job = expectOk(await api.post('/contacts/bulk-delete', { contactIds: ids }), 202);
-    expect(job).toEqual({ id: expect.any(String), type: 'contacts.delete', status: 'running', total: 25, processed: 0, deleted: 0, notFound: 0, createdAt: at(0), updatedAt: at(0) });
+    expect(job).toEqual({
+      id: expect.any(String),
+      type: 'contacts.delete',
+      status: 'running',
+      total: 25,
+      processed: 0,
+      deleted: 0,
+      notFound: 0,
+      createdAt: at(0),
+      updatedAt: at(0),
+    });
     const progress = async () => expectOk(await api.get(`/contacts/bulk-jobs/${job.id}/progress`));
-    expect(await progress()).toEqual({ jobId: job.id, status: 'running', total: 25, processed: 0, remaining: 25, percent: 0, estimatedCompletionAt: at(3_000) });
+    expect(await progress()).toEqual({
+      jobId: job.id,
+      status: 'running',
+      total: 25,
+      processed: 0,
+      remaining: 25,
+      percent: 0,
+      estimatedCompletionAt: at(3_000),
+    });
     await sim.advance(999);
     expect((await progress()).processed).toBe(0);
     expect(await remaining(api)).toBe(25);
     await sim.advance(1);
-    expect(await progress()).toEqual({ jobId: job.id, status: 'running', total: 25, processed: 10, remaining: 15, percent: 40, estimatedCompletionAt: at(3_000) });
+    expect(await progress()).toEqual({
+      jobId: job.id,
+      status: 'running',
+      total: 25,
+      processed: 10,
+      remaining: 15,
+      percent: 40,
+      estimatedCompletionAt: at(3_000),
+    });
     expect(await remaining(api)).toBe(15);
     await sim.advance(1_000);
     expect(await progress()).toMatchObject({ processed: 20, percent: 80 });
     await sim.advance(1_000);
     expect(await progress()).toEqual({ jobId: job.id, status: 'completed', total: 25, processed: 25, remaining: 0, percent: 100, estimatedCompletionAt: null });
-    expect(expectOk(await api.get(`/contacts/bulk-jobs/${job.id}`))).toEqual({ ...job, status: 'completed', processed: 25, deleted: 25, completedAt: at(3_000), updatedAt: at(3_000) });
+    expect(expectOk(await api.get(`/contacts/bulk-jobs/${job.id}`))).toEqual({
+      ...job,
+      status: 'completed',
+      processed: 25,
+      deleted: 25,
+      completedAt: at(3_000),
+      updatedAt: at(3_000),
+    });
     expect(await remaining(api)).toBe(0);
   });
 
@@ -68,7 +101,15 @@ describe('POST /contacts/bulk-delete and the job it creates', () => {
     expect(cancelled.completedAt).toBeUndefined();
     await sim.advance(60_000);
     expect(expectOk(await api.get(`/contacts/bulk-jobs/${job.id}`))).toMatchObject({ status: 'cancelled', processed: 20 });
-    expect(expectOk(await api.get(`/contacts/bulk-jobs/${job.id}/progress`))).toEqual({ jobId: job.id, status: 'cancelled', total: 35, processed: 20, remaining: 15, percent: 57, estimatedCompletionAt: null });
+    expect(expectOk(await api.get(`/contacts/bulk-jobs/${job.id}/progress`))).toEqual({
+      jobId: job.id,
+      status: 'cancelled',
+      total: 35,
+      processed: 20,
+      remaining: 15,
+      percent: 57,
+      estimatedCompletionAt: null,
+    });
     expect(await remaining(api)).toBe(15);
     expectError(await api.post(`/contacts/bulk-jobs/${job.id}/cancel`), 409, 'BULK_JOB_NOT_CANCELLABLE', 'status', 'cancelled');
 
@@ -83,7 +124,8 @@ describe('POST /contacts/bulk-delete and the job it creates', () => {
     const first = expectOk(await api.post('/contacts/bulk-delete', { contactIds: ids.slice(0, 2) }), 202).id;
     await sim.advance(1_000);
     const second = expectOk(await api.post('/contacts/bulk-delete', { contactIds: ids.slice(2) }), 202).id;
-    const list = async (status?: string) => expectOk(await api.get('/contacts/bulk-jobs', undefined, status ? { query: { status } } : {})).jobs.map((j: any) => j.id);
+    const list = async (status?: string) =>
+      expectOk(await api.get('/contacts/bulk-jobs', undefined, status ? { query: { status } } : {})).jobs.map((j: any) => j.id);
     expect(await list()).toEqual([second, first]);
     expect(await list('completed')).toEqual([first]);
     expect(await list('running')).toEqual([second]);

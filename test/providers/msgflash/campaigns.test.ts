@@ -91,7 +91,10 @@ describe('POST /campaigns', () => {
   it('a template with variables', async () => {
     const { api } = await msgflashSim({ rateLimits: false });
     const template = expectOk(await api.post('/templates', { name: 'Sale', content: '{{pct}}% off today' }), 201);
-    const campaign = expectOk(await api.post('/campaigns', { name: 'Sale', instanceId: MAIN, templateId: template.id, variables: { pct: '20' }, recipients: ['+14155550123'] }), 201);
+    const campaign = expectOk(
+      await api.post('/campaigns', { name: 'Sale', instanceId: MAIN, templateId: template.id, variables: { pct: '20' }, recipients: ['+14155550123'] }),
+      201,
+    );
     expect(campaign).toMatchObject({ text: '20% off today', templateId: template.id });
     const [message] = expectOk(await api.get('/messages', undefined, { query: { campaignId: campaign.id } })).messages;
     expect(message).toMatchObject({ text: '20% off today', templateId: template.id, campaignId: campaign.id });
@@ -191,7 +194,12 @@ describe('campaigns and instances', () => {
     const { id } = await create(api, { recipients: phones(30) });
     await setInstance(sim, KEY, MAIN, 'disconnected');
     await sim.advance(1_000);
-    expect(expectOk(await api.get(`/campaigns/${id}`))).toMatchObject({ status: 'paused', pauseReason: 'INSTANCE_DISCONNECTED', pausedAt: at(1_000), dispatchedCount: 10 });
+    expect(expectOk(await api.get(`/campaigns/${id}`))).toMatchObject({
+      status: 'paused',
+      pauseReason: 'INSTANCE_DISCONNECTED',
+      pausedAt: at(1_000),
+      dispatchedCount: 10,
+    });
     expectError(await api.post(`/campaigns/${id}/resume`), 409, 'INSTANCE_DISCONNECTED', 'instanceId', MAIN);
     await setInstance(sim, KEY, MAIN, 'connected');
     expect(expectOk(await api.post(`/campaigns/${id}/resume`))).toMatchObject({ status: 'running', dispatchedCount: 20 });

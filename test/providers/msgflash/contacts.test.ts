@@ -82,7 +82,11 @@ describe('contact groups', () => {
     expect(vip).toEqual({ id: expect.any(String), name: 'VIP', description: 'Best customers', memberCount: 0, createdAt: at(0), updatedAt: at(0) });
     const leads = await group(api, 'Leads', [ana]);
     await sim.advance(1_000);
-    expect(expectOk(await api.put(`/contacts/groups/${vip.id}`, { name: 'VIPs' }))).toMatchObject({ name: 'VIPs', description: 'Best customers', updatedAt: at(1_000) });
+    expect(expectOk(await api.put(`/contacts/groups/${vip.id}`, { name: 'VIPs' }))).toMatchObject({
+      name: 'VIPs',
+      description: 'Best customers',
+      updatedAt: at(1_000),
+    });
     expect(expectOk(await api.get(`/contacts/groups/${leads}`))).toMatchObject({ name: 'Leads', memberCount: 1 });
     expect(ids(expectOk(await api.get('/contacts/groups')).groups)).toEqual([leads, vip.id]);
     expect(ids(expectOk(await api.get('/contacts/groups', undefined, { query: { search: 'vip' } })).groups)).toEqual([vip.id]);
@@ -99,15 +103,34 @@ describe('contact groups', () => {
     const b = await createContact(api, '+14155550202');
     const c = await createContact(api, '+14155550203');
     const g = await group(api, 'VIP');
-    expect(expectOk(await api.post(`/contacts/groups/${g}/members`, { contactIds: [a, b] }))).toEqual({ groupId: g, added: 2, alreadyMembers: 0, memberCount: 2 });
+    expect(expectOk(await api.post(`/contacts/groups/${g}/members`, { contactIds: [a, b] }))).toEqual({
+      groupId: g,
+      added: 2,
+      alreadyMembers: 0,
+      memberCount: 2,
+    });
     await sim.advance(1_000);
-    expect(expectOk(await api.post(`/contacts/groups/${g}/members`, { contactIds: [b, c, c] }))).toEqual({ groupId: g, added: 1, alreadyMembers: 1, memberCount: 3 });
+    expect(expectOk(await api.post(`/contacts/groups/${g}/members`, { contactIds: [b, c, c] }))).toEqual({
+      groupId: g,
+      added: 1,
+      alreadyMembers: 1,
+      memberCount: 3,
+    });
     const members = expectOk(await api.get(`/contacts/groups/${g}/members`));
     expect(members).toMatchObject({ nextCursor: null, hasMore: false });
-    expect(members.members.map((m: any) => [m.id, m.addedAt])).toEqual([[c, at(1_000)], [b, at(0)], [a, at(0)]]);
+    expect(members.members.map((m: any) => [m.id, m.addedAt])).toEqual([
+      [c, at(1_000)],
+      [b, at(0)],
+      [a, at(0)],
+    ]);
     expect(members.members[2]).toMatchObject({ phone: '+14155550201', name: 'A', tags: [], attributes: {} });
 
-    expect(expectOk(await api.delete(`/contacts/groups/${g}/members`, { contactIds: [b, c] }))).toEqual({ groupId: g, removed: 2, notMembers: 0, memberCount: 1 });
+    expect(expectOk(await api.delete(`/contacts/groups/${g}/members`, { contactIds: [b, c] }))).toEqual({
+      groupId: g,
+      removed: 2,
+      notMembers: 0,
+      memberCount: 1,
+    });
     expect(expectOk(await api.delete(`/contacts/groups/${g}/members`, { contactIds: [b] }))).toEqual({ groupId: g, removed: 0, notMembers: 1, memberCount: 1 });
     expect(ids(expectOk(await api.get(`/contacts/groups/${g}/members`)).members)).toEqual([a]);
     expectOk(await api.get(`/contacts/${b}`));
@@ -136,7 +159,10 @@ describe('contact groups', () => {
     await sim.advance(1_000);
     const second = await group(api, 'Second', [a]);
     const groups = expectOk(await api.get(`/contacts/${a}/groups`));
-    expect(groups.map((g: any) => [g.id, g.name, g.memberCount])).toEqual([[second, 'Second', 1], [first, 'First', 1]]);
+    expect(groups.map((g: any) => [g.id, g.name, g.memberCount])).toEqual([
+      [second, 'Second', 1],
+      [first, 'First', 1],
+    ]);
   });
 
   it('deleting a contact removes it from every group', async () => {

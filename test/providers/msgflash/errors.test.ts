@@ -32,7 +32,9 @@ describe('renderMsgflashError', () => {
   });
 
   it('details carry field and value; Retry-After comes from retryAfter', () => {
-    const rendered = renderMsgflashError(new SimError({ kind: 'rate_limited', code: 'MONTHLY_API_QUOTA_EXCEEDED', message: 'x', field: 'x-api-key', value: null, retryAfter: 42 }));
+    const rendered = renderMsgflashError(
+      new SimError({ kind: 'rate_limited', code: 'MONTHLY_API_QUOTA_EXCEEDED', message: 'x', field: 'x-api-key', value: null, retryAfter: 42 }),
+    );
     expect(rendered).toEqual({
       status: 429,
       body: { error: { code: 'MONTHLY_API_QUOTA_EXCEEDED', message: 'Monthly API request quota exceeded', details: { field: 'x-api-key', value: null } } },

@@ -79,7 +79,13 @@ export async function deliveries(sim: TestSim, query: Record<string, string> = {
 }
 
 /** Follows nextCursor to the end; returns every item's id, in order, and the number of pages. */
-export async function walk(api: ProviderClient, path: string, items: string, limit: number, query: Record<string, string | number> = {}): Promise<{ ids: string[]; pages: number }> {
+export async function walk(
+  api: ProviderClient,
+  path: string,
+  items: string,
+  limit: number,
+  query: Record<string, string | number> = {},
+): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
   let cursor: string | null = null;
   let pages = 0;

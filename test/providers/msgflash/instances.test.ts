@@ -2,7 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { KEY, MAIN, SUPPORT, TEAM_KEY, TEAM_TENANT, at, client, expectError, expectOk, msgflashSim, setInstance } from './helpers.js';
 
-const MAIN_VIEW = { id: MAIN, name: 'Main', phoneNumber: '+14155550100', platform: 'whatsapp', state: 'connected', stateChangedAt: '2024-01-15T09:00:00.000Z', createdAt: '2024-01-15T09:00:00.000Z' };
+const MAIN_VIEW = {
+  id: MAIN,
+  name: 'Main',
+  phoneNumber: '+14155550100',
+  platform: 'whatsapp',
+  state: 'connected',
+  stateChangedAt: '2024-01-15T09:00:00.000Z',
+  createdAt: '2024-01-15T09:00:00.000Z',
+};
 
 describe('instances', () => {
   it('every workspace has the fixture instances, connected', async () => {
@@ -10,10 +18,24 @@ describe('instances', () => {
     const list = expectOk(await api.get('/instances'));
     expect(list).toEqual([
       MAIN_VIEW,
-      { id: SUPPORT, name: 'Support', phoneNumber: '+14155550101', platform: 'whatsapp', state: 'connected', stateChangedAt: '2024-02-01T09:00:00.000Z', createdAt: '2024-02-01T09:00:00.000Z' },
+      {
+        id: SUPPORT,
+        name: 'Support',
+        phoneNumber: '+14155550101',
+        platform: 'whatsapp',
+        state: 'connected',
+        stateChangedAt: '2024-02-01T09:00:00.000Z',
+        createdAt: '2024-02-01T09:00:00.000Z',
+      },
     ]);
     expect(expectOk(await api.get(`/instances/${MAIN}`))).toEqual(MAIN_VIEW);
-    expect(expectOk(await api.get(`/instances/${MAIN}/state`))).toEqual({ instanceId: MAIN, state: 'connected', connected: true, since: '2024-01-15T09:00:00.000Z', checkedAt: at(0) });
+    expect(expectOk(await api.get(`/instances/${MAIN}/state`))).toEqual({
+      instanceId: MAIN,
+      state: 'connected',
+      connected: true,
+      since: '2024-01-15T09:00:00.000Z',
+      checkedAt: at(0),
+    });
   });
 
   it('PATCH /_sim/.../settings disconnects and reconnects one workspace’s instance', async () => {
@@ -22,7 +44,13 @@ describe('instances', () => {
     await setInstance(sim, KEY, MAIN, 'disconnected');
     expect(expectOk(await api.get(`/instances/${MAIN}`))).toMatchObject({ state: 'disconnected', stateChangedAt: at(60_000) });
     await sim.advance(5_000);
-    expect(expectOk(await api.get(`/instances/${MAIN}/state`))).toEqual({ instanceId: MAIN, state: 'disconnected', connected: false, since: at(60_000), checkedAt: at(65_000) });
+    expect(expectOk(await api.get(`/instances/${MAIN}/state`))).toEqual({
+      instanceId: MAIN,
+      state: 'disconnected',
+      connected: false,
+      since: at(60_000),
+      checkedAt: at(65_000),
+    });
     expect(expectOk(await other.get(`/instances/${MAIN}`)).state).toBe('connected');
     const settings = await sim.http.get(`/_sim/providers/msgflash/tenants/${KEY}/settings`);
     expect(settings.body).toEqual({ instances: { [MAIN]: 'disconnected', [SUPPORT]: 'connected' } });
@@ -71,7 +99,9 @@ describe('POST /statuses', () => {
 
   it('image and video statuses take a media URL and an optional caption', async () => {
     const { api } = await msgflashSim({ rateLimits: false });
-    expect(expectOk(await api.post('/statuses', { instanceId: SUPPORT, type: 'image', mediaUrl: 'https://example.com/a.jpg', caption: 'New' }), 201)).toMatchObject({ type: 'image', mediaUrl: 'https://example.com/a.jpg', caption: 'New' });
+    expect(
+      expectOk(await api.post('/statuses', { instanceId: SUPPORT, type: 'image', mediaUrl: 'https://example.com/a.jpg', caption: 'New' }), 201),
+    ).toMatchObject({ type: 'image', mediaUrl: 'https://example.com/a.jpg', caption: 'New' });
     expectOk(await api.post('/statuses', { instanceId: SUPPORT, type: 'video', mediaUrl: 'https://example.com/a.mp4' }), 201);
   });
 

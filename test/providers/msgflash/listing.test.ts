@@ -63,7 +63,9 @@ describe('GET /messages cursor pagination', () => {
     let bad = cursor;
     if (bad === null) {
       const next = expectOk(await api.get('/messages', undefined, { query: { limit: 1 } })).nextCursor as string;
-      const decoded = Buffer.from(next, 'base64url').toString('latin1').replace(/\.(\d+)\./, (_m, n: string) => `.${Number(n) + 1}.`);
+      const decoded = Buffer.from(next, 'base64url')
+        .toString('latin1')
+        .replace(/\.(\d+)\./, (_m, n: string) => `.${Number(n) + 1}.`);
       bad = Buffer.from(decoded, 'latin1').toString('base64url');
     }
     expectError(await api.get('/messages', undefined, { query: { cursor: bad } }), 400, 'INVALID_CURSOR', 'cursor', bad);

@@ -53,7 +53,10 @@ describe('POST /messages/send', () => {
 
   it('media messages: image with caption, document, audio without caption', async () => {
     const { api } = await msgflashSim({ rateLimits: false });
-    const image = expectOk(await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, type: 'image', mediaUrl: 'https://example.com/a.jpg', caption: 'New!' }), 201);
+    const image = expectOk(
+      await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, type: 'image', mediaUrl: 'https://example.com/a.jpg', caption: 'New!' }),
+      201,
+    );
     expect(image).toMatchObject({ type: 'image', mediaUrl: 'https://example.com/a.jpg', caption: 'New!' });
     expect(image.text).toBeUndefined();
     expectOk(await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, type: 'document', mediaUrl: 'https://example.com/a.pdf' }), 201);
@@ -82,9 +85,17 @@ describe('POST /messages/send', () => {
   it('templates: rendered with variables; a missing one → 400 naming it; unknown → 404; text and templateId together → 400', async () => {
     const { api } = await msgflashSim({ rateLimits: false });
     const template = expectOk(await api.post('/templates', { name: 'Shipped', content: 'Hi {{name}}, order {{order}} shipped.' }), 201);
-    const sent = expectOk(await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, templateId: template.id, variables: { name: 'Ana', order: '42' } }), 201);
+    const sent = expectOk(
+      await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, templateId: template.id, variables: { name: 'Ana', order: '42' } }),
+      201,
+    );
     expect(sent).toMatchObject({ text: 'Hi Ana, order 42 shipped.', templateId: template.id });
-    expectError(await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, templateId: template.id, variables: { name: 'Ana' } }), 400, 'VALIDATION_ERROR', 'variables.order');
+    expectError(
+      await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, templateId: template.id, variables: { name: 'Ana' } }),
+      400,
+      'VALIDATION_ERROR',
+      'variables.order',
+    );
     expectError(await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, templateId: 'nope' }), 404, 'NOT_FOUND', 'templateId', 'nope');
     expectError(await api.post('/messages/send', { ...TEXT, templateId: template.id }), 400, 'VALIDATION_ERROR', 'templateId');
   });

@@ -105,7 +105,10 @@ describe('monthly API request quota', () => {
     try {
       for (let second = 0; second < 100; second++) {
         const results = await Promise.all(Array.from({ length: 10 }, () => fast.get('/instances')));
-        expect(results.every((r) => r.status === 200), `second ${second}`).toBe(true);
+        expect(
+          results.every((r) => r.status === 200),
+          `second ${second}`,
+        ).toBe(true);
         await sim.advance(1_000);
       }
     } finally {

@@ -62,7 +62,10 @@ function expectSigned(hook: ReceivedWebhook, secret: string): void {
 describe('webhook endpoints', () => {
   it('create returns the whsec_ secret once; list never shows it; delete then 404', async () => {
     const { api, other } = await msgflashSim({ rateLimits: false });
-    const created = expectOk(await api.post('/webhooks', { url: 'https://example.com/h', events: ['message.read', 'message.read', 'message.failed'], description: 'Ops' }), 201);
+    const created = expectOk(
+      await api.post('/webhooks', { url: 'https://example.com/h', events: ['message.read', 'message.read', 'message.failed'], description: 'Ops' }),
+      201,
+    );
     expect(created).toEqual({
       id: expect.any(String),
       url: 'https://example.com/h',
@@ -75,7 +78,10 @@ describe('webhook endpoints', () => {
     const second = expectOk(await api.post('/webhooks', { url: 'http://example.com/other', events: ['campaign.completed'] }), 201);
     expect(second.secret).not.toBe(created.secret);
     const { secret: _s, ...listed } = created;
-    expect(expectOk(await api.get('/webhooks'))).toEqual([{ id: second.id, url: 'http://example.com/other', events: ['campaign.completed'], active: true, createdAt: at(0) }, listed]);
+    expect(expectOk(await api.get('/webhooks'))).toEqual([
+      { id: second.id, url: 'http://example.com/other', events: ['campaign.completed'], active: true, createdAt: at(0) },
+      listed,
+    ]);
     expect(expectOk(await other.get('/webhooks'))).toEqual([]);
     expectError(await other.delete(`/webhooks/${created.id}`), 404, 'NOT_FOUND');
     expect(expectOk(await api.delete(`/webhooks/${created.id}`))).toEqual({ id: created.id, deleted: true });
@@ -141,7 +147,10 @@ describe('deliveries', () => {
     await sim.advance(0);
     expect(receiver.received).toHaveLength(1);
     await expectEventMatchesSpec(receiver.received[0]!.body);
-    expect(receiver.received[0]!.body).toMatchObject({ type: 'campaign.completed', data: { campaign: { id, status: 'completed' }, stats: { total: 2, pending: 0, queued: 2 } } });
+    expect(receiver.received[0]!.body).toMatchObject({
+      type: 'campaign.completed',
+      data: { campaign: { id, status: 'completed' }, stats: { total: 2, pending: 0, queued: 2 } },
+    });
   });
 
   it('instance.disconnected and instance.connected follow the /_sim settings', async () => {

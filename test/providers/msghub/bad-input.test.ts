@@ -145,10 +145,22 @@ describe('prototype-polluting keys → 400', () => {
   });
 
   it.each([
-    { path: '/messages/send', raw: '{"channel":"sms","to":"+919876543210","body":"x","metadata":{"__proto__":{"polluted":"yes"}}}', field: 'metadata.__proto__' },
-    { path: '/messages/send', raw: '{"channel":"sms","to":"+919876543210","templateId":"otp","templateParams":{"constructor":"x","code":"1"}}', field: 'templateParams.constructor' },
+    {
+      path: '/messages/send',
+      raw: '{"channel":"sms","to":"+919876543210","body":"x","metadata":{"__proto__":{"polluted":"yes"}}}',
+      field: 'metadata.__proto__',
+    },
+    {
+      path: '/messages/send',
+      raw: '{"channel":"sms","to":"+919876543210","templateId":"otp","templateParams":{"constructor":"x","code":"1"}}',
+      field: 'templateParams.constructor',
+    },
     { path: '/contacts', raw: '{"name":"R","phone":"+919876543210","attributes":{"__proto__":"x"}}', field: 'attributes.__proto__' },
-    { path: '/flows/flow_welcome/trigger', raw: '{"to":"+919876543210","variables":{"name":"R","__proto__":{"polluted":"yes"}}}', field: 'variables.__proto__' },
+    {
+      path: '/flows/flow_welcome/trigger',
+      raw: '{"to":"+919876543210","variables":{"name":"R","__proto__":{"polluted":"yes"}}}',
+      field: 'variables.__proto__',
+    },
   ])('nested: $field', async ({ path, raw, field }) => {
     const res = await api.post(path, undefined, { raw });
     expectError(res, 400, 'invalid_request', field);
@@ -180,14 +192,24 @@ describe('wrong types → 400 invalid_request naming the field (never coerced)',
     { path: '/messages/send', body: { ...DOC_SEND, channel: null }, field: 'channel', value: null },
     { path: '/messages/send', body: { ...DOC_SEND, metadata: { orderId: 1042 } }, field: 'metadata.orderId', value: 1042 },
     { path: '/messages/send', body: { ...DOC_SEND, metadata: 'x' }, field: 'metadata', value: 'x' },
-    { path: '/messages/send', body: { channel: 'sms', to: '+919876543210', templateId: 'otp', templateParams: { code: 123456 } }, field: 'templateParams.code', value: 123456 },
+    {
+      path: '/messages/send',
+      body: { channel: 'sms', to: '+919876543210', templateId: 'otp', templateParams: { code: 123456 } },
+      field: 'templateParams.code',
+      value: 123456,
+    },
     { path: '/contacts', body: { ...DOC_CONTACT, name: 42 }, field: 'name', value: 42 },
     { path: '/contacts', body: { ...DOC_CONTACT, tags: [1] }, field: 'tags[0]', value: 1 },
     { path: '/contacts', body: { ...DOC_CONTACT, attributes: [] }, field: 'attributes', value: [] },
     { path: '/campaigns', body: { name: 'c', channel: 'sms', body: 'x', recipients: ['+919876543210'], start: 1 }, field: 'start', value: 1 },
     { path: '/campaigns', body: { name: 'c', channel: 'sms', body: 'x', recipients: ['+919876543210'], start: 'true' }, field: 'start', value: 'true' },
     { path: '/campaigns', body: { name: 'c', channel: 'sms', body: 'x', recipients: '+919876543210' }, field: 'recipients', value: '+919876543210' },
-    { path: '/campaigns', body: { name: 'c', channel: 'sms', body: 'x', recipients: ['+919876543210'], scheduledAt: 1712572200000 }, field: 'scheduledAt', value: 1712572200000 },
+    {
+      path: '/campaigns',
+      body: { name: 'c', channel: 'sms', body: 'x', recipients: ['+919876543210'], scheduledAt: 1712572200000 },
+      field: 'scheduledAt',
+      value: 1712572200000,
+    },
     { path: '/flows/flow_welcome/trigger', body: { to: '+919876543210', variables: { name: 5 } }, field: 'variables.name', value: 5 },
     { path: '/webhooks', body: { event: 'message.delivered', url: 42 }, field: 'url', value: 42 },
   ])('$path with $field = $value', async ({ path, body, field, value }) => {
@@ -275,18 +297,13 @@ describe('authentication → 401 invalid_api_key', () => {
 });
 
 describe('routes and methods', () => {
-  it.each([
-    '/nope',
-    '/message',
-    '/messages/',
-    '/messages/msg_abc123/status',
-    '/contacts/ct_abc123/tags',
-    '/flows/flow_welcome/trigger/now',
-    '/Messages',
-  ])('GET %s → 404 not_found in the Msghub envelope', async (path) => {
-    const res = await api.get(path);
-    expectError(res, 404, 'not_found');
-  });
+  it.each(['/nope', '/message', '/messages/', '/messages/msg_abc123/status', '/contacts/ct_abc123/tags', '/flows/flow_welcome/trigger/now', '/Messages'])(
+    'GET %s → 404 not_found in the Msghub envelope',
+    async (path) => {
+      const res = await api.get(path);
+      expectError(res, 404, 'not_found');
+    },
+  );
 
   it('paths outside the API answer 404 not_found in JSON, in both layouts', async () => {
     const mounted = await msghubSim({ mounted: true });
@@ -338,7 +355,21 @@ describe('routes and methods', () => {
 });
 
 describe('never a 500, never HTML', () => {
-  const hostile = ['', '{}', '[]', '[{}]', 'null', 'true', '0', '""', '{"a":', '\ud800', '{"to":"\u0000"}', '{"channel":{"$gt":""}}', '{"body":"' + 'é'.repeat(3000) + '"}'];
+  const hostile = [
+    '',
+    '{}',
+    '[]',
+    '[{}]',
+    'null',
+    'true',
+    '0',
+    '""',
+    '{"a":',
+    '\ud800',
+    '{"to":"\u0000"}',
+    '{"channel":{"$gt":""}}',
+    '{"body":"' + 'é'.repeat(3000) + '"}',
+  ];
   it.each(WITH_BODY.map((e) => [label(e), e] as const))('%s with hostile JSON bodies', async (_name, e) => {
     for (const raw of hostile) {
       const res = await call(e, undefined, { raw });

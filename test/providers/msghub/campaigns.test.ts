@@ -128,14 +128,27 @@ describe('POST /campaigns', () => {
     await sim.advance(0);
     expect(await campaignMessages(api, sms.campaignId)).toBe(3);
 
-    expectError(await api.post('/campaigns', { name: 'x', channel: 'sms', body: 'Hi', contactIds: [a, 'ct_missing'] }), 404, 'contact_not_found', 'contactIds[1]', 'ct_missing');
+    expectError(
+      await api.post('/campaigns', { name: 'x', channel: 'sms', body: 'Hi', contactIds: [a, 'ct_missing'] }),
+      404,
+      'contact_not_found',
+      'contactIds[1]',
+      'ct_missing',
+    );
     expectError(await api.post('/campaigns', { name: 'x', channel: 'sms', body: 'Hi', contactIds: [c] }), 400, 'invalid_request', 'contactIds[0]', c);
     expectError(await api.post('/campaigns', { name: 'x', channel: 'email', body: 'Hi', contactIds: [b] }), 400, 'invalid_request', 'contactIds[0]', b);
   });
 
   it('template campaigns render per message', async () => {
     const { sim, api } = await msghubSim();
-    const { campaignId } = await create(api, { name: 't', channel: 'sms', templateId: 'otp', templateParams: { code: '4242' }, recipients: phones(1), start: true });
+    const { campaignId } = await create(api, {
+      name: 't',
+      channel: 'sms',
+      templateId: 'otp',
+      templateParams: { code: '4242' },
+      recipients: phones(1),
+      start: true,
+    });
     await sim.advance(0);
     const [message] = (await api.get('/messages', undefined, { query: { campaignId } })).body.data;
     expect(message).toMatchObject({ templateId: 'otp', body: 'Your verification code is 4242. It expires in 10 minutes.' });
@@ -144,17 +157,76 @@ describe('POST /campaigns', () => {
   it.each([
     { name: 'neither recipients nor contactIds', body: { name: 'x', channel: 'sms', body: 'Hi' }, status: 400, code: 'invalid_request', field: 'recipients' },
     { name: 'no body nor template', body: { name: 'x', channel: 'sms', recipients: ['+919876543210'] }, status: 400, code: 'invalid_request', field: 'body' },
-    { name: 'invalid phone recipient', body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210', '98765'] }, status: 400, code: 'invalid_phone_number', field: 'recipients[1]', value: '98765' },
-    { name: 'invalid email recipient', body: { name: 'x', channel: 'email', body: 'Hi', recipients: ['nope'] }, status: 400, code: 'invalid_email', field: 'recipients[0]', value: 'nope' },
-    { name: 'unknown template', body: { name: 'x', channel: 'sms', templateId: 'nope', recipients: ['+919876543210'] }, status: 404, code: 'template_not_found', field: 'templateId', value: 'nope' },
-    { name: 'missing template params', body: { name: 'x', channel: 'sms', templateId: 'otp', recipients: ['+919876543210'] }, status: 400, code: 'invalid_request', field: 'templateParams.code' },
-    { name: 'channel not connected', body: { name: 'x', channel: 'viber', body: 'Hi', recipients: ['+919876543210'] }, status: 400, code: 'channel_not_connected', field: 'channel', value: 'viber' },
-    { name: 'scheduledAt in the past', body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210'], scheduledAt: at(-1_000) }, status: 400, code: 'invalid_request', field: 'scheduledAt' },
-    { name: 'start and scheduledAt together', body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210'], scheduledAt: at(60_000), start: true }, status: 400, code: 'invalid_request', field: 'scheduledAt' },
+    {
+      name: 'invalid phone recipient',
+      body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210', '98765'] },
+      status: 400,
+      code: 'invalid_phone_number',
+      field: 'recipients[1]',
+      value: '98765',
+    },
+    {
+      name: 'invalid email recipient',
+      body: { name: 'x', channel: 'email', body: 'Hi', recipients: ['nope'] },
+      status: 400,
+      code: 'invalid_email',
+      field: 'recipients[0]',
+      value: 'nope',
+    },
+    {
+      name: 'unknown template',
+      body: { name: 'x', channel: 'sms', templateId: 'nope', recipients: ['+919876543210'] },
+      status: 404,
+      code: 'template_not_found',
+      field: 'templateId',
+      value: 'nope',
+    },
+    {
+      name: 'missing template params',
+      body: { name: 'x', channel: 'sms', templateId: 'otp', recipients: ['+919876543210'] },
+      status: 400,
+      code: 'invalid_request',
+      field: 'templateParams.code',
+    },
+    {
+      name: 'channel not connected',
+      body: { name: 'x', channel: 'viber', body: 'Hi', recipients: ['+919876543210'] },
+      status: 400,
+      code: 'channel_not_connected',
+      field: 'channel',
+      value: 'viber',
+    },
+    {
+      name: 'scheduledAt in the past',
+      body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210'], scheduledAt: at(-1_000) },
+      status: 400,
+      code: 'invalid_request',
+      field: 'scheduledAt',
+    },
+    {
+      name: 'start and scheduledAt together',
+      body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210'], scheduledAt: at(60_000), start: true },
+      status: 400,
+      code: 'invalid_request',
+      field: 'scheduledAt',
+    },
     { name: 'empty recipients', body: { name: 'x', channel: 'sms', body: 'Hi', recipients: [] }, status: 400, code: 'invalid_request', field: 'recipients' },
     { name: 'missing name', body: { channel: 'sms', body: 'Hi', recipients: ['+919876543210'] }, status: 400, code: 'invalid_request', field: 'name' },
-    { name: 'client-set status', body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210'], status: 'completed' }, status: 400, code: 'invalid_request', field: 'status' },
-    { name: 'start not boolean', body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210'], start: 'yes' }, status: 400, code: 'invalid_request', field: 'start', value: 'yes' },
+    {
+      name: 'client-set status',
+      body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210'], status: 'completed' },
+      status: 400,
+      code: 'invalid_request',
+      field: 'status',
+    },
+    {
+      name: 'start not boolean',
+      body: { name: 'x', channel: 'sms', body: 'Hi', recipients: ['+919876543210'], start: 'yes' },
+      status: 400,
+      code: 'invalid_request',
+      field: 'start',
+      value: 'yes',
+    },
   ])('$name → $status $code', async ({ body, status, code, field, value }) => {
     const { api } = await msghubSim();
     expectError(await api.post('/campaigns', body), status, code, field, value);
@@ -172,7 +244,8 @@ describe('POST /campaigns', () => {
     const draft = await create(api, { name: 'd', channel: 'sms', body: 'Hi', recipients: phones(1) });
     const running = await create(api, { name: 'r', channel: 'sms', body: 'Hi', recipients: phones(1), start: true });
     const scheduled = await create(api, { name: 's', channel: 'sms', body: 'Hi', recipients: phones(1), scheduledAt: at(60_000) });
-    const byStatus = async (status: string) => (await api.get('/campaigns', undefined, { query: { status } })).body.data.map((c: { campaignId: string }) => c.campaignId);
+    const byStatus = async (status: string) =>
+      (await api.get('/campaigns', undefined, { query: { status } })).body.data.map((c: { campaignId: string }) => c.campaignId);
     expect(await byStatus('draft')).toEqual([draft.campaignId]);
     expect(await byStatus('running')).toEqual([running.campaignId]);
     expect(await byStatus('scheduled')).toEqual([scheduled.campaignId]);

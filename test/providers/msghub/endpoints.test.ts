@@ -17,12 +17,32 @@ interface Ctx {
 
 const CASES: Array<{ operationId: string; call: (c: Ctx) => Promise<ApiResponse>; status: number; check?: (res: ApiResponse, c: Ctx) => void }> = [
   { operationId: 'sendMessage', call: (c) => c.api.post('/messages/send', DOC_SEND), status: 201, check: (r) => expect(r.body.status).toBe('queued') },
-  { operationId: 'getMessage', call: (c) => c.api.get(`/messages/${c.ids.message}`), status: 200, check: (r, c) => expect(r.body.messageId).toBe(c.ids.message) },
+  {
+    operationId: 'getMessage',
+    call: (c) => c.api.get(`/messages/${c.ids.message}`),
+    status: 200,
+    check: (r, c) => expect(r.body.messageId).toBe(c.ids.message),
+  },
   { operationId: 'listMessages', call: (c) => c.api.get('/messages'), status: 200, check: (r) => expect(r.body.pagination.total).toBe(1) },
-  { operationId: 'createContact', call: (c) => c.api.post('/contacts', { name: 'Asha', phone: '+919812345678' }), status: 201, check: (r) => expect(r.body.name).toBe('Asha') },
+  {
+    operationId: 'createContact',
+    call: (c) => c.api.post('/contacts', { name: 'Asha', phone: '+919812345678' }),
+    status: 201,
+    check: (r) => expect(r.body.name).toBe('Asha'),
+  },
   { operationId: 'getContact', call: (c) => c.api.get(`/contacts/${c.ids.contact}`), status: 200, check: (r) => expect(r.body.name).toBe('Rahul') },
-  { operationId: 'updateContact', call: (c) => c.api.put(`/contacts/${c.ids.contact}`, { tags: ['vip'] }), status: 200, check: (r) => expect(r.body.tags).toEqual(['vip']) },
-  { operationId: 'listContacts', call: (c) => c.api.get('/contacts', undefined, { query: { page: 1, limit: 50 } }), status: 200, check: (r) => expect(r.body.data).toHaveLength(1) },
+  {
+    operationId: 'updateContact',
+    call: (c) => c.api.put(`/contacts/${c.ids.contact}`, { tags: ['vip'] }),
+    status: 200,
+    check: (r) => expect(r.body.tags).toEqual(['vip']),
+  },
+  {
+    operationId: 'listContacts',
+    call: (c) => c.api.get('/contacts', undefined, { query: { page: 1, limit: 50 } }),
+    status: 200,
+    check: (r) => expect(r.body.data).toHaveLength(1),
+  },
   { operationId: 'deleteContact', call: (c) => c.api.delete(`/contacts/${c.ids.contact}`), status: 204, check: (r) => expect(r.text).toBe('') },
   {
     operationId: 'createCampaign',
@@ -32,11 +52,26 @@ const CASES: Array<{ operationId: string; call: (c: Ctx) => Promise<ApiResponse>
   },
   { operationId: 'getCampaign', call: (c) => c.api.get(`/campaigns/${c.ids.campaign}`), status: 200, check: (r) => expect(r.body.status).toBe('draft') },
   { operationId: 'listCampaigns', call: (c) => c.api.get('/campaigns'), status: 200, check: (r) => expect(r.body.pagination.total).toBe(1) },
-  { operationId: 'updateCampaign', call: (c) => c.api.put(`/campaigns/${c.ids.campaign}`, { name: 'May promo' }), status: 200, check: (r) => expect(r.body.name).toBe('May promo') },
-  { operationId: 'triggerFlow', call: (c) => c.api.post('/flows/flow_welcome/trigger', { to: '+919876543210', variables: { name: 'Rahul' } }), status: 202, check: (r) => expect(r.body.status).toBe('running') },
+  {
+    operationId: 'updateCampaign',
+    call: (c) => c.api.put(`/campaigns/${c.ids.campaign}`, { name: 'May promo' }),
+    status: 200,
+    check: (r) => expect(r.body.name).toBe('May promo'),
+  },
+  {
+    operationId: 'triggerFlow',
+    call: (c) => c.api.post('/flows/flow_welcome/trigger', { to: '+919876543210', variables: { name: 'Rahul' } }),
+    status: 202,
+    check: (r) => expect(r.body.status).toBe('running'),
+  },
   { operationId: 'getFlow', call: (c) => c.api.get('/flows/flow_welcome'), status: 200, check: (r) => expect(r.body.flowId).toBe('flow_welcome') },
   { operationId: 'listFlows', call: (c) => c.api.get('/flows'), status: 200, check: (r) => expect(r.body.pagination.total).toBe(3) },
-  { operationId: 'createWebhook', call: (c) => c.api.post('/webhooks', { event: 'contact.created', url: 'https://example.com/h' }), status: 201, check: (r) => expect(r.body.secret).toMatch(/^whsec_/) },
+  {
+    operationId: 'createWebhook',
+    call: (c) => c.api.post('/webhooks', { event: 'contact.created', url: 'https://example.com/h' }),
+    status: 201,
+    check: (r) => expect(r.body.secret).toMatch(/^whsec_/),
+  },
   { operationId: 'listWebhooks', call: (c) => c.api.get('/webhooks'), status: 200, check: (r) => expect(r.body.data[0].secret).toBeUndefined() },
   { operationId: 'deleteWebhook', call: (c) => c.api.delete(`/webhooks/${c.ids.webhook}`), status: 204, check: (r) => expect(r.text).toBe('') },
 ];
@@ -59,7 +94,9 @@ describe('the 18 Msghub endpoints', () => {
   it('the spec has exactly the 18 operations of the doc, all listed here', async () => {
     const spec = (await SwaggerParser.parse(specPath('msghub'))) as OpenAPIV3.Document;
     const operations = Object.values(spec.paths).flatMap((item) =>
-      (['get', 'post', 'put', 'delete', 'patch'] as const).map((m) => (item as OpenAPIV3.PathItemObject)[m]?.operationId).filter((id): id is string => Boolean(id)),
+      (['get', 'post', 'put', 'delete', 'patch'] as const)
+        .map((m) => (item as OpenAPIV3.PathItemObject)[m]?.operationId)
+        .filter((id): id is string => Boolean(id)),
     );
     expect(operations).toHaveLength(18);
     expect([...operations].sort()).toEqual(CASES.map((c) => c.operationId).sort());

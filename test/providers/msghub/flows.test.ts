@@ -96,18 +96,25 @@ describe('POST /flows/{id}/trigger', () => {
     await sim.advance(1);
     let messages = await flowMessages(api);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ channel: 'whatsapp', body: 'You left something in your cart, Priya.', createdAt: at(3_600_000), flowId: 'flow_abandonedcart' });
+    expect(messages[0]).toMatchObject({
+      channel: 'whatsapp',
+      body: 'You left something in your cart, Priya.',
+      createdAt: at(3_600_000),
+      flowId: 'flow_abandonedcart',
+    });
     await sim.advance(86_400_000);
     messages = await flowMessages(api);
     expect(messages).toHaveLength(2);
     expect(messages[1]).toMatchObject({ channel: 'sms', body: 'Last chance: your cart expires today.', createdAt: at(3_600_000 + 86_400_000) });
   });
 
-  it("contactId fills {{name}} from the contact; explicit variables win", async () => {
+  it('contactId fills {{name}} from the contact; explicit variables win', async () => {
     const { sim, api } = await msghubSim();
     const contact = (await api.post('/contacts', { name: 'Rahul', phone: '+919876543210' })).body;
     expect((await api.post('/flows/flow_welcome/trigger', { to: '+919876543210', contactId: contact.contactId })).status).toBe(202);
-    expect((await api.post('/flows/flow_welcome/trigger', { to: '+919812345678', contactId: contact.contactId, variables: { name: 'Boss' } })).status).toBe(202);
+    expect((await api.post('/flows/flow_welcome/trigger', { to: '+919812345678', contactId: contact.contactId, variables: { name: 'Boss' } })).status).toBe(
+      202,
+    );
     await sim.advance(0);
     expect((await flowMessages(api))[0]!.body).toBe('Hi Rahul, welcome aboard!');
     expect((await flowMessages(api, '+919812345678'))[0]!.body).toBe('Hi Boss, welcome aboard!');
@@ -139,12 +146,40 @@ describe('POST /flows/{id}/trigger', () => {
   });
 
   it.each([
-    { name: 'invalid phone', body: { to: '919876543210', variables: { name: 'R' } }, status: 400, code: 'invalid_phone_number', field: 'to', value: '919876543210' },
-    { name: 'email for an sms flow', body: { to: 'rahul@example.com', variables: { name: 'R' } }, status: 400, code: 'invalid_phone_number', field: 'to', value: 'rahul@example.com' },
+    {
+      name: 'invalid phone',
+      body: { to: '919876543210', variables: { name: 'R' } },
+      status: 400,
+      code: 'invalid_phone_number',
+      field: 'to',
+      value: '919876543210',
+    },
+    {
+      name: 'email for an sms flow',
+      body: { to: 'rahul@example.com', variables: { name: 'R' } },
+      status: 400,
+      code: 'invalid_phone_number',
+      field: 'to',
+      value: 'rahul@example.com',
+    },
     { name: 'missing variable', body: { to: '+919876543210' }, status: 400, code: 'invalid_request', field: 'variables.name' },
-    { name: 'unknown contact', body: { to: '+919876543210', contactId: 'ct_missing' }, status: 404, code: 'contact_not_found', field: 'contactId', value: 'ct_missing' },
+    {
+      name: 'unknown contact',
+      body: { to: '+919876543210', contactId: 'ct_missing' },
+      status: 404,
+      code: 'contact_not_found',
+      field: 'contactId',
+      value: 'ct_missing',
+    },
     { name: 'missing to', body: { variables: { name: 'R' } }, status: 400, code: 'invalid_request', field: 'to' },
-    { name: 'unknown field', body: { to: '+919876543210', variables: { name: 'R' }, delay: 5 }, status: 400, code: 'invalid_request', field: 'delay', value: 5 },
+    {
+      name: 'unknown field',
+      body: { to: '+919876543210', variables: { name: 'R' }, delay: 5 },
+      status: 400,
+      code: 'invalid_request',
+      field: 'delay',
+      value: 5,
+    },
     { name: 'non-string variable', body: { to: '+919876543210', variables: { name: ['R'] } }, status: 400, code: 'invalid_request', field: 'variables.name' },
   ])('$name → $status $code', async ({ body, status, code, field, value }) => {
     const { sim, api } = await msghubSim();

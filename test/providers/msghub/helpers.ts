@@ -84,7 +84,14 @@ export async function expectWebhookEventMatchesSpec(body: unknown, schemaName: s
     addFormats(ajv);
     const schemas = spec.components!.schemas!;
     const out: Record<string, ValidateFunction> = {};
-    for (const name of ['WebhookEvent', 'WebhookEventMessageDelivered', 'WebhookEventMessageRead', 'WebhookEventMessageFailed', 'WebhookEventContactCreated', 'WebhookEventCampaignCompleted']) {
+    for (const name of [
+      'WebhookEvent',
+      'WebhookEventMessageDelivered',
+      'WebhookEventMessageRead',
+      'WebhookEventMessageFailed',
+      'WebhookEventContactCreated',
+      'WebhookEventCampaignCompleted',
+    ]) {
       out[name] = ajv.compile(schemas[name] as object);
     }
     return out;

@@ -29,8 +29,20 @@ describe('tenant isolation', () => {
     expectError(await other.get(`/campaigns/${ids.campaign}`), 404, 'campaign_not_found', 'campaignId', ids.campaign);
     expectError(await other.put(`/campaigns/${ids.campaign}`, { status: 'running' }), 404, 'campaign_not_found', 'campaignId', ids.campaign);
     expectError(await other.delete(`/webhooks/${ids.webhook}`), 404, 'webhook_not_found', 'webhookId', ids.webhook);
-    expectError(await other.post('/campaigns', { name: 'x', channel: 'sms', body: 'Hi', contactIds: [ids.contact] }), 404, 'contact_not_found', 'contactIds[0]', ids.contact);
-    expectError(await other.post('/flows/flow_welcome/trigger', { to: '+919876543210', contactId: ids.contact }), 404, 'contact_not_found', 'contactId', ids.contact);
+    expectError(
+      await other.post('/campaigns', { name: 'x', channel: 'sms', body: 'Hi', contactIds: [ids.contact] }),
+      404,
+      'contact_not_found',
+      'contactIds[0]',
+      ids.contact,
+    );
+    expectError(
+      await other.post('/flows/flow_welcome/trigger', { to: '+919876543210', contactId: ids.contact }),
+      404,
+      'contact_not_found',
+      'contactId',
+      ids.contact,
+    );
 
     // Nothing the other key tried changed the owner's data.
     expect((await api.get(`/contacts/${ids.contact}`)).body.name).toBe('Rahul');
@@ -85,7 +97,9 @@ describe('tenant isolation', () => {
 
   it('campaign messages belong to the owning account only', async () => {
     const { sim, api, other } = await msghubSim();
-    const { campaignId } = (await api.post('/campaigns', { name: 'c', channel: 'sms', body: 'Hi', recipients: ['+919876543210', '+919876543211'], start: true })).body;
+    const { campaignId } = (
+      await api.post('/campaigns', { name: 'c', channel: 'sms', body: 'Hi', recipients: ['+919876543210', '+919876543211'], start: true })
+    ).body;
     await sim.advance(0);
     expect((await api.get('/messages', undefined, { query: { campaignId } })).body.pagination.total).toBe(2);
     expect((await other.get('/messages', undefined, { query: { campaignId } })).body.pagination.total).toBe(0);

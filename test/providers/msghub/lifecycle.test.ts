@@ -128,7 +128,13 @@ describe('magic recipients', () => {
   describe('email variants on the email channel', () => {
     it('invalid@msgsim.test → 400 invalid_email at send', async () => {
       const { sim, api } = await msghubSim();
-      expectError(await api.post('/messages/send', { channel: 'email', to: 'invalid@msgsim.test', body: 'x' }), 400, 'invalid_email', 'to', 'invalid@msgsim.test');
+      expectError(
+        await api.post('/messages/send', { channel: 'email', to: 'invalid@msgsim.test', body: 'x' }),
+        400,
+        'invalid_email',
+        'to',
+        'invalid@msgsim.test',
+      );
       expect(await outboxCount(sim)).toBe(0);
     });
 

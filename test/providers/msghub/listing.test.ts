@@ -166,7 +166,11 @@ describe('GET /messages filters', () => {
     const res = await api.get('/messages', undefined, { query: { channel: 'sms', createdBefore: at(0), limit: 1, page: 2 } });
     expect(res.body.pagination).toEqual({ page: 2, limit: 1, total: 2, pages: 2 });
     expect(idsOf(res)).toEqual([ids.smsA]);
-    expect((await api.get('/messages', undefined, { query: { channel: 'sms', status: 'failed', to: '+15005550002' } })).body.data.map((m: { messageId: string }) => m.messageId)).toEqual([ids.fail]);
+    expect(
+      (await api.get('/messages', undefined, { query: { channel: 'sms', status: 'failed', to: '+15005550002' } })).body.data.map(
+        (m: { messageId: string }) => m.messageId,
+      ),
+    ).toEqual([ids.fail]);
   });
 
   it.each<{ query: Record<string, string>; field: string }>([

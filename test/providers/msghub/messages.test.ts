@@ -51,7 +51,13 @@ describe('POST /messages/send', () => {
     });
     expect(sent.status).toBe(201);
     const got = await api.get(`/messages/${sent.body.messageId}`);
-    expect(got.body).toMatchObject({ channel: 'email', to: 'rahul@example.com', subject: 'Your order', body: 'It ships tomorrow.', metadata: { orderId: '1042' } });
+    expect(got.body).toMatchObject({
+      channel: 'email',
+      to: 'rahul@example.com',
+      subject: 'Your order',
+      body: 'It ships tomorrow.',
+      metadata: { orderId: '1042' },
+    });
   });
 
   it('GET of an unknown message id is 404 message_not_found naming the id', async () => {
@@ -204,7 +210,13 @@ describe('templates (fixtures/msghub.json)', () => {
     const fromTemplate = await api.post('/messages/send', { channel: 'email', to: 'rahul@example.com', templateId: 'welcome', templateParams: params });
     expect(fromTemplate.status).toBe(201);
     expect((await api.get(`/messages/${fromTemplate.body.messageId}`)).body).toMatchObject({ subject: 'Welcome to Acme', body: 'Hi Rahul, welcome to Acme!' });
-    const explicit = await api.post('/messages/send', { channel: 'email', to: 'rahul@example.com', subject: 'Hello there', templateId: 'welcome', templateParams: params });
+    const explicit = await api.post('/messages/send', {
+      channel: 'email',
+      to: 'rahul@example.com',
+      subject: 'Hello there',
+      templateId: 'welcome',
+      templateParams: params,
+    });
     expect((await api.get(`/messages/${explicit.body.messageId}`)).body.subject).toBe('Hello there');
   });
 
@@ -245,8 +257,16 @@ describe('send validation', () => {
     { name: 'body over 4096 chars', body: { channel: 'sms', to: '+919876543210', body: 'x'.repeat(4097) }, field: 'body' },
     { name: 'empty to', body: { channel: 'sms', to: '', body: 'x' }, field: 'to', value: '' },
     { name: 'mediaUrl not a URL', body: { channel: 'sms', to: '+919876543210', body: 'x', mediaUrl: 'not a url' }, field: 'mediaUrl' },
-    { name: 'non-string templateParams value', body: { channel: 'sms', to: '+919876543210', templateId: 'otp', templateParams: { code: { nested: true } } }, field: 'templateParams.code' },
-    { name: 'more than 20 metadata keys', body: { channel: 'sms', to: '+919876543210', body: 'x', metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) }, field: 'metadata' },
+    {
+      name: 'non-string templateParams value',
+      body: { channel: 'sms', to: '+919876543210', templateId: 'otp', templateParams: { code: { nested: true } } },
+      field: 'templateParams.code',
+    },
+    {
+      name: 'more than 20 metadata keys',
+      body: { channel: 'sms', to: '+919876543210', body: 'x', metadata: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, 'v'])) },
+      field: 'metadata',
+    },
   ])('$name → 400 invalid_request (field $field), nothing stored', async ({ body, field, value }) => {
     const { sim, api } = await msghubSim();
     const res = await api.post('/messages/send', body);

@@ -74,7 +74,10 @@ describe('10,000 requests per day per key', () => {
       // 100 simulated seconds of 100 requests each: never over the per-second limit.
       for (let second = 0; second < 100; second++) {
         const results = await Promise.all(Array.from({ length: 100 }, () => fast.get('/webhooks')));
-        expect(results.every((r) => r.status === 200), `second ${second}`).toBe(true);
+        expect(
+          results.every((r) => r.status === 200),
+          `second ${second}`,
+        ).toBe(true);
         await sim.advance(1_000);
       }
     } finally {

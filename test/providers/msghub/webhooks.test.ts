@@ -167,7 +167,14 @@ describe('webhook deliveries', () => {
     const contact = (await api.post('/contacts', DOC_CONTACT)).body;
     await sim.advance(0);
     expect(receiver.received).toHaveLength(1);
-    expect(receiver.received[0]!.body).toEqual({ event: 'contact.created', contactId: contact.contactId, name: 'Rahul', phone: '+919876543210', email: 'rahul@example.com', createdAt: at(0) });
+    expect(receiver.received[0]!.body).toEqual({
+      event: 'contact.created',
+      contactId: contact.contactId,
+      name: 'Rahul',
+      phone: '+919876543210',
+      email: 'rahul@example.com',
+      createdAt: at(0),
+    });
     expectSigned(receiver.received[0]!, secret);
     await expectWebhookEventMatchesSpec(receiver.received[0]!.body, 'WebhookEventContactCreated');
     // Updates are not creations.

@@ -32,8 +32,24 @@ describe('callbacks', () => {
     await sim.advance(1_000);
     await sim.advance(2_000);
     expect(receiver.received.map((r) => r.body)).toEqual([
-      { event: 'message.status', id: sent.body.id, to: '+256701234567', status: 'sent', previousStatus: 'pending', messageStatus: 'sent', timestamp: at(1_000) },
-      { event: 'message.status', id: sent.body.id, to: '+256701234567', status: 'delivered', previousStatus: 'sent', messageStatus: 'delivered', timestamp: at(3_000) },
+      {
+        event: 'message.status',
+        id: sent.body.id,
+        to: '+256701234567',
+        status: 'sent',
+        previousStatus: 'pending',
+        messageStatus: 'sent',
+        timestamp: at(1_000),
+      },
+      {
+        event: 'message.status',
+        id: sent.body.id,
+        to: '+256701234567',
+        status: 'delivered',
+        previousStatus: 'sent',
+        messageStatus: 'delivered',
+        timestamp: at(3_000),
+      },
     ]);
 
     const secret = await tenantSecret(sim, TOKEN);
@@ -176,10 +192,13 @@ describe('the signing secret (/_sim tenant settings)', () => {
     expect(verifyStandardWebhook(mine, hook!.headers as Record<string, string>, hook!.text)).toBe(false);
   });
 
-  it.each([{ webhookSecret: 'plain' }, { webhookSecret: 42 }, {}, { webhookSecret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0', other: true }])('refuses %j with 400', async (patch) => {
-    const { sim } = await msgineSim();
-    const res = await sim.http.patch(`/_sim/providers/msgine/tenants/${TOKEN}/settings`).send(patch);
-    expect(res.status).toBe(400);
-    expect(res.body.error.field).toBe('webhookSecret');
-  });
+  it.each([{ webhookSecret: 'plain' }, { webhookSecret: 42 }, {}, { webhookSecret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0', other: true }])(
+    'refuses %j with 400',
+    async (patch) => {
+      const { sim } = await msgineSim();
+      const res = await sim.http.patch(`/_sim/providers/msgine/tenants/${TOKEN}/settings`).send(patch);
+      expect(res.status).toBe(400);
+      expect(res.body.error.field).toBe('webhookSecret');
+    },
+  );
 });

@@ -32,7 +32,20 @@ async function checkSpec(method: string, path: string, status: number, body: unk
 /** The doc's cURL example, argument for argument; -w appends the status on its own line. */
 function docCurl(base: string): string[] {
   const url = `${DOC_HOST}/messages/sms`.replace(DOC_HOST, base);
-  return ['-sS', '-w', '\n%{http_code}', '-X', 'POST', url, '-H', 'Authorization: Bearer YOUR_API_TOKEN', '-H', 'Content-Type: application/json', '-d', '{\n    "to": "+256701234567",\n    "message": "Hello from MsGine!"\n  }'];
+  return [
+    '-sS',
+    '-w',
+    '\n%{http_code}',
+    '-X',
+    'POST',
+    url,
+    '-H',
+    'Authorization: Bearer YOUR_API_TOKEN',
+    '-H',
+    'Content-Type: application/json',
+    '-d',
+    '{\n    "to": "+256701234567",\n    "message": "Hello from MsGine!"\n  }',
+  ];
 }
 
 /** The doc's Python example verbatim with the host changed, then one line to hand the result back as JSON. */
@@ -85,7 +98,22 @@ describe.each([
     await checkSpec('get', '/messages', 200, JSON.parse(list.stdout));
 
     // The idempotency example's header, with a real body in place of the doc's '{...}'.
-    const args = ['-sS', '-w', '\n%{http_code} %header{idempotent-replayed}', '-X', 'POST', `${base}/messages/sms`, '-H', 'Authorization: Bearer YOUR_API_TOKEN', '-H', 'Content-Type: application/json', '-H', 'Idempotency-Key: unique-key-12345', '-d', '{"to":"+256701234567","message":"Hi"}'];
+    const args = [
+      '-sS',
+      '-w',
+      '\n%{http_code} %header{idempotent-replayed}',
+      '-X',
+      'POST',
+      `${base}/messages/sms`,
+      '-H',
+      'Authorization: Bearer YOUR_API_TOKEN',
+      '-H',
+      'Content-Type: application/json',
+      '-H',
+      'Idempotency-Key: unique-key-12345',
+      '-d',
+      '{"to":"+256701234567","message":"Hi"}',
+    ];
     const answers = [];
     for (let i = 0; i < 2; i++) {
       const out = (await run('curl', args)).stdout;
@@ -94,7 +122,10 @@ describe.each([
       await checkSpec('post', '/messages/sms', Number(code), json);
       answers.push({ code, replayed, json });
     }
-    expect(answers.map((a) => [a.code, a.replayed])).toEqual([['201', ''], ['201', 'true']]);
+    expect(answers.map((a) => [a.code, a.replayed])).toEqual([
+      ['201', ''],
+      ['201', 'true'],
+    ]);
     expect(answers[1]!.json).toEqual(answers[0]!.json);
   });
 
@@ -112,7 +143,7 @@ describe.each([
         message: 'Hello from MsGine!',
       }),
     });
-    const data = (await response.json());
+    const data = await response.json();
     expect(response.status).toBe(201);
     expect(data).toEqual(EXPECTED);
     await checkSpec('post', '/messages/sms', response.status, data);

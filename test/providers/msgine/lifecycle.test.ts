@@ -23,7 +23,11 @@ describe('lifecycle on the manual clock', () => {
     expect((await get(api, id)).status).toBe('sent');
     await sim.advance(1);
     const delivered = await get(api, id);
-    expect(delivered).toMatchObject({ status: 'delivered', updatedAt: at(3_000), recipients: [{ status: 'delivered', sentAt: at(1_000), deliveredAt: at(3_000) }] });
+    expect(delivered).toMatchObject({
+      status: 'delivered',
+      updatedAt: at(3_000),
+      recipients: [{ status: 'delivered', sentAt: at(1_000), deliveredAt: at(3_000) }],
+    });
     expect(delivered.recipients[0].error).toBeUndefined();
 
     await sim.advance(3_600_000);
@@ -84,7 +88,10 @@ describe('magic recipients', () => {
     expect((await get(api, id)).status).toBe('sent');
     await sim.advance(2_000);
     const got = await get(api, id);
-    expect(got).toMatchObject({ status: 'failed', recipients: [{ status: 'failed', sentAt: at(1_000), failedAt: at(3_000), error: { code: 'carrier_rejected', message: expect.any(String) } }] });
+    expect(got).toMatchObject({
+      status: 'failed',
+      recipients: [{ status: 'failed', sentAt: at(1_000), failedAt: at(3_000), error: { code: 'carrier_rejected', message: expect.any(String) } }],
+    });
     expect(got.recipients[0].deliveredAt).toBeUndefined();
   });
 
@@ -131,6 +138,12 @@ describe('magic recipients', () => {
 
   it('an invalid number wins over a 429 or 500 number in the same list', async () => {
     const { api } = await msgineSim();
-    expectError(await api.post('/messages/sms', { to: ['+15005550006', '+15005550005', '+15005550001'], message: 'x' }), 400, 'invalid_phone_number', 'to[2]', '+15005550001');
+    expectError(
+      await api.post('/messages/sms', { to: ['+15005550006', '+15005550005', '+15005550001'], message: 'x' }),
+      400,
+      'invalid_phone_number',
+      'to[2]',
+      '+15005550001',
+    );
   });
 });

@@ -20,7 +20,13 @@ describe('POST /messages/sms', () => {
     // One engine message per recipient, linked to the MsGine message.
     const stored = await outbox(sim, TOKEN);
     expect(stored.total).toBe(1);
-    expect(stored.data[0]).toMatchObject({ id: `${res.body.id}-1`, channel: 'sms', to: '+256701234567', status: 'queued', data: { parentId: res.body.id, body: 'Hello from MsGine!' } });
+    expect(stored.data[0]).toMatchObject({
+      id: `${res.body.id}-1`,
+      channel: 'sms',
+      to: '+256701234567',
+      status: 'queued',
+      data: { parentId: res.body.id, body: 'Hello from MsGine!' },
+    });
   });
 
   it('sends one message to a list of numbers: one id, to as given, one engine message per recipient', async () => {
@@ -50,7 +56,7 @@ describe('POST /messages/sms', () => {
     expect((await api.get(`/messages/${sent.body.id}`)).body.callbackUrl).toBe('https://your-app.com/webhooks/msgine');
   });
 
-  it("every request example in the spec works as written", async () => {
+  it('every request example in the spec works as written', async () => {
     const { api } = await msgineSim();
     const examples = await requestExamples('/messages/sms', 'post');
     expect(examples.length).toBeGreaterThanOrEqual(3);
@@ -126,7 +132,12 @@ describe('other invalid sends → 400 invalid_request naming the field, nothing 
     { what: 'duplicate numbers', body: { to: ['+256701234567', '+256701234567'], message: 'x' }, field: 'to' },
     { what: '101 recipients', body: { to: Array.from({ length: 101 }, (_, i) => `+2567012${String(i).padStart(5, '0')}`), message: 'x' }, field: 'to' },
     { what: 'an object as to', body: { to: { number: '+256701234567' }, message: 'x' }, field: 'to' },
-    { what: 'callbackUrl not http(s)', body: { to: '+256701234567', message: 'x', callbackUrl: 'ftp://example.com/hook' }, field: 'callbackUrl', value: 'ftp://example.com/hook' },
+    {
+      what: 'callbackUrl not http(s)',
+      body: { to: '+256701234567', message: 'x', callbackUrl: 'ftp://example.com/hook' },
+      field: 'callbackUrl',
+      value: 'ftp://example.com/hook',
+    },
     { what: 'callbackUrl not a URL', body: { to: '+256701234567', message: 'x', callbackUrl: 'not a url' }, field: 'callbackUrl' },
     { what: 'an unknown field', body: { to: '+256701234567', message: 'x', from: 'MsGine' }, field: 'from', value: 'MsGine' },
     { what: 'a client-set status', body: { to: '+256701234567', message: 'x', status: 'delivered' }, field: 'status' },

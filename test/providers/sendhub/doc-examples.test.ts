@@ -51,7 +51,13 @@ describe("the doc's JSON request examples", () => {
     const { sim, api } = await sendhubSim();
     const res = await api.post('/messages/', DOC_SEND_MANY);
     expect(res.status, res.text).toBe(201);
-    expect(res.body).toMatchObject({ contacts: [1111, 1112, 1113], groups: [1000, 1001], text: 'Testing', direction: 'to', acknowledgment: 'Message queued for sending.' });
+    expect(res.body).toMatchObject({
+      contacts: [1111, 1112, 1113],
+      groups: [1000, 1001],
+      text: 'Testing',
+      direction: 'to',
+      acknowledgment: 'Message queued for sending.',
+    });
     // Groups 1000 (1111, 1112) and 1001 (1113, 21399) overlap the contacts: four numbers in all.
     const numbers = (await outbox(sim)).map((m) => m.to).sort();
     expect(numbers).toEqual([NUMBERS[1111], NUMBERS[1112], NUMBERS[1113], NUMBERS[21399]].sort());

@@ -51,7 +51,11 @@ describe('scheduled sends', () => {
     const { sim, api } = await sendhubSim();
     // T0 is 2024-04-08T10:30:00Z; 12:00 at -0700 is 19:00Z, 8.5 h later.
     const res = await api.post('/messages/', { contacts: [1111], text: 'Later', scheduled_at: '2024-04-08T12:00:00-0700' });
-    expect(res.body).toMatchObject({ scheduled_at: '2024-04-08T19:00:00', sent: null, acknowledgment: 'Message scheduled for delivery at 2024-04-08 19:00:00.' });
+    expect(res.body).toMatchObject({
+      scheduled_at: '2024-04-08T19:00:00',
+      sent: null,
+      acknowledgment: 'Message scheduled for delivery at 2024-04-08 19:00:00.',
+    });
     const due = Date.parse('2024-04-08T19:00:00Z') - T0;
     await sim.advance(due);
     expect((await api.get(`/messages/${res.body.id}/`)).body.sent).toBeNull();

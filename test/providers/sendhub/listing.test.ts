@@ -92,7 +92,12 @@ describe('contacts and groups', () => {
     expect(res.body.meta).toEqual({ limit: 20, next: null, offset: 0, previous: null, total_count: 4 });
     expect(res.body.objects.map((c: { id: string }) => c.id)).toEqual(['1111', '1112', '1113', '21399']);
     for (const contact of res.body.objects) {
-      expect(contact).toEqual({ id: contact.id, name: expect.any(String), number: NUMBERS[Number(contact.id)], resource_uri: `/api/v1/contacts/${contact.id}/` });
+      expect(contact).toEqual({
+        id: contact.id,
+        name: expect.any(String),
+        number: NUMBERS[Number(contact.id)],
+        resource_uri: `/api/v1/contacts/${contact.id}/`,
+      });
     }
     expect((await api.get('/contacts/21399/')).body).toEqual(res.body.objects[3]);
     expectError(await api.get('/contacts/9999/'), 404, 'No contact 9999 in this account.');

@@ -58,7 +58,7 @@ describe('unknown routes and methods', () => {
   });
 });
 
-describe('test control headers answer in SendHub\'s bodies', () => {
+describe("test control headers answer in SendHub's bodies", () => {
   it.each([
     ['500', 500],
     ['502', 502],

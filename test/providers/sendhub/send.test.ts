@@ -98,7 +98,11 @@ describe('scheduled_at', () => {
     const { api } = await sendhubSim();
     const res = await api.post('/messages/', { contacts: [1111], text: 'Hi', scheduled_at: '2024-04-09T09:15:30+0530' });
     expect(res.status, res.text).toBe(201);
-    expect(res.body).toMatchObject({ scheduled_at: '2024-04-09T03:45:30', acknowledgment: 'Message scheduled for delivery at 2024-04-09 03:45:30.', sent: null });
+    expect(res.body).toMatchObject({
+      scheduled_at: '2024-04-09T03:45:30',
+      acknowledgment: 'Message scheduled for delivery at 2024-04-09 03:45:30.',
+      sent: null,
+    });
   });
 
   it.each([
@@ -134,7 +138,11 @@ describe('bad requests', () => {
   it('malformed JSON is 400 and another media type 415, both as {"error": …}', async () => {
     const { api } = await sendhubSim();
     expectError(await api.post('/messages/', undefined, { raw: '{"contacts": [1111],' }), 400, /JSON/);
-    expectError(await api.post('/messages/', undefined, { raw: 'contacts=1111&text=Hi', contentType: 'application/x-www-form-urlencoded' }), 415, /application\/json/);
+    expectError(
+      await api.post('/messages/', undefined, { raw: 'contacts=1111&text=Hi', contentType: 'application/x-www-form-urlencoded' }),
+      415,
+      /application\/json/,
+    );
   });
 });
 
