@@ -3,8 +3,10 @@
  * `msgsim`: serve every provider (or one at the root) with flags > MSGSIM_* env > defaults, and shut
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, flush state, exit).
  */
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { createLogger, flushLogger, type LogLevel } from './logger.js';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { banner } from './banner.js';
+import { createLogger, flushLogger, type LogFormat, type LogLevel } from './logger.js';
+import { packageVersion } from './paths.js';
 import { PROVIDERS } from './providers/index.js';
 import { createSimulator } from './simulator.js';
 import { StorageError } from './engine/storage-error.js';
@@ -12,6 +14,18 @@ import { registerVerifyCommand } from './contract/command.js';
 import { registerProxyCommand } from './proxy/command.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+/** Commander's errors that mean "the command line is wrong": exit 2, as `verify` documents. */
+const USAGE_ERRORS = new Set([
+  'commander.unknownOption',
+  'commander.unknownCommand',
+  'commander.invalidArgument',
+  'commander.missingArgument',
+  'commander.missingMandatoryOptionValue',
+  'commander.optionMissingArgument',
+  'commander.excessArguments',
+  'commander.conflictingOption',
+  'commander.error',
+]);
 
 function positiveNumber(value: string): number {
   const n = Number(value);
@@ -43,6 +57,14 @@ function integer(value: string): number {
 const program = new Command()
   .name('msgsim')
   .description('Provider simulator and contract-testing mock server for messaging APIs')
+  .version(packageVersion(), '-V, --version', 'print the version and exit')
+  .helpCommand('help [command]', 'show help for a command (serve flags: msgsim --help)')
+  // Extra words are an unknown command, named in the error (see the action).
+  .allowExcessArguments(true)
+  // Every usage error, of every command, exits 2 (subcommands inherit this).
+  .exitOverride((error: CommanderError) => {
+    process.exit(USAGE_ERRORS.has(error.code) ? 2 : error.exitCode);
+  })
   .addOption(new Option('-p, --port <port>', 'port to listen on (0 = any free port)').env('MSGSIM_PORT').argParser(port).default(4010))
   .addOption(new Option('--host <host>', 'address to bind').env('MSGSIM_HOST').default('127.0.0.1'))
   .addOption(new Option('--provider <name>', 'serve only this provider, at the root').env('MSGSIM_PROVIDER').choices(PROVIDERS.map((p) => p.name)))
@@ -71,6 +93,12 @@ const program = new Command()
       .default('loopback,private'),
   )
   .addOption(new Option('--log-level <level>', 'log level').env('MSGSIM_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
+  .addOption(
+    new Option('--log-format <format>', 'pretty (a start-up banner and one readable line a request) or json (one JSON object a line)')
+      .env('MSGSIM_LOG_FORMAT')
+      .choices(['pretty', 'json'])
+      .default(process.stdout.isTTY ? 'pretty' : 'json', 'pretty on a terminal, json otherwise'),
+  )
   .action(
     async (opts: {
       port: number;
@@ -86,8 +114,13 @@ const program = new Command()
       cors?: boolean | string;
       webhookAllow: string;
       logLevel: LogLevel;
+      logFormat: LogFormat;
     }) => {
-      const logger = createLogger(opts.logLevel, { buffered: true });
+      const [unknown] = program.args;
+      if (unknown !== undefined)
+        program.error(`error: unknown command '${unknown}' (commands: verify, proxy, help; serving takes only flags: msgsim --help)`, { exitCode: 2 });
+      const pretty = opts.logFormat === 'pretty';
+      const logger = createLogger(opts.logLevel, pretty ? { format: 'pretty' } : { buffered: true });
       if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
       const sim = await createSimulator({
         port: opts.port,
@@ -107,14 +140,21 @@ const program = new Command()
         logger,
       });
       const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;
-      const served = opts.provider ? PROVIDERS.filter((p) => p.name === opts.provider) : PROVIDERS;
-      logger.info(
-        { url: base, clock: sim.clock.mode, seed: sim.seed, data: opts.data ?? null, ...(opts.data ? { fsync: opts.fsync === true } : {}) },
-        'msgsim listening',
-      );
-      for (const p of served) logger.info(`${p.title}: ${base}${opts.provider ? '' : `/${p.name}`}${p.basePath}`);
-      logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
-      logger.info(`dev inbox: ${base}/_sim/ui · API reference: ${base}/_sim/docs`);
+      const served = (opts.provider ? PROVIDERS.filter((p) => p.name === opts.provider) : PROVIDERS).map((p) => ({
+        title: p.title,
+        url: `${base}${opts.provider ? '' : `/${p.name}`}${p.basePath}`,
+      }));
+      if (pretty && opts.logLevel !== 'silent') {
+        process.stdout.write(banner({ version: packageVersion(), base, clock: sim.clock.mode, seed: sim.seed, data: opts.data, providers: served }));
+      } else {
+        logger.info(
+          { url: base, clock: sim.clock.mode, seed: sim.seed, data: opts.data ?? null, ...(opts.data ? { fsync: opts.fsync === true } : {}) },
+          'msgsim listening',
+        );
+        for (const p of served) logger.info(`${p.title}: ${p.url}`);
+        logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
+        logger.info(`dev inbox: ${base}/_sim/ui · API reference: ${base}/_sim/docs`);
+      }
       // Scripts and tests wait for these lines: out now, not when the buffer next fills.
       void flushLogger(logger, sim.clock);
 
@@ -143,7 +183,14 @@ const program = new Command()
 registerVerifyCommand(program);
 registerProxyCommand(program);
 
+// `msgsim help nope` would print the whole help and exit 1: name the unknown command, as for `msgsim nope`.
+const [word, topic] = process.argv.slice(2);
+if (word === 'help' && topic !== undefined && !topic.startsWith('-') && !program.commands.some((command) => command.name() === topic)) {
+  program.error(`error: unknown command '${topic}' (commands: ${program.commands.map((command) => command.name()).join(', ')})`, { exitCode: 2 });
+}
+
 program.parseAsync().catch((err: unknown) => {
+  if (err instanceof CommanderError) process.exit(USAGE_ERRORS.has(err.code) ? 2 : err.exitCode);
   // One line a user can act on: for the data file, the path and the cause.
   const message = err instanceof StorageError ? `cannot use the data file: ${err.message}` : err instanceof Error ? err.message : String(err);
   process.stderr.write(`msgsim: ${message}\n`);

@@ -3,10 +3,13 @@
  * web/request-logger.ts). Credentials never reach a log line: auth headers and secret fields are redacted.
  */
 import { pino, type Logger as PinoLogger, type Level } from 'pino';
+import pretty from 'pino-pretty';
 import type { Clock } from './engine/clock.js';
 
 export type Logger = PinoLogger;
 export type LogLevel = Level | 'silent';
+/** `json`: one JSON object a line (for machines, CI logs); `pretty`: one readable line each (for a terminal). */
+export type LogFormat = 'json' | 'pretty';
 
 export interface LoggerOptions {
   /**
@@ -15,6 +18,8 @@ export interface LoggerOptions {
    * Whoever creates a buffered logger flushes it before exiting (pino also flushes it on process exit).
    */
   buffered?: boolean;
+  /** Default `json`. */
+  format?: LogFormat;
 }
 
 /** How stale a buffered line may get when traffic is too light to fill the buffer. */
@@ -29,6 +34,22 @@ export function createLogger(level: LogLevel = 'info', options: LoggerOptions = 
       censor: '[redacted]',
     },
   };
+  if (options.format === 'pretty') {
+    // pino-pretty in this thread (no worker): a terminal reads a few lines a second, not thousands.
+    return pino(
+      settings,
+      pretty({
+        colorize: process.stdout.isTTY === true,
+        translateTime: 'HH:MM:ss.l',
+        // A request line reads as what happened; other lines keep their message and extra fields.
+        messageFormat: (log, messageKey) =>
+          typeof log.method === 'string' ? `${log.method} ${String(log.path)} → ${String(log.status)} (${String(log.ms)} ms)` : typeof log[messageKey] === 'string' ? log[messageKey] : '',
+        ignore: 'pid,hostname,name,method,path,status,ms',
+        singleLine: true,
+        sync: true,
+      }),
+    );
+  }
   if (!options.buffered) return pino(settings);
   return pino(settings, pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: FLUSH_EVERY_MS }));
 }

@@ -12,7 +12,8 @@ import { createEngine, MESSAGES, type Engine } from './engine/engine.js';
 import type { LifecycleTimings } from './engine/lifecycle.js';
 import type { SimMessage } from './engine/message.js';
 import { mergeNewestFirst } from './engine/pagination.js';
-import { createApp } from './http/app.js';
+import { createApp, type MsgsimApp } from './http/app.js';
+import type { ReceivedRequest } from './http/app-options.js';
 import { hungRequests } from './http/fault-actions.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { PROVIDERS } from './providers/index.js';
@@ -20,6 +21,7 @@ import type { Provider } from './providers/provider.js';
 import type { SimEventMap, SimEventName } from './engine/events.js';
 import type { MessageState } from './engine/message.js';
 import type { FaultRule, FaultRuleInput } from './engine/faults.js';
+import type { DeliveryStatus, WebhookDelivery } from './engine/webhooks.js';
 import { waitForEvent, waitForMessage, type WaitOptions } from './wait-for.js';
 
 export interface SimulatorOptions {
@@ -77,10 +79,32 @@ export interface Simulator {
   faults: { add(rule: FaultRuleInput): FaultRule; list(): readonly FaultRule[]; clear(provider?: string): void };
   /** Forces a message to a state through the natural path (same events and webhooks). */
   forceStatus(provider: string, id: string, status: MessageState, reason?: string): SimMessage;
+  /** The base URL of a provider's API as mounted: `sim.baseUrl('msghub')` → `http://127.0.0.1:54321/msghub/api/v1`. */
+  baseUrl(provider: string): string;
+  /** Every webhook delivery with its attempts, newest first (finished ones past the log's bound are forgotten). */
+  deliveries(filter?: DeliveryFilter): WebhookDelivery[];
+  /** The built-in webhook receivers (`/_sim/receivers/<name>/hook`). */
+  receivers: {
+    /** Receivers that exist, most recently used last. */
+    names(): string[];
+    /** What a receiver got, newest first (empty for an unknown name). */
+    requests(name: string): ReceivedRequest[];
+    /** Forgets one receiver, or all of them. */
+    clear(name?: string): void;
+  };
   /** Resolves once no webhook attempt is queued or in flight. */
   settle(): Promise<void>;
   /** Stops accepting connections, waits for in-flight requests and webhooks, flushes state. */
   close(): Promise<void>;
+}
+
+/** Which deliveries `sim.deliveries()` returns; every field optional. */
+export interface DeliveryFilter {
+  provider?: string;
+  tenant?: string;
+  eventType?: string;
+  status?: DeliveryStatus;
+  subject?: string;
 }
 
 export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -104,10 +128,16 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     onError: (err, where) => logger.error({ err, where }, 'engine error'),
   });
   const host = options.host ?? '127.0.0.1';
-  let app: Awaited<ReturnType<typeof createApp>>['app'];
+  let app: MsgsimApp['app'];
+  let mounted: MsgsimApp['providers'];
+  let receiverStore: MsgsimApp['receivers'];
   let server: Server;
   try {
-    ({ app } = await createApp({
+    ({
+      app,
+      providers: mounted,
+      receivers: receiverStore,
+    } = await createApp({
       engine,
       providers: options.providers ?? PROVIDERS,
       ...(options.provider ? { only: options.provider } : {}),
@@ -127,8 +157,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const port = (server.address() as AddressInfo).port;
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
 
+  const url = `http://${urlHost}:${port}`;
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     engine,
     clock,
@@ -152,6 +183,22 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         .find((m): m is SimMessage => m !== undefined);
       if (!message) throw new Error(`no ${provider} message ${id}`);
       return engine.lifecycle.force(message, status, reason ? { reason } : {});
+    },
+    baseUrl(provider) {
+      const entry = mounted.get(provider);
+      if (!entry) throw new Error(`no provider ${provider} is mounted; mounted: ${[...mounted.keys()].join(', ')}`);
+      return `${url}${entry.apiPrefix}`;
+    },
+    deliveries: ({ provider, ...rest } = {}) => engine.webhooks.list({ ...rest, ...(provider ? { namespace: provider } : {}) }),
+    receivers: {
+      names: () => receiverStore.list().map((r) => r.name),
+      requests(name) {
+        const receiver = receiverStore.use(name, false);
+        return receiver ? receiverStore.requests(receiver) : [];
+      },
+      clear(name) {
+        for (const receiver of receiverStore.list()) if (name === undefined || receiver.name === name) receiverStore.remove(receiver);
+      },
     },
     settle: () => engine.settle(),
     async close() {

@@ -5,7 +5,9 @@
  */
 import type { AddressInfo } from 'node:net';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { Clock, createApp, createEngine, PROVIDERS, type Engine } from '../../src/index.js';
+import { Clock, createEngine, PROVIDERS, type Engine } from '../../src/index.js';
+// The internal app (its providers' handlers are called directly), not the package's request-handler wrapper.
+import { createApp } from '../../src/http/app.js';
 import type { HandlerRequest, OperationHandler } from '../../src/providers/provider.js';
 
 export const START = Date.parse('2026-01-01T00:00:00.000Z');

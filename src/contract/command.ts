@@ -4,6 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { Clock } from '../engine/clock.js';
 import { PROVIDERS } from '../providers/index.js';
 
 interface VerifyFlags {
@@ -29,6 +30,20 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
+/** Undefined when the base URL answers anything at all (any status); otherwise why not. */
+async function probe(url: URL): Promise<string | undefined> {
+  try {
+    const res = await fetch(url, { method: 'GET', redirect: 'manual', signal: new Clock().realAbortSignal(PROBE_TIMEOUT_MS) });
+    await res.body?.cancel();
+    return undefined;
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  }
+}
+
+const PROBE_TIMEOUT_MS = 10_000;
+
 export function registerVerifyCommand(program: Command): void {
   // Subcommands reuse names of the root's serve flags (--provider, --port): each command reads its own.
   program.enablePositionalOptions();
@@ -52,6 +67,10 @@ export function registerVerifyCommand(program: Command): void {
       } catch {
         program.error(`--base-url: not a URL: ${flags.baseUrl}`, { exitCode: 2 });
       }
+      // A target that does not answer at all is a wrong --base-url (or a server not started): one line,
+      // exit 2, rather than every check failing on the same network error.
+      const unreachable = await probe(baseUrl);
+      if (unreachable) program.error(`--base-url: cannot reach ${baseUrl.origin}: ${unreachable}`, { exitCode: 2 });
       // Loaded here, not at the top: the contract suite's spec parser and validators would cost every
       // `msgsim` start (the serve path) a few hundred milliseconds it never uses.
       const [{ runVerify }, { junitReport, prettyReport, summarize }] = await Promise.all([import('./run.js'), import('./report.js')]);

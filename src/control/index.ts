@@ -21,6 +21,7 @@ import { registerUiRoutes } from './ui-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
 export type { ControlContext, MountedProvider } from './context.js';
+export { ReceiverStore, type ReceivedRequest } from './receiver-store.js';
 /** Also the app's last error handler: an unrouted request outside every provider gets the control envelope. */
 export { controlError };
 
@@ -42,7 +43,7 @@ export function createControlRouter(context: ControlContext): Router {
   if (context.adminToken) router.use(requireAdminToken(context.adminToken));
   router.use(rejectMalformedParams(() => routeTable(router)));
   // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
-  registerReceiverRoutes(router, context.engine);
+  registerReceiverRoutes(router, context.engine, context.receivers);
   // As the provider routes take bodies: JSON only (another media type is a 415, not a body silently
   // read as empty, which made `POST /reset` with a form body reset everything), bodies on GET/DELETE ignored.
   router.use(jsonBody(CONTROL_BODY_LIMIT), acknowledgeWrites(context.engine));

@@ -9,15 +9,15 @@ import express, { type Request, type Response, type Router } from 'express';
 import { jsonBody } from '../web/body.js';
 import type { Engine } from '../engine/engine.js';
 import { badRequest, notFound } from './errors.js';
-import { RECEIVER_LIMITS, ReceiverStore, type Receiver, type ReceiverConfig, type ReceiverLimits } from './receiver-store.js';
+import { RECEIVER_LIMITS, ReceiverStore, type Receiver, type ReceiverConfig } from './receiver-store.js';
 
 export type { ReceivedRequest, ReceiverConfig, ReceiverLimits } from './receiver-store.js';
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Registered on the control router itself (not a sub-router), so its routes are in the one route table. */
-export function registerReceiverRoutes(router: Router, engine: Engine, limits: Readonly<ReceiverLimits> = RECEIVER_LIMITS): void {
-  const store = new ReceiverStore(limits);
+export function registerReceiverRoutes(router: Router, engine: Engine, store: ReceiverStore = new ReceiverStore(RECEIVER_LIMITS)): void {
+  const { limits } = store;
 
   const checkName = (name: string): void => {
     if (!NAME.test(name)) throw badRequest('receiver names are 1-64 of [A-Za-z0-9_-]', 'name', name);

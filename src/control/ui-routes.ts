@@ -1,8 +1,10 @@
 /**
  * The dev inbox (/_sim/ui, static files from ui/) and the API reference pages (/_sim/docs/<provider>,
- * Redoc from node_modules served at /_sim/assets). Nothing is loaded from the network: the pages carry a
+ * Redoc's standalone bundle served at /_sim/assets: copied into dist/assets by the build, or, running
+ * from source, from the redoc devDependency). Nothing is loaded from the network: the pages carry a
  * Content-Security-Policy that allows this origin only.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Response, Router } from 'express';
@@ -11,7 +13,17 @@ import type { ControlContext } from './context.js';
 import { notFound } from './errors.js';
 
 const UI_DIR = path.join(PACKAGE_ROOT, 'ui');
-const REDOC_BUNDLE = createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
+const REDOC_BUNDLE = redocBundle();
+
+function redocBundle(): string | undefined {
+  const built = path.join(PACKAGE_ROOT, 'dist', 'assets', 'redoc.standalone.js');
+  if (existsSync(built)) return built;
+  try {
+    return createRequire(import.meta.url).resolve('redoc/bundles/redoc.standalone.js');
+  } catch {
+    return undefined;
+  }
+}
 
 /** Same origin only; inline styles for Redoc's styled-components, blob: workers for its search. */
 const CSP = [
@@ -51,6 +63,7 @@ export function registerUiRoutes(router: Router, { providers }: ControlContext):
   });
 
   router.get('/assets/redoc.standalone.js', (_req, res) => {
+    if (!REDOC_BUNDLE) throw notFound('The API reference bundle is missing: run npm run build');
     res.set('Cache-Control', 'public, max-age=86400').type('js').sendFile(REDOC_BUNDLE);
   });
 

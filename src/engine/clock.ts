@@ -12,6 +12,7 @@
  * advances with `advanceInSlices`, which yields to the event loop between slices of events so requests
  * are served during a long advance (a million due events take seconds).
  */
+import { durationMs, type Duration } from './duration.js';
 import { TimerHeap, type ScheduledTimer, type TimerLabel } from './timer-heap.js';
 
 export type ClockMode = 'real' | 'manual' | 'speed';
@@ -38,7 +39,7 @@ export interface SliceOptions {
 }
 
 /** Where an advance goes: `by` is counted from the simulated time when the advance's turn comes. */
-export type AdvanceTarget = { by: number } | { to: number };
+export type AdvanceTarget = { by: Duration } | { to: number };
 
 export interface AdvanceResult {
   /** Simulated time when this advance's turn came (an advance waits for the one before it). */
@@ -190,9 +191,8 @@ export class Clock {
    * Moves simulated time forward by `ms`, firing every due event in order with `now()` equal to its
    * due time, including events scheduled by the events themselves. Works in every mode.
    */
-  advance(ms: number): ClockState {
-    if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance needs a non-negative duration');
-    return this.advanceTo(this.now() + ms);
+  advance(by: Duration): ClockState {
+    return this.advanceTo(this.now() + this.durationOf(by));
   }
 
   /** Moves simulated time forward to `target` (epoch ms). Time never moves backwards. */
@@ -300,8 +300,7 @@ export class Clock {
 
   private async runSliced(target: AdvanceTarget, options: SliceOptions): Promise<AdvanceResult> {
     const from = this.now();
-    const to = 'to' in target ? target.to : from + target.by;
-    if ('by' in target && !(target.by >= 0)) throw new RangeError('advance needs a non-negative duration');
+    const to = 'to' in target ? target.to : from + this.durationOf(target.by);
     this.checkTarget(from, to);
     const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
     const sliceEvents = options.sliceEvents ?? Infinity;
@@ -327,6 +326,13 @@ export class Clock {
     if (!this.closed) this.reanchor(Math.max(to, this.anchorVirtual));
     this.arm();
     return { from, fired, slices, state: this.state() };
+  }
+
+  /** Milliseconds of a duration (`5000`, `'3s'`, `'1h30m'`); a RangeError for anything else. */
+  private durationOf(by: Duration): number {
+    const ms = durationMs(by);
+    if (ms === undefined) throw new RangeError(`advance needs a non-negative duration, in ms or like "3s", "5m", "1h30m" (got ${JSON.stringify(by)})`);
+    return ms;
   }
 
   private checkTarget(from: number, to: number): void {

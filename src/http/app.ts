@@ -5,30 +5,13 @@
  */
 import cors from 'cors';
 import express, { type Express } from 'express';
-import { CONTROL_PREFIX, controlError, controlPathRedaction, createControlRouter, type MountedProvider } from '../control/index.js';
-import type { Engine } from '../engine/engine.js';
+import { CONTROL_PREFIX, controlError, controlPathRedaction, createControlRouter, ReceiverStore, type MountedProvider } from '../control/index.js';
 import { SimError } from '../engine/errors.js';
-import type { Provider } from '../providers/provider.js';
-import type { Logger } from '../logger.js';
 import { requestLogger } from '../web/request-logger.js';
+import type { AppOptions } from './app-options.js';
 import { createProviderRouter, render, send } from './provider-router.js';
 
-export interface AppOptions {
-  engine: Engine;
-  providers: readonly Provider[];
-  /** Serve this one provider at the root (`/api/v1/...`) instead of under `/<name>`. */
-  only?: string;
-  logger?: Logger;
-  bodyLimit?: string;
-  /** Protect /_sim with this token (probes and webhook receivers stay open). */
-  adminToken?: string;
-  /**
-   * Answer browsers' CORS requests: true for any origin, or a list of origins. Off by default, as the live
-   * APIs are: their docs tell users never to call them from a browser (the key would be exposed). For a
-   * browser app on another port during offline development.
-   */
-  cors?: boolean | readonly string[];
-}
+export type { AppOptions } from './app-options.js';
 
 /** Headers a browser app may read of an answer: limits, retries, replays. */
 const EXPOSED_HEADERS = [
@@ -44,6 +27,8 @@ const EXPOSED_HEADERS = [
 export interface MsgsimApp {
   app: Express;
   providers: Map<string, MountedProvider>;
+  /** The built-in webhook receivers (/_sim/receivers), for library mode. */
+  receivers: ReceiverStore;
 }
 
 export async function createApp(options: AppOptions): Promise<MsgsimApp> {
@@ -59,7 +44,8 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   // First: a preflight must be answered before any route (a provider would answer OPTIONS with its 405).
   if (options.cors) app.use(cors({ origin: options.cors === true ? true : [...options.cors], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   const mounted = new Map<string, MountedProvider>();
-  const control = createControlRouter({ engine, providers: mounted, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
+  const receivers = new ReceiverStore();
+  const control = createControlRouter({ engine, providers: mounted, receivers, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
   if (logger) app.use(requestLogger(logger, engine.clock, controlPathRedaction(control)));
   app.use(CONTROL_PREFIX, control);
 
@@ -91,5 +77,5 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     );
   });
   app.use(controlError);
-  return { app, providers: mounted };
+  return { app, providers: mounted, receivers };
 }

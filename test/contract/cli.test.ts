@@ -4,6 +4,7 @@
  * with --reporter junit --output, and exits 2 on bad flags without touching the network.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
@@ -65,13 +66,22 @@ describe('node dist/cli.js verify', () => {
     }
   }, 60_000);
 
-  it('exits 2 on a bad --base-url and 1 on a missing --provider, and the bare command still serves', async () => {
+  it('exits 2 on every usage error (a bad or unreachable --base-url, a missing --provider), and the bare command still serves', async () => {
     const bad = await verifyCli(['--provider', 'msghub', '--base-url', 'not a url']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--base-url: not a URL');
     const missing = await verifyCli(['--base-url', 'http://127.0.0.1:1/']);
-    expect(missing.code).toBe(1);
+    expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("required option '--provider <name>' not specified");
+    // A port nothing listens on (fetch refuses the well-known "bad ports" such as 1 outright).
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const unreachable = await verifyCli(['--provider', 'msghub', '--base-url', `http://127.0.0.1:${port}/api/v1`]);
+    expect(unreachable.code).toBe(2);
+    expect(unreachable.stderr).toContain(`--base-url: cannot reach http://127.0.0.1:${port}: ECONNREFUSED`);
+    expect(unreachable.stdout).not.toContain('FAIL');
     const health = await http(`${sim.url}/_sim/health`);
     expect(health.status).toBe(200);
   }, 60_000);

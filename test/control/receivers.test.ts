@@ -20,7 +20,7 @@ async function smallApp(limits: ReceiverLimits = LIMITS) {
   const engine = await createEngine({ clock: new Clock({ mode: 'manual', start: T0 }), seed: 1 });
   const app = express();
   const router = express.Router();
-  registerReceiverRoutes(router, engine, limits);
+  registerReceiverRoutes(router, engine, new ReceiverStore(limits));
   router.use(controlError);
   app.use('/_sim', router);
   return request(app);

@@ -28,6 +28,39 @@ describe('library mode: createSimulator', () => {
     expect(sim.messages()).toHaveLength(0);
   });
 
+  it('reads like the README: durations, base URLs, deliveries and receivers, typed', async () => {
+    sim = await createSimulator({ clock: 'manual', port: 0, seed: 3 });
+    expect(sim.baseUrl('msghub')).toBe(`${sim.url}/msghub/api/v1`);
+    expect(() => sim!.baseUrl('nope')).toThrow(/no provider nope is mounted/);
+    const hook = `${sim.url}/_sim/receivers/lib/hook`;
+    const key = { 'X-API-Key': 'mk_live_library2', 'Content-Type': 'application/json' };
+    const subscribed = await fetch(`${sim.baseUrl('msghub')}/webhooks`, {
+      method: 'POST',
+      headers: key,
+      body: JSON.stringify({ event: 'message.delivered', url: hook }),
+    });
+    expect(subscribed.status).toBe(201);
+    const sent = await fetch(`${sim.baseUrl('msghub')}/messages/send`, {
+      method: 'POST',
+      headers: key,
+      body: JSON.stringify({ channel: 'sms', to: '+14155550123', body: 'Hi' }),
+    });
+    const { messageId } = (await sent.json()) as { messageId: string };
+    sim.clock.advance('3s');
+    expect(() => sim!.clock.advance('soon')).toThrow(/advance needs a non-negative duration/);
+    await sim.settle();
+    const [delivery] = sim.deliveries({ provider: 'msghub', subject: messageId });
+    expect(delivery).toMatchObject({ eventType: 'message.delivered', status: 'succeeded' });
+    expect(sim.deliveries({ provider: 'msgine' })).toEqual([]);
+    expect(sim.receivers.names()).toEqual(['lib']);
+    const [received] = sim.receivers.requests('lib');
+    expect(JSON.parse(received!.body)).toMatchObject({ event: 'message.delivered', messageId });
+    expect(received!.headers['x-msghub-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+    sim.receivers.clear('lib');
+    expect(sim.receivers.requests('lib')).toEqual([]);
+    await sim.clock.advanceInSlices({ by: '1m' });
+  });
+
   it('serves one provider at the root', async () => {
     sim = await createSimulator({ clock: 'manual', port: 0, provider: 'msghub' });
     const res = await fetch(`${sim.url}/api/v1/contacts`, { headers: { 'X-API-Key': 'mk_live_library1' } });

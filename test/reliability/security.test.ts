@@ -158,7 +158,7 @@ describe('security', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString('utf8')), done()) });
     const engine = await createEngine({ clock: new Clock({ mode: 'manual', start: T0 }), seed: 42 });
-    const { app } = await createApp({ engine, providers: PROVIDERS, logger: pino({ level: 'info' }, sink) });
+    const { handler: app } = await createApp({ engine, providers: PROVIDERS, logger: pino({ level: 'info' }, sink) });
     const KEY = 'mk_live_s3cretPart0fKey9876';
     const TENANT = 'USERX:APIKEYs3cretPart0f';
     const spec = (await SwaggerParser.dereference(CONTROL_SPEC)) as OpenAPIV3.Document;
