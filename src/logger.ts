@@ -43,7 +43,11 @@ export function createLogger(level: LogLevel = 'info', options: LoggerOptions = 
         translateTime: 'HH:MM:ss.l',
         // A request line reads as what happened; other lines keep their message and extra fields.
         messageFormat: (log, messageKey) =>
-          typeof log.method === 'string' ? `${log.method} ${String(log.path)} → ${String(log.status)} (${String(log.ms)} ms)` : typeof log[messageKey] === 'string' ? log[messageKey] : '',
+          typeof log.method === 'string'
+            ? `${log.method} ${String(log.path)} → ${String(log.status)} (${String(log.ms)} ms)`
+            : typeof log[messageKey] === 'string'
+              ? log[messageKey]
+              : '',
         ignore: 'pid,hostname,name,method,path,status,ms',
         singleLine: true,
         sync: true,
