@@ -90,13 +90,21 @@ const DELIVER_SLOWLY: Step = { to: 'delivered', delay: 'slowDeliverMs', options:
 const REJECT: Step = { to: 'failed', delay: 'deliverMs', options: Object.freeze({ failure: CARRIER_REJECTED }) };
 const READ: Step = { to: 'read', delay: 'readMs', options: NO_OPTIONS };
 
+/**
+ * Where a message keeps its armed step: on the record itself, under a symbol (JSON and the journal never
+ * see it). A Map from message to handle cost a rehash of a ~57 MB table, 0.2–0.4 s with the event loop
+ * blocked, each time a million pending messages crossed a power of two (bench/README.md, a large advance).
+ */
+const TIMER = Symbol('lifecycle timer');
+type Timed = SimMessage & { [TIMER]?: TimerHandle | undefined };
+
 export function isTerminal(state: MessageState): boolean {
   return NEXT[state].length === 0;
 }
 
 export class Lifecycle {
-  /** Keyed by the message object itself: no key string per message. */
-  private readonly timers = new Map<SimMessage, TimerHandle>();
+  /** Messages with a natural step armed (their handle sits on the message itself: see TIMER). */
+  private armed = 0;
   private current: LifecycleTimings;
 
   constructor(
@@ -203,24 +211,34 @@ export class Lifecycle {
 
   /** Stops the natural progression (a paused or cancelled send). */
   cancel(message: SimMessage): void {
-    const timer = this.timers.get(message);
+    const timer = (message as Timed)[TIMER];
     if (!timer) return;
     timer.cancel();
-    this.timers.delete(message);
+    this.disarm(message);
   }
 
-  /** Forgets every timer (the clock's own queue is cleared by the caller on a full reset). */
+  /**
+   * Forgets the timers of everything, one namespace or one tenant's messages (before the store drops
+   * them; on a full reset the caller also clears the clock's queue). Messages live in the store's
+   * collections of that scope, whatever the collection (an attempt is a message too).
+   */
   clear(namespace?: string, tenant?: string): void {
-    for (const [message, timer] of this.timers) {
-      if (!namespace || (message.namespace === namespace && (!tenant || message.tenant === tenant))) {
-        timer.cancel();
-        this.timers.delete(message);
-      }
+    if (!namespace) {
+      this.armed = 0;
+      return;
+    }
+    for (const collection of this.store.collectionsIn(namespace, tenant)) {
+      for (const record of collection.all()) if ((record as Timed)[TIMER]) this.cancel(record as SimMessage);
     }
   }
 
   get pending(): number {
-    return this.timers.size;
+    return this.armed;
+  }
+
+  private disarm(message: SimMessage): void {
+    (message as Timed)[TIMER] = undefined;
+    this.armed--;
   }
 
   /** Shortest walk through the state machine, so a forced jump emits every step a real message would. */
@@ -249,13 +267,14 @@ export class Lifecycle {
     const last = message.history.at(-1)?.at ?? message.createdAt;
     const base = message.status === 'queued' && message.sendAt ? Date.parse(message.sendAt) : Date.parse(last);
     // A message has at most one natural timer, whoever starts it twice.
-    this.timers.get(message)?.cancel();
-    this.timers.set(message, this.clock.scheduleAt(base + this.current[step.delay], this.fire, describeTimer, message));
+    this.cancel(message);
+    (message as Timed)[TIMER] = this.clock.scheduleAt(base + this.current[step.delay], this.fire, describeTimer, message);
+    this.armed++;
   }
 
   /** One function for every lifecycle timer; the step is read again from the message when it fires. */
   private readonly fire = (message: SimMessage): void => {
-    this.timers.delete(message);
+    this.disarm(message);
     const step = nextStep(message);
     if (step) this.transition(message, step.to, step.options);
   };

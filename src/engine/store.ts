@@ -154,6 +154,12 @@ export class Store implements ChangeSink {
     return out;
   }
 
+  /** Every collection of a namespace, or of one tenant of it (to visit records before a reset drops them). */
+  collectionsIn(namespace: string, tenant?: string): Collection<BaseRecord>[] {
+    const tenants = tenant === undefined ? this.tenants(namespace) : this.hasTenant(namespace, tenant) ? [tenant] : [];
+    return tenants.flatMap((t) => Object.keys(this.data.partitions[namespace]?.[t] ?? {}).map((name) => this.collection(namespace, t, name)));
+  }
+
   /** Forgets every collection, one namespace, or one tenant of a namespace (tables: see `table`). */
   reset(namespace?: string, tenant?: string): void {
     const partitions = this.data.partitions;
