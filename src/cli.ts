@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createLogger, flushLogger, type LogLevel } from './logger.js';
 import { PROVIDERS } from './providers/index.js';
+import { apiBasePaths } from './providers/provider.js';
 import { createSimulator } from './simulator.js';
 import { StorageError } from './engine/storage-error.js';
 import { registerVerifyCommand } from './contract/command.js';
@@ -112,7 +113,10 @@ const program = new Command()
         { url: base, clock: sim.clock.mode, seed: sim.seed, data: opts.data ?? null, ...(opts.data ? { fsync: opts.fsync === true } : {}) },
         'msgsim listening',
       );
-      for (const p of served) logger.info(`${p.title}: ${base}${opts.provider ? '' : `/${p.name}`}${p.basePath}`);
+      for (const p of served) {
+        const [main, ...aliases] = apiBasePaths(p).map((path) => `${base}${opts.provider ? '' : `/${p.name}`}${path}`);
+        logger.info(`${p.title}: ${main}${aliases.length ? ` (also ${aliases.join(', ')})` : ''}`);
+      }
       logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
       logger.info(`dev inbox: ${base}/_sim/ui · API reference: ${base}/_sim/docs`);
       // Scripts and tests wait for these lines: out now, not when the buffer next fills.

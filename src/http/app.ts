@@ -8,7 +8,7 @@ import express, { type Express } from 'express';
 import { CONTROL_PREFIX, controlError, controlPathRedaction, createControlRouter, type MountedProvider } from '../control/index.js';
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
-import type { Provider } from '../providers/provider.js';
+import { apiBasePaths, type Provider } from '../providers/provider.js';
 import type { Logger } from '../logger.js';
 import { requestLogger } from '../web/request-logger.js';
 import { createProviderRouter, render, send } from './provider-router.js';
@@ -70,11 +70,13 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     const { router, instance } = await createProviderRouter({
       provider,
       engine,
+      mount: { prefix: mountPath },
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ...(logger ? { logger } : {}),
     });
     mounted.set(provider.name, { provider, instance, apiPrefix });
-    app.use(apiPrefix, router);
+    // One router for the base path and its aliases: the same state, rules and answers on each.
+    for (const basePath of apiBasePaths(provider)) app.use(`${mountPath}${basePath}`, router);
     // Anything else under the provider's prefix is still answered in the provider's envelope.
     app.use(mountPath || '/', (req, res) => {
       send(res, render(provider, new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.originalUrl.split('?')[0]}`, field: 'path' })));
