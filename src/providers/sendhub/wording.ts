@@ -14,7 +14,10 @@ export const MAX_TEXT_CHARS = 500;
 export const MAX_CONTACTS = 20;
 export const MAX_GROUPS = 3;
 
+/** A value inside the quotes of a message: strings as they are, anything else as JSON. */
 const quote = (value: unknown): string => (typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value)));
+/** A value after "got": as JSON, so that "15" and 15 read differently. */
+const got = (value: unknown): string => JSON.stringify(value) ?? String(value);
 
 export function invalidContact(item: unknown): string {
   return `Invalid contact '${quote(item)}': use a contact id from your contacts or a cell number such as +16505551234.`;
@@ -82,22 +85,22 @@ function bodyField(field: string, value: unknown): string | undefined {
   switch (field) {
     case 'text':
       if (value === undefined || value === null) return "The 'text' field has no data and doesn't allow a default or null value.";
-      if (typeof value !== 'string') return `The 'text' field must be a string, e.g. "Testing"; got ${quote(value)}.`;
+      if (typeof value !== 'string') return `The 'text' field must be a string, e.g. "Testing"; got ${got(value)}.`;
       if (value.length === 0) return "The 'text' field is empty: a message needs some text.";
       return `The 'text' field is ${[...value].length} characters long: Max ${MAX_TEXT_CHARS} chars.`;
     case 'contacts':
       if (!Array.isArray(value))
-        return `The 'contacts' field must be a list of contact ids or cell numbers, e.g. [1111] or ["+16505551234"]; got ${quote(value)}.`;
+        return `The 'contacts' field must be a list of contact ids or cell numbers, e.g. [1111] or ["+16505551234"]; got ${got(value)}.`;
       return `The 'contacts' field has ${value.length} entries: Max ${MAX_CONTACTS}.`;
     case 'groups':
-      if (!Array.isArray(value)) return `The 'groups' field must be a list of group ids, e.g. [1000]; got ${quote(value)}.`;
+      if (!Array.isArray(value)) return `The 'groups' field must be a list of group ids, e.g. [1000]; got ${got(value)}.`;
       return `The 'groups' field has ${value.length} entries: Max ${MAX_GROUPS}.`;
     case 'scheduled_at':
       return invalidScheduledAt(value);
     case 'unread':
       // A boolean is refused only where unread is not a field (a new message); elsewhere it must be false.
       if (typeof value === 'boolean') return "The 'unread' field cannot be set on a new message: mark an inbound message as read with PUT.";
-      return `The 'unread' field must be false (got ${quote(value)}): you may only mark a message as read.`;
+      return `The 'unread' field must be false (got ${got(value)}): you may only mark a message as read.`;
     default:
       // A field inside another one (msgsim's nesting and key guards) keeps its own message.
       return /^[^.[\]]+$/.test(field) ? `The '${field}' field is not one you can set on a message.` : undefined;
