@@ -8,6 +8,7 @@ import { banner } from './banner.js';
 import { createLogger, flushLogger, type LogFormat, type LogLevel } from './logger.js';
 import { packageVersion } from './paths.js';
 import { PROVIDERS } from './providers/index.js';
+import { apiBasePaths } from './providers/provider.js';
 import { createSimulator } from './simulator.js';
 import { StorageError } from './engine/storage-error.js';
 import { registerVerifyCommand } from './contract/command.js';
@@ -140,10 +141,10 @@ const program = new Command()
         logger,
       });
       const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;
-      const served = (opts.provider ? PROVIDERS.filter((p) => p.name === opts.provider) : PROVIDERS).map((p) => ({
-        title: p.title,
-        url: `${base}${opts.provider ? '' : `/${p.name}`}${p.basePath}`,
-      }));
+      const served = (opts.provider ? PROVIDERS.filter((p) => p.name === opts.provider) : PROVIDERS).map((p) => {
+        const [url, ...aliases] = apiBasePaths(p).map((path) => `${base}${opts.provider ? '' : `/${p.name}`}${path}`);
+        return { title: p.title, url: `${url!}${aliases.length ? ` (also ${aliases.join(', ')})` : ''}` };
+      });
       if (pretty && opts.logLevel !== 'silent') {
         process.stdout.write(banner({ version: packageVersion(), base, clock: sim.clock.mode, seed: sim.seed, data: opts.data, providers: served }));
       } else {

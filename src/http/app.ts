@@ -7,6 +7,7 @@ import cors from 'cors';
 import express, { type Express } from 'express';
 import { CONTROL_PREFIX, controlError, controlPathRedaction, createControlRouter, ReceiverStore, type MountedProvider } from '../control/index.js';
 import { SimError } from '../engine/errors.js';
+import { apiBasePaths } from '../providers/provider.js';
 import { requestLogger } from '../web/request-logger.js';
 import type { AppOptions } from './app-options.js';
 import { createProviderRouter, render, send } from './provider-router.js';
@@ -56,11 +57,13 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     const { router, instance } = await createProviderRouter({
       provider,
       engine,
+      mount: { prefix: mountPath },
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ...(logger ? { logger } : {}),
     });
     mounted.set(provider.name, { provider, instance, apiPrefix });
-    app.use(apiPrefix, router);
+    // One router for the base path and its aliases: the same state, rules and answers on each.
+    for (const basePath of apiBasePaths(provider)) app.use(`${mountPath}${basePath}`, router);
     // Anything else under the provider's prefix is still answered in the provider's envelope.
     app.use(mountPath || '/', (req, res) => {
       send(res, render(provider, new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.originalUrl.split('?')[0]}`, field: 'path' })));

@@ -13,6 +13,7 @@ import {
   type HandlerResult,
   type Provider,
   type ProviderInstance,
+  type ProviderMount,
   type RateLimitInfo,
   type Tenant,
 } from '../providers/provider.js';
@@ -29,6 +30,8 @@ import { loadSpecWithValidators } from './spec.js';
 export interface ProviderRouterOptions {
   provider: Provider;
   engine: Engine;
+  /** Where the app mounts the provider ('/msghub', or '' alone at the root), for the links it writes. */
+  mount: ProviderMount;
   bodyLimit?: string;
   logger?: Logger;
 }
@@ -48,7 +51,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   const { provider, engine } = options;
   const { spec, validator } = await loadSpecWithValidators(provider.specFile);
   const routes = new RouteTable(spec);
-  const instance = provider.create(engine);
+  const instance = provider.create(engine, options.mount);
   for (const operation of routes.operations) {
     if (!instance.operations[operation.operationId]) {
       throw new Error(`${provider.name}: no handler for operation ${operation.operationId} (${operation.method.toUpperCase()} ${operation.template})`);
@@ -67,7 +70,9 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
       if (!req.path.endsWith('/') && routes.match(req.method, `${req.path}/`).kind !== 'not_found') {
         if (req.method === 'GET' || req.method === 'HEAD') {
           const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?')) : '';
-          res.redirect(301, `${req.baseUrl}${req.path}/${query}`);
+          // res.location encodes the URL as res.redirect would; the body is the provider's (JSON or none).
+          res.location(`${req.baseUrl}${req.path}/${query}`);
+          send(res, { status: 301, body: provider.redirectBody?.(String(res.get('Location'))) });
           return false;
         }
         throw new SimError({

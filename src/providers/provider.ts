@@ -100,6 +100,12 @@ export interface Provider {
   specFile: string;
   /** Path of the API below the provider prefix: '/api/v1'. */
   basePath: string;
+  /**
+   * Other paths below the provider prefix that answer the same API, with the same router (SendHub's doc
+   * sends requests to /v1/ but links to /api/v1/). `basePath` stays the one msgsim verify, the API
+   * reference and /_sim/health name.
+   */
+  aliasBasePaths?: readonly string[];
   /** Reads the credential from the request; throws the provider's 401 as a SimError. */
   authenticate(request: IncomingRequest, engine: Engine): Tenant;
   /**
@@ -116,6 +122,11 @@ export interface Provider {
   /** Renders any SimError in the provider's own envelope. */
   renderError(error: SimError): RenderedError;
   /**
+   * The body of the 301 that sends a GET without its trailing slash to the slash URL (for APIs whose
+   * paths end with a slash); without it the 301 has no body. `location` is the Location header.
+   */
+  redirectBody?(location: string): unknown;
+  /**
    * Documented request limits per tenant (checked before validation and handlers); a function when
    * they depend on the credential (tiers, plans). A window's `code` names the provider's 429 code.
    */
@@ -131,9 +142,25 @@ export interface Provider {
   validationErrorCode?(field: string, location: 'body' | 'query' | 'path' | 'headers'): string | undefined;
   /**
    * Builds the provider on an engine: subscribes to events (including `reset`, to drop timers it owns),
-   * returns the handlers.
+   * returns the handlers. `mount` says where the app serves it, for links written into answers.
    */
-  create(engine: Engine): ProviderInstance;
+  create(engine: Engine, mount?: ProviderMount): ProviderInstance;
+}
+
+/** Where the app serves a provider: what a link in an answer must start with to be followed as given. */
+export interface ProviderMount {
+  /** The provider's prefix on the host: '/sendhub', or '' when it is served alone at the root (`--provider`). */
+  prefix: string;
+}
+
+/** The mount of a provider served under its name (the default; the app passes '' with `--provider`). */
+export function defaultMount(provider: Pick<Provider, 'name'>): ProviderMount {
+  return { prefix: `/${provider.name}` };
+}
+
+/** Every path below the provider prefix its API answers on: its base path first, then its aliases. */
+export function apiBasePaths(provider: Pick<Provider, 'basePath' | 'aliasBasePaths'>): string[] {
+  return [provider.basePath, ...(provider.aliasBasePaths ?? [])];
 }
 
 /** The windows that limit a tenant: Provider.rateLimits may depend on the credential (tiers, plans). */

@@ -10,6 +10,7 @@ import { Clock } from '../engine/clock.js';
 import type { Logger } from '../logger.js';
 import { SpecValidator } from '../contract/spec-validator.js';
 import { PROVIDERS } from '../providers/index.js';
+import { apiBasePaths } from '../providers/provider.js';
 
 export interface ProxyViolation {
   seq: number;
@@ -101,8 +102,10 @@ export async function startProxy(options: ProxyOptions): Promise<RunningProxy> {
       res.end(method === 'DELETE' ? undefined : JSON.stringify({ provider: provider!.name, upstream, violations }));
       return;
     }
-    // Clients may keep the provider's base path (/api/v1/messages) or drop it (/messages).
-    const apiPath = url.pathname.startsWith(`${provider!.basePath}/`) ? url.pathname.slice(provider!.basePath.length) : url.pathname;
+    // Clients may keep the provider's base path (/api/v1/messages), or an alias of it (SendHub's links
+    // to /api/v1/…), or drop it (/messages).
+    const basePath = apiBasePaths(provider!).find((path) => url.pathname.startsWith(`${path}/`));
+    const apiPath = basePath ? url.pathname.slice(basePath.length) : url.pathname;
     const contentType = String(req.headers['content-type'] ?? '');
     const requestProblems = validator.checkRequest(method, apiPath, url.searchParams, contentType, body.toString('utf8'));
     if (requestProblems.length) report({ kind: 'request', method, path: apiPath, problems: requestProblems });

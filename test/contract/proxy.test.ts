@@ -109,6 +109,20 @@ describe('msgsim proxy', () => {
     expect(found.filter((v) => v.kind === 'request').length).toBe(3);
   }, 60_000);
 
+  it("takes a provider's alias base path as its base path: SendHub's /api/v1/, where its links point", async () => {
+    const sendhubProxy = await startProxy({ provider: 'sendhub', upstream: `${upstream.url}/sendhub/v1`, logger: pino({ level: 'warn' }, sink) });
+    try {
+      for (const path of ['/v1/contacts/', '/api/v1/contacts/', '/contacts/', '/api/v1/contacts/1111/']) {
+        const res = await fetch(`${sendhubProxy.url}${path}?username=proxyuser&api_key=PROXYKEY`, { signal: AbortSignal.timeout(10_000) });
+        expect(res.status, path).toBe(200);
+      }
+      const res = await fetch(`${sendhubProxy.url}/_sim/proxy/violations`, { signal: AbortSignal.timeout(10_000) });
+      expect(((await res.json()) as { violations: ProxyViolation[] }).violations).toEqual([]);
+    } finally {
+      await sendhubProxy.close();
+    }
+  });
+
   it('the built CLI serves the proxy and its violations route', async () => {
     const child = spawnCli(['proxy', '--provider', 'msgine', '--upstream', `${upstream.url}/msgine/api/v1`, '--port', '0', '--log-level', 'info']);
     const url = await withTimeout(

@@ -58,7 +58,7 @@ describe('verify against the simulator', () => {
     const msgflash = await verify(base(sim, 'msgflash'), 'msgflash', { credentials: { apiKey: 'msgf_live_contract_cur' } });
     expect(byName(msgflash, 'cursors are stable').status).toBe('passed');
     expect(byName(msgflash, 'no duplicates or gaps').status).toBe('passed');
-    const sendhub = await verify(base(sim, 'sendhub'), 'sendhub', { credentials: { username: 'contract', apiKey: 'PAGEKEY' } });
+    const sendhub = await verify(base(sim, 'sendhub'), 'sendhub', { credentials: { username: 'contractpages', apiKey: 'PAGEKEY' } });
     expect(byName(sendhub, 'no duplicates or gaps').status).toBe('passed');
   }, 60_000);
 

@@ -10,7 +10,7 @@ import { createEngine } from '../../src/engine/engine.js';
 import { loadSpecWithValidators } from '../../src/http/spec.js';
 import { RouteTable } from '../../src/http/route-table.js';
 import { fixturePath } from '../../src/paths.js';
-import { requestWith, type Provider } from '../../src/providers/provider.js';
+import { apiBasePaths, requestWith, type Provider } from '../../src/providers/provider.js';
 import { createTestSim, T0 } from '../support/harness.js';
 import { declarationProblems, specFacts } from './spec-facts.js';
 
@@ -33,6 +33,11 @@ export function describeProviderParts(provider: Provider, options: PartsOptions)
       expect(provider.name).not.toBe('_sim');
       expect(provider.title.trim()).not.toBe('');
       expect(provider.basePath).toMatch(/^(\/[A-Za-z0-9._~-]+)*$/);
+      // Aliases are paths of the same shape, each distinct, none a prefix of another (one router per path).
+      const paths = apiBasePaths(provider);
+      for (const alias of provider.aliasBasePaths ?? []) expect(alias).toMatch(/^(\/[A-Za-z0-9._~-]+)+$/);
+      expect(new Set(paths).size).toBe(paths.length);
+      for (const a of paths) for (const b of paths) if (a !== b) expect(b.startsWith(`${a}/`), `${b} under ${a}`).toBe(false);
       expect(existsSync(options.folder), options.folder).toBe(true);
     });
 

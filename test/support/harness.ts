@@ -9,7 +9,7 @@ import { Clock } from '../../src/engine/clock.js';
 import { createEngine, type Engine, type EngineOptions } from '../../src/engine/engine.js';
 import { createApp } from '../../src/http/app.js';
 import { PROVIDERS } from '../../src/providers/index.js';
-import type { Provider } from '../../src/providers/provider.js';
+import { apiBasePaths, type Provider } from '../../src/providers/provider.js';
 import { specPath } from '../../src/paths.js';
 import { SpecChecker } from './spec-check.js';
 
@@ -71,11 +71,18 @@ type Checked = { status: number; headers: Record<string, string | string[] | und
 /** Wraps supertest so every response is validated against the spec that owns its URL. */
 async function validatedHttp(app: Express, registry: readonly Provider[], only: string | undefined): Promise<ReturnType<typeof request>> {
   const control = await loadChecker('control', CONTROL_SPEC);
-  const providers = await Promise.all(
-    registry
-      .filter((p) => !only || p.name === only)
-      .map(async (p) => ({ prefix: `${only ? '' : `/${p.name}`}${p.basePath}`, mount: only ? '' : `/${p.name}`, checker: await specChecker(p) })),
-  );
+  // One entry per path a provider's API answers on (its base path and its aliases), each checked against its spec.
+  const providers = (
+    await Promise.all(
+      registry
+        .filter((p) => !only || p.name === only)
+        .map(async (p) => {
+          const mount = only ? '' : `/${p.name}`;
+          const checker = await specChecker(p);
+          return apiBasePaths(p).map((basePath) => ({ prefix: `${mount}${basePath}`, mount, checker }));
+        }),
+    )
+  ).flat();
   const checkerFor = (url: string): { checker: SpecChecker; path: string } | undefined => {
     const path = url.split('?')[0]!;
     if (path.startsWith('/_sim/')) {

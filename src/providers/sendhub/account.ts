@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { Engine } from '../../engine/engine.js';
 import type { BaseRecord } from '../../engine/store.js';
 import { fixturePath } from '../../paths.js';
+import type { NamedKey } from '../client-profile.js';
 
 export const NAMESPACE = 'sendhub';
 
@@ -40,6 +41,10 @@ export interface SendhubMessageRecord extends BaseRecord {
 interface SendhubFixtures {
   contacts: { id: string; name: string; number: string }[];
   groups: { id: string; name: string; contacts: number[] }[];
+  /** Named api_keys with properties (`revoked`), registered at start (Provider.fixtureKeys). */
+  keys: NamedKey[];
+  /** api_keys that are never valid, with any username. */
+  invalidKeys: { key: string; label: string }[];
 }
 
 const FIXTURE_FILE = fixturePath('sendhub.json');

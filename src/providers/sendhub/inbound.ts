@@ -6,12 +6,17 @@ import type { Engine } from '../../engine/engine.js';
 import { isE164 } from '../../engine/contact-points.js';
 import type { InboundInput } from '../provider.js';
 import { findContactByNumber, nextMessageId, sendhubMessagesOf } from './account.js';
-import { isTenantId } from './auth.js';
+import { accountProblem, isTenantId } from './auth.js';
 import { sendhubError } from './errors.js';
+import type { Links } from './links.js';
 import { messageView } from './messages.js';
 
-export function receiveSendhubInbound(engine: Engine, tenant: string, input: InboundInput) {
+export function receiveSendhubInbound(engine: Engine, links: Links, tenant: string, input: InboundInput) {
   if (!isTenantId(tenant)) throw sendhubError.invalid('tenant must be <username>:<api_key>, as the account is named in /_sim', 'tenant', tenant);
+  // Only a pair that could sign in is an account (auth.ts): a reply never binds a name to a second key.
+  const colon = tenant.indexOf(':');
+  const problem = accountProblem(engine, tenant.slice(0, colon), tenant.slice(colon + 1));
+  if (problem) throw sendhubError.invalid(`tenant cannot be a SendHub account: ${problem}`, 'tenant');
   if (!isE164(input.from)) throw sendhubError.invalid('from must be a cell number in E.164 form, e.g. +16505551234', 'from', input.from);
   if (input.text.length === 0) throw sendhubError.invalid('text must not be empty', 'text', input.text);
   const contact = findContactByNumber(engine, tenant, input.from);
@@ -28,5 +33,5 @@ export function receiveSendhubInbound(engine: Engine, tenant: string, input: Inb
     unread: true,
     deliveryIds: [],
   });
-  return messageView(record);
+  return messageView(record, links);
 }

@@ -13,17 +13,13 @@ import { paginateByOffset } from '../../engine/pagination.js';
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 1000;
 
-/** The list URI msgsim writes in next/previous: the same /api/v1/ form as resource_uri. */
-export function listUri(resource: string): string {
-  return `/api/v1/${resource}/`;
-}
-
-export function tastypiePage<T, V>(items: readonly T[], query: Record<string, unknown>, resource: string, view: (item: T) => V) {
+/** `listUri`: the list's URI (links.ts), the same /api/v1/ form as its objects' resource_uri. */
+export function tastypiePage<T, V>(items: readonly T[], query: Record<string, unknown>, listUri: string, view: (item: T) => V) {
   const requested = toInt(query.limit, DEFAULT_LIMIT);
   const limit = requested === 0 || requested > MAX_LIMIT ? MAX_LIMIT : requested;
   const offset = toInt(query.offset, 0);
   const page = paginateByOffset(items, offset, limit);
-  const uri = (at: number) => `${listUri(resource)}?${pageQuery(query, limit, at)}`;
+  const uri = (at: number) => `${listUri}?${pageQuery(query, limit, at)}`;
   return {
     meta: {
       limit,

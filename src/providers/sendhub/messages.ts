@@ -8,9 +8,11 @@ import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { sendhubMessagesOf, type SendhubMessageRecord } from './account.js';
 import { createOutbound } from './delivery.js';
 import { MAGIC_REFUSALS, sendhubError } from './errors.js';
+import type { Links } from './links.js';
 import { tastypiePage } from './listing.js';
 import { resolveRecipients } from './recipients.js';
 import { naiveMicros, naiveSeconds, parseScheduledAt, spacedSeconds } from './timestamps.js';
+import { invalidScheduledAt } from './wording.js';
 
 interface SendInput {
   contacts?: unknown[] | null;
@@ -26,7 +28,7 @@ function acknowledgment(record: SendhubMessageRecord): string | null {
 }
 
 /** Exactly the doc's fields, in the sorted order Tastypie's serializer writes. */
-export function messageView(record: SendhubMessageRecord) {
+export function messageView(record: SendhubMessageRecord, links: Links) {
   return {
     acknowledgment: acknowledgment(record),
     contacts: record.contacts,
@@ -34,7 +36,7 @@ export function messageView(record: SendhubMessageRecord) {
     direction: record.direction,
     groups: record.groups,
     id: record.id,
-    resource_uri: `/api/v1/messages/${record.id}/`,
+    resource_uri: links.detail('messages', record.id),
     scheduled_at: record.scheduledAt ? naiveSeconds(record.scheduledAt) : null,
     sent: record.sentAt ? naiveMicros(record.sentAt) : null,
     text: record.text,
@@ -55,20 +57,15 @@ function queryBoolean(value: unknown): boolean | undefined {
   return undefined;
 }
 
-export function messageHandlers(engine: Engine) {
+export function messageHandlers(engine: Engine, links: Links) {
+  const view = (record: SendhubMessageRecord) => messageView(record, links);
   return {
     sendMessage(req: HandlerRequest): HandlerResult {
       const input = req.body as SendInput;
       let scheduledAt: string | null = null;
       if (input.scheduled_at != null) {
         scheduledAt = parseScheduledAt(input.scheduled_at) ?? null;
-        if (!scheduledAt) {
-          throw sendhubError.invalid(
-            `Invalid scheduled_at '${input.scheduled_at}': it must be a timestamp of exactly 24 characters with its timezone, e.g. 2011-02-17T20:29:40-0800.`,
-            'scheduled_at',
-            input.scheduled_at,
-          );
-        }
+        if (!scheduledAt) throw sendhubError.invalid(invalidScheduledAt(input.scheduled_at), 'scheduled_at', input.scheduled_at);
       }
       const resolved = resolveRecipients(engine, req.tenant.id, input.contacts, input.groups);
       // Before anything is stored: a refused send leaves no message behind.
@@ -79,11 +76,11 @@ export function messageHandlers(engine: Engine) {
       );
       // A schedule in the past (the doc's own example is) is accepted and leaves on the next clock step.
       const record = createOutbound(engine, req.tenant.id, resolved, input.text, scheduledAt);
-      return { status: 201, body: messageView(record) };
+      return { status: 201, body: view(record) };
     },
 
     getMessage(req: HandlerRequest): HandlerResult {
-      return { status: 200, body: messageView(findMessage(engine, req.tenant.id, req.params.id!)) };
+      return { status: 200, body: view(findMessage(engine, req.tenant.id, req.params.id!)) };
     },
 
     listMessages(req: HandlerRequest): HandlerResult {
@@ -92,7 +89,7 @@ export function messageHandlers(engine: Engine) {
       const items = sendhubMessagesOf(engine, req.tenant.id).newestFirst(
         (m) => (direction === undefined || m.direction === direction) && (unread === undefined || m.unread === unread),
       );
-      return { status: 200, body: tastypiePage(items, req.query, 'messages', messageView) };
+      return { status: 200, body: tastypiePage(items, req.query, links.list('messages'), view) };
     },
 
     /** "You may only mark a message as read, you cannot mark a message as unread." Other fields are refused by the spec. */
@@ -105,7 +102,7 @@ export function messageHandlers(engine: Engine) {
         throw sendhubError.invalid(`Message ${record.id} is outbound (direction "to"): only inbound messages can be marked as read.`, 'id', record.id);
       }
       const updated = record.unread === false ? record : sendhubMessagesOf(engine, req.tenant.id).update(record.id, { unread: false })!;
-      return { status: 200, body: messageView(updated) };
+      return { status: 200, body: view(updated) };
     },
   };
 }

@@ -6,7 +6,10 @@ export const sendhubProfile: ClientProfile = {
   tenant: (id) => ({ username: `USER${id}`, apiKey: `KEY${id}` }),
   // Tastypie's ApiKeyAuthentication: both in the query string.
   auth: (c) => ({ headers: {}, query: { ...(c.username ? { username: c.username } : {}), ...(c.apiKey ? { api_key: c.apiKey } : {}) } }),
-  wrongAuth: { headers: {}, query: { username: 'contract' } },
+  // The magic INVALIDKEY (fixtures/sendhub.json): a 401 whatever the state, and against the real API too.
+  wrongAuth: { headers: {}, query: { username: 'contract', api_key: 'INVALIDKEY' } },
+  // A named key (REVOKEDKEY) is an api_key; any username goes with it.
+  namedKeyAuth: (named) => ({ headers: {}, query: { username: 'msgsim', api_key: named.key } }),
   send: { path: '/messages/', body: (to, text = DEFAULT_SEND_TEXT) => ({ contacts: [to], text }) },
   sentId: (body) => asString(field(body, 'id')),
   messageTemplate: '/messages/{id}/',

@@ -7,6 +7,7 @@ import type { Engine } from '../../engine/engine.js';
 import { isE164 } from '../../engine/contact-points.js';
 import { contactsOf, groupsOf, type ContactRef } from './account.js';
 import { sendhubError } from './errors.js';
+import { invalidCellNumber, invalidContact, invalidGroup } from './wording.js';
 
 export interface Recipient {
   to: string;
@@ -29,20 +30,16 @@ function parseContactRef(item: unknown, index: number): ContactRef {
   if (typeof item === 'number' && Number.isSafeInteger(item) && item > 0) return item;
   if (typeof item === 'string' && DIGITS.test(item) && Number(item) > 0) return Number(item);
   if (typeof item === 'string' && item.startsWith('+')) {
-    if (!isE164(item)) throw sendhubError.invalid(`Invalid cell number '${item}': write it in E.164 form, e.g. +16505551234.`, `contacts[${index}]`, item);
+    if (!isE164(item)) throw sendhubError.invalid(invalidCellNumber(item), `contacts[${index}]`, item);
     return item;
   }
-  throw sendhubError.invalid(
-    `Invalid contact '${String(item)}': use a contact id from your contacts or a cell number such as +16505551234.`,
-    `contacts[${index}]`,
-    item,
-  );
+  throw sendhubError.invalid(invalidContact(item), `contacts[${index}]`, item);
 }
 
 function parseGroupId(item: unknown, index: number): number {
   if (typeof item === 'number' && Number.isSafeInteger(item) && item > 0) return item;
   if (typeof item === 'string' && DIGITS.test(item) && Number(item) > 0) return Number(item);
-  throw sendhubError.invalid(`Invalid group id '${String(item)}': use a group id from your groups.`, `groups[${index}]`, item);
+  throw sendhubError.invalid(invalidGroup(item), `groups[${index}]`, item);
 }
 
 export function resolveRecipients(

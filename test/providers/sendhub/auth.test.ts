@@ -52,7 +52,7 @@ describe('credentials in the query string', () => {
   });
 });
 
-describe('every username + api_key pair is an account of its own', () => {
+describe('a username and its api_key are one account (Tastypie: one ApiKey per user)', () => {
   it('tenants never see each other: ids restart at 1, lists and lookups are separate', async () => {
     const { sim, api, other } = await sendhubSim();
     const mine = await api.post('/messages/', DOC_SEND);
@@ -68,5 +68,48 @@ describe('every username + api_key pair is an account of its own', () => {
     // The /_sim outbox names each account <username>:<api_key>.
     expect((await outbox(sim, TENANT)).map((m) => m.to)).toEqual([NUMBERS[1111]]);
     expect((await outbox(sim, OTHER_TENANT)).map((m) => m.to)).toEqual([NUMBERS[1112]]);
+  });
+
+  it('once used, the username with another key is a 401 on every route (it used to be a new, empty account), and nothing is stored', async () => {
+    const { sim, api, anonymous } = await sendhubSim();
+    expect((await api.post('/messages/', DOC_SEND)).status).toBe(201);
+    const wrongKey = withCredentials(anonymous, 'USERNAME', 'WRONGKEY');
+    expectUnauthorized(await wrongKey.get('/messages/'));
+    expectUnauthorized(await wrongKey.get('/messages/1/'));
+    expectUnauthorized(await wrongKey.post('/messages/', DOC_SEND));
+    expectUnauthorized(await wrongKey.put('/messages/1/', { unread: false }));
+    expectUnauthorized(await wrongKey.get('/groups/'));
+    expect(await outbox(sim, 'USERNAME:WRONGKEY')).toHaveLength(0);
+    expect(sim.engine.store.hasTenant('sendhub', 'USERNAME:WRONGKEY')).toBe(false);
+    // The owner is unaffected.
+    expect((await api.get('/messages/')).body.meta.total_count).toBe(1);
+  });
+
+  it('and the key with another username is a 401 too', async () => {
+    const { api, anonymous } = await sendhubSim();
+    expect((await api.get('/contacts/')).status).toBe(200);
+    expectUnauthorized(await withCredentials(anonymous, 'someone.else', 'APIKEY').get('/contacts/'));
+  });
+
+  it('a /_sim reset of the account (or of SendHub) frees the username and the key', async () => {
+    const { sim, api, anonymous } = await sendhubSim();
+    await api.post('/messages/', DOC_SEND);
+    const newKey = withCredentials(anonymous, 'USERNAME', 'NEWKEY');
+    expectUnauthorized(await newKey.get('/messages/'));
+    expect((await sim.http.post('/_sim/reset').send({ provider: 'sendhub', tenant: TENANT })).status).toBe(200);
+    expect((await newKey.get('/messages/')).status).toBe(200);
+    // Now NEWKEY holds the username: the old key is the wrong one.
+    expectUnauthorized(await api.get('/messages/'));
+    expect((await sim.http.post('/_sim/reset').send({ provider: 'sendhub' })).status).toBe(200);
+    expect((await api.get('/messages/')).status).toBe(200);
+  });
+
+  it('an inbound reply cannot make a second account for a username', async () => {
+    const { sim, api } = await sendhubSim();
+    await api.get('/messages/');
+    const res = await sim.http.post('/_sim/inbound/sendhub').send({ tenant: 'USERNAME:WRONGKEY', from: NUMBERS[1111], text: 'Hi' });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ field: 'tenant', message: 'tenant cannot be a SendHub account: the username USERNAME has another api_key' });
+    expect(sim.engine.store.hasTenant('sendhub', 'USERNAME:WRONGKEY')).toBe(false);
   });
 });

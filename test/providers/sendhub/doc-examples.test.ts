@@ -10,6 +10,7 @@ import {
   DOC_SEND,
   DOC_SEND_MANY,
   DOC_SEND_NUMBER,
+  LINKS,
   NUMBERS,
   TENANT,
   TIMESTAMP,
@@ -35,7 +36,7 @@ describe("the doc's cURL example", () => {
       ...DOC_QUEUED,
       created_at: at(0),
       id: '1',
-      resource_uri: '/api/v1/messages/1/',
+      resource_uri: `${LINKS}/messages/1/`,
       // Not yet sent: it leaves the queue on the clock (1 s), where the doc's example was already sent.
       sent: null,
     });
@@ -78,7 +79,7 @@ describe("the doc's JSON request examples", () => {
     const res = await api.post('/messages/', DOC_SCHEDULE);
     expect(res.status, res.text).toBe(201);
     expect(Object.keys(res.body)).toEqual(Object.keys(DOC_SCHEDULED));
-    expect(res.body).toEqual({ ...DOC_SCHEDULED, contacts: [1111], created_at: at(0), id: '1', resource_uri: '/api/v1/messages/1/' });
+    expect(res.body).toEqual({ ...DOC_SCHEDULED, contacts: [1111], created_at: at(0), id: '1', resource_uri: `${LINKS}/messages/1/` });
     expect((await outbox(sim))[0]).toMatchObject({ status: 'queued', sendAt: '2011-02-17T22:30:00.000Z' });
   });
 });
@@ -93,7 +94,7 @@ describe("the doc's GET and PUT examples", () => {
     await sim.advance(1_000);
     const after = await api.get(`/messages/${id}/`);
     expect(Object.keys(after.body)).toEqual(Object.keys(DOC_QUEUED));
-    expect(after.body).toEqual({ ...DOC_QUEUED, created_at: at(0), sent: at(1_000), id, resource_uri: `/api/v1/messages/${id}/` });
+    expect(after.body).toEqual({ ...DOC_QUEUED, created_at: at(0), sent: at(1_000), id, resource_uri: `${LINKS}/messages/${id}/` });
     expect(after.body.sent).toMatch(TIMESTAMP);
   });
 

@@ -12,8 +12,13 @@ export { T0 };
 export const USERNAME = 'USERNAME';
 export const APIKEY = 'APIKEY';
 export const TENANT = `${USERNAME}:${APIKEY}`;
+/** Another account: another username with another key (a username takes one key, auth.test.ts). */
+export const OTHER_USERNAME = 'SOMEONE';
 export const OTHER_KEY = 'OTHERKEY42';
-export const OTHER_TENANT = `${USERNAME}:${OTHER_KEY}`;
+export const OTHER_TENANT = `${OTHER_USERNAME}:${OTHER_KEY}`;
+
+/** Where msgsim's SendHub links point when SendHub is served under /sendhub: /api/v1/… behind the mount. */
+export const LINKS = '/sendhub/api/v1';
 
 /** The doc's request examples, as JSON (the cell-number one is typeset with curly quotes in the doc). */
 export const DOC_SEND = { contacts: [1111], text: 'Testing' } as const;
@@ -68,7 +73,7 @@ export interface SendhubSim {
   sim: TestSim;
   /** The doc's USERNAME / APIKEY account. */
   api: ProviderClient;
-  /** Same username, another key: another account. */
+  /** Another username with another key: another account. */
   other: ProviderClient;
   /** A client without credentials. */
   anonymous: ProviderClient;
@@ -86,7 +91,7 @@ export function withCredentials(client: ProviderClient, username: string, apiKey
 export async function sendhubSim(options: Partial<EngineOptions> & { only?: string } = {}): Promise<SendhubSim> {
   const sim = await createTestSim(options);
   const anonymous = sim.client('sendhub');
-  return { sim, api: withCredentials(anonymous, USERNAME, APIKEY), other: withCredentials(anonymous, USERNAME, OTHER_KEY), anonymous };
+  return { sim, api: withCredentials(anonymous, USERNAME, APIKEY), other: withCredentials(anonymous, OTHER_USERNAME, OTHER_KEY), anonymous };
 }
 
 /** SendHub's `{"error": "<message>"}` for every 4xx but 401. */

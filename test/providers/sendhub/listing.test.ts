@@ -1,6 +1,6 @@
 /** Tastypie lists: GET /v1/messages/, /v1/contacts/, /v1/groups/ and their details. */
 import { describe, expect, it } from 'vitest';
-import { DOC_SEND, NUMBERS, expectError, receive, sendhubSim, type SendhubSim } from './helpers.js';
+import { DOC_SEND, LINKS, NUMBERS, expectError, receive, sendhubSim, type SendhubSim } from './helpers.js';
 
 async function sendMany(api: SendhubSim['api'], n: number): Promise<void> {
   for (let i = 1; i <= n; i++) expect((await api.post('/messages/', { contacts: [1111], text: `Message ${i}` })).status).toBe(201);
@@ -24,7 +24,7 @@ describe('GET /v1/messages/', () => {
     const first = await api.get('/messages/');
     expect(first.body.meta).toEqual({
       limit: 20,
-      next: `/api/v1/messages/?${AUTH}&limit=20&offset=20`,
+      next: `${LINKS}/messages/?${AUTH}&limit=20&offset=20`,
       offset: 0,
       previous: null,
       total_count: 25,
@@ -36,7 +36,7 @@ describe('GET /v1/messages/', () => {
     const next = new URL(first.body.meta.next, 'http://x');
     const second = await api.get('/messages/', undefined, { query: { limit: next.searchParams.get('limit')!, offset: next.searchParams.get('offset')! } });
     expect(second.body.objects.map((m: { id: string }) => m.id)).toEqual(['5', '4', '3', '2', '1']);
-    expect(second.body.meta).toEqual({ limit: 20, next: null, offset: 20, previous: `/api/v1/messages/?${AUTH}&limit=20&offset=0`, total_count: 25 });
+    expect(second.body.meta).toEqual({ limit: 20, next: null, offset: 20, previous: `${LINKS}/messages/?${AUTH}&limit=20&offset=0`, total_count: 25 });
   });
 
   it("previous is null when offset - limit < 0 (Tastypie's paginator), and filters stay in the links", async () => {
@@ -45,7 +45,7 @@ describe('GET /v1/messages/', () => {
     const res = await api.get('/messages/', undefined, { query: { direction: 'to', offset: 3, limit: 4 } });
     expect(res.body.meta).toEqual({
       limit: 4,
-      next: `/api/v1/messages/?${AUTH}&direction=to&limit=4&offset=7`,
+      next: `${LINKS}/messages/?${AUTH}&direction=to&limit=4&offset=7`,
       offset: 3,
       previous: null,
       total_count: 12,
@@ -76,11 +76,16 @@ describe('GET /v1/messages/', () => {
     expectError(await api.get('/messages/', undefined, { query: { direction: 'sideways' } }), 400, /direction/);
   });
 
-  it('accepts format=json (Tastypie); refuses other formats and unknown parameters by name', async () => {
+  it("accepts format=json (Tastypie); refuses other formats, ordering and unknown parameters in Tastypie's words", async () => {
     const { api } = await sendhubSim();
     expect((await api.get('/messages/', undefined, { query: { format: 'json' } })).status).toBe(200);
-    expectError(await api.get('/messages/', undefined, { query: { format: 'xml' } }), 400, /format/);
-    expectError(await api.get('/messages/', undefined, { query: { order_by: 'id' } }), 400, /order_by/);
+    expectError(
+      await api.get('/messages/', undefined, { query: { format: 'xml' } }),
+      400,
+      "The format indicated 'xml' had no available serialization method. Please check your ``formats`` and ``content_types`` on your Serializer.",
+    );
+    expectError(await api.get('/messages/', undefined, { query: { order_by: '-id' } }), 400, "The 'id' field does not allow ordering.");
+    expectError(await api.get('/messages/', undefined, { query: { status: 'sent' } }), 400, "The 'status' field does not allow filtering.");
   });
 });
 
@@ -96,7 +101,7 @@ describe('contacts and groups', () => {
         id: contact.id,
         name: expect.any(String),
         number: NUMBERS[Number(contact.id)],
-        resource_uri: `/api/v1/contacts/${contact.id}/`,
+        resource_uri: `${LINKS}/contacts/${contact.id}/`,
       });
     }
     expect((await api.get('/contacts/21399/')).body).toEqual(res.body.objects[3]);
@@ -106,8 +111,8 @@ describe('contacts and groups', () => {
   it('and the groups 1000 and 1001 with their members', async () => {
     const { api } = await sendhubSim();
     const res = await api.get('/groups/', undefined, { query: { limit: 1 } });
-    expect(res.body.meta).toEqual({ limit: 1, next: `/api/v1/groups/?${AUTH}&limit=1&offset=1`, offset: 0, previous: null, total_count: 2 });
-    expect(res.body.objects).toEqual([{ contacts: [1111, 1112], id: '1000', name: 'Staff', resource_uri: '/api/v1/groups/1000/' }]);
+    expect(res.body.meta).toEqual({ limit: 1, next: `${LINKS}/groups/?${AUTH}&limit=1&offset=1`, offset: 0, previous: null, total_count: 2 });
+    expect(res.body.objects).toEqual([{ contacts: [1111, 1112], id: '1000', name: 'Staff', resource_uri: `${LINKS}/groups/1000/` }]);
     expect((await api.get('/groups/1001/')).body).toMatchObject({ id: '1001', contacts: [1113, 21399] });
     expectError(await api.get('/groups/1002/'), 404, 'No group 1002 in this account.');
   });

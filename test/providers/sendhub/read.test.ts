@@ -1,6 +1,6 @@
 /** Inbound replies (POST /_sim/inbound/sendhub) and PUT /v1/messages/{id}/: "You may only mark a message as read". */
 import { describe, expect, it } from 'vitest';
-import { DOC_SEND, NUMBERS, OTHER_TENANT, at, expectError, receive, sendhubSim, withCredentials } from './helpers.js';
+import { DOC_SEND, LINKS, NUMBERS, OTHER_TENANT, at, expectError, receive, sendhubSim, withCredentials } from './helpers.js';
 
 describe('inbound messages', () => {
   it('arrive as direction "from", unread, from the contact whose number sent them', async () => {
@@ -14,7 +14,7 @@ describe('inbound messages', () => {
       direction: 'from',
       groups: null,
       id: '1',
-      resource_uri: '/api/v1/messages/1/',
+      resource_uri: `${LINKS}/messages/1/`,
       scheduled_at: null,
       sent: at(2_500),
       text: 'Running late',

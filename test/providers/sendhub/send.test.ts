@@ -135,13 +135,13 @@ describe('bad requests', () => {
     expect(await outbox(sim)).toHaveLength(0);
   });
 
-  it('malformed JSON is 400 and another media type 415, both as {"error": …}', async () => {
+  it('malformed JSON is 400 and another media type 415, both as {"error": …} in Tastypie\'s serializer words', async () => {
     const { api } = await sendhubSim();
-    expectError(await api.post('/messages/', undefined, { raw: '{"contacts": [1111],' }), 400, /JSON/);
+    expectError(await api.post('/messages/', undefined, { raw: '{"contacts": [1111],' }), 400, 'Request is not valid JSON.');
     expectError(
       await api.post('/messages/', undefined, { raw: 'contacts=1111&text=Hi', contentType: 'application/x-www-form-urlencoded' }),
       415,
-      /application\/json/,
+      "The format indicated 'application/x-www-form-urlencoded' had no available deserialization method. Please check your ``formats`` and ``content_types`` on your Serializer.",
     );
   });
 });

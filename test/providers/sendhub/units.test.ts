@@ -7,10 +7,11 @@ import { naiveMicros, naiveSeconds, parseScheduledAt, spacedSeconds } from '../.
 const CANNED = { error_message: 'Sorry, this request could not be processed. Please try again later.' };
 
 describe('renderSendhubError covers every SimErrorKind', () => {
+  // SendHub's own messages are kept; a malformed body is always Tastypie's sentence (wording.test.ts has the rest).
   const table: Array<[SimErrorKind, number, unknown]> = [
     ['unauthorized', 401, undefined],
     ['invalid_request', 400, { error: 'm' }],
-    ['invalid_json', 400, { error: 'm' }],
+    ['invalid_json', 400, { error: 'Request is not valid JSON.' }],
     ['forbidden', 403, { error: 'm' }],
     ['not_found', 404, { error: 'm' }],
     ['route_not_found', 404, { error: 'm' }],
