@@ -5,6 +5,7 @@
  * at `scheduledAt`; pausing stops the batches, resuming continues from the first recipient not yet sent to.
  */
 import type { Engine } from '../../engine/engine.js';
+import { isoSeconds } from '../../engine/iso-seconds.js';
 import { CampaignSteps, type SteppedCampaign } from '../campaign-steps.js';
 import type { Channel } from './channels.js';
 import { createMessage, messagesOf, NAMESPACE, prepareSend, type SendInput } from './messages.js';
@@ -74,7 +75,7 @@ export class CampaignRunner {
       this.engine,
       tenant,
       'campaign.completed',
-      { campaignId: campaign.id, name: campaign.name, stats: campaignStats(this.engine, tenant, campaign), completedAt },
+      { campaignId: campaign.id, name: campaign.name, stats: campaignStats(this.engine, tenant, campaign), completedAt: isoSeconds(completedAt) },
       campaign.id,
     );
   }
