@@ -39,6 +39,18 @@ export function rateLimitKey(provider: string, tenantId: string): string {
 /** The tenant of operations that need no credentials (`security: []` in the spec). */
 export const PUBLIC_TENANT: Tenant = { id: '', properties: { public: true } };
 
+/** A request its spec refuses, as the HTTP layer found it. */
+export interface ValidationProblem {
+  /** `to`, `recipients[2]`, `templateParams.name`; undefined for the request body as a whole. */
+  field: string | undefined;
+  location: 'body' | 'query' | 'path' | 'headers' | undefined;
+  /** The JSON Schema keyword that failed (`required`, `pattern`…) or msgsim's own (`unknownQuery`). */
+  keyword: string;
+  value: unknown;
+  /** msgsim's plain sentence for it ("to is required", "limit must be an integer from 1 to 100"). */
+  message: string;
+}
+
 export interface HandlerRequest<Body = unknown> extends IncomingRequest {
   operationId: string;
   tenant: Tenant;
@@ -127,8 +139,11 @@ export interface Provider {
   rateLimitHeaders?(info: RateLimitInfo | undefined, nowMs: number, tenant?: Tenant): Record<string, string>;
   /** Operations that honour an Idempotency-Key header. */
   idempotentOperations?: readonly string[];
-  /** Maps a spec validation failure on a field to the provider's own error code. */
-  validationErrorCode?(field: string, location: 'body' | 'query' | 'path' | 'headers'): string | undefined;
+  /**
+   * The provider's own code and words for a request its spec refuses, where its doc shows them
+   * (Msghub's invalid_phone_number); msgsim's plain sentence and the kind's code otherwise.
+   */
+  validationError?(problem: ValidationProblem): { code?: string; message?: string } | undefined;
   /**
    * Builds the provider on an engine: subscribes to events (including `reset`, to drop timers it owns),
    * returns the handlers.

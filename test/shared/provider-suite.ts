@@ -20,6 +20,9 @@ const PAGED_MESSAGES = 45;
 const PAGE_SIZE = 10;
 /** queued → sent (1 s) → delivered (2 s later), the default timings. */
 const TO_DELIVERED_MS = 3_000;
+/** Ajv's wording, which no provider writes (src/http/validation-wording.ts words refusals instead). */
+const VALIDATOR_PHRASES =
+  /must have required property|must NOT have|must be (<=|>=|<|>|equal to one of|string|integer|number|array|object|boolean)\b|must match (format|pattern)/;
 
 interface Api {
   get(path: string, query?: Record<string, string | number>): Promise<ApiResponse>;
@@ -84,6 +87,17 @@ export function describeProviderSuite(provider: Provider): void {
       const res = await apiOf(s, provider, tenant('badjson01')).post(profile.send.path, undefined, { raw: '{"to": ' });
       expect(res.status, res.text).toBe(400);
       expect(profile.errorOf(res.body), res.text).toBeTruthy();
+      expect((await outboxOf(s, provider.name)).total).toBe(0);
+    });
+
+    it("a send the spec refuses answers 400 in the provider's words, never the validator's", async () => {
+      const s = await sim();
+      const api = apiOf(s, provider, tenant('words01'));
+      const refusals = [await api.post(profile.send.path, {}), await api.post(profile.send.path, { ...profile.send.body(RECIPIENT), msgsimUnknown: 1 })];
+      for (const res of refusals) {
+        expect(res.status, res.text).toBe(400);
+        expect(res.text).not.toMatch(VALIDATOR_PHRASES);
+      }
       expect((await outboxOf(s, provider.name)).total).toBe(0);
     });
 

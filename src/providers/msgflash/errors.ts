@@ -45,6 +45,7 @@ export const MsgflashMessage = {
   unauthorized: 'Missing or invalid API key',
   internalError: 'Internal server error',
   invalidPhoneNumber: 'Phone number must be in E.164 format, e.g. +14155550123',
+  invalidCursor: 'The cursor is not valid; start again without one',
 } as const;
 
 const CODE_FOR_KIND: Record<SimErrorKind, string> = {

@@ -6,7 +6,7 @@ import { CampaignRunner } from './campaign-runner.js';
 import { campaignHandlers } from './campaigns.js';
 import { msghubTenantSettings } from './channels.js';
 import { contactHandlers } from './contacts.js';
-import { MsghubCode, renderMsghubError } from './errors.js';
+import { msghubValidationError, renderMsghubError } from './errors.js';
 import { subscribeMsghubEvents } from './events.js';
 import { MSGHUB_FIXTURE_FILES } from './fixtures.js';
 import { defineFlowJobs, flowHandlers } from './flows.js';
@@ -29,12 +29,7 @@ export const msghub: Provider = {
     { name: 'per-day', limit: 10_000, calendar: 'day' },
   ],
   idempotentOperations: ['sendMessage'],
-  validationErrorCode(field, location) {
-    if (location !== 'body') return undefined;
-    if (field === 'phone') return MsghubCode.invalidPhoneNumber;
-    if (field === 'email') return MsghubCode.invalidEmail;
-    return undefined;
-  },
+  validationError: msghubValidationError,
   create(engine) {
     // Named, so deliveries signed with it resume after a restart (--data).
     engine.webhooks.registerSigner(NAMESPACE, signMsghub);

@@ -219,6 +219,34 @@ describe('wrong types → 400 invalid_request naming the field (never coerced)',
   });
 });
 
+describe("messages in plain words or the doc's, never the validator's", () => {
+  it.each<[string, () => Promise<ApiResponse>, string, string, unknown]>([
+    ['a missing field', () => api.post('/messages/send', { channel: 'sms', body: 'Hello!' }), 'invalid_request', 'to', 'to is required'],
+    ['a range', () => api.get('/messages?limit=500'), 'invalid_request', 'limit', 'limit must be an integer from 1 to 100'],
+    ['a lower bound', () => api.get('/contacts?page=0'), 'invalid_request', 'page', 'page must be an integer from 1 to 1000000'],
+    [
+      'an enum',
+      () => api.post('/messages/send', { ...DOC_SEND, channel: 'fax' }),
+      'invalid_request',
+      'channel',
+      expect.stringMatching(/^channel must be one of sms, /),
+    ],
+    ['an unknown field', () => api.post('/messages/send', { ...DOC_SEND, colour: 'red' }), 'invalid_request', 'colour', 'colour is not a known field'],
+    [
+      "the doc's phone wording",
+      () => api.post('/contacts', { ...DOC_CONTACT, phone: '919876543210' }),
+      'invalid_phone_number',
+      'phone',
+      'Phone number is not in valid E.164 format',
+    ],
+    ["the doc's email wording", () => api.post('/contacts', { ...DOC_CONTACT, email: 'rahul@' }), 'invalid_email', 'email', 'Email address is invalid'],
+  ])('%s', async (_label, call, code, field, message) => {
+    const res = await call();
+    expectError(res, 400, code, field);
+    expect(res.body.error.message).toEqual(message);
+  });
+});
+
 describe('query parameters', () => {
   describe.each(LISTS)('GET %s', (path) => {
     it.each([
