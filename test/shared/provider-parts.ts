@@ -7,9 +7,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../../src/engine/clock.js';
 import { createEngine } from '../../src/engine/engine.js';
+import { isSimError } from '../../src/engine/errors.js';
 import { loadSpecWithValidators } from '../../src/http/spec.js';
 import { RouteTable } from '../../src/http/route-table.js';
 import { fixturePath } from '../../src/paths.js';
+import { isAbsent } from '../../src/providers/client-profile.js';
 import { requestWith, type Provider } from '../../src/providers/provider.js';
 import { createTestSim, T0 } from '../support/harness.js';
 import { declarationProblems, specFacts } from './spec-facts.js';
@@ -24,6 +26,16 @@ function fixturesRead(folder: string): string[] {
   return readdirSync(folder)
     .filter((f) => f.endsWith('.ts'))
     .flatMap((f) => [...readFileSync(path.join(folder, f), 'utf8').matchAll(/fixturePath\(\s*'([^']+)'\s*\)/g)].map((m) => fixturePath(m[1]!)));
+}
+
+/** The status of the SimError `fn` throws (undefined when it throws none). */
+function thrownStatus(fn: () => unknown): number | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return isSimError(error) ? error.status : -1;
+  }
 }
 
 export function describeProviderParts(provider: Provider, options: PartsOptions): void {
@@ -70,13 +82,19 @@ export function describeProviderParts(provider: Provider, options: PartsOptions)
       }
     });
 
-    it('named keys that authenticate as its profile places them', async () => {
+    it('named keys that authenticate as its profile places them, but for the magic ones it refuses with 401', async () => {
       const keys = provider.fixtureKeys ?? [];
       if (keys.length) expect(provider.profile.namedKeyAuth, 'profile.namedKeyAuth').toBeTypeOf('function');
+      const revocation = provider.profile.revocation;
+      const revokedStatus = revocation && !isAbsent(revocation) ? revocation.status : undefined;
       const sim = await createTestSim({ providers: [provider] });
       for (const named of keys) {
         expect(sim.engine.keys.get(provider.name, named.key), `${named.key} registered`).toBeDefined();
-        expect(() => provider.authenticate(requestWith(provider.profile.namedKeyAuth!(named)), sim.engine), named.key).not.toThrow();
+        const authenticate = () => provider.authenticate(requestWith(provider.profile.namedKeyAuth!(named)), sim.engine);
+        // The magic credentials: always invalid, or revoked where the provider refuses those as unknown (401).
+        const refused = named.properties.invalid === true || (named.properties.revoked === true && revokedStatus === 401);
+        if (!refused) expect(authenticate, named.key).not.toThrow();
+        else expect(thrownStatus(authenticate), named.key).toBe(401);
       }
       // Its own credential for a new tenant authenticates too, and the wrong one does not.
       expect(() => provider.authenticate(requestWith(provider.profile.auth(provider.profile.tenant('parts01'))), sim.engine)).not.toThrow();

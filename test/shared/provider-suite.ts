@@ -11,7 +11,16 @@ import { isAbsent, messagePath, type Absent, type AuthParts, type Pagination } f
 import { rateWindowsOf, requestWith, type Provider } from '../../src/providers/provider.js';
 import { outboxOf } from '../support/assertions.js';
 import { createTestSim, type ApiResponse, type TestSim, type TestSimOptions } from '../support/harness.js';
-import { idempotencyProblems, paginationProblems, probeTemplate, rateLimitProblems, specFacts, webhookProblems, type SpecFacts } from './spec-facts.js';
+import {
+  idempotencyProblems,
+  paginationProblems,
+  probeTemplate,
+  rateLimitProblems,
+  revocationProblems,
+  specFacts,
+  webhookProblems,
+  type SpecFacts,
+} from './spec-facts.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 const RECIPIENT = '+14155550123';
@@ -81,6 +90,42 @@ export function describeProviderSuite(provider: Provider): void {
       const api = apiOf(await sim(), provider, profile.wrongAuth);
       expect((await api.get(probe())).status).toBe(401);
     });
+
+    if (profile.revocation === undefined) {
+      it.todo(`magic credentials and revocation: the ${provider.name} profile declares no revocation yet`);
+    } else {
+      capability(
+        'its magic keys, and a key revoked through /_sim, are refused in its envelope',
+        profile.revocation,
+        (f) => revocationProblems(provider, f),
+        facts,
+        async (revocation) => {
+          const s = await sim();
+          const magic = (property: string) =>
+            apiOf(s, provider, profile.namedKeyAuth!((provider.fixtureKeys ?? []).find((k) => k.properties[property] === true)!));
+          const invalid = await magic('invalid').get(probe());
+          expect(invalid.status, invalid.text).toBe(401);
+          expect(profile.errorOf(invalid.body), invalid.text).toBeTruthy();
+          const revoked = await magic('revoked').get(probe());
+          expect(revoked.status, revoked.text).toBe(revocation.status);
+          expect(profile.errorOf(revoked.body), revoked.text).toBeTruthy();
+
+          // Revoked now: refused from its next request, sends included, and nothing stored; another key goes on.
+          const credentials = profile.tenant('revoke01');
+          const api = apiOf(s, provider, profile.auth(credentials));
+          expect([401, 403]).not.toContain((await api.get(probe())).status);
+          const revoke = await s.http.post(`/_sim/keys/${provider.name}/${encodeURIComponent(revocation.keyOf(credentials))}/revoke`);
+          expect(revoke.status, revoke.text).toBe(200);
+          expect(revoke.body.properties.revoked).toBe(true);
+          const read = await api.get(probe());
+          expect(read.status, read.text).toBe(revocation.status);
+          expect(profile.errorOf(read.body), read.text).toBeTruthy();
+          expect((await api.post(profile.send.path, profile.send.body(RECIPIENT))).status).toBe(revocation.status);
+          expect((await outboxOf(s, provider.name)).total).toBe(0);
+          expect(await send(apiOf(s, provider, tenant('revoke02')))).toBeTruthy();
+        },
+      );
+    }
 
     it('malformed JSON answers 400 in its envelope and stores nothing', async () => {
       const s = await sim();

@@ -36,6 +36,8 @@ export const MsghubCode = {
 /** The doc's own wording where it has one. */
 export const MsghubMessage = {
   invalidApiKey: 'API key is invalid or missing',
+  /** msgsim's: the doc has no word for a revoked key, which it would answer as invalid_api_key. */
+  revokedApiKey: 'API key has been revoked',
   invalidPhoneNumber: 'Phone number is not in valid E.164 format',
   invalidEmail: 'Email address is invalid',
   channelNotConnected: 'Channel is not connected in Settings',

@@ -8,7 +8,7 @@ import { msghubTenantSettings } from './channels.js';
 import { contactHandlers } from './contacts.js';
 import { msghubValidationError, renderMsghubError } from './errors.js';
 import { subscribeMsghubEvents } from './events.js';
-import { MSGHUB_FIXTURE_FILES } from './fixtures.js';
+import { MSGHUB_FIXTURE_FILES, MSGHUB_FIXTURES } from './fixtures.js';
 import { defineFlowJobs, flowHandlers } from './flows.js';
 import { messageHandlers, NAMESPACE } from './messages.js';
 import { msghubProfile } from './profile.js';
@@ -20,6 +20,7 @@ export const msghub: Provider = {
   specFile: specPath('msghub'),
   basePath: '/api/v1',
   authenticate: authenticateMsghub,
+  fixtureKeys: MSGHUB_FIXTURES.keys,
   fixtureFiles: MSGHUB_FIXTURE_FILES,
   profile: msghubProfile,
   renderError: renderMsghubError,

@@ -34,6 +34,7 @@ export const MsgineMessage = {
   invalidPhoneNumber: 'The phone number must be in E.164 format',
   rateLimitExceeded: 'Too many requests. Please try again later.',
   unauthorized: 'Invalid or missing API token',
+  revoked: 'This API token has been revoked',
   forbidden: 'Insufficient permissions: this API token is read-only',
   notFound: 'Message not found',
   internalError: 'Internal server error',
