@@ -133,8 +133,9 @@ export interface Provider {
    */
   rateLimits?: readonly RateWindow[] | ((tenant: Tenant, engine: Engine) => readonly RateWindow[]);
   /**
-   * Headers a provider sends about its limits on every response, errors included. `info` is undefined
-   * when the request failed before its limit was counted (unknown route, bad credentials).
+   * Headers a provider sends about its limits on every response, errors included. `info` is the caller's
+   * window: counted with this request, or as it stands when the limiter did not count it (a refusal
+   * before it, a public operation, limits off); undefined only when no credential could be read.
    */
   rateLimitHeaders?(info: RateLimitInfo | undefined, nowMs: number, tenant?: Tenant): Record<string, string>;
   /** Operations that honour an Idempotency-Key header. */

@@ -10,7 +10,6 @@ import { SimError } from '../../engine/errors.js';
 import { keyRefusal } from '../../engine/keys.js';
 import type { IncomingRequest, Tenant } from '../provider.js';
 import { HubCode, HubWording } from './errors.js';
-import { currentRateLimitHeaders } from './tiers.js';
 
 export const NAMESPACE = 'messagehub';
 
@@ -51,11 +50,10 @@ export function authenticateMessageHub(request: IncomingRequest, engine: Engine)
 }
 
 /** "403 Forbidden - Key revoked or insufficient scope". */
-export function authorizeMessageHub(tenant: Tenant, operationId: string, _request: IncomingRequest, engine: Engine): void {
-  // The limiter has not run yet: the 403 still reports this key's own window (uncounted).
-  const headers = () => currentRateLimitHeaders(engine, tenant);
+export function authorizeMessageHub(tenant: Tenant, operationId: string): void {
+  // The limiter has not run yet: the HTTP layer reports this key's own window, uncounted, on the 403.
   if (keyRefusal(tenant.properties ? { properties: tenant.properties } : undefined) === 'revoked') {
-    throw new SimError({ kind: 'forbidden', code: HubCode.keyRevoked, message: HubWording.keyRevoked, field: 'Authorization', headers: headers() });
+    throw new SimError({ kind: 'forbidden', code: HubCode.keyRevoked, message: HubWording.keyRevoked, field: 'Authorization' });
   }
   const needed = OPERATION_SCOPES[operationId];
   if (needed && !scopesOf(tenant).includes(needed)) {
@@ -65,7 +63,7 @@ export function authorizeMessageHub(tenant: Tenant, operationId: string, _reques
       message: `This API key lacks the ${needed} scope`,
       field: 'scope',
       value: needed,
-      headers: { ...headers(), 'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${needed}"` },
+      headers: { 'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${needed}"` },
     });
   }
 }
