@@ -37,10 +37,11 @@ export const msgflash: Provider = {
   validationError: (problem) =>
     problem.location === 'query' && problem.field === 'cursor' ? { code: MsgflashCode.invalidCursor, message: MsgflashMessage.invalidCursor } : undefined,
   create(engine) {
+    // Before the campaign runner: a campaign's last message.* webhook goes out before its campaign.completed.
+    subscribeMsgflashEvents(engine);
     const campaigns = new CampaignRunner(engine);
     const bulkJobs = new BulkJobRunner(engine);
     const scheduled = new ScheduledSends(engine);
-    subscribeMsgflashEvents(engine);
     return {
       operations: {
         ...messageHandlers(engine, scheduled),

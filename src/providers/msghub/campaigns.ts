@@ -41,6 +41,7 @@ function campaignView(engine: Engine, tenant: string, campaign: CampaignRecord) 
     status: campaign.status,
     ...(campaign.scheduledAt ? { scheduledAt: isoSeconds(campaign.scheduledAt) } : {}),
     ...(campaign.startedAt ? { startedAt: isoSeconds(campaign.startedAt) } : {}),
+    ...(campaign.dispatchedAt ? { dispatchedAt: isoSeconds(campaign.dispatchedAt) } : {}),
     ...(campaign.completedAt ? { completedAt: isoSeconds(campaign.completedAt) } : {}),
     stats: campaignStats(engine, tenant, campaign),
     createdAt: isoSeconds(campaign.createdAt),

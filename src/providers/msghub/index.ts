@@ -34,9 +34,10 @@ export const msghub: Provider = {
   create(engine) {
     // Named, so deliveries signed with it resume after a restart (--data).
     engine.webhooks.registerSigner(NAMESPACE, signMsghub);
+    // Before the campaign runner: a campaign's last message.* webhook goes out before its campaign.completed.
+    subscribeMsghubEvents(engine);
     const runner = new CampaignRunner(engine);
     defineFlowJobs(engine);
-    subscribeMsghubEvents(engine);
     return {
       operations: {
         ...messageHandlers(engine),
