@@ -17,10 +17,11 @@ export function plainWording(item: ValidationItem, field: string | undefined): s
       return `${name} is required`;
     case 'bodyRequired':
       return 'A JSON request body is required';
+    // msgsim's wording from before this module, kept: plain already, and clients match on the quoted name.
     case 'additionalProperties':
-      return `${name} is not a known field`;
+      return `Unknown field '${name}'`;
     case 'unknownQuery':
-      return `${name} is not a query parameter of this endpoint`;
+      return `Unknown query parameter '${name}'`;
     case 'emptyValue':
       return `${name} must not be empty`;
     case 'type':

@@ -149,7 +149,7 @@ describe('other invalid sends → 400 invalid_request naming the field, nothing 
       body: { to: '+256701234567', message: 'x', from: 'MsGine' },
       field: 'from',
       value: 'MsGine',
-      message: 'from is not a known field',
+      message: "Unknown field 'from'",
     },
     { what: 'a client-set status', body: { to: '+256701234567', message: 'x', status: 'delivered' }, field: 'status' },
     { what: 'a client-set id', body: { to: '+256701234567', message: 'x', id: 'msg_mine' }, field: 'id' },
@@ -159,7 +159,7 @@ describe('other invalid sends → 400 invalid_request naming the field, nothing 
     expectError(res, 400, 'invalid_request', field, value);
     // In plain words naming the field, never the validator's ("must have required property 'to'").
     if (message !== undefined) expect(res.body.error.message).toBe(message);
-    expect(res.body.error.message).toMatch(new RegExp(`^${field.replace(/[[\]]/g, '\\$&')}\\b`));
+    expect(res.body.error.message).toContain(field);
     expect(await outboxCount(sim)).toBe(0);
   });
 
