@@ -25,7 +25,7 @@ export function registerKeyRoutes(router: Router, { engine, providers }: Control
     res.status(201).json(stored);
   });
 
-  /** Marks a key revoked (registering it if needed); providers with revocation answer it with their 403. */
+  /** Marks a key revoked (registering it if needed); each provider refuses it with its own 401 or 403 (engine/keys.ts keyRefusal). */
   router.post('/keys/:provider/:key/revoke', (req, res) => {
     const { provider, key } = req.params;
     if (!providers.has(provider)) throw notFound(`No provider ${provider}`);

@@ -1,13 +1,26 @@
 /**
- * Credentials with properties (read-only tokens, scopes, revoked keys, tiers, teams). Providers accept
- * any well-formed key as a tenant; a registered key adds facts their auth rules read. Keys are
- * configuration, not data: a reset of the simulation keeps them.
+ * Credentials with properties (read-only tokens, scopes, revoked and always-invalid keys, tiers, teams).
+ * Providers accept any well-formed key as a tenant; a registered key adds facts their auth rules read.
+ * Keys are configuration, not data: a reset of the simulation keeps them.
  */
 export interface RegisteredKey {
   provider: string;
   key: string;
   label?: string;
   properties: Record<string, unknown>;
+}
+
+/**
+ * Why a registered credential is refused whatever the request: `invalid` (a magic key that is always
+ * wrong: the provider's 401) or `revoked` (POST /_sim/keys/<provider>/<key>/revoke: each provider's own
+ * refusal). Undefined for any other key, registered or not.
+ */
+export type KeyRefusal = 'invalid' | 'revoked';
+
+export function keyRefusal(entry: Pick<RegisteredKey, 'properties'> | undefined): KeyRefusal | undefined {
+  if (entry?.properties.invalid === true) return 'invalid';
+  if (entry?.properties.revoked === true) return 'revoked';
+  return undefined;
 }
 
 export class KeyRegistry {

@@ -102,6 +102,16 @@ export function isTerminal(state: MessageState): boolean {
   return NEXT[state].length === 0;
 }
 
+/**
+ * Whether a message has reached its final state: no natural step will follow. That is failed and read;
+ * delivered for a recipient that does not read (one that reads is final once read); sent for the
+ * recipient that is never delivered; and wherever a forced transition left it, since forcing cancels
+ * the natural timer. Only a late delivery receipt (MessageHub) or another forced move changes it then.
+ */
+export function isSettled(message: SimMessage): boolean {
+  return isTerminal(message.status) || message.history.at(-1)?.forced === true || nextStep(message) === undefined;
+}
+
 export class Lifecycle {
   /** Messages with a natural step armed (their handle sits on the message itself: see TIMER). */
   private armed = 0;
@@ -157,10 +167,13 @@ export class Lifecycle {
     this.scheduleNext(message);
   }
 
-  /** Re-arms timers for messages loaded from disk, due times counted from their last change. */
+  /**
+   * Re-arms timers for messages loaded from disk, due times counted from their last change. A message a
+   * forced transition left at rest stays at rest, as it would have without the restart.
+   */
   resume(messages: Iterable<SimMessage>): void {
     for (const message of messages) {
-      if (!isTerminal(message.status)) this.scheduleNext(message);
+      if (!isSettled(message)) this.scheduleNext(message);
     }
   }
 

@@ -304,6 +304,19 @@ export function isoBound(text: string | undefined): string | undefined {
   return text ? isoInstant(Date.parse(text)) : undefined;
 }
 
+/**
+ * isoBound for APIs that show times in whole seconds (engine/iso-seconds.ts): a row matches as its
+ * client sees it, truncated to the second. An `after` bound keeps rows from the first whole second at
+ * or after it; a `before` bound keeps rows up to the end of its second, so `createdBefore` set to a
+ * `createdAt` the client read includes that row.
+ */
+export function wholeSecondBound(text: string | undefined, side: 'after' | 'before'): string | undefined {
+  if (!text) return undefined;
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) return isoInstant(ms);
+  return isoInstant(side === 'after' ? Math.ceil(ms / 1000) * 1000 : Math.floor(ms / 1000) * 1000 + 999);
+}
+
 /** Index of the first item whose key sorts strictly after `key` in newest-first order (lower bound). */
 function firstOlderThan<T>(items: readonly T[], keyOf: (item: T) => CursorKey, key: CursorKey): number {
   let low = 0;

@@ -1,11 +1,14 @@
 /**
  * Turns anything thrown on the request path (body-parser, the request validator, handlers) into the
  * one SimError type, carrying the field that was wrong; the provider then renders it in its envelope.
+ * A validator's refusal is worded once here, in plain sentences (validation-wording.ts), or in the
+ * provider's own words where its doc has them (Provider.validationError).
  */
 import { SimError, isSimError } from '../engine/errors.js';
 import type { Provider } from '../providers/provider.js';
 import { readingError } from '../web/client-errors.js';
-import { RequestValidationError, type ValidationItem } from './request-validator.js';
+import { RequestValidationError } from './request-validator.js';
+import { plainWording } from './validation-wording.js';
 
 const LOCATIONS = ['body', 'query', 'path', 'headers'] as const;
 type Location = (typeof LOCATIONS)[number];
@@ -17,15 +20,17 @@ export function toSimError(error: unknown, provider: Provider): SimError {
 }
 
 function fromValidator(err: RequestValidationError, provider: Provider): SimError {
-  const first = err.errors[0] ?? { path: '', message: err.message, errorCode: '' };
+  const first = err.errors[0] ?? { path: '', message: err.message, keyword: '' };
   const { location, field, segments } = parsePath(first.path);
-  const code = location && field ? provider.validationErrorCode?.(field, location) : undefined;
+  const value = location && err.parts ? lookup(err.parts[location], segments) : undefined;
+  const problem = { field, location, keyword: first.keyword, value, message: plainWording(first, field) };
+  const own = provider.validationError?.(problem);
   return new SimError({
     kind: 'invalid_request',
-    ...(code ? { code } : {}),
-    message: describe(first, field),
+    ...(own?.code ? { code: own.code } : {}),
+    message: own?.message ?? problem.message,
     ...(field ? { field } : {}),
-    value: location && err.parts ? lookup(err.parts[location], segments) : undefined,
+    value,
   });
 }
 
@@ -40,14 +45,6 @@ function parsePath(path: string): { location?: Location; field?: string; segment
   const segments = location ? head.slice(1) : head;
   const field = segments.reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
   return { ...(location ? { location } : {}), ...(field ? { field } : {}), segments };
-}
-
-/** Ajv's wording, made to name the field once: "limit must be <= 100", "Unknown field 'extra'". */
-function describe(item: ValidationItem, field: string | undefined): string {
-  const { message } = item;
-  if (item.errorCode === 'additionalProperties.openapi.validation' && field) return `Unknown field '${field}'`;
-  if (!field || message.includes(`'${field}'`)) return message;
-  return `${field} ${message}`;
 }
 
 function lookup(root: unknown, segments: string[]): unknown {

@@ -9,6 +9,7 @@ import { SimError } from '../engine/errors.js';
 import {
   PUBLIC_TENANT,
   rateLimitKey,
+  rateWindowsOf,
   type HandlerRequest,
   type HandlerResult,
   type Provider,
@@ -120,8 +121,8 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
 
   const limit = (res: Response): void => {
     const { tenant, operation } = locals(res);
-    const windows = typeof provider.rateLimits === 'function' ? provider.rateLimits(tenant, engine) : provider.rateLimits;
-    if (operation.public || !windows || windows.length === 0 || !engine.settings.rateLimits) return;
+    const windows = rateWindowsOf(provider, tenant, engine);
+    if (operation.public || windows.length === 0 || !engine.settings.rateLimits) return;
     const decision = engine.rateLimiter.consume(rateLimitKey(provider.name, tenant.id), windows);
     const info = { limit: decision.limit, remaining: decision.remaining, resetAt: decision.resetAt, retryAfterSeconds: decision.retryAfterSeconds };
     locals(res).rateLimit = info;
@@ -137,6 +138,33 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
         headers: { ...headers, 'Retry-After': String(decision.retryAfterSeconds) },
       });
     }
+  };
+
+  /**
+   * The credential's tenant when a request was refused before admission (unknown route, wrong method,
+   * a malformed path, a refusal by authorize); undefined when there is none to read.
+   */
+  const readableTenant = (req: Request, res: Response): Tenant | undefined => {
+    if (locals(res).operation?.public) return undefined;
+    try {
+      return provider.authenticate(locals(res).request ?? incoming(req), engine);
+    } catch {
+      return undefined;
+    }
+  };
+
+  /**
+   * Limit headers for an answer the limiter did not count (a refusal before it, a public operation,
+   * limits switched off): the caller's own window as it stands, and the provider's default only when
+   * no credential could be read (MessageHub: "Rate limit headers are included in every response").
+   */
+  const uncountedLimitHeaders = (req: Request, res: Response): Record<string, string> => {
+    const tenant = locals(res).operation?.public ? undefined : (locals(res).tenant ?? readableTenant(req, res));
+    const windows = tenant ? rateWindowsOf(provider, tenant, engine) : [];
+    if (!tenant || windows.length === 0) return provider.rateLimitHeaders!(undefined, engine.clock.now());
+    const decision = engine.rateLimiter.peek(rateLimitKey(provider.name, tenant.id), windows, 0);
+    const info = { limit: decision.limit, remaining: decision.remaining, resetAt: decision.resetAt, retryAfterSeconds: decision.retryAfterSeconds };
+    return provider.rateLimitHeaders!(info, engine.clock.now(), tenant);
   };
 
   // Three layers, not eight: every layer costs each request a turn through the router. The order is
@@ -172,7 +200,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     const unsaved = pending && (await pending);
     if (unsaved) result = render(provider, unsaved);
     // Limit headers on every response: also where the limiter did not run (public operations, limits off).
-    if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now(), tenant));
+    if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(uncountedLimitHeaders(req, res));
     send(res, result);
   });
 
@@ -180,7 +208,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     const simError = toSimError(error, provider);
     if (simError.status >= 500 && simError.kind === 'internal') options.logger?.error({ err: error, path: req.path }, 'unhandled error');
     // Providers that send limit headers on every response do so on errors raised before the limiter too.
-    if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(provider.rateLimitHeaders(undefined, engine.clock.now(), locals(res).tenant));
+    if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(uncountedLimitHeaders(req, res));
     send(res, render(provider, simError));
   });
 

@@ -36,9 +36,20 @@ export interface PrecompiledValidators {
 /** One problem, located as `/<location>/<field path>` (the shape error-mapping turns into a SimError). */
 export interface ValidationItem {
   path: string;
+  /** Ajv's wording, for diagnostics; clients read error-mapping's (validation-wording.ts). */
   message: string;
-  errorCode: string;
+  /** The JSON Schema keyword that failed (`required`, `maximum`…), or msgsim's own check (`unknownQuery`, `emptyValue`). */
+  keyword: string;
+  params?: Record<string, unknown>;
+  /** The schema holding the failed keyword (the field's own; the object's for `required`): bounds, formats, types. */
+  schema?: Record<string, unknown>;
 }
+
+/**
+ * Bumped when what the validators report changes (Ajv options), so a build's precompiled validators
+ * from before are not used.
+ */
+export const VALIDATOR_FORMAT = 2;
 
 export class RequestValidationError extends Error {
   readonly status = 400;
@@ -130,7 +141,7 @@ export class RequestValidator {
       });
     }
     if (parts.body === undefined) {
-      if (compiled.bodyRequired) throw fail('/body', "must have required property 'body'", 'required');
+      if (compiled.bodyRequired) throw fail('/body', "must have required property 'body'", 'bodyRequired');
     } else if (compiled.body && !compiled.body(parts.body)) {
       throw failed(compiled.body.errors, '/body');
     }
@@ -237,6 +248,8 @@ export class RequestValidator {
         strict: false,
         strictNumbers: true,
         allErrors: false,
+        // The failing schema rides on each error (parentSchema), so a message can name both bounds of a range.
+        verbose: true,
         coerceTypes,
         useDefaults: true,
         validateSchema: false,
@@ -303,17 +316,46 @@ function rebase(schema: unknown): unknown {
 }
 
 function fail(path: string, message: string, keyword: string): RequestValidationError {
-  return new RequestValidationError([{ path, message, errorCode: `${keyword}.openapi.validation` }]);
+  return new RequestValidationError([{ path, message, keyword }]);
 }
 
-/** Ajv's first error, located at the field it is about (the missing or unknown property itself). */
+/** Ajv's errors, the most telling first, each located at the field it is about (the missing or unknown property itself). */
 function failed(errors: ErrorObject[] | null | undefined, prefix: string): RequestValidationError {
   return new RequestValidationError(
-    (errors ?? []).map((e) => {
+    mostTelling(errors ?? []).map((e) => {
       const params = e.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
       const property = params.missingProperty ?? params.additionalProperty;
       const message = e.keyword === 'enum' && params.allowedValues ? `${e.message}: ${params.allowedValues.join(', ')}` : (e.message ?? 'is invalid');
-      return { path: `${prefix}${e.instancePath}${property !== undefined ? `/${property}` : ''}`, message, errorCode: `${e.keyword}.openapi.validation` };
+      return {
+        path: `${prefix}${e.instancePath}${property !== undefined ? `/${property}` : ''}`,
+        message,
+        keyword: e.keyword,
+        params: e.params as Record<string, unknown>,
+        ...(isObject(e.parentSchema) ? { schema: e.parentSchema } : {}),
+      };
     }),
   );
+}
+
+/**
+ * Ajv lists a failed `oneOf`/`anyOf` after what each branch found, the first branch's first. The value
+ * fits the branch whose type it has: that branch's problem comes first (`to: "0701"` is a malformed
+ * number, not "must be array"). When it has none of their types, the alternatives are merged into one
+ * `type` problem naming them all (`to` must be an array or a string).
+ */
+function mostTelling(errors: ErrorObject[]): ErrorObject[] {
+  const choice = errors.findIndex((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  if (choice === -1) return errors;
+  const at = errors[choice]!.instancePath;
+  const branches = errors.slice(0, choice).filter((e) => e.instancePath.startsWith(at));
+  const wrongType = (e: ErrorObject) => e.keyword === 'type' && e.instancePath === at;
+  const fitting = branches.find((e) => !wrongType(e));
+  if (fitting) return [fitting, ...errors.filter((e) => e !== fitting)];
+  const types = branches.flatMap((e) => [(e.params as { type?: string | string[] }).type ?? []].flat());
+  const merged: ErrorObject = { ...errors[choice]!, keyword: 'type', params: { type: [...new Set(types)] }, parentSchema: undefined };
+  return [merged, ...errors];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

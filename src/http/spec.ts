@@ -15,7 +15,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { OpenAPIV3 } from 'openapi-types';
 import { PACKAGE_ROOT } from '../paths.js';
-import { RequestValidator, type PrecompiledValidators } from './request-validator.js';
+import { RequestValidator, VALIDATOR_FORMAT, type PrecompiledValidators } from './request-validator.js';
 import { RouteTable } from './route-table.js';
 
 const require = createRequire(import.meta.url);
@@ -76,7 +76,7 @@ export async function writeCompiledSpec(file: string): Promise<string> {
   await mkdir(path.dirname(target), { recursive: true });
   await writeFile(target, JSON.stringify(compiled));
   const modules = new RequestValidator(document).standaloneValidators(new RouteTable(document).operations);
-  const stamp = `\nexports.sha256 = ${JSON.stringify(digest)};\n`;
+  const stamp = `\nexports.sha256 = ${JSON.stringify(digest)};\nexports.format = ${VALIDATOR_FORMAT};\n`;
   await writeFile(validatorsPath(file, 'parameters'), modules.parameters + stamp);
   await writeFile(validatorsPath(file, 'body'), modules.body + stamp);
   return target;
@@ -84,9 +84,12 @@ export async function writeCompiledSpec(file: string): Promise<string> {
 
 function readValidators(file: string, digest: string): PrecompiledValidators | undefined {
   try {
-    const parameters = require(validatorsPath(file, 'parameters')) as PrecompiledValidators['parameters'] & { sha256?: string };
-    const body = require(validatorsPath(file, 'body')) as PrecompiledValidators['body'] & { sha256?: string };
-    return parameters.sha256 === digest && body.sha256 === digest ? { parameters, body } : undefined;
+    type Stamped = { sha256?: string; format?: number };
+    const parameters = require(validatorsPath(file, 'parameters')) as PrecompiledValidators['parameters'] & Stamped;
+    const body = require(validatorsPath(file, 'body')) as PrecompiledValidators['body'] & Stamped;
+    // Made from this very YAML, by a validator that reports what this one reports.
+    const current = (m: Stamped) => m.sha256 === digest && m.format === VALIDATOR_FORMAT;
+    return current(parameters) && current(body) ? { parameters, body } : undefined;
   } catch {
     return undefined;
   }

@@ -73,6 +73,16 @@ export type WebhookProfile =
       verify(delivery: SignedDelivery): boolean;
     };
 
+/** How a provider refuses a revoked credential (`POST /_sim/keys/<provider>/<key>/revoke`). */
+export interface Revocation {
+  /** 401 where the doc's only word for it is an invalid key; 403 where the doc says "Key revoked" is Forbidden. */
+  status: 401 | 403;
+  /** The key `/_sim/keys` names for these credentials. */
+  keyOf(credentials: Credentials): string;
+  /** The refusal carries no body at all (Tastypie's bare HttpUnauthorized), rather than an error in the envelope. */
+  bodyless?: true;
+}
+
 export interface ClientProfile {
   /** Credentials to use when none are given (the simulator accepts any well-formed one). */
   defaultCredentials: Credentials;
@@ -81,6 +91,11 @@ export interface ClientProfile {
   auth(credentials: Credentials): AuthParts;
   /** A well-formed-looking but wrong credential (documented to answer 401). */
   wrongAuth: AuthParts;
+  /**
+   * Revocation, and the magic credentials that come with it: among Provider.fixtureKeys, one marked
+   * `invalid` (always its 401) and one marked `revoked`.
+   */
+  revocation: Revocation | Absent;
   /** How a named key (Provider.fixtureKeys) goes on a request; required when the provider has any. */
   namedKeyAuth?(key: NamedKey): AuthParts;
   /** The minimal valid send to one recipient. */

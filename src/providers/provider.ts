@@ -39,6 +39,18 @@ export function rateLimitKey(provider: string, tenantId: string): string {
 /** The tenant of operations that need no credentials (`security: []` in the spec). */
 export const PUBLIC_TENANT: Tenant = { id: '', properties: { public: true } };
 
+/** A request its spec refuses, as the HTTP layer found it. */
+export interface ValidationProblem {
+  /** `to`, `recipients[2]`, `templateParams.name`; undefined for the request body as a whole. */
+  field: string | undefined;
+  location: 'body' | 'query' | 'path' | 'headers' | undefined;
+  /** The JSON Schema keyword that failed (`required`, `pattern`…) or msgsim's own (`unknownQuery`). */
+  keyword: string;
+  value: unknown;
+  /** msgsim's plain sentence for it ("to is required", "limit must be an integer from 1 to 100"). */
+  message: string;
+}
+
 export interface HandlerRequest<Body = unknown> extends IncomingRequest {
   operationId: string;
   tenant: Tenant;
@@ -132,14 +144,18 @@ export interface Provider {
    */
   rateLimits?: readonly RateWindow[] | ((tenant: Tenant, engine: Engine) => readonly RateWindow[]);
   /**
-   * Headers a provider sends about its limits on every response, errors included. `info` is undefined
-   * when the request failed before its limit was counted (unknown route, bad credentials).
+   * Headers a provider sends about its limits on every response, errors included. `info` is the caller's
+   * window: counted with this request, or as it stands when the limiter did not count it (a refusal
+   * before it, a public operation, limits off); undefined only when no credential could be read.
    */
   rateLimitHeaders?(info: RateLimitInfo | undefined, nowMs: number, tenant?: Tenant): Record<string, string>;
   /** Operations that honour an Idempotency-Key header. */
   idempotentOperations?: readonly string[];
-  /** Maps a spec validation failure on a field to the provider's own error code. */
-  validationErrorCode?(field: string, location: 'body' | 'query' | 'path' | 'headers'): string | undefined;
+  /**
+   * The provider's own code and words for a request its spec refuses, where its doc shows them
+   * (Msghub's invalid_phone_number); msgsim's plain sentence and the kind's code otherwise.
+   */
+  validationError?(problem: ValidationProblem): { code?: string; message?: string } | undefined;
   /**
    * Builds the provider on an engine: subscribes to events (including `reset`, to drop timers it owns),
    * returns the handlers. `mount` says where the app serves it, for links written into answers.

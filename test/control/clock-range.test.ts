@@ -69,7 +69,8 @@ describe('clock targets outside the sane range', () => {
     const body = { channel: 'sms', to: '+919876543210', body: 'Hello!' };
     const sent = await msghub.post('/messages/send', body, { headers: { 'Idempotency-Key': 'latest-1' } });
     expect(sent.status).toBe(201);
-    expect(sent.body.createdAt).toBe(LATEST);
+    // Msghub prints whole seconds.
+    expect(sent.body.createdAt).toBe('9998-12-31T23:59:59Z');
     const replay = await msghub.post('/messages/send', body, { headers: { 'Idempotency-Key': 'latest-1' } });
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect((await msghub.get('/messages')).status).toBe(200);

@@ -7,12 +7,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Clock } from '../../src/engine/clock.js';
 import { createEngine } from '../../src/engine/engine.js';
+import { isSimError } from '../../src/engine/errors.js';
 import { loadSpecWithValidators } from '../../src/http/spec.js';
 import { RouteTable } from '../../src/http/route-table.js';
 import { fixturePath } from '../../src/paths.js';
+import { isAbsent } from '../../src/providers/client-profile.js';
 import { apiBasePaths, requestWith, type Provider } from '../../src/providers/provider.js';
 import { createTestSim, T0 } from '../support/harness.js';
-import { declarationProblems, specFacts } from './spec-facts.js';
+import { declarationProblems, find, specFacts } from './spec-facts.js';
 
 export interface PartsOptions {
   /** The provider's own folder, whose sources are searched for the fixture files they read. */
@@ -24,6 +26,16 @@ function fixturesRead(folder: string): string[] {
   return readdirSync(folder)
     .filter((f) => f.endsWith('.ts'))
     .flatMap((f) => [...readFileSync(path.join(folder, f), 'utf8').matchAll(/fixturePath\(\s*'([^']+)'\s*\)/g)].map((m) => fixturePath(m[1]!)));
+}
+
+/** The status of the SimError `fn` throws (undefined when it throws none). */
+function thrownStatus(fn: () => unknown): number | undefined {
+  try {
+    fn();
+    return undefined;
+  } catch (error) {
+    return isSimError(error) ? error.status : -1;
+  }
 }
 
 export function describeProviderParts(provider: Provider, options: PartsOptions): void {
@@ -75,13 +87,26 @@ export function describeProviderParts(provider: Provider, options: PartsOptions)
       }
     });
 
-    it('named keys that authenticate as its profile places them', async () => {
+    it('named keys that are admitted as its profile places them, but for the magic ones it refuses with 401', async () => {
       const keys = provider.fixtureKeys ?? [];
+      const sendOperation = find(await specFacts(provider.specFile), 'post', provider.profile.send.path)?.operationId ?? '';
       if (keys.length) expect(provider.profile.namedKeyAuth, 'profile.namedKeyAuth').toBeTypeOf('function');
+      const revocation = provider.profile.revocation;
+      const revokedStatus = revocation && !isAbsent(revocation) ? revocation.status : undefined;
       const sim = await createTestSim({ providers: [provider] });
       for (const named of keys) {
         expect(sim.engine.keys.get(provider.name, named.key), `${named.key} registered`).toBeDefined();
-        expect(() => provider.authenticate(requestWith(provider.profile.namedKeyAuth!(named)), sim.engine), named.key).not.toThrow();
+        // Admitted as the router admits a send: authenticated, then authorized (where a revoked key may be refused).
+        const request = requestWith(provider.profile.namedKeyAuth!(named));
+        const admit = () => {
+          const tenant = provider.authenticate(request, sim.engine);
+          provider.authorize?.(tenant, sendOperation, request, sim.engine);
+        };
+        // The magic credentials: always invalid, or revoked where the provider refuses those as unknown (401).
+        const refused = named.properties.invalid === true || (named.properties.revoked === true && revokedStatus === 401);
+        const status = thrownStatus(admit);
+        if (!refused) expect(status === undefined || status === 403, `${named.key}: ${status}`).toBe(true);
+        else expect(status, named.key).toBe(401);
       }
       // Its own credential for a new tenant authenticates too, and the wrong one does not.
       expect(() => provider.authenticate(requestWith(provider.profile.auth(provider.profile.tenant('parts01'))), sim.engine)).not.toThrow();

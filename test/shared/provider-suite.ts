@@ -11,7 +11,16 @@ import { isAbsent, messagePath, type Absent, type AuthParts, type Pagination } f
 import { rateWindowsOf, requestWith, type Provider } from '../../src/providers/provider.js';
 import { outboxOf } from '../support/assertions.js';
 import { createTestSim, type ApiResponse, type TestSim, type TestSimOptions } from '../support/harness.js';
-import { idempotencyProblems, paginationProblems, probeTemplate, rateLimitProblems, specFacts, webhookProblems, type SpecFacts } from './spec-facts.js';
+import {
+  idempotencyProblems,
+  paginationProblems,
+  probeTemplate,
+  rateLimitProblems,
+  revocationProblems,
+  specFacts,
+  webhookProblems,
+  type SpecFacts,
+} from './spec-facts.js';
 import { startWebhookReceiver } from '../support/webhook-receiver.js';
 
 const RECIPIENT = '+14155550123';
@@ -20,6 +29,9 @@ const PAGED_MESSAGES = 45;
 const PAGE_SIZE = 10;
 /** queued → sent (1 s) → delivered (2 s later), the default timings. */
 const TO_DELIVERED_MS = 3_000;
+/** Ajv's wording, which no provider writes (src/http/validation-wording.ts words refusals instead). */
+const VALIDATOR_PHRASES =
+  /must have required property|must NOT have|must be (<=|>=|<|>|equal to one of|string|integer|number|array|object|boolean)\b|must match (format|pattern)/;
 
 interface Api {
   get(path: string, query?: Record<string, string | number>): Promise<ApiResponse>;
@@ -79,11 +91,59 @@ export function describeProviderSuite(provider: Provider): void {
       expect((await api.get(probe())).status).toBe(401);
     });
 
+    {
+      capability(
+        'its magic keys, and a key revoked through /_sim, are refused in its envelope',
+        profile.revocation,
+        (f) => revocationProblems(provider, f),
+        facts,
+        async (revocation) => {
+          const s = await sim();
+          const magic = (property: string) =>
+            apiOf(s, provider, profile.namedKeyAuth!((provider.fixtureKeys ?? []).find((k) => k.properties[property] === true)!));
+          // An error in the envelope, or nothing at all where the provider's refusal has no body.
+          const refusalBody = (res: { body: unknown; text: string }) =>
+            revocation.bodyless ? expect(res.text).toBe('') : expect(profile.errorOf(res.body), res.text).toBeTruthy();
+          const invalid = await magic('invalid').get(probe());
+          expect(invalid.status, invalid.text).toBe(401);
+          refusalBody(invalid);
+          const revoked = await magic('revoked').get(probe());
+          expect(revoked.status, revoked.text).toBe(revocation.status);
+          refusalBody(revoked);
+
+          // Revoked now: refused from its next request, sends included, and nothing stored; another key goes on.
+          const credentials = profile.tenant('revoke01');
+          const api = apiOf(s, provider, profile.auth(credentials));
+          expect([401, 403]).not.toContain((await api.get(probe())).status);
+          const revoke = await s.http.post(`/_sim/keys/${provider.name}/${encodeURIComponent(revocation.keyOf(credentials))}/revoke`);
+          expect(revoke.status, revoke.text).toBe(200);
+          expect(revoke.body.properties.revoked).toBe(true);
+          const read = await api.get(probe());
+          expect(read.status, read.text).toBe(revocation.status);
+          refusalBody(read);
+          expect((await api.post(profile.send.path, profile.send.body(RECIPIENT))).status).toBe(revocation.status);
+          expect((await outboxOf(s, provider.name)).total).toBe(0);
+          expect(await send(apiOf(s, provider, tenant('revoke02')))).toBeTruthy();
+        },
+      );
+    }
+
     it('malformed JSON answers 400 in its envelope and stores nothing', async () => {
       const s = await sim();
       const res = await apiOf(s, provider, tenant('badjson01')).post(profile.send.path, undefined, { raw: '{"to": ' });
       expect(res.status, res.text).toBe(400);
       expect(profile.errorOf(res.body), res.text).toBeTruthy();
+      expect((await outboxOf(s, provider.name)).total).toBe(0);
+    });
+
+    it("a send the spec refuses answers 400 in the provider's words, never the validator's", async () => {
+      const s = await sim();
+      const api = apiOf(s, provider, tenant('words01'));
+      const refusals = [await api.post(profile.send.path, {}), await api.post(profile.send.path, { ...profile.send.body(RECIPIENT), msgsimUnknown: 1 })];
+      for (const res of refusals) {
+        expect(res.status, res.text).toBe(400);
+        expect(res.text).not.toMatch(VALIDATOR_PHRASES);
+      }
       expect((await outboxOf(s, provider.name)).total).toBe(0);
     });
 

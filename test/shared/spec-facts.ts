@@ -41,7 +41,7 @@ async function read(file: string): Promise<SpecFacts> {
   return { spec, operations };
 }
 
-const find = (facts: SpecFacts, method: string, template: string) => facts.operations.find((o) => o.method === method && o.template === template);
+export const find = (facts: SpecFacts, method: string, template: string) => facts.operations.find((o) => o.method === method && o.template === template);
 
 /** Path-level and operation-level parameters of one place (`in`). */
 function params(facts: SpecFacts, o: Operation, where: string): string[] {
@@ -187,6 +187,26 @@ export function webhookProblems(provider: Provider, facts: SpecFacts): string[] 
   ];
 }
 
+/**
+ * Revocation is declared with the magic credentials that come with it: a fixture key marked `invalid`
+ * and one marked `revoked`, and the status it declares documented on the probe and the send. A provider
+ * that declares it absent ships no revoked key.
+ */
+export function revocationProblems(provider: Provider, facts: SpecFacts): string[] {
+  const declared = provider.profile.revocation;
+  if (declared === undefined) return [];
+  const keys = provider.fixtureKeys ?? [];
+  const marked = (property: string) => keys.some((k) => k.properties[property] === true);
+  if (isAbsent(declared)) return marked('revoked') ? ['profile.revocation is declared absent, but a fixture key is marked revoked'] : [];
+  return [
+    ...(['invalid', 'revoked'] as const).filter((p) => !marked(p)).map((p) => `profile.revocation is declared, but no fixture key is marked ${p}`),
+    ...[find(facts, 'get', probeTemplate(provider)), find(facts, 'post', provider.profile.send.path)]
+      .filter((o): o is Operation => o !== undefined)
+      .filter((o) => !documented(o, declared.status))
+      .map((o) => `${o.operationId} documents no ${declared.status}, the status profile.revocation declares`),
+  ];
+}
+
 /** Every disagreement between the profile, the Provider and the spec. */
 export function declarationProblems(provider: Provider, facts: SpecFacts): string[] {
   return [
@@ -195,5 +215,6 @@ export function declarationProblems(provider: Provider, facts: SpecFacts): strin
     ...idempotencyProblems(provider, facts),
     ...rateLimitProblems(provider, facts),
     ...webhookProblems(provider, facts),
+    ...revocationProblems(provider, facts),
   ];
 }

@@ -6,7 +6,7 @@ import { Clock } from '../../src/engine/clock.js';
 import { createEngine, MESSAGES, type Engine } from '../../src/engine/engine.js';
 import { SimError } from '../../src/engine/errors.js';
 import type { SimEventMap } from '../../src/engine/events.js';
-import { CARRIER_REJECTED, DEFAULT_TIMINGS, INVALID_NUMBER, isTerminal } from '../../src/engine/lifecycle.js';
+import { CARRIER_REJECTED, DEFAULT_TIMINGS, INVALID_NUMBER, isSettled, isTerminal } from '../../src/engine/lifecycle.js';
 import { magicOutcome, type MagicOutcome } from '../../src/engine/magic.js';
 import type { MessageState, SimMessage } from '../../src/engine/message.js';
 
@@ -460,6 +460,43 @@ describe('lifecycle timings', () => {
   });
 });
 
+describe('isSettled: a message no natural step will move', () => {
+  beforeEach(async () => {
+    await setup();
+  });
+
+  it.each<[string, string, boolean[]]>([
+    // recipient, what it does, settled at [0 s, 1 s, 3 s, 8 s, 61 s]
+    ['+919876543210', 'delivered at 3 s, does not read', [false, false, true, true, true]],
+    ['+15005550004', 'delivered at 3 s, reads at 8 s', [false, false, false, true, true]],
+    ['+15005550002', 'fails at 3 s', [false, false, true, true, true]],
+    ['+15005550001', 'invalid: fails at 1 s', [false, true, true, true, true]],
+    ['+15005550003', 'sent at 1 s, never delivered: rests at sent', [false, true, true, true, true]],
+    ['+15005550007', 'slow: delivered at 61 s', [false, false, false, false, true]],
+  ])('%s (%s)', (to, _what, expected) => {
+    const message = send(to);
+    const seen: boolean[] = [];
+    for (const at of [0, 1_000, 3_000, 8_000, 61_000]) {
+      clock.advance(T0 + at - clock.now());
+      seen.push(isSettled(message));
+    }
+    expect(seen).toEqual(expected);
+  });
+
+  it('wherever a forced transition leaves it: the natural timer is cancelled', () => {
+    const reader = send('+15005550004');
+    clock.advance(1_000);
+    expect(isSettled(reader)).toBe(false);
+    engine.lifecycle.force(reader, 'delivered');
+    const ordinary = send('+919876543210');
+    engine.lifecycle.force(ordinary, 'undelivered');
+    expect([reader.status, ordinary.status]).toEqual(['delivered', 'undelivered']);
+    expect([isSettled(reader), isSettled(ordinary)]).toEqual([true, true]);
+    clock.advance(60_000);
+    expect([reader.status, ordinary.status]).toEqual(['delivered', 'undelivered']);
+  });
+});
+
 describe('lifecycle.resume', () => {
   beforeEach(async () => {
     await setup();
@@ -528,6 +565,20 @@ describe('lifecycle.resume', () => {
     clock.advance(60_000);
     expect([delivered.status, failed.status]).toEqual(['delivered', 'failed']);
     expect(statusEvents).toEqual([]);
+  });
+
+  it('a message a forced transition left at rest stays at rest, as it would have without the restart', () => {
+    const delivered = restored('delivered', [
+      ['queued', -3_000],
+      ['sent', -2_000],
+      ['delivered', 0],
+    ]);
+    delivered.outcome = 'read';
+    delivered.history[2]!.forced = true;
+    engine.lifecycle.resume([delivered]);
+    expect(engine.lifecycle.pending).toBe(0);
+    clock.advance(60_000);
+    expect(delivered.status).toBe('delivered');
   });
 
   it('createEngine resumes messages loaded from its data file', async () => {

@@ -2,13 +2,14 @@
  * "All API requests require a Bearer token in the Authorization header": `Authorization: Bearer
  * cpk_live_…` (production) or `cpk_test_…` (sandbox). The doc's literal `cpk_live_your_api_key` must work,
  * so any well-formed key is an account of its own with every scope on the Pro tier, unless it was
- * registered (POST /_sim/keys, fixtures/messagehub.json) with `scopes`, `tier` or `revoked`.
+ * registered (POST /_sim/keys, fixtures/messagehub.json) with `scopes`, `tier`, `revoked` (403 KEY_REVOKED,
+ * "403 Forbidden - Key revoked or insufficient scope") or `invalid` (always 401 UNAUTHORIZED).
  */
 import type { Engine } from '../../engine/engine.js';
 import { SimError } from '../../engine/errors.js';
+import { keyRefusal } from '../../engine/keys.js';
 import type { IncomingRequest, Tenant } from '../provider.js';
 import { HubCode, HubWording } from './errors.js';
-import { currentRateLimitHeaders } from './tiers.js';
 
 export const NAMESPACE = 'messagehub';
 
@@ -34,7 +35,9 @@ export function authenticateMessageHub(request: IncomingRequest, engine: Engine)
   const header = request.headers.authorization;
   // The scheme is case-insensitive (RFC 9110 §11.1); the key is never echoed back, it is a credential.
   const key = typeof header === 'string' ? /^Bearer +(\S+)\s*$/i.exec(header)?.[1] : undefined;
-  if (key === undefined || !MESSAGEHUB_KEY.test(key)) {
+  const registered = key !== undefined && MESSAGEHUB_KEY.test(key) ? engine.keys.get(NAMESPACE, key) : undefined;
+  // A key registered as always invalid is as unknown as a malformed one; a revoked key is known (403 below).
+  if (key === undefined || !MESSAGEHUB_KEY.test(key) || keyRefusal(registered) === 'invalid') {
     throw new SimError({
       kind: 'unauthorized',
       code: HubCode.unauthorized,
@@ -43,16 +46,14 @@ export function authenticateMessageHub(request: IncomingRequest, engine: Engine)
       headers: { 'WWW-Authenticate': header === undefined ? REALM : `${REALM}, error="invalid_token"` },
     });
   }
-  const registered = engine.keys.get(NAMESPACE, key);
   return { id: key, ...(registered ? { properties: registered.properties } : {}) };
 }
 
 /** "403 Forbidden - Key revoked or insufficient scope". */
-export function authorizeMessageHub(tenant: Tenant, operationId: string, _request: IncomingRequest, engine: Engine): void {
-  // The limiter has not run yet: the 403 still reports this key's own window (uncounted).
-  const headers = () => currentRateLimitHeaders(engine, tenant);
-  if (tenant.properties?.revoked === true) {
-    throw new SimError({ kind: 'forbidden', code: HubCode.keyRevoked, message: HubWording.keyRevoked, field: 'Authorization', headers: headers() });
+export function authorizeMessageHub(tenant: Tenant, operationId: string): void {
+  // The limiter has not run yet: the HTTP layer reports this key's own window, uncounted, on the 403.
+  if (keyRefusal(tenant.properties ? { properties: tenant.properties } : undefined) === 'revoked') {
+    throw new SimError({ kind: 'forbidden', code: HubCode.keyRevoked, message: HubWording.keyRevoked, field: 'Authorization' });
   }
   const needed = OPERATION_SCOPES[operationId];
   if (needed && !scopesOf(tenant).includes(needed)) {
@@ -62,7 +63,7 @@ export function authorizeMessageHub(tenant: Tenant, operationId: string, _reques
       message: `This API key lacks the ${needed} scope`,
       field: 'scope',
       value: needed,
-      headers: { ...headers(), 'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${needed}"` },
+      headers: { 'WWW-Authenticate': `${REALM}, error="insufficient_scope", scope="${needed}"` },
     });
   }
 }

@@ -90,20 +90,6 @@ export function renderMessageHubError(error: SimError): RenderedError {
   };
 }
 
-/** The same error with extra response headers (SimError is immutable). */
-export function withHeaders(error: SimError, headers: Record<string, string>): SimError {
-  return new SimError({
-    kind: error.kind,
-    message: error.message,
-    status: error.status,
-    ...(error.code !== undefined ? { code: error.code } : {}),
-    ...(error.field !== undefined ? { field: error.field } : {}),
-    ...(error.value !== undefined ? { value: error.value } : {}),
-    ...(error.retryAfter !== undefined ? { retryAfter: error.retryAfter } : {}),
-    headers: { ...headers, ...error.headers },
-  });
-}
-
 /** Shorthands for the 400s handlers throw. */
 export const hubError = {
   invalid: (code: string, message: string, field: string, value?: unknown) =>

@@ -7,8 +7,11 @@ export const messagehubProfile: ClientProfile = {
   defaultCredentials: { apiKey: 'cpk_test_contract0001' },
   tenant: (id) => ({ apiKey: `cpk_live_${id}` }),
   auth: (c) => bearer(c.apiKey),
-  wrongAuth: { headers: { Authorization: 'Bearer not_a_cpk_key' }, query: {} },
+  // Well-formed, and registered as always invalid (fixtures/messagehub.json): a real account would not have it either.
+  wrongAuth: bearer('cpk_live_invalid_key'),
   namedKeyAuth: (named) => bearer(named.key),
+  // "403 Forbidden - Key revoked or insufficient scope" (KEY_REVOKED).
+  revocation: { status: 403, keyOf: (c) => c.apiKey ?? '' },
   send: { path: '/messages/send', body: (to, text = DEFAULT_SEND_TEXT) => ({ to, channel: 'sms', content: text }) },
   sentId: (body) => asString(field(body, 'data', 'messageId')),
   messageTemplate: '/messages/{messageId}',

@@ -4,7 +4,6 @@
  * doc's example 1707400800 is unix seconds). A key's tier is its registered `tier`, else Pro (the
  * doc's header example shows 600).
  */
-import type { Engine } from '../../engine/engine.js';
 import { windowBounds, type RateWindow } from '../../engine/rate-limit.js';
 import type { RateLimitInfo, Tenant } from '../provider.js';
 import { HubCode } from './errors.js';
@@ -14,8 +13,6 @@ export type Tier = keyof typeof TIERS;
 export const DEFAULT_TIER: Tier = 'pro';
 
 const WINDOW_MS = 60_000;
-/** The limiter's key for a tenant, as src/http/provider-router.ts builds it (`<provider>:<tenant>:`). */
-const limiterKey = (tenant: Tenant): string => `messagehub:${tenant.id}:`;
 
 /** A registered `tier` of free, pro or enterprise; anything else is the default. */
 export function tierOf(tenant: Tenant): Tier {
@@ -42,16 +39,11 @@ export function headersFor(limit: number, remaining: number, resetAtMs: number):
 }
 
 /**
- * The headers on every response. Without `info` the request failed before any key was counted
- * (malformed key, unknown route, injected fault): the Free tier's window is reported, untouched.
+ * The headers on every response: the caller's window (src/http/provider-router.ts counts it, or peeks at
+ * it when the request was not counted). Without `info` no credential could be read (a missing or
+ * malformed key, the public delivery webhook): the Free tier's window is reported, untouched.
  */
 export function rateLimitHeaders(info: RateLimitInfo | undefined, nowMs: number): Record<string, string> {
   if (!info) return headersFor(TIERS.free, TIERS.free, windowEnd(nowMs));
   return headersFor(info.limit, info.remaining, info.resetAt);
-}
-
-/** The tenant's window as it stands, without counting this request (403s, the public webhook, limits off). */
-export function currentRateLimitHeaders(engine: Engine, tenant: Tenant): Record<string, string> {
-  const decision = engine.rateLimiter.peek(limiterKey(tenant), rateWindows(tenant), 0);
-  return headersFor(decision.limit, decision.remaining, decision.resetAt);
 }

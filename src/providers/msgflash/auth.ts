@@ -2,10 +2,13 @@
  * `x-api-key: msgf_live_…` (personal) or `msgf_team_…` + `X-Team-Id` (team workspace), per the doc's
  * "Team workspace" rules. Any well-formed personal key is an account of its own on the default plan;
  * team keys must be registered (fixtures/msgflash.json or /_sim/keys) with `{teamId, ownerKey}` and then
- * work on the team's shared data (tenant `team:<teamId>`) under the owner's plan and quota.
+ * work on the team's shared data (tenant `team:<teamId>`) under the owner's plan and quota. A key
+ * registered as always invalid, or revoked (POST /_sim/keys/msgflash/<key>/revoke), answers 401
+ * UNAUTHORIZED, the doc's only auth code; a team key stops with its owner's key.
  */
 import type { Engine } from '../../engine/engine.js';
 import { SimError } from '../../engine/errors.js';
+import { keyRefusal } from '../../engine/keys.js';
 import type { IncomingRequest, Tenant } from '../provider.js';
 import { accountOf, NAMESPACE, planProblem, teamTenantId, tenantInfo, type MsgflashTenant } from './account.js';
 import { MsgflashCode, MsgflashMessage, msgflashError } from './errors.js';
@@ -39,7 +42,8 @@ export function authenticateMsgflash(request: IncomingRequest, engine: Engine): 
   const teamHeader = request.headers['x-team-id'];
   const teamId = typeof teamHeader === 'string' && teamHeader !== '' ? teamHeader : undefined;
   const registered = engine.keys.get(NAMESPACE, key);
-  if (registered?.properties.revoked === true) throw unauthorized('This API key has been revoked');
+  const refusal = keyRefusal(registered);
+  if (refusal) throw unauthorized(refusal === 'revoked' ? MsgflashMessage.revoked : MsgflashMessage.unauthorized);
 
   if (PERSONAL_KEY.test(key)) {
     const problem = planProblem(registered?.properties);
@@ -61,7 +65,11 @@ export function authenticateMsgflash(request: IncomingRequest, engine: Engine): 
     if (typeof keyTeam !== 'string' || keyTeam === '' || typeof ownerKey !== 'string' || !PERSONAL_KEY.test(ownerKey)) {
       throw unauthorized('This team key is not registered with a teamId and the ownerKey of a personal key');
     }
-    const ownerProblem = planProblem(engine.keys.get(NAMESPACE, ownerKey)?.properties);
+    const owner = engine.keys.get(NAMESPACE, ownerKey);
+    // A team's keys work under its owner's account: they stop when the owner's key is revoked.
+    const ownerRefusal = keyRefusal(owner);
+    if (ownerRefusal) throw unauthorized(`The team owner's key is ${ownerRefusal === 'revoked' ? 'revoked' : 'not valid'}`);
+    const ownerProblem = planProblem(owner?.properties);
     if (ownerProblem) throw unauthorized(`The team owner's key: ${ownerProblem}`);
     if (teamId === undefined) {
       throw new SimError({

@@ -2,7 +2,10 @@
  * Drives campaigns on the clock: a running campaign sends to 10 recipients at once and 10 more every
  * simulated second, one message per recipient through the engine's lifecycle. Pausing stops the
  * timer; resuming continues from the first recipient not yet sent to. A campaign whose instance is
- * disconnected when a batch is due pauses itself (pauseReason INSTANCE_DISCONNECTED).
+ * disconnected when a batch is due pauses itself (pauseReason INSTANCE_DISCONNECTED). It completes,
+ * with `campaign.completed`, once every message is final, as Msghub's do (campaign-steps.ts): the doc
+ * names no completion event, and its stats endpoint is "Delivery statistics", which a completion
+ * fired while every message was still queued would contradict.
  */
 import type { Engine } from '../../engine/engine.js';
 import { CampaignSteps, type SteppedCampaign } from '../campaign-steps.js';
@@ -38,6 +41,7 @@ export class CampaignRunner {
       campaigns: (tenant) => campaignsOf(engine, tenant),
       start: (tenant, campaign) => this.start(tenant, campaign),
       batch: (tenant, campaign) => this.tick(tenant, campaign),
+      complete: (tenant, campaign) => this.complete(tenant, campaign),
     });
   }
 
@@ -68,12 +72,14 @@ export class CampaignRunner {
       this.pause(tenant, campaign, 'INSTANCE_DISCONNECTED');
       return;
     }
-    const done = this.steps.sendBatch(
+    this.steps.sendBatch(
       tenant,
       campaign,
       (to) => createMessage(this.engine, tenant, { instanceId: campaign.instanceId, to, content: campaign.content, campaignId: campaign.id }).id,
     );
-    if (!done) return;
+  }
+
+  private complete(tenant: string, campaign: CampaignRecord): void {
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'completed', completedAt: this.engine.clock.iso() });
     publish(this.engine, tenant, 'campaign.completed', { campaign: campaignView(campaign), stats: campaignStats(this.engine, tenant, campaign) }, campaign.id);
   }
@@ -122,6 +128,7 @@ export function campaignView(campaign: CampaignRecord) {
     ...(campaign.scheduledAt ? { scheduledAt: campaign.scheduledAt } : {}),
     ...(campaign.startedAt ? { startedAt: campaign.startedAt } : {}),
     ...(campaign.pausedAt ? { pausedAt: campaign.pausedAt } : {}),
+    ...(campaign.dispatchedAt ? { dispatchedAt: campaign.dispatchedAt } : {}),
     ...(campaign.completedAt ? { completedAt: campaign.completedAt } : {}),
     createdAt: campaign.createdAt,
     updatedAt: campaign.updatedAt,

@@ -43,8 +43,10 @@ export const MsgflashMessage = {
   apiRateLimitExceeded: 'Too many API requests',
   monthlyApiQuotaExceeded: 'Monthly API request quota exceeded',
   unauthorized: 'Missing or invalid API key',
+  revoked: 'This API key has been revoked',
   internalError: 'Internal server error',
   invalidPhoneNumber: 'Phone number must be in E.164 format, e.g. +14155550123',
+  invalidCursor: 'The cursor is not valid; start again without one',
 } as const;
 
 const CODE_FOR_KIND: Record<SimErrorKind, string> = {

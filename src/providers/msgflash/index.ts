@@ -8,7 +8,7 @@ import { bulkJobHandlers, BulkJobRunner } from './bulk-jobs.js';
 import { CampaignRunner } from './campaign-runner.js';
 import { campaignHandlers } from './campaigns.js';
 import { contactHandlers } from './contacts.js';
-import { MsgflashCode, renderMsgflashError } from './errors.js';
+import { MsgflashCode, MsgflashMessage, renderMsgflashError } from './errors.js';
 import { subscribeMsgflashEvents } from './events.js';
 import { MSGFLASH_FIXTURE_FILES, MSGFLASH_FIXTURES } from './fixtures.js';
 import { groupHandlers } from './groups.js';
@@ -33,15 +33,15 @@ export const msgflash: Provider = {
   renderError: renderMsgflashError,
   // "10 req/s per API key" (API_RATE_LIMIT_EXCEEDED), and the plan's monthlyApiRequestQuota.
   rateLimits: msgflashRateLimits,
-  validationErrorCode(field, location) {
-    if (location === 'query' && field === 'cursor') return MsgflashCode.invalidCursor;
-    return undefined;
-  },
+  // A cursor the spec refuses (over-long) is as invalid as a tampered one (listing.ts): same code and words.
+  validationError: (problem) =>
+    problem.location === 'query' && problem.field === 'cursor' ? { code: MsgflashCode.invalidCursor, message: MsgflashMessage.invalidCursor } : undefined,
   create(engine) {
+    // Before the campaign runner: a campaign's last message.* webhook goes out before its campaign.completed.
+    subscribeMsgflashEvents(engine);
     const campaigns = new CampaignRunner(engine);
     const bulkJobs = new BulkJobRunner(engine);
     const scheduled = new ScheduledSends(engine);
-    subscribeMsgflashEvents(engine);
     return {
       operations: {
         ...messageHandlers(engine, scheduled),

@@ -6,7 +6,7 @@
 import { SimError, isSimError } from '../../engine/errors.js';
 import { paginateRowsByCursor } from '../../engine/pagination.js';
 import type { BaseRecord, Collection } from '../../engine/store.js';
-import { MsgflashCode } from './errors.js';
+import { MsgflashCode, MsgflashMessage } from './errors.js';
 
 export const DEFAULT_LIMIT = 20;
 
@@ -31,7 +31,7 @@ export function cursorPageOf<T extends BaseRecord, V>(
       throw new SimError({
         kind: 'invalid_request',
         code: MsgflashCode.invalidCursor,
-        message: 'The cursor is not valid; start again without one',
+        message: MsgflashMessage.invalidCursor,
         field: 'cursor',
         value: cursor,
       });

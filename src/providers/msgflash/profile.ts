@@ -15,7 +15,10 @@ export const msgflashProfile: ClientProfile = {
   defaultCredentials: { apiKey: 'msgf_live_contract0001' },
   tenant: (id) => ({ apiKey: `msgf_live_${id}` }),
   auth: (c) => keyAuth(c.apiKey),
-  wrongAuth: { headers: { 'x-api-key': 'not_a_msgflash_key' }, query: {} },
+  // Well-formed, and registered as always invalid (fixtures/msgflash.json): a real account would not have it either.
+  wrongAuth: keyAuth('msgf_live_invalid_key'),
+  // The doc's only auth code is 401 UNAUTHORIZED: a revoked key is refused with it.
+  revocation: { status: 401, keyOf: (c) => c.apiKey ?? '' },
   // Team keys name their team on every request.
   namedKeyAuth: (named) => keyAuth(named.key, typeof named.properties.teamId === 'string' ? named.properties.teamId : undefined),
   send: { path: '/messages/send', body: (to, text = DEFAULT_SEND_TEXT) => ({ instanceId: MSGFLASH_DEFAULT_INSTANCE, to, text }) },

@@ -1,10 +1,13 @@
 /**
  * Drives Msghub campaigns on the clock: a running campaign sends to 10 recipients at once and 10 more
- * every simulated second, one message per recipient through the engine's lifecycle, and emits
- * `campaign.completed` once every recipient's message has been dispatched. A scheduled campaign starts
- * at `scheduledAt`; pausing stops the batches, resuming continues from the first recipient not yet sent to.
+ * every simulated second, one message per recipient through the engine's lifecycle. It stays `running`
+ * (with `dispatchedAt` once every recipient has a message) until every message is final, then becomes
+ * `completed` and emits `campaign.completed` with the final stats ("Campaign completed", the doc's
+ * webhook list; campaign-steps.ts says what final means). A scheduled campaign starts at `scheduledAt`;
+ * pausing stops the batches, resuming continues from the first recipient not yet sent to.
  */
 import type { Engine } from '../../engine/engine.js';
+import { isoSeconds } from '../../engine/iso-seconds.js';
 import { CampaignSteps, type SteppedCampaign } from '../campaign-steps.js';
 import type { Channel } from './channels.js';
 import { createMessage, messagesOf, NAMESPACE, prepareSend, type SendInput } from './messages.js';
@@ -36,6 +39,7 @@ export class CampaignRunner {
       campaigns: (tenant) => campaignsOf(engine, tenant),
       start: (tenant, campaign) => this.start(tenant, campaign),
       batch: (tenant, campaign) => this.tick(tenant, campaign),
+      complete: (tenant, campaign) => this.complete(tenant, campaign),
     });
   }
 
@@ -56,7 +60,7 @@ export class CampaignRunner {
   private tick(tenant: string, campaign: CampaignRecord): void {
     // It may have been paused or cancelled meanwhile.
     if (campaign.status !== 'running') return;
-    const done = this.steps.sendBatch(tenant, campaign, (to) => {
+    this.steps.sendBatch(tenant, campaign, (to) => {
       const input: SendInput = {
         channel: campaign.channel,
         to,
@@ -67,14 +71,16 @@ export class CampaignRunner {
       };
       return createMessage(this.engine, tenant, input, prepareSendQuiet(this.engine, tenant, input)).id;
     });
-    if (!done) return;
+  }
+
+  private complete(tenant: string, campaign: CampaignRecord): void {
     const completedAt = this.engine.clock.iso();
     campaignsOf(this.engine, tenant).update(campaign.id, { status: 'completed', completedAt });
     publish(
       this.engine,
       tenant,
       'campaign.completed',
-      { campaignId: campaign.id, name: campaign.name, stats: campaignStats(this.engine, tenant, campaign), completedAt },
+      { campaignId: campaign.id, name: campaign.name, stats: campaignStats(this.engine, tenant, campaign), completedAt: isoSeconds(completedAt) },
       campaign.id,
     );
   }

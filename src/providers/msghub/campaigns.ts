@@ -4,6 +4,7 @@
  * The run itself is campaign-runner.ts.
  */
 import type { Engine } from '../../engine/engine.js';
+import { isoSeconds } from '../../engine/iso-seconds.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { campaignStats, campaignsOf, type CampaignRecord, type CampaignRunner, type CampaignStatus } from './campaign-runner.js';
 import { addressKind, type Channel } from './channels.js';
@@ -38,12 +39,13 @@ function campaignView(engine: Engine, tenant: string, campaign: CampaignRecord) 
     templateParams: campaign.templateParams,
     recipients: campaign.recipients,
     status: campaign.status,
-    ...(campaign.scheduledAt ? { scheduledAt: campaign.scheduledAt } : {}),
-    ...(campaign.startedAt ? { startedAt: campaign.startedAt } : {}),
-    ...(campaign.completedAt ? { completedAt: campaign.completedAt } : {}),
+    ...(campaign.scheduledAt ? { scheduledAt: isoSeconds(campaign.scheduledAt) } : {}),
+    ...(campaign.startedAt ? { startedAt: isoSeconds(campaign.startedAt) } : {}),
+    ...(campaign.dispatchedAt ? { dispatchedAt: isoSeconds(campaign.dispatchedAt) } : {}),
+    ...(campaign.completedAt ? { completedAt: isoSeconds(campaign.completedAt) } : {}),
     stats: campaignStats(engine, tenant, campaign),
-    createdAt: campaign.createdAt,
-    updatedAt: campaign.updatedAt,
+    createdAt: isoSeconds(campaign.createdAt),
+    updatedAt: isoSeconds(campaign.updatedAt),
   };
 }
 

@@ -1,6 +1,7 @@
 /** Contacts CRUD: E.164 phones, valid emails, one of the two required; `contact.created` webhook. */
 import type { Engine } from '../../engine/engine.js';
 import { isE164, isEmail } from '../../engine/contact-points.js';
+import { isoSeconds } from '../../engine/iso-seconds.js';
 import type { BaseRecord } from '../../engine/store.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { MsghubCode, MsghubMessage, msghubError } from './errors.js';
@@ -41,8 +42,8 @@ export function contactView(contact: ContactRecord) {
     email: contact.email,
     tags: contact.tags,
     attributes: contact.attributes,
-    createdAt: contact.createdAt,
-    updatedAt: contact.updatedAt,
+    createdAt: isoSeconds(contact.createdAt),
+    updatedAt: isoSeconds(contact.updatedAt),
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
 import type { MagicRefusals } from '../../engine/magic.js';
-import { errorDetails, type RenderedError } from '../provider.js';
+import { errorDetails, type RenderedError, type ValidationProblem } from '../provider.js';
 
 /** Codes from the doc's "Common Errors" table, then msgsim's additions (listed in the spec's Error schema). */
 export const MsghubCode = {
@@ -36,6 +36,8 @@ export const MsghubCode = {
 /** The doc's own wording where it has one. */
 export const MsghubMessage = {
   invalidApiKey: 'API key is invalid or missing',
+  /** msgsim's: the doc has no word for a revoked key, which it would answer as invalid_api_key. */
+  revokedApiKey: 'API key has been revoked',
   invalidPhoneNumber: 'Phone number is not in valid E.164 format',
   invalidEmail: 'Email address is invalid',
   channelNotConnected: 'Channel is not connected in Settings',
@@ -78,6 +80,17 @@ export function renderMsghubError(error: SimError): RenderedError {
     },
     ...(error.retryAfter !== undefined ? { headers: { 'Retry-After': String(error.retryAfter) } } : {}),
   };
+}
+
+/**
+ * A contact's `phone` or `email` the spec refuses is the doc's invalid_phone_number or invalid_email,
+ * in the doc's words when a string was sent (a number where a string belongs keeps the plain sentence).
+ */
+export function msghubValidationError(problem: ValidationProblem): { code: string; message?: string } | undefined {
+  if (problem.location !== 'body' || (problem.field !== 'phone' && problem.field !== 'email')) return undefined;
+  const phone = problem.field === 'phone';
+  const code = phone ? MsghubCode.invalidPhoneNumber : MsghubCode.invalidEmail;
+  return typeof problem.value === 'string' ? { code, message: phone ? MsghubMessage.invalidPhoneNumber : MsghubMessage.invalidEmail } : { code };
 }
 
 /** Shorthands for the errors handlers throw. */

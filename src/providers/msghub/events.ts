@@ -1,5 +1,6 @@
 /** Turns engine events into Msghub's webhook events, with the payloads its doc shows. */
 import type { Engine } from '../../engine/engine.js';
+import { isoSecondsOrUndefined } from '../../engine/iso-seconds.js';
 import type { MessageState } from '../../engine/message.js';
 import type { ContactRecord } from './contacts.js';
 import { contactView } from './contacts.js';
@@ -26,7 +27,7 @@ export function subscribeMsghubEvents(engine: Engine): () => void {
         channel: message.channel,
         to: message.to,
         status: to,
-        [mapping.stamp]: message[mapping.stamp],
+        [mapping.stamp]: isoSecondsOrUndefined(message[mapping.stamp]),
         ...(to === 'failed' && message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
       },
       message.id,

@@ -1,6 +1,7 @@
-/** Msghub's account-level fixtures: message templates and the flows every tenant starts with. */
+/** Msghub's fixtures: the magic keys registered at start, message templates, and the flows every tenant starts with. */
 import { readFileSync } from 'node:fs';
 import { fixturePath } from '../../paths.js';
+import type { NamedKey } from '../client-profile.js';
 import type { Channel } from './channels.js';
 
 export interface TemplateFixture {
@@ -27,6 +28,7 @@ export interface FlowFixture {
 }
 
 interface MsghubFixtures {
+  keys: NamedKey[];
   templates: TemplateFixture[];
   flows: FlowFixture[];
 }

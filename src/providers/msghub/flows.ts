@@ -4,6 +4,7 @@
  * and sends each message through the same path as POST /messages/send.
  */
 import type { Engine } from '../../engine/engine.js';
+import { isoSeconds } from '../../engine/iso-seconds.js';
 import type { BaseRecord } from '../../engine/store.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { addressKind, checkRecipient } from './channels.js';
@@ -39,8 +40,8 @@ function flowView(flow: FlowRecord) {
     status: flow.status,
     trigger: flow.trigger,
     steps: flow.steps,
-    createdAt: flow.createdAt,
-    updatedAt: flow.updatedAt,
+    createdAt: isoSeconds(flow.createdAt),
+    updatedAt: isoSeconds(flow.updatedAt),
   };
 }
 
@@ -79,7 +80,7 @@ export function flowHandlers(engine: Engine) {
       runSteps(engine, tenant, flow, execution, variables);
       return {
         status: 202,
-        body: { executionId: execution.id, flowId: flow.id, to: execution.to, status: execution.status, startedAt: execution.createdAt },
+        body: { executionId: execution.id, flowId: flow.id, to: execution.to, status: execution.status, startedAt: isoSeconds(execution.createdAt) },
       };
     },
   };

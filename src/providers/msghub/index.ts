@@ -6,9 +6,9 @@ import { CampaignRunner } from './campaign-runner.js';
 import { campaignHandlers } from './campaigns.js';
 import { msghubTenantSettings } from './channels.js';
 import { contactHandlers } from './contacts.js';
-import { MsghubCode, renderMsghubError } from './errors.js';
+import { msghubValidationError, renderMsghubError } from './errors.js';
 import { subscribeMsghubEvents } from './events.js';
-import { MSGHUB_FIXTURE_FILES } from './fixtures.js';
+import { MSGHUB_FIXTURE_FILES, MSGHUB_FIXTURES } from './fixtures.js';
 import { defineFlowJobs, flowHandlers } from './flows.js';
 import { messageHandlers, NAMESPACE } from './messages.js';
 import { msghubProfile } from './profile.js';
@@ -20,6 +20,7 @@ export const msghub: Provider = {
   specFile: specPath('msghub'),
   basePath: '/api/v1',
   authenticate: authenticateMsghub,
+  fixtureKeys: MSGHUB_FIXTURES.keys,
   fixtureFiles: MSGHUB_FIXTURE_FILES,
   profile: msghubProfile,
   renderError: renderMsghubError,
@@ -29,18 +30,14 @@ export const msghub: Provider = {
     { name: 'per-day', limit: 10_000, calendar: 'day' },
   ],
   idempotentOperations: ['sendMessage'],
-  validationErrorCode(field, location) {
-    if (location !== 'body') return undefined;
-    if (field === 'phone') return MsghubCode.invalidPhoneNumber;
-    if (field === 'email') return MsghubCode.invalidEmail;
-    return undefined;
-  },
+  validationError: msghubValidationError,
   create(engine) {
     // Named, so deliveries signed with it resume after a restart (--data).
     engine.webhooks.registerSigner(NAMESPACE, signMsghub);
+    // Before the campaign runner: a campaign's last message.* webhook goes out before its campaign.completed.
+    subscribeMsghubEvents(engine);
     const runner = new CampaignRunner(engine);
     defineFlowJobs(engine);
-    subscribeMsghubEvents(engine);
     return {
       operations: {
         ...messageHandlers(engine),

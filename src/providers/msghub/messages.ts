@@ -4,7 +4,8 @@ import { MESSAGES } from '../../engine/engine.js';
 import { SimError } from '../../engine/errors.js';
 import { rejectBySendMagic } from '../../engine/magic.js';
 import type { SimMessage } from '../../engine/message.js';
-import { isoBound } from '../../engine/pagination.js';
+import { isoSeconds } from '../../engine/iso-seconds.js';
+import { wholeSecondBound } from '../../engine/pagination.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
 import { checkRecipient, requireConnected, type Channel } from './channels.js';
 import { MAGIC_REFUSALS, MsghubCode, MsghubMessage, msghubError } from './errors.js';
@@ -98,12 +99,12 @@ export function messageView(message: SimMessage) {
     campaignId: data.campaignId,
     flowId: data.flowId,
     metadata: data.metadata,
-    createdAt: message.createdAt,
-    updatedAt: message.updatedAt,
-    ...(message.sentAt ? { sentAt: message.sentAt } : {}),
-    ...(message.deliveredAt ? { deliveredAt: message.deliveredAt } : {}),
-    ...(message.readAt ? { readAt: message.readAt } : {}),
-    ...(message.failedAt ? { failedAt: message.failedAt } : {}),
+    createdAt: isoSeconds(message.createdAt),
+    updatedAt: isoSeconds(message.updatedAt),
+    ...(message.sentAt ? { sentAt: isoSeconds(message.sentAt) } : {}),
+    ...(message.deliveredAt ? { deliveredAt: isoSeconds(message.deliveredAt) } : {}),
+    ...(message.readAt ? { readAt: isoSeconds(message.readAt) } : {}),
+    ...(message.failedAt ? { failedAt: isoSeconds(message.failedAt) } : {}),
     ...(message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
   };
 }
@@ -119,7 +120,7 @@ export function messageHandlers(engine: Engine) {
       const message = createMessage(engine, req.tenant.id, input, text);
       return {
         status: 201,
-        body: { messageId: message.id, channel: message.channel, to: message.to, status: 'queued', createdAt: message.createdAt },
+        body: { messageId: message.id, channel: message.channel, to: message.to, status: 'queued', createdAt: isoSeconds(message.createdAt) },
       };
     },
 
@@ -137,8 +138,9 @@ export function messageHandlers(engine: Engine) {
       const campaignId = queryString(q, 'campaignId');
       const after = queryString(q, 'createdAfter');
       const before = queryString(q, 'createdBefore');
-      const afterIso = isoBound(after);
-      const beforeIso = isoBound(before);
+      // Clients see whole seconds, so the bounds compare at that resolution.
+      const afterIso = wholeSecondBound(after, 'after');
+      const beforeIso = wholeSecondBound(before, 'before');
       const filtered = status || channel || to || campaignId || afterIso !== undefined || beforeIso !== undefined;
       const filter = (m: SimMessage) => {
         if (status && m.status !== status) return false;

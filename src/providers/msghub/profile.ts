@@ -8,7 +8,11 @@ export const msghubProfile: ClientProfile = {
   defaultCredentials: { apiKey: 'mk_live_contract0001' },
   tenant: (id) => ({ apiKey: `mk_live_${id}` }),
   auth: (c) => keyAuth(c.apiKey),
-  wrongAuth: { headers: { 'X-API-Key': 'not-a-msghub-key' }, query: {} },
+  // Well-formed, and registered as always invalid (fixtures/msghub.json): a real account would not have it either.
+  wrongAuth: keyAuth('mk_live_invalid_key'),
+  namedKeyAuth: (named) => keyAuth(named.key),
+  // The doc's only auth error is 401 invalid_api_key: a revoked key is an invalid one.
+  revocation: { status: 401, keyOf: (c) => c.apiKey ?? '' },
   send: { path: '/messages/send', body: (to, text = DEFAULT_SEND_TEXT) => ({ channel: 'sms', to, body: text }) },
   sentId: (body) => asString(field(body, 'messageId')),
   messageTemplate: '/messages/{messageId}',

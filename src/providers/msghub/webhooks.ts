@@ -4,6 +4,7 @@
  * `X-Msghub-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>`.
  */
 import type { Engine } from '../../engine/engine.js';
+import { isoSeconds } from '../../engine/iso-seconds.js';
 import type { BaseRecord } from '../../engine/store.js';
 import { generateWebhookSecret, hmacSha256Hex, type WebhookSigner } from '../../engine/webhook-signing.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
@@ -61,7 +62,7 @@ function webhookView(hook: WebhookRecord, withSecret = false) {
     url: hook.url,
     ...(withSecret ? { secret: hook.secret } : {}),
     active: hook.active,
-    createdAt: hook.createdAt,
+    createdAt: isoSeconds(hook.createdAt),
   };
 }
 

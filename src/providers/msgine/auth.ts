@@ -2,10 +2,14 @@
  * `Authorization: Bearer YOUR_API_TOKEN` (MsGine REST API, "Authentication"). The doc's examples use
  * the literal YOUR_API_TOKEN and must work as written, so any well-formed bearer token is an account of
  * its own. Tokens registered with `readOnly: true` (/_sim/keys or fixtures/msgine.json) may read but
- * not send: "403 Forbidden - Insufficient permissions".
+ * not send: "403 Forbidden - Insufficient permissions". A token registered as always invalid, or
+ * revoked (POST /_sim/keys/msgine/<token>/revoke), is "401 Unauthorized - Invalid or missing API
+ * token": the doc keeps 403 for a valid token's permissions, and RFC 6750 §3.1 names a revoked token
+ * `invalid_token`.
  */
 import type { Engine } from '../../engine/engine.js';
 import { SimError } from '../../engine/errors.js';
+import { keyRefusal } from '../../engine/keys.js';
 import type { IncomingRequest, Tenant } from '../provider.js';
 import { MsgineMessage } from './errors.js';
 
@@ -28,6 +32,11 @@ export function authenticateMsgine(request: IncomingRequest, engine: Engine): Te
     throw unauthorized(header === undefined ? REALM : `${REALM}, error="invalid_token"`);
   }
   const registered = engine.keys.get(NAMESPACE, token);
+  const refusal = keyRefusal(registered);
+  if (refusal === 'invalid') throw unauthorized(`${REALM}, error="invalid_token"`);
+  if (refusal === 'revoked') {
+    throw unauthorized(`${REALM}, error="invalid_token", error_description="The access token has been revoked"`, MsgineMessage.revoked);
+  }
   return { id: token, ...(registered ? { properties: registered.properties } : {}) };
 }
 
@@ -42,7 +51,7 @@ export function authorizeMsgine(tenant: Tenant, operationId: string): void {
   }
 }
 
-function unauthorized(challenge: string): SimError {
+function unauthorized(challenge: string, message: string = MsgineMessage.unauthorized): SimError {
   // The value is never echoed: it is a credential.
-  return new SimError({ kind: 'unauthorized', message: MsgineMessage.unauthorized, field: 'Authorization', headers: { 'WWW-Authenticate': challenge } });
+  return new SimError({ kind: 'unauthorized', message, field: 'Authorization', headers: { 'WWW-Authenticate': challenge } });
 }

@@ -6,6 +6,7 @@
  */
 import type { Engine } from '../../engine/engine.js';
 import { SimError } from '../../engine/errors.js';
+import { isoSeconds } from '../../engine/iso-seconds.js';
 import type { BaseRecord } from '../../engine/store.js';
 import { generateWebhookSecret, standardWebhooksSigner } from '../../engine/webhook-signing.js';
 import type { TenantSettings } from '../provider.js';
@@ -79,7 +80,7 @@ export function subscribeMsgineCallbacks(engine: Engine): () => void {
         status,
         previousStatus,
         messageStatus: statusOf(engine, message.tenant, send),
-        timestamp: message.updatedAt,
+        timestamp: isoSeconds(message.updatedAt),
         ...(status === 'failed' && message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
       },
       sign: standardWebhooksSigner,

@@ -5,7 +5,7 @@
  */
 import { SimError, type SimErrorKind } from '../../engine/errors.js';
 import type { MagicRefusals } from '../../engine/magic.js';
-import { errorDetails, type RenderedError } from '../provider.js';
+import { errorDetails, type RenderedError, type ValidationProblem } from '../provider.js';
 
 /** The doc's two codes, then msgsim's (listed in the spec's Error schema). */
 export const MsgineCode = {
@@ -34,6 +34,7 @@ export const MsgineMessage = {
   invalidPhoneNumber: 'The phone number must be in E.164 format',
   rateLimitExceeded: 'Too many requests. Please try again later.',
   unauthorized: 'Invalid or missing API token',
+  revoked: 'This API token has been revoked',
   forbidden: 'Insufficient permissions: this API token is read-only',
   notFound: 'Message not found',
   internalError: 'Internal server error',
@@ -74,28 +75,21 @@ export function renderMsgineError(error: SimError): RenderedError {
       headers: { 'Retry-After': String(retryAfter) },
     };
   }
-  const malformedNumber = isMalformedNumber(error);
   return {
     status: error.status,
-    body: {
-      error: {
-        code: malformedNumber ? MsgineCode.invalidPhoneNumber : (error.code ?? CODE_FOR_KIND[error.kind]),
-        message: malformedNumber ? MsgineMessage.invalidPhoneNumber : error.message,
-        ...errorDetails(error),
-      },
-    },
+    body: { error: { code: error.code ?? CODE_FOR_KIND[error.kind], message: error.message, ...errorDetails(error) } },
     ...retry,
   };
 }
 
 /**
- * A schema failure on a phone field whose value is a string is a number that is not E.164: the doc's
- * invalid_phone_number with its wording. A missing `to`, a number sent as a JSON number, an empty or
- * over-long list stay invalid_request (they are not malformed numbers). Decided here, where the value
- * is known, because the validator hook (validationErrorCode) sees only the field name.
+ * A phone field the spec refuses while holding a string is a number that is not E.164: the doc's
+ * invalid_phone_number in its words. A missing `to`, a number sent as a JSON number, an empty or
+ * over-long list stay invalid_request with msgsim's plain sentence (they are not malformed numbers).
  */
-function isMalformedNumber(error: SimError): boolean {
-  return error.kind === 'invalid_request' && error.code === undefined && typeof error.value === 'string' && PHONE_FIELD.test(error.field ?? '');
+export function msgineValidationError(problem: ValidationProblem): { code: string; message: string } | undefined {
+  const malformed = typeof problem.value === 'string' && problem.keyword !== 'required' && PHONE_FIELD.test(problem.field ?? '');
+  return malformed ? { code: MsgineCode.invalidPhoneNumber, message: MsgineMessage.invalidPhoneNumber } : undefined;
 }
 
 /** Shorthands for the errors handlers throw. */

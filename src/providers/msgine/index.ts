@@ -3,7 +3,7 @@ import { specPath } from '../../paths.js';
 import type { Provider } from '../provider.js';
 import { NAMESPACE, authenticateMsgine, authorizeMsgine } from './auth.js';
 import { msgineTenantSettings, subscribeMsgineCallbacks } from './callbacks.js';
-import { renderMsgineError } from './errors.js';
+import { msgineValidationError, renderMsgineError } from './errors.js';
 import { MSGINE_FIXTURE_FILES, MSGINE_KEYS } from './fixtures.js';
 import { messageHandlers } from './messages.js';
 import { msgineProfile } from './profile.js';
@@ -19,6 +19,7 @@ export const msgine: Provider = {
   fixtureFiles: MSGINE_FIXTURE_FILES,
   profile: msgineProfile,
   renderError: renderMsgineError,
+  validationError: msgineValidationError,
   // "Default: 100 requests per minute per API token; Burst: Up to 20 requests per second"
   rateLimits: [
     { name: 'burst', limit: 20, windowMs: 1_000 },

@@ -3,7 +3,7 @@
  * `{ data, pagination: { page, limit, total, pages } }`), newest first, with msgsim's filters.
  */
 import type { Engine } from '../../engine/engine.js';
-import { isoBound, paginateMatchesByPage } from '../../engine/pagination.js';
+import { paginateMatchesByPage, wholeSecondBound } from '../../engine/pagination.js';
 import { sendsOf, statusOf, type SendRecord } from './store.js';
 
 export const DEFAULT_LIMIT = 20;
@@ -31,8 +31,9 @@ function sendFilter(engine: Engine, tenant: string, query: Record<string, unknow
   const to = phoneQuery(queryString(query, 'to'));
   const after = queryString(query, 'createdAfter');
   const before = queryString(query, 'createdBefore');
-  const afterIso = isoBound(after);
-  const beforeIso = isoBound(before);
+  // Clients see whole seconds, so the bounds compare at that resolution.
+  const afterIso = wholeSecondBound(after, 'after');
+  const beforeIso = wholeSecondBound(before, 'before');
   if (status === undefined && to === undefined && afterIso === undefined && beforeIso === undefined) return undefined;
   return (send) => {
     if (afterIso !== undefined && send.createdAt < afterIso) return false;

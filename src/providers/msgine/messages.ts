@@ -1,6 +1,7 @@
 /** POST /messages/sms, GET /messages/{id}, GET /messages. */
 import { isE164 } from '../../engine/contact-points.js';
 import type { Engine } from '../../engine/engine.js';
+import { isoSeconds } from '../../engine/iso-seconds.js';
 import { magicOutcome, rejectBySendMagic } from '../../engine/magic.js';
 import type { SimMessage } from '../../engine/message.js';
 import type { HandlerRequest, HandlerResult } from '../provider.js';
@@ -53,7 +54,15 @@ function createSend(engine: Engine, tenant: string, input: SendSmsInput, to: str
 
 /** The send response: exactly the fields of the doc's example. */
 function sentView(send: SendRecord) {
-  return { id: send.id, status: 'pending', to: send.to, message: send.message, cost: send.cost, currency: send.currency, createdAt: send.createdAt };
+  return {
+    id: send.id,
+    status: 'pending',
+    to: send.to,
+    message: send.message,
+    cost: send.cost,
+    currency: send.currency,
+    createdAt: isoSeconds(send.createdAt),
+  };
 }
 
 function recipientView(send: SendRecord, message: SimMessage) {
@@ -63,10 +72,10 @@ function recipientView(send: SendRecord, message: SimMessage) {
     status: msgineStatus(message.status),
     ...(charge?.country !== undefined ? { country: charge.country } : {}),
     cost: charge?.cost ?? 0,
-    ...(message.sentAt ? { sentAt: message.sentAt } : {}),
-    ...(message.deliveredAt ? { deliveredAt: message.deliveredAt } : {}),
-    ...(message.failedAt ? { failedAt: message.failedAt } : {}),
-    ...(message.undeliveredAt ? { undeliveredAt: message.undeliveredAt } : {}),
+    ...(message.sentAt ? { sentAt: isoSeconds(message.sentAt) } : {}),
+    ...(message.deliveredAt ? { deliveredAt: isoSeconds(message.deliveredAt) } : {}),
+    ...(message.failedAt ? { failedAt: isoSeconds(message.failedAt) } : {}),
+    ...(message.undeliveredAt ? { undeliveredAt: isoSeconds(message.undeliveredAt) } : {}),
     ...(message.failure ? { error: { code: message.failure.code, message: message.failure.message } } : {}),
   };
 }
@@ -85,8 +94,8 @@ export function messageView(engine: Engine, tenant: string, send: SendRecord) {
     segments: send.segments,
     encoding: send.encoding,
     ...(send.callbackUrl !== undefined ? { callbackUrl: send.callbackUrl } : {}),
-    createdAt: send.createdAt,
-    updatedAt,
+    createdAt: isoSeconds(send.createdAt),
+    updatedAt: isoSeconds(updatedAt),
     recipients: recipients.map((m) => recipientView(send, m)),
   };
 }

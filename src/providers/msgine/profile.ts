@@ -8,8 +8,11 @@ export const msgineProfile: ClientProfile = {
   defaultCredentials: { token: 'msgsim_contract_0001' },
   tenant: (id) => ({ token: `token_${id}` }),
   auth: (c) => bearer(c.token),
-  wrongAuth: { headers: { Authorization: 'Bearer !' }, query: {} },
+  // Well-formed, and registered as always invalid (fixtures/msgine.json): a real account would not have it either.
+  wrongAuth: bearer('msgine_test_invalid'),
   namedKeyAuth: (named) => bearer(named.key),
+  // "401 Unauthorized - Invalid or missing API token"; 403 is for a valid token's permissions.
+  revocation: { status: 401, keyOf: (c) => c.token ?? '' },
   send: { path: '/messages/sms', body: (to, text = DEFAULT_SEND_TEXT) => ({ to, message: text }) },
   sentId: (body) => asString(field(body, 'id')) ?? asString(field(body, 'data', 'id')),
   messageTemplate: '/messages/{id}',

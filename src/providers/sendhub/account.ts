@@ -41,10 +41,8 @@ export interface SendhubMessageRecord extends BaseRecord {
 interface SendhubFixtures {
   contacts: { id: string; name: string; number: string }[];
   groups: { id: string; name: string; contacts: number[] }[];
-  /** Named api_keys with properties (`revoked`), registered at start (Provider.fixtureKeys). */
+  /** Named api_keys with properties (`invalid`, `revoked`), registered at start (Provider.fixtureKeys). */
   keys: NamedKey[];
-  /** api_keys that are never valid, with any username. */
-  invalidKeys: { key: string; label: string }[];
 }
 
 const FIXTURE_FILE = fixturePath('sendhub.json');

@@ -11,21 +11,19 @@
  * it lasts as long as the account: a `/_sim/reset` of the account, or of SendHub, frees both names.
  * The tenant id is `<username>:<api_key>` (neither part can contain a colon), as /_sim names it.
  *
- * Magic credentials (fixtures/sendhub.json): INVALIDKEY is never valid; a revoked key (REVOKEDKEY, or
+ * Magic credentials (fixtures/sendhub.json): INVALIDKEY (or any key registered `{invalid:true}`) is never valid; a revoked key (REVOKEDKEY, or
  * any key through `POST /_sim/keys/sendhub/<api_key>/revoke`) is an inactive user's, also a 401.
  */
 import type { Engine } from '../../engine/engine.js';
+import { keyRefusal } from '../../engine/keys.js';
 import type { IncomingRequest, Tenant } from '../provider.js';
-import { NAMESPACE, SENDHUB_FIXTURES } from './account.js';
+import { NAMESPACE } from './account.js';
 import { sendhubError } from './errors.js';
 
 /** Django's username rule: 150 characters at most, letters, digits and @ . + - _ (UnicodeUsernameValidator). */
 export const USERNAME = /^[\p{L}\p{N}\p{M}_.@+-]{1,150}$/u;
 /** Tastypie's ApiKey.key is a CharField(max_length=128); its generated keys are hex. */
 export const API_KEY = /^[A-Za-z0-9]{1,128}$/;
-
-/** api_keys that are never valid (fixtures/sendhub.json). */
-export const INVALID_KEYS: ReadonlySet<string> = new Set(SENDHUB_FIXTURES.invalidKeys.map((k) => k.key));
 
 export function tenantId(username: string, apiKey: string): string {
   return `${username}:${apiKey}`;
@@ -43,7 +41,7 @@ export function isTenantId(tenant: string): boolean {
  * yet is looked through the accounts, so a signed-in client costs one lookup per request.
  */
 export function accountProblem(engine: Engine, username: string, apiKey: string): string | undefined {
-  if (INVALID_KEYS.has(apiKey)) return 'the api_key is never valid (a magic credential)';
+  if (keyRefusal(engine.keys.get(NAMESPACE, apiKey)) === 'invalid') return 'the api_key is never valid (a magic credential)';
   if (engine.store.hasTenant(NAMESPACE, tenantId(username, apiKey))) return undefined;
   for (const tenant of engine.store.tenants(NAMESPACE)) {
     const colon = tenant.indexOf(':');

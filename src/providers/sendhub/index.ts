@@ -10,7 +10,7 @@ import { receiveSendhubInbound } from './inbound.js';
 import { LINK_BASE_PATH, linksUnder } from './links.js';
 import { messageHandlers } from './messages.js';
 import { sendhubProfile } from './profile.js';
-import { validationTag } from './wording.js';
+import { sendhubValidationError } from './wording.js';
 
 export const sendhub: Provider = {
   name: NAMESPACE,
@@ -26,7 +26,7 @@ export const sendhub: Provider = {
   fixtureFiles: SENDHUB_FIXTURE_FILES,
   profile: sendhubProfile,
   renderError: renderSendhubError,
-  validationErrorCode: validationTag,
+  validationError: sendhubValidationError,
   redirectBody,
   // No rate limits: the doc documents none.
   create(engine, mount = defaultMount({ name: NAMESPACE })) {

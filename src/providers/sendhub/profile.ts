@@ -8,7 +8,9 @@ export const sendhubProfile: ClientProfile = {
   auth: (c) => ({ headers: {}, query: { ...(c.username ? { username: c.username } : {}), ...(c.apiKey ? { api_key: c.apiKey } : {}) } }),
   // The magic INVALIDKEY (fixtures/sendhub.json): a 401 whatever the state, and against the real API too.
   wrongAuth: { headers: {}, query: { username: 'contract', api_key: 'INVALIDKEY' } },
-  // A named key (REVOKEDKEY) is an api_key; any username goes with it.
+  // Revocation is by api_key (or the account as /_sim names it); Tastypie's 401 has no body.
+  revocation: { status: 401, keyOf: (c) => c.apiKey ?? '', bodyless: true },
+  // A named key (INVALIDKEY, REVOKEDKEY) is an api_key; any username goes with it.
   namedKeyAuth: (named) => ({ headers: {}, query: { username: 'msgsim', api_key: named.key } }),
   send: { path: '/messages/', body: (to, text = DEFAULT_SEND_TEXT) => ({ contacts: [to], text }) },
   sentId: (body) => asString(field(body, 'id')),

@@ -2,12 +2,13 @@
  * SendHub's words for a request it refuses. SendHub's own checks (recipients, scheduling, marking as
  * read) write these messages themselves; the checks msgsim's shared layers make before SendHub's
  * handlers run (the spec's request validator, the JSON body reader) raise errors in msgsim's general
- * wording, which `rewordShared` turns into SendHub's, so that a SendHub client never reads a
+ * wording; SendHub's `validationError` hook words the validator's in SendHub's voice, so that a SendHub client never reads a
  * validator's sentence ("must have required property 'text'"). Where Tastypie has a sentence for the
  * case it is copied (django-tastypie: tastypie/fields.py, paginator.py, serializers.py, resources.py);
  * elsewhere the words are msgsim's, in the same voice, and name the field and the value.
  */
 import type { SimError } from '../../engine/errors.js';
+import type { ValidationProblem } from '../provider.js';
 
 /** The doc's "Available Fields" limits (openapi/sendhub.yaml says the same; a test holds them equal). */
 export const MAX_TEXT_CHARS = 500;
@@ -44,15 +45,21 @@ export function unsupportedFormat(format: string, direction: 'serialization' | '
 export const NOT_JSON = 'Request is not valid JSON.';
 
 /**
- * Where the request validator found a problem, as SendHub's `validationErrorCode` hook tags it: SendHub
- * has no error codes of its own (Tastypie's bodies carry only a message), so the code msgsim keeps on
- * such an error says which part of the request it is about, and only the renderer reads it.
+ * SendHub's words for a request its spec refuses (Provider.validationError): Tastypie's bodies carry only
+ * a message, so the field, its value and where it was (body or query) choose the sentence.
  */
-const TAG = 'validation:';
-type Location = 'body' | 'query' | 'path' | 'headers';
-
-export function validationTag(_field: string, location: Location): string {
-  return `${TAG}${location}`;
+export function sendhubValidationError(problem: ValidationProblem): { message: string } | undefined {
+  const { field, location, value } = problem;
+  const message =
+    location === 'body' && field
+      ? bodyField(field, value)
+      : location === 'query' && field
+        ? queryParameter(field, value)
+        : // The validator names no field when the body as a whole is of the wrong type (an array, a string).
+          !field && value !== undefined
+          ? 'The request body must be a JSON object.'
+          : undefined;
+  return message === undefined ? undefined : { message };
 }
 
 /** The message for a SendHub 4xx: SendHub's own as written, a shared layer's reworded. */
@@ -63,20 +70,9 @@ export function sendhubMessage(error: SimError): string {
     case 'unsupported_media_type':
       if (typeof error.value === 'string') return unsupportedFormat(error.value.split(';')[0]!.trim(), 'deserialization');
       return error.value === null ? 'The request has no Content-Type: send the body as JSON, with Content-Type: application/json.' : error.message;
-    case 'invalid_request':
-      return rewordValidation(error) ?? error.message;
     default:
       return error.message;
   }
-}
-
-function rewordValidation(error: SimError): string | undefined {
-  const location = error.code?.startsWith(TAG) ? error.code.slice(TAG.length) : undefined;
-  if (location === 'body' && error.field) return bodyField(error.field, error.value);
-  if (location === 'query' && error.field) return queryParameter(error.field, error.value);
-  // The validator names no field when the body as a whole is of the wrong type (an array, a string).
-  if (!error.code && !error.field && error.value !== undefined) return 'The request body must be a JSON object.';
-  return undefined;
 }
 
 function bodyField(field: string, value: unknown): string | undefined {

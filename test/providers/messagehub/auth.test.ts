@@ -44,6 +44,17 @@ describe('401 for a missing or malformed key', () => {
     expect(await outbox(sim)).toHaveLength(0);
   });
 
+  it('the magic cpk_live_invalid_key: 401 UNAUTHORIZED as an unknown key, the Free window reported', async () => {
+    const { sim, as } = await hubSim();
+    for (const res of [await as('cpk_live_invalid_key').get('/messages/msg_abc123'), await as('cpk_live_invalid_key').post('/messages/send', DOC_SEND)]) {
+      expectError(res, 401, 'UNAUTHORIZED', 'Authorization');
+      expect(res.body.error.message).toBe('Invalid or missing API key');
+      expect(res.headers['www-authenticate']).toBe('Bearer realm="MessageHub", error="invalid_token"');
+      expectRateHeaders(res, 60, 60, FIRST_WINDOW_END);
+    }
+    expect(await outbox(sim)).toHaveLength(0);
+  });
+
   it("the doc's literal key, sandbox keys, and a lower-case scheme work", async () => {
     const { sim, api } = await hubSim();
     expect((await api.post('/messages/send', DOC_SEND)).status).toBe(201);
@@ -114,6 +125,7 @@ describe('403 for a missing scope', () => {
     expect(res.body.data.map((k: { key: string }) => k.key).sort()).toEqual([
       'cpk_live_enterprise_tier',
       'cpk_live_free_tier',
+      'cpk_live_invalid_key',
       'cpk_live_revoked_key',
       'cpk_test_readonly',
       'cpk_test_sender',

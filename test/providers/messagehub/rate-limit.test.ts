@@ -97,21 +97,41 @@ describe('headers on every response, errors included', () => {
     expectRateHeaders(text, 600, 595, FIRST_WINDOW_END);
   });
 
-  it('requests that fail before a key is counted report the Free window, untouched: unknown route, 405, injected 503', async () => {
-    const { sim, api } = await hubSim();
+  it("requests refused before the limiter report the caller's own window, uncounted: unknown route, 405, injected 503, 403", async () => {
+    // Issue 20: these reported the Free window (60) for a Pro key.
+    const { sim, api, as } = await hubSim();
     await sim.advance(30_000);
+    expectRateHeaders(await api.get('/messages/msg_none'), 600, 599, FIRST_WINDOW_END);
     const unknown = await api.get('/contacts');
     expectError(unknown, 404, 'NOT_FOUND');
-    expectRateHeaders(unknown, 60, 60, FIRST_WINDOW_END);
+    expectRateHeaders(unknown, 600, 599, FIRST_WINDOW_END);
     const wrongMethod = await sim.http.delete('/messagehub/api/v1/content/distribute').set('Authorization', `Bearer ${KEY}`);
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.body.error.code).toBe('METHOD_NOT_ALLOWED');
     expect(wrongMethod.headers.allow).toBe('POST');
-    expectRateHeaders(wrongMethod, 60, 60, FIRST_WINDOW_END);
+    expectRateHeaders(wrongMethod, 600, 599, FIRST_WINDOW_END);
     const injected = await api.post('/messages/send', DOC_SEND, { headers: { 'X-Msgsim-Fault': '503' } });
     expectError(injected, 503, 'SERVICE_UNAVAILABLE');
-    expectRateHeaders(injected, 60, 60, FIRST_WINDOW_END);
+    expectRateHeaders(injected, 600, 599, FIRST_WINDOW_END);
     expect(await outbox(sim)).toHaveLength(0);
+    // Each key its own tier: a Free key's 404 and an Enterprise key's 403 (scope) show theirs.
+    expectRateHeaders(await as('cpk_live_free_tier').get('/contacts'), 60, 60, FIRST_WINDOW_END);
+    await sim.http
+      .post('/_sim/keys')
+      .send({ provider: 'messagehub', key: 'cpk_live_ent_reader', properties: { tier: 'enterprise', scopes: ['messages:read'] } });
+    const forbidden = await as('cpk_live_ent_reader').post('/messages/send', DOC_SEND);
+    expectError(forbidden, 403, 'INSUFFICIENT_SCOPE');
+    expectRateHeaders(forbidden, 6_000, 6_000, FIRST_WINDOW_END);
+  });
+
+  it('only a request whose credential cannot be read reports the Free window: none, malformed, or the magic invalid key', async () => {
+    const { sim } = await hubSim();
+    for (const headers of [{}, { Authorization: 'Bearer nope' }, { Authorization: 'Bearer cpk_live_invalid_key' }] as Record<string, string>[]) {
+      for (const res of [await sim.client('messagehub', headers).get('/messages/msg_none'), await sim.client('messagehub', headers).get('/contacts')]) {
+        expect([401, 404]).toContain(res.status);
+        expectRateHeaders(res, 60, 60, FIRST_WINDOW_END);
+      }
+    }
   });
 
   it('the public delivery webhook reports the Free window, untouched, and is not limited', async () => {

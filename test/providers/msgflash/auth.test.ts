@@ -45,11 +45,28 @@ describe('personal keys', () => {
     expectOk(await api.get('/instances'));
     const revoke = await sim.http.post(`/_sim/keys/msgflash/${KEY}/revoke`);
     expect(revoke.status).toBe(200);
-    expectError(await api.get('/instances'), 401, 'UNAUTHORIZED', 'x-api-key');
+    const revoked = await api.get('/instances');
+    expectError(revoked, 401, 'UNAUTHORIZED', 'x-api-key');
+    expect(revoked.body.error.message).toBe('This API key has been revoked');
     await registerKey(sim, 'msgf_live_weird_plan', { plan: 'enterprise' });
     const weird = await client(sim, 'msgf_live_weird_plan').get('/instances');
     expectError(weird, 401, 'UNAUTHORIZED');
     expect(weird.body.error.message).toContain('enterprise');
+  });
+});
+
+describe('the magic keys', () => {
+  it.each([
+    ['msgf_live_invalid_key', 'Missing or invalid API key'],
+    ['msgf_live_revoked_key', 'This API key has been revoked'],
+  ])('%s → 401 UNAUTHORIZED on every call, nothing stored', async (key, message) => {
+    const { sim } = await msgflashSim();
+    const api = client(sim, key);
+    for (const res of [await api.get('/instances'), await api.post('/messages/send', TEXT)]) {
+      expectError(res, 401, 'UNAUTHORIZED', 'x-api-key');
+      expect(res.body.error.message).toBe(message);
+    }
+    expect((await sim.http.get('/_sim/messages').query({ provider: 'msgflash' })).body.total).toBe(0);
   });
 });
 
@@ -102,6 +119,20 @@ describe('team keys', () => {
     // Upgrading the owner (re-registering the key with another plan) opens the workspace.
     await registerKey(sim, 'msgf_live_free_demo', { plan: 'pro' });
     expectOk(await client(sim, 'msgf_team_freeteam_demo', 'freeteam').get('/instances'));
+  });
+
+  it("a team's keys stop with its owner's key: revoked → 401 saying so; the team key itself revoked → 401", async () => {
+    const { sim } = await msgflashSim();
+    const team = client(sim, TEAM_KEY, 'acme');
+    expectOk(await team.get('/instances'));
+    await sim.http.post(`/_sim/keys/msgflash/${TEAM_OWNER}/revoke`);
+    const refused = await team.get('/instances');
+    expectError(refused, 401, 'UNAUTHORIZED', 'x-api-key');
+    expect(refused.body.error.message).toBe("The team owner's key is revoked");
+    await sim.http.post(`/_sim/keys/msgflash/msgf_team_acme_second/revoke`);
+    const own = await client(sim, 'msgf_team_acme_second', 'acme').get('/instances');
+    expectError(own, 401, 'UNAUTHORIZED', 'x-api-key');
+    expect(own.body.error.message).toBe('This API key has been revoked');
   });
 
   it('/_sim/keys registers team keys; one without teamId/ownerKey → 401', async () => {

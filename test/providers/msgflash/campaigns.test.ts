@@ -16,7 +16,7 @@ async function campaignRecipients(api: ProviderClient, campaignId: string): Prom
 }
 
 describe('POST /campaigns', () => {
-  it('starts at once: 10 recipients now, 10 more each simulated second, then completed', async () => {
+  it('starts at once: 10 recipients now, 10 more each simulated second, then completed once every message is final', async () => {
     const { sim, api } = await msgflashSim({ rateLimits: false });
     const campaign = await create(api, { recipients: phones(25) });
     expect(campaign).toEqual({
@@ -38,7 +38,12 @@ describe('POST /campaigns', () => {
     await sim.advance(1);
     expect(await get()).toMatchObject({ status: 'running', dispatchedCount: 20 });
     await sim.advance(1_000);
-    expect(await get()).toMatchObject({ status: 'completed', dispatchedCount: 25, completedAt: at(2_000) });
+    // Every recipient has a message, the last ten still queued: it runs on until they are final (issue 20).
+    expect(await get()).toMatchObject({ status: 'running', dispatchedCount: 25, dispatchedAt: at(2_000) });
+    await sim.advance(2_999);
+    expect((await get()).status).toBe('running');
+    await sim.advance(1);
+    expect(await get()).toMatchObject({ status: 'completed', dispatchedCount: 25, completedAt: at(5_000) });
     expect((await campaignRecipients(api, campaign.id)).sort()).toEqual(phones(25).sort());
     await sim.advance(10_000);
     expect(await outboxCount(sim, KEY)).toBe(25);
@@ -49,7 +54,7 @@ describe('POST /campaigns', () => {
     const recipients = ['+14155550123', '+15005550002', '+15005550003', '+15005550004', '+15005550007', '+15005550001'];
     const { id } = await create(api, { recipients });
     const stats = async () => expectOk(await api.get(`/campaigns/${id}/stats`));
-    const base = { campaignId: id, status: 'completed', total: 6, pending: 0 };
+    const base = { campaignId: id, status: 'running', total: 6, pending: 0 };
     expect(await stats()).toEqual({ ...base, queued: 6, sent: 0, delivered: 0, read: 0, failed: 0, deliveryRate: 0, readRate: 0 });
     await sim.advance(1_000);
     // The invalid number fails at send; everyone else is sent.
@@ -59,7 +64,9 @@ describe('POST /campaigns', () => {
     await sim.advance(5_000);
     expect(await stats()).toEqual({ ...base, queued: 0, sent: 2, delivered: 1, read: 1, failed: 2, deliveryRate: 0.3333, readRate: 0.1667 });
     await sim.advance(60_000);
-    expect(await stats()).toEqual({ ...base, queued: 0, sent: 1, delivered: 2, read: 1, failed: 2, deliveryRate: 0.5, readRate: 0.1667 });
+    // Final once the slow recipient is delivered (61 s); the never-delivered one rests at sent.
+    expect(await stats()).toEqual({ ...base, status: 'completed', queued: 0, sent: 1, delivered: 2, read: 1, failed: 2, deliveryRate: 0.5, readRate: 0.1667 });
+    expect(expectOk(await api.get(`/campaigns/${id}`)).completedAt).toBe(at(61_000));
   });
 
   it('scheduledAt: scheduled, nothing sent until that time on the clock', async () => {
@@ -74,7 +81,9 @@ describe('POST /campaigns', () => {
     await sim.advance(1);
     expect(expectOk(await api.get(`/campaigns/${campaign.id}`))).toMatchObject({ status: 'running', startedAt: scheduledAt, dispatchedCount: 10 });
     await sim.advance(1_000);
-    expect(expectOk(await api.get(`/campaigns/${campaign.id}`))).toMatchObject({ status: 'completed', completedAt: at(3_601_000) });
+    expect(expectOk(await api.get(`/campaigns/${campaign.id}`))).toMatchObject({ status: 'running', dispatchedAt: at(3_601_000) });
+    await sim.advance(3_000);
+    expect(expectOk(await api.get(`/campaigns/${campaign.id}`))).toMatchObject({ status: 'completed', completedAt: at(3_604_000) });
   });
 
   it('recipients from contact groups, each number once, after the explicit ones', async () => {
@@ -137,7 +146,9 @@ describe('pause and resume', () => {
     expect(resumed).toMatchObject({ status: 'running', dispatchedCount: 30, startedAt: at(0) });
     expect(resumed.pauseReason).toBeUndefined();
     await sim.advance(1_000);
-    expect(expectOk(await api.get(`/campaigns/${id}`))).toMatchObject({ status: 'completed', dispatchedCount: 35, completedAt: at(62_000) });
+    expect(expectOk(await api.get(`/campaigns/${id}`))).toMatchObject({ status: 'running', dispatchedCount: 35, dispatchedAt: at(62_000) });
+    await sim.advance(3_000);
+    expect(expectOk(await api.get(`/campaigns/${id}`))).toMatchObject({ status: 'completed', completedAt: at(65_000) });
     // Every recipient exactly once.
     expect((await campaignRecipients(api, id)).sort()).toEqual(phones(35).sort());
   });
@@ -151,6 +162,8 @@ describe('pause and resume', () => {
     await sim.advance(29_999);
     expect(await outboxCount(sim, KEY)).toBe(0);
     await sim.advance(1);
+    expect(expectOk(await api.get(`/campaigns/${id}`)).status).toBe('running');
+    await sim.advance(3_000);
     expect(expectOk(await api.get(`/campaigns/${id}`)).status).toBe('completed');
   });
 
@@ -160,7 +173,9 @@ describe('pause and resume', () => {
     expectOk(await api.post(`/campaigns/${id}/pause`));
     await sim.advance(120_000);
     expect(await outboxCount(sim, KEY)).toBe(0);
-    expect(expectOk(await api.post(`/campaigns/${id}/resume`))).toMatchObject({ status: 'completed', startedAt: at(120_000), dispatchedCount: 3 });
+    expect(expectOk(await api.post(`/campaigns/${id}/resume`))).toMatchObject({ status: 'running', startedAt: at(120_000), dispatchedCount: 3 });
+    await sim.advance(3_000);
+    expect(expectOk(await api.get(`/campaigns/${id}`))).toMatchObject({ status: 'completed', completedAt: at(123_000) });
   });
 
   it('wrong states → 409 INVALID_CAMPAIGN_STATE; unknown ids → 404', async () => {
@@ -170,7 +185,7 @@ describe('pause and resume', () => {
     expectOk(await api.post(`/campaigns/${id}/pause`));
     expectError(await api.post(`/campaigns/${id}/pause`), 409, 'INVALID_CAMPAIGN_STATE', 'status', 'paused');
     expectOk(await api.post(`/campaigns/${id}/resume`));
-    await sim.advance(1_000);
+    await sim.advance(3_000);
     expectError(await api.post(`/campaigns/${id}/pause`), 409, 'INVALID_CAMPAIGN_STATE', 'status', 'completed');
     expectError(await api.post(`/campaigns/${id}/resume`), 409, 'INVALID_CAMPAIGN_STATE', 'status', 'completed');
     for (const path of ['/campaigns/nope', '/campaigns/nope/stats']) expectError(await api.get(path), 404, 'NOT_FOUND', 'id', 'nope');
@@ -203,7 +218,7 @@ describe('campaigns and instances', () => {
     expectError(await api.post(`/campaigns/${id}/resume`), 409, 'INSTANCE_DISCONNECTED', 'instanceId', MAIN);
     await setInstance(sim, KEY, MAIN, 'connected');
     expect(expectOk(await api.post(`/campaigns/${id}/resume`))).toMatchObject({ status: 'running', dispatchedCount: 20 });
-    await sim.advance(1_000);
+    await sim.advance(4_000);
     expect(expectOk(await api.get(`/campaigns/${id}`))).toMatchObject({ status: 'completed', dispatchedCount: 30 });
   });
 });

@@ -30,7 +30,11 @@ describe('restart with --data', () => {
 
     const after = await msgflashSim({ rateLimits: false, dataFile });
     await after.sim.advance(1_000);
-    expect(expectOk(await after.api.get(`/campaigns/${campaign}`))).toMatchObject({ status: 'completed', dispatchedCount: 25 });
+    // Dispatched at 2 s; its last messages are final at 5 s, noticed by the restarted simulator.
+    expect(expectOk(await after.api.get(`/campaigns/${campaign}`))).toMatchObject({ status: 'running', dispatchedCount: 25, dispatchedAt: at(2_000) });
+    await after.sim.advance(3_000);
+    expect(expectOk(await after.api.get(`/campaigns/${campaign}`))).toMatchObject({ status: 'completed', completedAt: at(5_000) });
+    expect(expectOk(await after.api.get(`/campaigns/${campaign}/stats`))).toMatchObject({ total: 25, delivered: 25 });
     await after.sim.advance(1_000);
     expect(expectOk(await after.api.get(`/contacts/bulk-jobs/${job}`))).toMatchObject({ status: 'completed', deleted: 15 });
     await setInstance(after.sim, KEY, MAIN, 'disconnected');

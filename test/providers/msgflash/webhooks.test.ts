@@ -140,17 +140,25 @@ describe('deliveries', () => {
     expect(hook!.body).toMatchObject({ type: 'message.failed', data: { id: failed.id, status: 'failed', error: { code: 'CARRIER_REJECTED' } } });
   });
 
-  it('campaign.completed carries the campaign and its stats', async () => {
+  it('campaign.completed carries the campaign and its final stats, once every message is final', async () => {
     const { sim, api } = await msgflashSim({ rateLimits: false });
     await subscribe(api, ['campaign.completed']);
-    const { id } = expectOk(await api.post('/campaigns', { name: 'C', instanceId: MAIN, text: 'Hi', recipients: ['+14155550101', '+14155550102'] }), 201);
-    await sim.advance(0);
+    const { id } = expectOk(await api.post('/campaigns', { name: 'C', instanceId: MAIN, text: 'Hi', recipients: ['+14155550101', '+15005550002'] }), 201);
+    // Dispatched at once, sent at 1 s; delivered and failed at 3 s (it fired at dispatch before issue 20).
+    await sim.advance(2_999);
+    expect(receiver.received).toHaveLength(0);
+    await sim.advance(1);
     expect(receiver.received).toHaveLength(1);
     await expectEventMatchesSpec(receiver.received[0]!.body);
     expect(receiver.received[0]!.body).toMatchObject({
       type: 'campaign.completed',
-      data: { campaign: { id, status: 'completed' }, stats: { total: 2, pending: 0, queued: 2 } },
+      data: {
+        campaign: { id, status: 'completed', dispatchedAt: at(0), completedAt: at(3_000) },
+        stats: { total: 2, pending: 0, queued: 0, sent: 0, delivered: 1, failed: 1, status: 'completed' },
+      },
     });
+    await sim.advance(60_000);
+    expect(receiver.received).toHaveLength(1);
   });
 
   it('instance.disconnected and instance.connected follow the /_sim settings', async () => {

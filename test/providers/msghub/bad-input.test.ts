@@ -219,6 +219,34 @@ describe('wrong types → 400 invalid_request naming the field (never coerced)',
   });
 });
 
+describe("messages in plain words or the doc's, never the validator's", () => {
+  it.each<[string, () => Promise<ApiResponse>, string, string, unknown]>([
+    ['a missing field', () => api.post('/messages/send', { channel: 'sms', body: 'Hello!' }), 'invalid_request', 'to', 'to is required'],
+    ['a range', () => api.get('/messages?limit=500'), 'invalid_request', 'limit', 'limit must be an integer from 1 to 100'],
+    ['a lower bound', () => api.get('/contacts?page=0'), 'invalid_request', 'page', 'page must be an integer from 1 to 1000000'],
+    [
+      'an enum',
+      () => api.post('/messages/send', { ...DOC_SEND, channel: 'fax' }),
+      'invalid_request',
+      'channel',
+      expect.stringMatching(/^channel must be one of sms, /),
+    ],
+    ['an unknown field', () => api.post('/messages/send', { ...DOC_SEND, colour: 'red' }), 'invalid_request', 'colour', "Unknown field 'colour'"],
+    [
+      "the doc's phone wording",
+      () => api.post('/contacts', { ...DOC_CONTACT, phone: '919876543210' }),
+      'invalid_phone_number',
+      'phone',
+      'Phone number is not in valid E.164 format',
+    ],
+    ["the doc's email wording", () => api.post('/contacts', { ...DOC_CONTACT, email: 'rahul@' }), 'invalid_email', 'email', 'Email address is invalid'],
+  ])('%s', async (_label, call, code, field, message) => {
+    const res = await call();
+    expectError(res, 400, code, field);
+    expect(res.body.error.message).toEqual(message);
+  });
+});
+
 describe('query parameters', () => {
   describe.each(LISTS)('GET %s', (path) => {
     it.each([
@@ -293,6 +321,44 @@ describe('authentication → 401 invalid_api_key', () => {
     for (const key of ['mk_live_abcd', 'mk_live_ABC_def-123', `mk_live_${'z'.repeat(128)}`]) {
       expect((await sim.client('msghub', { 'X-API-Key': key }).get('/flows')).status).toBe(200);
     }
+  });
+
+  it("the doc's placeholder mk_live_... works as written, an account of its own; other dotted keys do not", async () => {
+    const placeholder = sim.client('msghub', { 'X-API-Key': 'mk_live_...' });
+    expect((await placeholder.get('/contacts')).status).toBe(200);
+    const sent = await placeholder.post('/messages/send', DOC_SEND);
+    expect(sent.status, sent.text).toBe(201);
+    expect((await placeholder.get(`/messages/${sent.body.messageId}`)).status).toBe(200);
+    expectError(await api.get(`/messages/${sent.body.messageId}`), 404, 'message_not_found');
+    for (const key of ['mk_live_..', 'mk_live_....', 'mk_live_ab.cd']) {
+      expectError(await sim.client('msghub', { 'X-API-Key': key }).get('/contacts'), 401, 'invalid_api_key');
+    }
+  });
+
+  it.each([
+    ['mk_live_invalid_key', 'API key is invalid or missing'],
+    ['mk_live_revoked_key', 'API key has been revoked'],
+  ])('the magic key %s answers 401 invalid_api_key on every endpoint', async (key, message) => {
+    const client = sim.client('msghub', { 'X-API-Key': key });
+    for (const e of ENDPOINTS) {
+      const res = await client[e.method](e.path, e.body);
+      expectError(res, 401, 'invalid_api_key', 'X-API-Key');
+      expect(res.body.error.message, label(e)).toBe(message);
+    }
+    await expectNothingStored();
+  });
+
+  it('a key revoked through /_sim answers 401 from its next request; others go on', async () => {
+    const key = 'mk_live_revokedinbadinput';
+    const client = sim.client('msghub', { 'X-API-Key': key });
+    expect((await client.post('/contacts', DOC_CONTACT)).status).toBe(201);
+    expect((await sim.http.post(`/_sim/keys/msghub/${key}/revoke`)).body).toMatchObject({ properties: { revoked: true } });
+    for (const res of [await client.get('/contacts'), await client.post('/messages/send', DOC_SEND)]) {
+      expectError(res, 401, 'invalid_api_key', 'X-API-Key');
+      expect(res.body.error.message).toBe('API key has been revoked');
+    }
+    expect(await outboxCount(sim)).toBe(0);
+    expect((await api.post('/messages/send', DOC_SEND)).status).toBe(201);
   });
 });
 

@@ -1,4 +1,7 @@
-/** Campaigns: draft / start / schedule, 10 recipients per simulated second, stats, pause/resume/cancel, 409s. */
+/** Campaigns: draft / start / schedule, 10 recipients per simulated second, stats, completion once every message is final, pause/resume/cancel, 409s. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProviderClient, TestSim } from '../../support/harness.js';
 import { KEY, at, expectError, expectWebhookEventMatchesSpec, msghubSim, outboxCount } from './helpers.js';
@@ -38,7 +41,7 @@ describe('POST /campaigns', () => {
     expect(await outboxCount(sim, KEY)).toBe(0);
   });
 
-  it('start:true runs at 10 recipients per simulated second, then completes', async () => {
+  it('start:true runs at 10 recipients per simulated second, then completes once every message is final', async () => {
     const { sim, api } = await msghubSim();
     const campaign = await create(api, { name: 'Bulk', channel: 'sms', body: 'Hi', recipients: phones(25), start: true });
     expect(campaign).toMatchObject({ status: 'running', startedAt: at(0) });
@@ -53,8 +56,18 @@ describe('POST /campaigns', () => {
     expect((await api.get(`/campaigns/${id}`)).body.status).toBe('running');
     await sim.advance(1_000);
     expect(await campaignMessages(api, id)).toBe(25);
+    // Every recipient has a message, but the last five are still queued: the campaign runs on (issue 20).
+    const dispatched = (await api.get(`/campaigns/${id}`)).body;
+    expect(dispatched).toMatchObject({ status: 'running', startedAt: at(0), dispatchedAt: at(2_000) });
+    expect(dispatched.completedAt).toBeUndefined();
+    expect(dispatched.stats).toEqual({ total: 25, queued: 5, sent: 20, delivered: 0, read: 0, failed: 0 });
+    // The last batch is sent at 3 s and delivered at 5 s.
+    await sim.advance(2_999);
+    expect((await api.get(`/campaigns/${id}`)).body.status).toBe('running');
+    await sim.advance(1);
     const done = (await api.get(`/campaigns/${id}`)).body;
-    expect(done).toMatchObject({ status: 'completed', startedAt: at(0), completedAt: at(2_000) });
+    expect(done).toMatchObject({ status: 'completed', startedAt: at(0), dispatchedAt: at(2_000), completedAt: at(5_000) });
+    expect(done.stats).toEqual({ total: 25, queued: 0, sent: 0, delivered: 25, read: 0, failed: 0 });
 
     // Every recipient got exactly one message, carrying the campaign id and body.
     const list = await api.get('/messages', undefined, { query: { campaignId: id, limit: 100 } });
@@ -80,8 +93,12 @@ describe('POST /campaigns', () => {
     expect(await stats()).toEqual({ total: 6, queued: 0, sent: 2, delivered: 2, read: 0, failed: 2 });
     await sim.advance(5_000);
     expect(await stats()).toEqual({ total: 6, queued: 0, sent: 2, delivered: 1, read: 1, failed: 2 });
+    // The reader has read; the slow recipient (delivered 60 s after sent) is not final yet.
+    expect((await api.get(`/campaigns/${campaignId}`)).body.status).toBe('running');
     await sim.advance(60_000);
     expect(await stats()).toEqual({ total: 6, queued: 0, sent: 1, delivered: 2, read: 1, failed: 2 });
+    // Final: failed twice, read once, delivered twice, and the never-delivered recipient rests at sent.
+    expect((await api.get(`/campaigns/${campaignId}`)).body).toMatchObject({ status: 'completed', completedAt: at(61_000) });
   });
 
   it('scheduledAt: scheduled until that time on the clock, then runs', async () => {
@@ -97,8 +114,10 @@ describe('POST /campaigns', () => {
     expect(await campaignMessages(api, id)).toBe(0);
     await sim.advance(1);
     const started = (await api.get(`/campaigns/${id}`)).body;
-    expect(started).toMatchObject({ status: 'completed', startedAt: scheduledAt, completedAt: scheduledAt });
+    expect(started).toMatchObject({ status: 'running', startedAt: scheduledAt, dispatchedAt: scheduledAt });
     expect(await campaignMessages(api, id)).toBe(3);
+    await sim.advance(3_000);
+    expect((await api.get(`/campaigns/${id}`)).body).toMatchObject({ status: 'completed', completedAt: at(3_603_000) });
     const messages = (await api.get('/messages', undefined, { query: { campaignId: id } })).body.data;
     expect(messages.every((m: { createdAt: string }) => m.createdAt === scheduledAt)).toBe(true);
   });
@@ -249,7 +268,7 @@ describe('POST /campaigns', () => {
     expect(await byStatus('draft')).toEqual([draft.campaignId]);
     expect(await byStatus('running')).toEqual([running.campaignId]);
     expect(await byStatus('scheduled')).toEqual([scheduled.campaignId]);
-    await sim.advance(0);
+    await sim.advance(3_000);
     expect(await byStatus('completed')).toEqual([running.campaignId]);
     expectError(await api.get('/campaigns', undefined, { query: { status: 'done' } }), 400, 'invalid_request', 'status', 'done');
   });
@@ -276,6 +295,8 @@ describe('PUT /campaigns/{id}', () => {
     expect(await campaignMessages(api, campaignId)).toBe(20);
     await sim.advance(1_000);
     expect(await campaignMessages(api, campaignId)).toBe(30);
+    expect((await api.get(`/campaigns/${campaignId}`)).body.status).toBe('running');
+    await sim.advance(3_000);
     expect((await api.get(`/campaigns/${campaignId}`)).body.status).toBe('completed');
     const list = await api.get('/messages', undefined, { query: { campaignId, limit: 100 } });
     expect(new Set(list.body.data.map((m: { to: string }) => m.to)).size).toBe(30);
@@ -325,7 +346,7 @@ describe('PUT /campaigns/{id}', () => {
     const { campaignId } = await create(api, { name: 'c', channel: 'sms', body: 'Hi', recipients: phones(state === 'completed' ? 1 : 30), start: true });
     if (state === 'paused') await api.put(`/campaigns/${campaignId}`, { status: 'paused' });
     if (state === 'cancelled') await api.put(`/campaigns/${campaignId}`, { status: 'cancelled' });
-    if (state === 'completed') await sim.advance(0);
+    if (state === 'completed') await sim.advance(3_000);
     expect((await api.get(`/campaigns/${campaignId}`)).body.status).toBe(state);
     const res = await api.put(`/campaigns/${campaignId}`, { body: 'Changed' });
     expectError(res, 409, 'campaign_not_editable');
@@ -361,7 +382,7 @@ describe('PUT /campaigns/{id}', () => {
     const id = (await create(api, { ...base, recipients: phones(state === 'completed' ? 1 : 30), start: true })).campaignId as string;
     if (state === 'paused') await api.put(`/campaigns/${id}`, { status: 'paused' });
     if (state === 'cancelled') await api.put(`/campaigns/${id}`, { status: 'cancelled' });
-    if (state === 'completed') await sim.advance(0);
+    if (state === 'completed') await sim.advance(3_000);
     expect((await api.get(`/campaigns/${id}`)).body.status).toBe(state);
     return id;
   }
@@ -397,27 +418,80 @@ describe('campaign.completed webhook', () => {
     receiver = undefined;
   });
 
-  it('is sent once every recipient has been dispatched, with the stats snapshot', async () => {
+  it('is sent once every message is final, with the final stats (not at dispatch: issue 20)', async () => {
     receiver = await startWebhookReceiver('/hooks/msghub');
     const { sim, api } = await msghubSim();
     const hook = await api.post('/webhooks', { event: 'campaign.completed', url: receiver.url });
     expect(hook.status).toBe(201);
-    const { campaignId } = await create(api, { name: 'April promo', channel: 'sms', body: 'Hi', recipients: phones(15), start: true });
-    await sim.advance(0);
-    expect(receiver.received).toHaveLength(0);
+    // 13 ordinary recipients, one that fails and one that reads: the last batch (5) goes out at 1 s.
+    const recipients = [...phones(13), '+15005550002', '+15005550004'];
+    const { campaignId } = await create(api, { name: 'April promo', channel: 'sms', body: 'Hi', recipients, start: true });
     await sim.advance(1_000);
+    expect((await api.get(`/campaigns/${campaignId}`)).body).toMatchObject({ status: 'running', dispatchedAt: at(1_000) });
+    // Delivered and failed at 4 s; the reader reads at 9 s, and only then is every message final.
+    await sim.advance(3_000);
+    expect((await api.get(`/campaigns/${campaignId}`)).body.status).toBe('running');
+    await sim.advance(4_999);
+    expect(receiver.received).toHaveLength(0);
+    await sim.advance(1);
     expect(receiver.received).toHaveLength(1);
     const event = receiver.received[0]!.body;
     expect(event).toEqual({
       event: 'campaign.completed',
       campaignId,
       name: 'April promo',
-      // The first 10 went out at t=0 and are sent by t=1s; the last 5 are just queued.
-      stats: { total: 15, queued: 5, sent: 10, delivered: 0, read: 0, failed: 0 },
-      completedAt: at(1_000),
+      stats: { total: 15, queued: 0, sent: 0, delivered: 13, read: 1, failed: 1 },
+      completedAt: at(9_000),
     });
     await expectWebhookEventMatchesSpec(event, 'WebhookEventCampaignCompleted');
+    expect((await api.get(`/campaigns/${campaignId}`)).body).toMatchObject({ status: 'completed', completedAt: at(9_000), stats: event.stats });
     await sim.advance(60_000);
     expect(receiver.received).toHaveLength(1);
+  });
+
+  it('a message forced to a final state by hand counts as final', async () => {
+    const { sim, api } = await msghubSim();
+    const { campaignId } = await create(api, { name: 'Forced', channel: 'sms', body: 'Hi', recipients: ['+919876543210', '+15005550004'], start: true });
+    await sim.advance(3_000);
+    // The reader is delivered and would read at 8 s; a delivered message cannot fail, but may be read now.
+    const list = (await api.get('/messages', undefined, { query: { campaignId } })).body.data as Array<{ messageId: string; to: string }>;
+    const reader = list.find((m) => m.to === '+15005550004')!;
+    expect((await api.get(`/campaigns/${campaignId}`)).body.status).toBe('running');
+    expect((await sim.http.post(`/_sim/messages/msghub/${reader.messageId}/status`).send({ status: 'failed', reason: 'Blocked' })).status).toBe(409);
+    await sim.http.post(`/_sim/messages/msghub/${reader.messageId}/status`).send({ status: 'read' });
+    expect((await api.get(`/campaigns/${campaignId}`)).body).toMatchObject({
+      status: 'completed',
+      completedAt: at(3_000),
+      stats: { total: 2, queued: 0, sent: 0, delivered: 1, read: 1, failed: 0 },
+    });
+  });
+
+  it('completion is noticed after a restart (--data): dispatched before it, final after it', async () => {
+    receiver = await startWebhookReceiver('/hooks/msghub');
+    const dir = mkdtempSync(path.join(tmpdir(), 'msghub-campaign-'));
+    try {
+      const dataFile = path.join(dir, 'state.json');
+      const before = await msghubSim({ dataFile });
+      expect((await before.api.post('/webhooks', { event: 'campaign.completed', url: receiver.url })).status).toBe(201);
+      const { campaignId } = await create(before.api, { name: 'Restarted', channel: 'sms', body: 'Hi', recipients: phones(12), start: true });
+      await before.sim.advance(1_000);
+      expect((await before.api.get(`/campaigns/${campaignId}`)).body).toMatchObject({ status: 'running', dispatchedAt: at(1_000) });
+      await before.sim.engine.close();
+
+      const after = await msghubSim({ dataFile });
+      expect((await after.api.get(`/campaigns/${campaignId}`)).body).toMatchObject({ status: 'running', dispatchedAt: at(1_000) });
+      await after.sim.advance(2_999);
+      expect((await after.api.get(`/campaigns/${campaignId}`)).body.status).toBe('running');
+      await after.sim.advance(1);
+      expect((await after.api.get(`/campaigns/${campaignId}`)).body).toMatchObject({
+        status: 'completed',
+        completedAt: at(4_000),
+        stats: { total: 12, queued: 0, sent: 0, delivered: 12, read: 0, failed: 0 },
+      });
+      expect(receiver.received.map((r) => (r.body as { campaignId: string }).campaignId)).toEqual([campaignId]);
+      await after.sim.engine.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -42,7 +42,10 @@ export async function msghubSim(options: Partial<EngineOptions> & { mounted?: bo
   return { sim, api: sim.client('msghub', { 'X-API-Key': KEY }), other: sim.client('msghub', { 'X-API-Key': OTHER_KEY }) };
 }
 
-export const at = (ms: number): string => new Date(T0 + ms).toISOString();
+/** A time `ms` after T0 as Msghub prints it: whole seconds with `Z`, as its doc's examples. */
+export const at = (ms: number): string => new Date(T0 + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** The same time as the control API (/_sim) shows it: with milliseconds, as the engine keeps it. */
+export const atMs = (ms: number): string => new Date(T0 + ms).toISOString();
 
 /** Messages stored for one Msghub tenant (or all of them), from the /_sim outbox. */
 export const outbox = (sim: TestSim, tenant?: string) => outboxOf(sim, 'msghub', tenant);

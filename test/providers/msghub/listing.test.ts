@@ -1,7 +1,7 @@
 /** GET /messages: filters and page/limit pagination (defaults 50, max 100), newest first, no gaps. */
 import { describe, expect, it } from 'vitest';
 import type { ProviderClient, TestSim } from '../../support/harness.js';
-import { KEY, at, connectChannels, expectError, msghubSim } from './helpers.js';
+import { KEY, at, atMs, connectChannels, expectError, msghubSim } from './helpers.js';
 
 /** Sends `n` sms, 10 ms of simulated time apart; returns their ids, oldest first. */
 async function sendMany(sim: TestSim, api: ProviderClient, n: number): Promise<string[]> {
@@ -154,11 +154,24 @@ describe('GET /messages filters', () => {
     expect(idsOf(await api.get('/messages', undefined, { query: { createdBefore: at(0) } }))).toEqual([ids.fail, ids.smsA]);
     expect(idsOf(await api.get('/messages', undefined, { query: { createdAfter: at(10_000), createdBefore: at(10_000) } }))).toEqual([ids.email, ids.wa]);
     expect(await total({ createdAfter: at(10_000) })).toBe(5);
-    expect(await total({ createdAfter: at(10_001) })).toBe(3);
-    expect(await total({ createdAfter: at(11_001) })).toBe(0);
-    expect(await total({ createdBefore: at(-1) })).toBe(0);
+    // A bound with a fraction starts at the next whole second a client can read.
+    expect(await total({ createdAfter: atMs(10_001) })).toBe(3);
+    expect(await total({ createdAfter: atMs(11_001) })).toBe(0);
+    expect(await total({ createdBefore: atMs(-1) })).toBe(0);
     // Offsets other than Z are the same instants.
     expect(await total({ createdAfter: '2024-04-08T16:00:10+05:30' })).toBe(5);
+  });
+
+  it('the bounds compare at the whole second a client reads in createdAt', async () => {
+    const { sim, api } = await msghubSim();
+    await sim.advance(500);
+    const sent = await api.post('/messages/send', { channel: 'sms', to: '+919876543210', body: 'half past' });
+    // Sent at 10:30:00.500, shown as 10:30:00Z: a filter on the time shown finds it from both sides.
+    expect(sent.body.createdAt).toBe(at(0));
+    const total = async (query: Record<string, string>) => (await api.get('/messages', undefined, { query })).body.pagination.total as number;
+    expect(await total({ createdBefore: sent.body.createdAt })).toBe(1);
+    expect(await total({ createdAfter: sent.body.createdAt })).toBe(1);
+    expect(await total({ createdAfter: atMs(600) })).toBe(0);
   });
 
   it('filters combine with each other and with pagination', async () => {

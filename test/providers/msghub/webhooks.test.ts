@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DOC_CONTACT, DOC_SEND, KEY, at, deliveries, expectError, expectWebhookEventMatchesSpec, msghubSim, pythonVerifies } from './helpers.js';
+import { DOC_CONTACT, DOC_SEND, KEY, at, atMs, deliveries, expectError, expectWebhookEventMatchesSpec, msghubSim, pythonVerifies } from './helpers.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 import type { ProviderClient } from '../../support/harness.js';
 
@@ -108,7 +108,7 @@ describe('webhook deliveries', () => {
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ provider: 'msghub', eventType: 'message.delivered', status: 'succeeded', subject: messageId, url: receiver.url });
     expect(log[0]!.attempts).toHaveLength(1);
-    expect(log[0]!.attempts[0]).toMatchObject({ attempt: 1, at: at(3_000), outcome: 'success', response: { status: 200 } });
+    expect(log[0]!.attempts[0]).toMatchObject({ attempt: 1, at: atMs(3_000), outcome: 'success', response: { status: 200 } });
   });
 
   it('the signature check fails for a tampered body or a wrong secret (the check is not vacuous)', async () => {
@@ -225,9 +225,9 @@ describe('retries and 410', () => {
     expect(receiver.received).toHaveLength(1);
 
     let [delivery] = await deliveries(sim, { tenant: KEY });
-    expect(delivery).toMatchObject({ status: 'retrying', nextAttemptAt: at(5_000), eventType: 'contact.created' });
+    expect(delivery).toMatchObject({ status: 'retrying', nextAttemptAt: atMs(5_000), eventType: 'contact.created' });
     expect(delivery!.attempts).toHaveLength(1);
-    expect(delivery!.attempts[0]).toMatchObject({ attempt: 1, at: at(0), outcome: 'failure', response: { status: 500 } });
+    expect(delivery!.attempts[0]).toMatchObject({ attempt: 1, at: atMs(0), outcome: 'failure', response: { status: 500 } });
 
     receiver.respondWith(200);
     await sim.advance(4_999);
@@ -238,8 +238,8 @@ describe('retries and 410', () => {
     [delivery] = await deliveries(sim, { tenant: KEY });
     expect(delivery).toMatchObject({ status: 'succeeded', nextAttemptAt: null });
     expect(delivery!.attempts.map((a: { at: string; outcome: string }) => [a.at, a.outcome])).toEqual([
-      [at(0), 'failure'],
-      [at(5_000), 'success'],
+      [atMs(0), 'failure'],
+      [atMs(5_000), 'success'],
     ]);
     const [first, second] = receiver.received;
     expect(second!.headers['x-msghub-event-id']).toBe(first!.headers['x-msghub-event-id']);
@@ -264,7 +264,14 @@ describe('retries and 410', () => {
     const [delivery] = await deliveries(sim, { tenant: KEY });
     expect(delivery!.status).toBe('failed');
     expect(delivery!.nextAttemptAt).toBeNull();
-    expect(delivery!.attempts.map((a: { at: string }) => a.at)).toEqual([at(0), at(5_000), at(305_000), at(2_105_000), at(9_305_000), at(27_305_000)]);
+    expect(delivery!.attempts.map((a: { at: string }) => a.at)).toEqual([
+      atMs(0),
+      atMs(5_000),
+      atMs(305_000),
+      atMs(2_105_000),
+      atMs(9_305_000),
+      atMs(27_305_000),
+    ]);
     expect(delivery!.attempts.every((a: { outcome: string; response: { status: number } }) => a.outcome === 'failure' && a.response.status === 503)).toBe(true);
     expect(new Set(receiver.received.map((h) => h.headers['x-msghub-event-id'])).size).toBe(1);
     // The subscription itself stays active.
@@ -301,7 +308,7 @@ describe('retries and 410', () => {
     expect(res.status).toBe(201);
     await sim.advance(0);
     const [delivery] = await deliveries(sim, { tenant: KEY });
-    expect(delivery).toMatchObject({ status: 'retrying', nextAttemptAt: at(5_000) });
+    expect(delivery).toMatchObject({ status: 'retrying', nextAttemptAt: atMs(5_000) });
     expect(delivery!.attempts[0].outcome).toBe('failure');
     expect(delivery!.attempts[0].error).toEqual(expect.any(String));
   });

@@ -44,6 +44,42 @@ describe('Authorization: Bearer <token>', () => {
   });
 });
 
+describe("magic and revoked tokens → 401 unauthorized (403 is for a valid token's permissions)", () => {
+  it.each([
+    { token: 'msgine_test_invalid', message: 'Invalid or missing API token', challenge: 'Bearer realm="MsGine", error="invalid_token"' },
+    {
+      token: 'msgine_test_revoked',
+      message: 'This API token has been revoked',
+      challenge: 'Bearer realm="MsGine", error="invalid_token", error_description="The access token has been revoked"',
+    },
+  ])('$token', async ({ token, message, challenge }) => {
+    const { sim } = await msgineSim();
+    const api = client(sim, token);
+    for (const res of [await api.post('/messages/sms', DOC_SEND), await api.get('/messages')]) {
+      expectError(res, 401, 'unauthorized', 'Authorization');
+      expect(res.body.error.message).toBe(message);
+      expect(res.headers['www-authenticate']).toBe(challenge);
+    }
+    expect(await outboxCount(sim)).toBe(0);
+  });
+
+  it('POST /_sim/keys/msgine/<token>/revoke: the next request is refused, other tokens go on', async () => {
+    const { sim, api } = await msgineSim();
+    const token = 'token_to_revoke';
+    const doomed = client(sim, token);
+    expect((await doomed.post('/messages/sms', DOC_SEND)).status).toBe(201);
+    const revoked = await sim.http.post(`/_sim/keys/msgine/${token}/revoke`);
+    expect(revoked.body).toMatchObject({ provider: 'msgine', key: token, properties: { revoked: true } });
+    const refused = await doomed.get('/messages');
+    expectError(refused, 401, 'unauthorized', 'Authorization');
+    expect(refused.body.error.message).toBe('This API token has been revoked');
+    expect((await api.post('/messages/sms', DOC_SEND)).status).toBe(201);
+    // Forgetting the registration gives the token back, with its messages.
+    expect((await sim.http.delete(`/_sim/keys/msgine/${token}`)).status).toBe(204);
+    expect((await doomed.get('/messages')).body.pagination.total).toBe(1);
+  });
+});
+
 describe('read-only tokens → 403 forbidden on send', () => {
   it('the fixture token msgine_test_readonly may read but not send', async () => {
     const { sim } = await msgineSim();

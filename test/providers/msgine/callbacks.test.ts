@@ -5,7 +5,7 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyStandardWebhook } from '../../../src/engine/webhook-signing.js';
-import { DOC_SEND, T0, TOKEN, at, deliveries, expectCallbackMatchesSpec, msgineSim, tenantSecret } from './helpers.js';
+import { DOC_SEND, T0, TOKEN, at, atMs, deliveries, expectCallbackMatchesSpec, msgineSim, tenantSecret } from './helpers.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../support/webhook-receiver.js';
 
 let receiver: WebhookReceiver;
@@ -119,9 +119,9 @@ describe('callbacks', () => {
     await sim.advance(1_000); // sent → first attempt fails
     expect(receiver.received).toHaveLength(1);
     let [delivery] = await deliveries(sim, { subject: sent.body.id });
-    expect(delivery).toMatchObject({ status: 'retrying', nextAttemptAt: at(6_000) });
+    expect(delivery).toMatchObject({ status: 'retrying', nextAttemptAt: atMs(6_000) });
     expect(delivery!.attempts).toHaveLength(1);
-    expect(delivery!.attempts[0]).toMatchObject({ attempt: 1, at: at(1_000), outcome: 'failure', response: { status: 500 } });
+    expect(delivery!.attempts[0]).toMatchObject({ attempt: 1, at: atMs(1_000), outcome: 'failure', response: { status: 500 } });
 
     await sim.advance(1_999); // t = 2999: not yet
     expect(receiver.received).toHaveLength(1);
@@ -139,8 +139,8 @@ describe('callbacks', () => {
     [delivery] = (await deliveries(sim, { subject: sent.body.id })).filter((d) => d.payload.status === 'sent');
     expect(delivery).toMatchObject({ status: 'succeeded', nextAttemptAt: null });
     expect(delivery!.attempts.map((a: { outcome: string; at: string }) => [a.outcome, a.at])).toEqual([
-      ['failure', at(1_000)],
-      ['success', at(6_000)],
+      ['failure', atMs(1_000)],
+      ['success', atMs(6_000)],
     ]);
   });
 

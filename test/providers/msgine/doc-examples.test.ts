@@ -77,7 +77,7 @@ const EXPECTED = {
   message: 'Hello from MsGine!',
   cost: 0.05,
   currency: 'USD',
-  createdAt: new Date(T0).toISOString(),
+  createdAt: '2024-04-08T10:30:00Z',
 };
 
 describe.each([

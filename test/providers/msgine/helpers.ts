@@ -39,7 +39,10 @@ export function client(sim: TestSim, token: string): ProviderClient {
   return sim.client('msgine', { Authorization: `Bearer ${token}` });
 }
 
-export const at = (ms: number): string => new Date(T0 + ms).toISOString();
+/** A time `ms` after T0 as MsGine prints it: whole seconds with `Z`, as its doc's examples. */
+export const at = (ms: number): string => new Date(T0 + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** The same time as the control API (/_sim) shows it: with milliseconds, as the engine keeps it. */
+export const atMs = (ms: number): string => new Date(T0 + ms).toISOString();
 
 /** Engine messages (one per recipient) stored for MsGine, from the /_sim outbox. */
 export const outbox = (sim: TestSim, tenant?: string) => outboxOf(sim, 'msgine', tenant);

@@ -1,7 +1,7 @@
 /** GET /messages: page/limit (defaults 1 and 20, max 100), newest first, and the filters. */
 import { describe, expect, it } from 'vitest';
 import type { ProviderClient, TestSim } from '../../support/harness.js';
-import { at, expectError, msgineSim } from './helpers.js';
+import { at, atMs, expectError, msgineSim } from './helpers.js';
 
 /** Sends `n` messages 10 ms of simulated time apart; returns their ids, oldest first. */
 async function sendMany(sim: TestSim, api: ProviderClient, n: number): Promise<string[]> {
@@ -117,10 +117,22 @@ describe('GET /messages filters', () => {
     expect(idsOf(await api.get('/messages', undefined, { query: { createdBefore: at(0) } }))).toEqual([ids.failed, ids.delivered]);
     expect(idsOf(await api.get('/messages', undefined, { query: { createdAfter: at(10_000), createdBefore: at(10_000) } }))).toEqual([ids.mixed]);
     expect(await total({ createdAfter: at(10_000) })).toBe(2);
-    expect(await total({ createdAfter: at(11_001) })).toBe(0);
+    expect(await total({ createdAfter: atMs(11_001) })).toBe(0);
     expect(await total({ createdAfter: '2024-04-08T16:00:10+05:30' })).toBe(2);
     const raw = await sim.http.get(`/msgine/api/v1/messages?createdAfter=${at(10_000)}`).set('Authorization', 'Bearer YOUR_API_TOKEN');
     expect(raw.body.pagination.total).toBe(2);
+  });
+
+  it('the bounds compare at the whole second a client reads in createdAt', async () => {
+    const { sim, api } = await msgineSim();
+    await sim.advance(500);
+    const sent = await api.post('/messages/sms', { to: '+256701234567', message: 'half past' });
+    // Sent at 10:30:00.500, shown as 10:30:00Z: a filter on the time shown finds it from both sides.
+    expect(sent.body.createdAt).toBe(at(0));
+    const total = async (query: Record<string, string>) => (await api.get('/messages', undefined, { query })).body.pagination.total as number;
+    expect(await total({ createdBefore: sent.body.createdAt })).toBe(1);
+    expect(await total({ createdAfter: sent.body.createdAt })).toBe(1);
+    expect(await total({ createdAfter: atMs(600) })).toBe(0);
   });
 
   it('filters combine with each other and with pagination', async () => {

@@ -124,14 +124,19 @@ describe('invalid numbers → 400 invalid_phone_number', () => {
 
 describe('other invalid sends → 400 invalid_request naming the field, nothing stored', () => {
   it.each([
-    { what: 'missing to', body: { message: 'x' }, field: 'to' },
+    { what: 'missing to', body: { message: 'x' }, field: 'to', message: 'to is required' },
     { what: 'missing message', body: { to: '+256701234567' }, field: 'message' },
-    { what: 'empty message', body: { to: '+256701234567', message: '' }, field: 'message', value: '' },
+    { what: 'empty message', body: { to: '+256701234567', message: '' }, field: 'message', value: '', message: 'message must be 1 to 1600 characters long' },
     { what: 'message over 1600 characters', body: { to: '+256701234567', message: 'a'.repeat(1601) }, field: 'message' },
-    { what: 'empty list', body: { to: [], message: 'x' }, field: 'to', value: [] },
-    { what: 'duplicate numbers', body: { to: ['+256701234567', '+256701234567'], message: 'x' }, field: 'to' },
+    { what: 'empty list', body: { to: [], message: 'x' }, field: 'to', value: [], message: 'to must have 1 to 100 items' },
+    {
+      what: 'duplicate numbers',
+      body: { to: ['+256701234567', '+256701234567'], message: 'x' },
+      field: 'to',
+      message: 'to must not list the same value twice',
+    },
     { what: '101 recipients', body: { to: Array.from({ length: 101 }, (_, i) => `+2567012${String(i).padStart(5, '0')}`), message: 'x' }, field: 'to' },
-    { what: 'an object as to', body: { to: { number: '+256701234567' }, message: 'x' }, field: 'to' },
+    { what: 'an object as to', body: { to: { number: '+256701234567' }, message: 'x' }, field: 'to', message: 'to must be an array or a string' },
     {
       what: 'callbackUrl not http(s)',
       body: { to: '+256701234567', message: 'x', callbackUrl: 'ftp://example.com/hook' },
@@ -139,12 +144,22 @@ describe('other invalid sends → 400 invalid_request naming the field, nothing 
       value: 'ftp://example.com/hook',
     },
     { what: 'callbackUrl not a URL', body: { to: '+256701234567', message: 'x', callbackUrl: 'not a url' }, field: 'callbackUrl' },
-    { what: 'an unknown field', body: { to: '+256701234567', message: 'x', from: 'MsGine' }, field: 'from', value: 'MsGine' },
+    {
+      what: 'an unknown field',
+      body: { to: '+256701234567', message: 'x', from: 'MsGine' },
+      field: 'from',
+      value: 'MsGine',
+      message: "Unknown field 'from'",
+    },
     { what: 'a client-set status', body: { to: '+256701234567', message: 'x', status: 'delivered' }, field: 'status' },
     { what: 'a client-set id', body: { to: '+256701234567', message: 'x', id: 'msg_mine' }, field: 'id' },
-  ])('$what', async ({ body, field, value }) => {
+  ])('$what', async ({ body, field, value, message }: { body: object; field: string; value?: unknown; message?: string }) => {
     const { sim, api } = await msgineSim();
-    expectError(await api.post('/messages/sms', body), 400, 'invalid_request', field, value);
+    const res = await api.post('/messages/sms', body);
+    expectError(res, 400, 'invalid_request', field, value);
+    // In plain words naming the field, never the validator's ("must have required property 'to'").
+    if (message !== undefined) expect(res.body.error.message).toBe(message);
+    expect(res.body.error.message).toContain(field);
     expect(await outboxCount(sim)).toBe(0);
   });
 

@@ -35,7 +35,10 @@ describe('magic credentials', () => {
     await expectRefusedEverywhere(withCredentials(anonymous, 'USERNAME', 'REVOKEDKEY'));
     expect(await outbox(sim, 'USERNAME:REVOKEDKEY')).toHaveLength(0);
     const keys = await sim.http.get('/_sim/keys').query({ provider: 'sendhub' });
-    expect(keys.body.data).toEqual([expect.objectContaining({ provider: 'sendhub', key: 'REVOKEDKEY', properties: { revoked: true } })]);
+    expect(keys.body.data).toEqual([
+      expect.objectContaining({ provider: 'sendhub', key: 'INVALIDKEY', properties: { invalid: true } }),
+      expect.objectContaining({ provider: 'sendhub', key: 'REVOKEDKEY', properties: { revoked: true } }),
+    ]);
   });
 
   it("the client profile's wrong credentials are the magic invalid key, so they fail whatever the state", () => {
