@@ -11,6 +11,7 @@ import { SimError } from '../engine/errors.js';
 import type { Provider } from '../providers/provider.js';
 import type { Logger } from '../logger.js';
 import { requestLogger } from '../web/request-logger.js';
+import { JournalRecorder } from './journal-recorder.js';
 import { createProviderRouter, render, send } from './provider-router.js';
 
 export interface AppOptions {
@@ -67,9 +68,13 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     for (const fixture of provider.fixtureKeys ?? []) engine.keys.register({ provider: provider.name, ...fixture });
     const mountPath = options.only ? '' : `/${provider.name}`;
     const apiPrefix = `${mountPath}${provider.basePath}`;
+    // First under the provider's mount: its router's answers and the 404 below are all journaled.
+    const journal = engine.requests.enabled ? new JournalRecorder(engine, provider, apiPrefix) : undefined;
+    if (journal) app.use(mountPath || '/', journal.start);
     const { router, instance } = await createProviderRouter({
       provider,
       engine,
+      ...(journal ? { journal } : {}),
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ...(logger ? { logger } : {}),
     });

@@ -127,6 +127,11 @@ export interface Provider {
   rateLimitHeaders?(info: RateLimitInfo | undefined, nowMs: number, tenant?: Tenant): Record<string, string>;
   /** Operations that honour an Idempotency-Key header. */
   idempotentOperations?: readonly string[];
+  /**
+   * Whom a request addresses, as the operation's body names them (to, to[], contacts, recipients,
+   * targets[].to…): the request journal's provider-neutral `to` filter. None for operations that address no one.
+   */
+  requestRecipients?: (operationId: string, body: unknown) => readonly string[];
   /** Maps a spec validation failure on a field to the provider's own error code. */
   validationErrorCode?(field: string, location: 'body' | 'query' | 'path' | 'headers'): string | undefined;
   /**

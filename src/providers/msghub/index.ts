@@ -12,6 +12,7 @@ import { MSGHUB_FIXTURE_FILES } from './fixtures.js';
 import { defineFlowJobs, flowHandlers } from './flows.js';
 import { messageHandlers, NAMESPACE } from './messages.js';
 import { msghubProfile } from './profile.js';
+import { msghubRecipients } from './request-recipients.js';
 import { signMsghub, webhookHandlers } from './webhooks.js';
 
 export const msghub: Provider = {
@@ -29,6 +30,7 @@ export const msghub: Provider = {
     { name: 'per-day', limit: 10_000, calendar: 'day' },
   ],
   idempotentOperations: ['sendMessage'],
+  requestRecipients: msghubRecipients,
   validationErrorCode(field, location) {
     if (location !== 'body') return undefined;
     if (field === 'phone') return MsghubCode.invalidPhoneNumber;
