@@ -197,6 +197,20 @@ describe('request journal: the control API', () => {
     expect((await journal(sim)).data.map((e) => e.provider)).toEqual(['msgine']);
   });
 
+  it('holds no more than its byte budget however large the bodies, dropping the oldest', async () => {
+    const sim = await createTestSim({ journalBytes: 400_000 });
+    const api = sim.client('msghub', { 'X-API-Key': 'mk_live_jrnlbudget01' });
+    for (let i = 0; i < 40; i++)
+      expect((await api.post('/messages/send', { channel: 'sms', to: RECIPIENT, body: `${i} ${'y'.repeat(60_000)}` })).status).toBe(400);
+    const { data, total, journal: stats } = (await sim.http.get('/_sim/requests').query({ limit: 1000 })).body;
+    expect(stats.bytes).toBeLessThanOrEqual(400_000);
+    expect(stats.size).toBe(total);
+    expect(stats.size + stats.dropped).toBe(40);
+    // Each keeps 16 KiB of its 60 KB body and of its answer (which echoes the body): about a dozen fit, the newest.
+    expect(total).toBeGreaterThan(8);
+    expect((data as RequestEntry[]).map((e) => Number(/"body":"(\d+) /.exec(e.body!)![1]))).toEqual(Array.from({ length: total }, (_, i) => 39 - i));
+  });
+
   it("keeps a body's first 16 KiB and says it was cut", async () => {
     const sim = await createTestSim();
     // Longer than a Msghub body may be: refused, and journaled all the same.
