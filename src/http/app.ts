@@ -68,9 +68,8 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     for (const fixture of provider.fixtureKeys ?? []) engine.keys.register({ provider: provider.name, ...fixture });
     const mountPath = options.only ? '' : `/${provider.name}`;
     const apiPrefix = `${mountPath}${provider.basePath}`;
-    // First under the provider's mount: its router's answers and the 404 below are all journaled.
+    // The provider's router and the 404 below each open the request's journal record.
     const journal = engine.requests.enabled ? new JournalRecorder(engine, provider, apiPrefix) : undefined;
-    if (journal) app.use(mountPath || '/', journal.start);
     const { router, instance } = await createProviderRouter({
       provider,
       engine,
@@ -82,6 +81,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     app.use(apiPrefix, router);
     // Anything else under the provider's prefix is still answered in the provider's envelope.
     app.use(mountPath || '/', (req, res) => {
+      journal?.begin(req, res);
       send(res, render(provider, new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.originalUrl.split('?')[0]}`, field: 'path' })));
     });
   }

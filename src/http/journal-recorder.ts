@@ -1,7 +1,7 @@
 /**
  * Records each request to a provider's routes in the engine's request journal (src/engine/request-journal.ts).
- * One recorder per mounted provider: `start` runs first under the provider's mount, so every answer is
- * recorded, the provider router's own and those raised before its handler (401, 404, 405, 413, 415, 429,
+ * One recorder per mounted provider: `begin` runs first in the provider's router and in the 404 under its
+ * mount, so every answer is recorded, the provider router's own and those raised before its handler (401, 404, 405, 413, 415, 429,
  * injected faults), and the provider router tells it what only it knows (the tenant, the operation, the
  * raw body, the error, the fault, the messages the handler created). A record is added when the answer is
  * over, or the connection is: a request a fault broke off is kept with what is known.
@@ -11,7 +11,7 @@
  * it. Bodies are decoded once, cut to their first 16 KiB.
  */
 import type { IncomingMessage } from 'node:http';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Engine } from '../engine/engine.js';
 import type { SimError } from '../engine/errors.js';
 import type { FaultAction } from '../engine/faults.js';
@@ -52,13 +52,11 @@ export class JournalRecorder {
     engine.events.forNamespace(provider.name).on('message.created', ({ message }) => this.current?.created(message.id));
   }
 
-  /** Mounted before the provider's router and its 404, under the provider's mount. */
-  readonly start: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
-    const record = new RecordedRequest(this, req);
-    (res.locals as Recorded).journalRecord = record;
-    res.once('close', () => record.closed(res));
-    next();
-  };
+  /** Opens the request's record: first thing in the provider's router, and in the 404 under its mount. */
+  begin(req: Request, res: Response): void {
+    (res.locals as Recorded).journalRecord = new RecordedRequest(this, req);
+    res.once('close', closeRecord);
+  }
 
   /** Calls the operation's handler with the messages it creates attributed to the request. */
   call(res: Response, handler: OperationHandler, request: HandlerRequest): ReturnType<OperationHandler> {
@@ -75,6 +73,11 @@ export class JournalRecorder {
     const record = journalOf(res as Response);
     if (record) record.rawBody = raw;
   };
+}
+
+/** One function for every response (no closure per request): `this` is the response. */
+function closeRecord(this: Response): void {
+  journalOf(this)?.closed(this);
 }
 
 export class RecordedRequest implements JournalRecord {
@@ -99,12 +102,16 @@ export class RecordedRequest implements JournalRecord {
   private error: RequestEntry['error'] = null;
   private replay = false;
   private fault: RequestEntry['fault'] = null;
-  private messageIds: string[] | undefined;
+  /** The first message created; the others (a send to several recipients) only when there are any. */
+  private messageId: string | undefined;
+  private moreMessageIds: string[] | undefined;
   private durationMs = 0;
   private readonly wallMs: number;
   private readonly startedReal: number;
   private readonly search: string;
   private readonly headers: Request['headers'];
+  /** For the byte budget: summed over the raw list, cheaper than walking the headers object. */
+  private readonly headerBytes: number;
   /** Waiting for: the answer to be over, and a body being read after an early answer. */
   private waiting = 1;
   private added = false;
@@ -126,6 +133,7 @@ export class RecordedRequest implements JournalRecord {
     const prefix = recorder.apiPrefix;
     this.apiPath = prefix === '' ? this.path : this.path === prefix ? '/' : this.path.startsWith(`${prefix}/`) ? this.path.slice(prefix.length) : undefined;
     this.headers = req.headers;
+    this.headerBytes = headerBytes(req.rawHeaders);
     this.bodyBytes = Number(req.headers['content-length']) || 0;
   }
 
@@ -158,8 +166,8 @@ export class RecordedRequest implements JournalRecord {
   }
 
   created(messageId: string): void {
-    const ids = (this.messageIds ??= []);
-    if (ids.length < MAX_MESSAGE_IDS) ids.push(messageId);
+    if (this.messageId === undefined) this.messageId = messageId;
+    else if ((this.moreMessageIds ??= []).length < MAX_MESSAGE_IDS - 1) this.moreMessageIds.push(messageId);
   }
 
   /** The answer, as send() writes it: `text` is the JSON already made for the wire. */
@@ -195,7 +203,6 @@ export class RecordedRequest implements JournalRecord {
   }
 
   view(): RequestEntry {
-    const ids = this.messageIds ?? [];
     return {
       id: RequestJournal.idOf(this.seq),
       provider: this.provider,
@@ -216,8 +223,8 @@ export class RecordedRequest implements JournalRecord {
       error: this.error,
       idempotentReplay: this.replay,
       fault: this.fault,
-      messageId: ids[0] ?? null,
-      messageIds: [...ids],
+      messageId: this.messageId ?? null,
+      messageIds: this.messageId === undefined ? [] : [this.messageId, ...(this.moreMessageIds ?? [])],
       at: new Date(this.atMs).toISOString(),
       receivedAt: new Date(this.wallMs).toISOString(),
       durationMs: Math.round(this.durationMs * 100) / 100,
@@ -240,8 +247,7 @@ export class RecordedRequest implements JournalRecord {
     if (--this.waiting > 0 || this.added) return;
     this.added = true;
     this.durationMs = this.elapsed();
-    this.bytes =
-      RECORD_OVERHEAD + (this.body?.length ?? 0) + (this.responseBody?.length ?? 0) + headerBytes(this.headers) + this.search.length + this.path.length;
+    this.bytes = RECORD_OVERHEAD + (this.body?.length ?? 0) + (this.responseBody?.length ?? 0) + this.headerBytes + this.search.length + this.path.length;
     for (const r of this.recipients) this.bytes += r.length + 16;
     this.recorder.engine.requests.add(this);
   }
@@ -286,12 +292,9 @@ export class RecordedRequest implements JournalRecord {
   }
 }
 
-function headerBytes(headers: Request['headers']): number {
+function headerBytes(raw: readonly string[]): number {
   let n = 0;
-  for (const name in headers) {
-    const value = headers[name];
-    n += name.length + 8 + (typeof value === 'string' ? value.length : Array.isArray(value) ? value.join().length : 0);
-  }
+  for (let i = 0; i < raw.length; i++) n += raw[i]!.length + 4;
   return n;
 }
 

@@ -142,6 +142,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   // Three layers, not eight: every layer costs each request a turn through the router. The order is
   // the one above: route, auth, faults, limit — then the body — then validation and the handler.
   router.use(async (req, res, next) => {
+    journal?.begin(req, res);
     if (!matchRoute(req, res) || !(await admit(req, res))) return;
     limit(res);
     next();
