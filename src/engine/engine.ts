@@ -164,6 +164,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       engine.reset();
       random.reseed(seed);
       faults.reseed(seed);
+      requests.restartIds();
     },
     settle: () => webhooks.settle(),
     async close() {

@@ -230,6 +230,12 @@ export class RequestJournal<R extends JournalRecord = JournalRecord> {
     return cleared;
   }
 
+  /** Empty, and ids from `req_1` again: a reseeded run gives the same ids as the first. */
+  restartIds(): void {
+    this.clear();
+    this.nextSeq = 1;
+  }
+
   /** Forgets the entries a reset covers: everything, one provider, or one tenant of it. */
   reset(provider?: string, tenant?: string): void {
     if (provider === undefined) {

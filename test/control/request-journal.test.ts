@@ -189,12 +189,23 @@ describe('request journal: the control API', () => {
     const sim = await createTestSim();
     expect((await sim.http.get('/msghub/api/v2/messages')).status).toBe(404);
     expect((await sim.http.delete('/msghub/api/v1/messages/send')).status).toBe(405);
-    const [wrongMethod, typo] = (await journal(sim)).data;
+    const form = await sim.http
+      .post('/msghub/api/v1/messages/send')
+      .set({ 'X-API-Key': 'mk_live_jrnlform0001', 'Content-Type': 'text/plain' })
+      .send('to=+14155550123');
+    expect(form.status).toBe(415);
+    const [unsupported, wrongMethod, typo] = (await journal(sim)).data;
+    // Refused before the body layer read it: read afterwards, as sent.
+    expect(unsupported).toMatchObject({ status: 415, body: 'to=+14155550123', error: { field: 'Content-Type' }, recipients: [] });
     expect(typo).toMatchObject({ provider: 'msghub', status: 404, operationId: null, path: '/msghub/api/v2/messages' });
     expect(wrongMethod).toMatchObject({ provider: 'msghub', status: 405, error: { code: expect.any(String) } });
     await sim.client('msgine', { Authorization: 'Bearer jrnl_reset_token' }).get('/messages/msg_none');
     expect((await sim.http.post('/_sim/reset').send({ provider: 'msghub' })).status).toBe(200);
     expect((await journal(sim)).data.map((e) => e.provider)).toEqual(['msgine']);
+    // A reseed is the same run again: ids from req_1.
+    expect((await sim.http.post('/_sim/seed').send({ seed: 7 })).status).toBe(200);
+    await sim.client('msgine', { Authorization: 'Bearer jrnl_reset_token' }).get('/messages/msg_none');
+    expect((await journal(sim)).data.map((e) => e.id)).toEqual(['req_1']);
   });
 
   it('holds no more than its byte budget however large the bodies, dropping the oldest', async () => {

@@ -230,5 +230,11 @@ describe('RequestJournal resets', () => {
     expect(journal.get('req_5')?.name).toBe('e');
     expect(journal.clear()).toBe(1);
     expect(journal.bytes).toBe(0);
+    journal.add(record('f'));
+    expect(journal.get('req_6')?.name).toBe('f');
+    journal.restartIds();
+    journal.add(record('g'));
+    expect(names(journal.newestFirst())).toEqual(['g']);
+    expect(journal.get('req_1')?.name).toBe('g');
   });
 });
