@@ -1,10 +1,10 @@
 /**
  * Records each request to a provider's routes in the engine's request journal (src/engine/request-journal.ts).
  * One recorder per mounted provider: `begin` runs first in the provider's router and in the 404 under its
- * mount, so every answer is recorded, the provider router's own and those raised before its handler (401, 404, 405, 413, 415, 429,
- * injected faults), and the provider router tells it what only it knows (the tenant, the operation, the
- * raw body, the error, the fault, the messages the handler created). A record is added when the answer is
- * over, or the connection is: a request a fault broke off is kept with what is known.
+ * mount, so every answer is recorded, also those raised before the handler (401, 404, 405, 413, 415, 429,
+ * injected faults); the router tells it what only it knows (the tenant, the operation, the raw body, the
+ * error, the fault, the messages the handler created). A record is added when the answer is over, or the
+ * connection is: a request a fault broke off is kept with what is known.
  *
  * Cheap on the hot path: a record keeps references (the headers object, the query string, the JSON text
  * already made for the answer) and builds its view, with the secrets redacted, only when someone reads
