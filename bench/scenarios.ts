@@ -248,6 +248,13 @@ export function serverGroups(): ServerGroup[] {
       ['--data', freshDataFile(), '--fsync'],
       [msghubSend('msgsim-fsync.msghub-send', 'Msghub send, --data --fsync')],
     ),
+    // Same server with the request journal off: what journaling every request costs.
+    msgsimGroup(
+      'msgsim-nojournal',
+      'msgsim --journal-size 0',
+      ['--journal-size', '0'],
+      [msghubSend('msgsim-nojournal.msghub-send', 'Msghub send, --journal-size 0')],
+    ),
     // Same server without the per-request info log line: what logging costs (users can pass the flag too).
     msgsimGroup('msgsim-quiet', 'msgsim --log-level warn', ['--log-level', 'warn'], [msghubSend('msgsim-quiet.msghub-send', 'Msghub send, --log-level warn')]),
     prismGroup('prism', 'Prism', [], true),

@@ -49,6 +49,12 @@ function corsOrigins(value: true | string): true | string[] {
     .filter(Boolean);
 }
 
+function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number, 0 or more');
+  return n;
+}
+
 function integer(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be an integer');
@@ -93,6 +99,12 @@ const program = new Command()
       .env('MSGSIM_WEBHOOK_ALLOW')
       .default('loopback,private'),
   )
+  .addOption(
+    new Option('--journal-size <n>', 'requests kept in the request journal (/_sim/requests), the oldest dropped first; 0 turns it off')
+      .env('MSGSIM_JOURNAL_SIZE')
+      .argParser(nonNegativeInteger)
+      .default(10_000),
+  )
   .addOption(new Option('--log-level <level>', 'log level').env('MSGSIM_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
   .addOption(
     new Option('--log-format <format>', 'pretty (a start-up banner and one readable line a request) or json (one JSON object a line)')
@@ -114,6 +126,7 @@ const program = new Command()
       adminToken?: string;
       cors?: boolean | string;
       webhookAllow: string;
+      journalSize: number;
       logLevel: LogLevel;
       logFormat: LogFormat;
     }) => {
@@ -138,6 +151,7 @@ const program = new Command()
           .split(',')
           .map((s) => s.trim())
           .filter(Boolean),
+        journalSize: opts.journalSize,
         logger,
       });
       const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;

@@ -6,7 +6,7 @@ import type { RequestListener } from 'node:http';
 import { createApp as assembleApp } from './http/app.js';
 import type { AppOptions } from './http/app-options.js';
 
-export { createSimulator, type DeliveryFilter, type Simulator, type SimulatorOptions } from './simulator.js';
+export { createSimulator, type DeliveryFilter, type RequestQuery, type Simulator, type SimulatorOptions } from './simulator.js';
 export type { AppOptions, ReceivedRequest } from './http/app-options.js';
 export { createEngine, type Engine, type EngineOptions } from './engine/engine.js';
 export { Clock, type AdvanceResult, type AdvanceTarget, type ClockMode, type SliceOptions } from './engine/clock.js';
@@ -14,6 +14,7 @@ export type { Duration } from './engine/duration.js';
 export type { DeliveryStatus, WebhookDelivery, DeliveryAttempt } from './engine/webhooks.js';
 export type { SimMessage, MessageState } from './engine/message.js';
 export { MAGIC_RECIPIENTS } from './engine/magic.js';
+export type { JournalFault, RequestEntry } from './engine/request-journal.js';
 export { PROVIDERS } from './providers/index.js';
 export type { Provider } from './providers/provider.js';
 

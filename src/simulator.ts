@@ -22,6 +22,7 @@ import type { SimEventMap, SimEventName } from './engine/events.js';
 import type { MessageState } from './engine/message.js';
 import type { FaultRule, FaultRuleInput } from './engine/faults.js';
 import type { DeliveryStatus, WebhookDelivery } from './engine/webhooks.js';
+import type { RequestEntry, RequestFilter } from './engine/request-journal.js';
 import { waitForEvent, waitForMessage, type WaitOptions } from './wait-for.js';
 
 export interface SimulatorOptions {
@@ -49,6 +50,8 @@ export interface SimulatorOptions {
   webhookRetrySchedule?: number[];
   /** Finished webhook deliveries kept in the log (default 10,000); pending and retrying ones are always kept. */
   webhookLogLimit?: number;
+  /** Requests kept in the request journal (default 10,000); 0 turns it off. */
+  journalSize?: number;
   logLevel?: LogLevel;
   /** Protect the control API with this token. */
   adminToken?: string;
@@ -58,6 +61,13 @@ export interface SimulatorOptions {
   webhookAllow?: readonly string[];
   logger?: Logger;
   providers?: readonly Provider[];
+}
+
+/** `sim.requests()` filters: those of `GET /_sim/requests`, with `since` as a Date, an ISO string or ms of simulated time. */
+export interface RequestQuery extends Omit<RequestFilter, 'since'> {
+  since?: Date | string | number;
+  /** At most this many, the newest. */
+  limit?: number;
 }
 
 export interface Simulator {
@@ -70,6 +80,8 @@ export interface Simulator {
   server: Server;
   /** Every message in the outbox, newest first, optionally for one provider. */
   messages(provider?: string): SimMessage[];
+  /** The request journal, newest first: what was sent to the providers and what they answered (secrets redacted). */
+  requests(filter?: RequestQuery): RequestEntry[];
   reset(provider?: string, tenant?: string): void;
   /** Resolves on the next engine event that matches (SSE names: 'message.status', 'webhook.delivery', …). */
   waitFor<K extends SimEventName>(name: K, predicate?: (event: SimEventMap[K]) => boolean, options?: WaitOptions): Promise<SimEventMap[K]>;
@@ -124,6 +136,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     ...(options.timings ? { timings: options.timings } : {}),
     ...(options.webhookRetrySchedule ? { webhookRetrySchedule: options.webhookRetrySchedule } : {}),
     ...(options.webhookLogLimit ? { webhookLogLimit: options.webhookLogLimit } : {}),
+    ...(options.journalSize !== undefined ? { journalSize: options.journalSize } : {}),
     ...(options.webhookAllow ? { webhookAllow: options.webhookAllow } : {}),
     onError: (err, where) => logger.error({ err, where }, 'engine error'),
   });
@@ -167,6 +180,11 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     server,
     messages(provider) {
       return [...mergeNewestFirst(engine.store.collections<SimMessage>(MESSAGES, provider).map((ref) => ref.collection.all()))];
+    },
+    requests(filter = {}) {
+      const { since, limit, ...rest } = filter;
+      const when = since === undefined ? undefined : since instanceof Date ? since.getTime() : typeof since === 'string' ? Date.parse(since) : since;
+      return engine.requests.list({ ...rest, ...(when !== undefined ? { since: when } : {}) }, limit).map((record) => record.view());
     },
     reset: (provider, tenant) => engine.reset(provider, tenant),
     waitFor: (name, predicate, waitOptions) => waitForEvent(engine, name, predicate, waitOptions),

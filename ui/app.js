@@ -1,10 +1,12 @@
 // msgsim dev inbox: a live list of every simulated message (Server-Sent Events from /_sim/events, no
-// polling), a detail pane, and the scenario controls QA uses most.
+// polling), a detail pane, the scenario controls QA uses most, and the Requests view (the request journal).
 import { api, ApiError, enc } from './api.js';
 import { ClockView, FaultsView, setupReset, toast } from './controls.js';
 import { Detail } from './detail.js';
 import { $, bodyOf, h, keyOf, timeOfDay } from './dom.js';
 import { Inbox } from './inbox.js';
+import { RequestsView } from './request-view.js';
+import { isRefused } from './requests.js';
 import { VirtualList } from './vlist.js';
 
 const ROW_HEIGHT = 60;
@@ -21,6 +23,9 @@ const seen = { tenants: new Set(), channels: new Set(DEFAULT_CHANNELS) };
 const inbox = new Inbox(() => scheduleRender());
 let detail;
 let list;
+let requests;
+let view = 'messages';
+let refusedUnseen = 0;
 let frame = 0;
 let shownLiveAdded = 0;
 let choices = '';
@@ -68,7 +73,39 @@ async function start() {
   list.viewport.addEventListener('scroll', () => {
     if (list.atTop) $('#jump-top').hidden = true;
   });
+  requests = new RequestsView({ providers, openMessage });
+  for (const tab of document.querySelectorAll('.view-tab')) tab.addEventListener('click', () => showView(tab.dataset.view));
+  if (location.hash === '#requests') showView('requests');
   connect(faults);
+}
+
+/** Messages or Requests: one pair of panes at a time; the hash keeps the choice across reloads. */
+function showView(name) {
+  view = name;
+  const onRequests = name === 'requests';
+  for (const tab of document.querySelectorAll('.view-tab')) tab.setAttribute('aria-pressed', String(tab.dataset.view === name));
+  for (const id of ['#inbox', '#detail']) $(id).hidden = onRequests;
+  for (const id of ['#requests', '#request-detail']) $(id).hidden = !onRequests;
+  history.replaceState(null, '', onRequests ? '#requests' : location.pathname + location.search);
+  if (onRequests) {
+    refusedUnseen = 0;
+    $('#refused-count').hidden = true;
+    requests.show();
+  } else {
+    requests.hide();
+    list.schedule();
+  }
+}
+
+/** A request's link to the message it created: the message's own detail, in the Messages view. */
+async function openMessage(provider, id) {
+  try {
+    const message = await api(`/messages/${enc(provider)}/${enc(id)}`);
+    showView('messages');
+    detail.show(message);
+  } catch (error) {
+    toast(`Could not open ${id}: ${error.message}`, 'error');
+  }
 }
 
 /** A provider receives simulated replies unless its inbound route answers 404 (an empty body is a 400). */
@@ -89,7 +126,7 @@ function connect(faults) {
     live.textContent = 'Live';
     live.title = 'Receiving events from /_sim/events';
     // First connection or a reconnection: load afresh, so nothing that happened meanwhile is missed.
-    void inbox.reload().then(() => (document.body.dataset.ready = 'true'));
+    void Promise.all([inbox.reload(), requests.reload()]).then(() => (document.body.dataset.ready = 'true'));
     void clock.refresh();
   });
   events.addEventListener('error', () => {
@@ -107,6 +144,15 @@ function connect(faults) {
   events.addEventListener('message.created', message('created'));
   events.addEventListener('message.status', message('status'));
   events.addEventListener('webhook.delivery', (e) => detail.deliveries.event(JSON.parse(e.data)));
+  events.addEventListener('request', (e) => {
+    const entry = JSON.parse(e.data);
+    requests.event(entry);
+    if (view !== 'requests' && isRefused(entry)) {
+      refusedUnseen += 1;
+      $('#refused-count').textContent = String(refusedUnseen);
+      $('#refused-count').hidden = false;
+    }
+  });
   events.addEventListener('clock', (e) => {
     clock.set(JSON.parse(e.data));
     void clock.refresh();
@@ -118,6 +164,7 @@ function connect(faults) {
       list.clearSelection();
     }
     void inbox.reload();
+    void requests.reload();
     void clock.refresh();
     void faults.refresh();
   });

@@ -5,7 +5,7 @@ import { h } from './dom.js';
 const OVERSCAN = 8;
 
 export class VirtualList {
-  constructor(viewport, { rowHeight, renderRow, keyOf, onSelect, onNearEnd }) {
+  constructor(viewport, { rowHeight, renderRow, keyOf, onSelect, onNearEnd, rowClass }) {
     this.viewport = viewport;
     this.spacer = viewport.querySelector('.vlist-spacer');
     this.rowHeight = rowHeight;
@@ -13,6 +13,7 @@ export class VirtualList {
     this.keyOf = keyOf;
     this.onSelect = onSelect;
     this.onNearEnd = onNearEnd;
+    this.rowClass = rowClass;
     this.items = [];
     this.selectedKey = undefined;
     this.activeIndex = -1;
@@ -76,7 +77,12 @@ export class VirtualList {
       if (!row || row.dataset.signature !== signature) {
         row = h(
           'div',
-          { class: i === this.activeIndex ? 'vrow active' : 'vrow', role: 'option', 'data-key': key, 'aria-selected': selected ? 'true' : 'false' },
+          {
+            class: ['vrow', i === this.activeIndex ? 'active' : '', this.rowClass?.(item) ?? ''].filter(Boolean).join(' '),
+            role: 'option',
+            'data-key': key,
+            'aria-selected': selected ? 'true' : 'false',
+          },
           this.renderRow(item),
         );
         row.dataset.signature = signature;

@@ -1,6 +1,6 @@
 /**
  * GET /_sim/events: Server-Sent Events of everything that happens (messages created and moving,
- * webhook attempts, records, resets, clock moves), for the dev inbox and for tests that wait on
+ * webhook attempts, records, requests to the providers, resets, clock moves), for the dev inbox and for tests that wait on
  * "message X delivered" instead of sleeping. Filters: ?provider=msghub&types=message.status,webhook.delivery
  */
 import type { Response, Router } from 'express';
@@ -10,7 +10,16 @@ import { badRequest } from './errors.js';
 import { optionalString } from './params.js';
 import { deliveryView, messageView } from './views.js';
 
-const STREAMED: readonly SimEventName[] = ['message.created', 'message.status', 'webhook.delivery', 'record.created', 'record.updated', 'reset', 'clock'];
+const STREAMED: readonly SimEventName[] = [
+  'message.created',
+  'message.status',
+  'webhook.delivery',
+  'record.created',
+  'record.updated',
+  'request',
+  'reset',
+  'clock',
+];
 const HEARTBEAT_MS = 15_000;
 /**
  * A client that stops reading would otherwise keep every later event in memory: ten of them took the
@@ -45,6 +54,10 @@ function describe<K extends SimEventName>(name: K, event: SimEventMap[K]): { pro
     case 'record.updated': {
       const { namespace, ...rest } = event as SimEventMap['record.created'];
       return { provider: namespace, data: { provider: namespace, ...rest } };
+    }
+    case 'request': {
+      const { record } = event as SimEventMap['request'];
+      return { provider: record.provider, data: record.view() };
     }
     case 'reset': {
       const e = event as SimEventMap['reset'];

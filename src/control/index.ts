@@ -14,6 +14,7 @@ import { registerMessageRoutes } from './message-routes.js';
 import { controlPathRedactor } from './log-redaction.js';
 import { rejectMalformedParams } from './malformed-params.js';
 import { registerReceiverRoutes } from './receivers.js';
+import { registerRequestRoutes } from './request-routes.js';
 import { routeTable } from './route-list.js';
 import { registerSeedRoutes } from './seed-routes.js';
 import { registerSystemRoutes } from './system-routes.js';
@@ -24,6 +25,8 @@ export type { ControlContext, MountedProvider } from './context.js';
 export { ReceiverStore, type ReceivedRequest } from './receiver-store.js';
 /** Also the app's last error handler: an unrouted request outside every provider gets the control envelope. */
 export { controlError };
+/** `mk_live_…1234`: how a credential is shown in logs and the request journal. */
+export { redactSecret } from './log-redaction.js';
 
 export const CONTROL_PREFIX = '/_sim';
 export const CONTROL_BODY_LIMIT = '1mb';
@@ -51,6 +54,7 @@ export function createControlRouter(context: ControlContext): Router {
   registerClockRoutes(router, context);
   registerMessageRoutes(router, context);
   registerWebhookRoutes(router, context);
+  registerRequestRoutes(router, context);
   registerKeyRoutes(router, context);
   registerFaultRoutes(router, context);
   registerEventRoutes(router, context);

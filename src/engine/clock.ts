@@ -276,6 +276,11 @@ export class Clock {
     return new Date(Date.now()).toISOString();
   }
 
+  /** Wall time in epoch milliseconds (when a request arrived, for the request journal). */
+  wallNow(): number {
+    return Date.now();
+  }
+
   /** AbortSignal that fires after `ms` of wall time (network timeouts are real, not simulated). */
   realAbortSignal(ms: number): AbortSignal {
     return AbortSignal.timeout(ms);

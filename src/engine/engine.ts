@@ -12,6 +12,7 @@ import { MESSAGES, type SimMessage } from './message.js';
 import { KeyRegistry } from './keys.js';
 import { IdGenerator, SeededRandom } from './random.js';
 import { RateLimiter } from './rate-limit.js';
+import { RequestJournal } from './request-journal.js';
 import { Store } from './store.js';
 import { WebhookDispatcher, type SavedDelivery } from './webhooks.js';
 import { webhookUrlPolicy } from './webhook-url-policy.js';
@@ -37,6 +38,10 @@ export interface EngineOptions {
   webhookLogLimit?: number;
   /** Hosts, `*.suffix`, CIDRs, `loopback`, `private` or `*` that webhooks may be delivered to. */
   webhookAllow?: readonly string[];
+  /** Requests kept in the request journal (default 10,000; 0 turns it off). */
+  journalSize?: number;
+  /** What the journal's entries may hold in all, bytes (default 64 MiB); the oldest go first. */
+  journalBytes?: number;
   /** Where errors thrown by timers and listeners are reported. */
   onError?: (error: unknown, where: string) => void;
 }
@@ -60,6 +65,8 @@ export interface Engine {
   readonly jobs: Jobs;
   /** Credentials with properties; kept across resets. */
   readonly keys: KeyRegistry;
+  /** Every request to a provider route and its answer, bounded; in memory only, never persisted. */
+  readonly requests: RequestJournal;
   readonly settings: EngineSettings;
   /** Forgets state: everything, one namespace (provider) or one tenant of it. */
   reset(namespace?: string, tenant?: string): void;
@@ -117,6 +124,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const jobs = new Jobs(clock, persisted ? store.table('jobs') : undefined);
   const faults = new FaultInjector(ids, options.seed ?? 1, () => clock.iso());
   const settings: EngineSettings = { rateLimits: options.rateLimits ?? true };
+  const requests = new RequestJournal({
+    ...(options.journalSize !== undefined ? { maxEntries: options.journalSize } : {}),
+    ...(options.journalBytes !== undefined ? { maxBytes: options.journalBytes } : {}),
+    onAdd: (record) => events.emit('request', { record }),
+  });
 
   // Messages restored from a data file continue their lifecycle where they left off.
   for (const ref of store.collections<SimMessage>(MESSAGES)) lifecycle.resume(ref.collection.all());
@@ -135,6 +147,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     faults,
     jobs,
     settings,
+    requests,
     reset(namespace, tenant) {
       lifecycle.clear(namespace, tenant);
       if (!namespace) clock.clearTimers();
@@ -143,6 +156,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       rateLimiter.reset(namespace ? `${namespace}:${tenant ? `${tenant}:` : ''}` : undefined);
       webhooks.reset(namespace, tenant);
       jobs.reset(namespace, tenant);
+      requests.reset(namespace, tenant);
       if (!tenant) faults.clear(namespace);
       events.emit('reset', { ...(namespace ? { namespace } : {}), ...(tenant ? { tenant } : {}) });
     },
@@ -150,6 +164,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       engine.reset();
       random.reseed(seed);
       faults.reseed(seed);
+      requests.restartIds();
     },
     settle: () => webhooks.settle(),
     async close() {

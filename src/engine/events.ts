@@ -7,6 +7,7 @@
  * Map lookup, instead of every provider's listener running to check whose message it is.
  */
 import type { SimMessage, MessageState } from './message.js';
+import type { JournalRecord } from './request-journal.js';
 import type { WebhookDelivery } from './webhooks.js';
 
 export interface SimEventMap {
@@ -18,6 +19,8 @@ export interface SimEventMap {
   /** After every webhook attempt (and when a delivery is created). */
   'webhook.delivery': { delivery: WebhookDelivery };
   clock: { mode: string; now: string; advancedBy?: number };
+  /** A request to a provider route, answered (or broken off), as the request journal keeps it. */
+  request: { record: JournalRecord };
   reset: { namespace?: string; tenant?: string };
 }
 
@@ -33,6 +36,7 @@ const NAMESPACE_OF = {
   'record.updated': (event) => event.namespace,
   'webhook.gone': (event) => event.delivery.namespace,
   'webhook.delivery': (event) => event.delivery.namespace,
+  request: (event) => event.record.provider,
 } satisfies { [K in SimEventName]?: (event: SimEventMap[K]) => string };
 
 export type NamespacedEventName = keyof typeof NAMESPACE_OF;

@@ -10,6 +10,7 @@ import { SimError } from '../engine/errors.js';
 import { apiBasePaths } from '../providers/provider.js';
 import { requestLogger } from '../web/request-logger.js';
 import type { AppOptions } from './app-options.js';
+import { JournalRecorder } from './journal-recorder.js';
 import { createProviderRouter, render, send } from './provider-router.js';
 
 export type { AppOptions } from './app-options.js';
@@ -54,10 +55,19 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     for (const fixture of provider.fixtureKeys ?? []) engine.keys.register({ provider: provider.name, ...fixture });
     const mountPath = options.only ? '' : `/${provider.name}`;
     const apiPrefix = `${mountPath}${provider.basePath}`;
+    // The provider's router and the 404 below each open the request's journal record.
+    const journal = engine.requests.enabled
+      ? new JournalRecorder(
+          engine,
+          provider,
+          apiBasePaths(provider).map((basePath) => `${mountPath}${basePath}`),
+        )
+      : undefined;
     const { router, instance } = await createProviderRouter({
       provider,
       engine,
       mount: { prefix: mountPath },
+      ...(journal ? { journal } : {}),
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ...(logger ? { logger } : {}),
     });
@@ -66,6 +76,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     for (const basePath of apiBasePaths(provider)) app.use(`${mountPath}${basePath}`, router);
     // Anything else under the provider's prefix is still answered in the provider's envelope.
     app.use(mountPath || '/', (req, res) => {
+      journal?.begin(req, res);
       send(res, render(provider, new SimError({ kind: 'route_not_found', message: `No route ${req.method} ${req.originalUrl.split('?')[0]}`, field: 'path' })));
     });
   }

@@ -23,6 +23,7 @@ import { jsonBody } from '../web/body.js';
 import { toSimError } from './error-mapping.js';
 import { runIdempotent } from './idempotency.js';
 import { applyFault } from './fault-actions.js';
+import { journalOf, type JournalRecorder } from './journal-recorder.js';
 import { requestedFault } from './request-controls.js';
 import type { Logger } from '../logger.js';
 import { RouteTable, type RouteOperation } from './route-table.js';
@@ -35,6 +36,8 @@ export interface ProviderRouterOptions {
   mount: ProviderMount;
   bodyLimit?: string;
   logger?: Logger;
+  /** Records every request in the engine's request journal (absent when the journal is off). */
+  journal?: JournalRecorder;
 }
 
 const VALIDATION_KINDS = new Set(['invalid_request', 'invalid_json']);
@@ -49,7 +52,7 @@ interface Locals {
 }
 
 export async function createProviderRouter(options: ProviderRouterOptions): Promise<{ router: Router; instance: ProviderInstance }> {
-  const { provider, engine } = options;
+  const { provider, engine, journal } = options;
   const { spec, validator } = await loadSpecWithValidators(provider.specFile);
   const routes = new RouteTable(spec);
   const instance = provider.create(engine, options.mount);
@@ -115,7 +118,9 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     locals(res).tenant = tenant;
     // Test controls ride on headers or /_sim/faults rules but never bypass auth: checked only for an
     // authorised caller, before anything is counted or stored.
-    const action = requestedFault(req.headers) ?? engine.faults.match({ provider: provider.name, method: req.method, path: req.path, tenant: tenant.id });
+    const asked = requestedFault(req.headers);
+    const action = asked ?? engine.faults.match({ provider: provider.name, method: req.method, path: req.path, tenant: tenant.id });
+    if (action) journalOf(res)?.faulted(res, action, asked ? 'header' : 'rule');
     return !(action && (await applyFault(action, req, res, engine.faults, engine.clock)));
   };
 
@@ -170,12 +175,13 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   // Three layers, not eight: every layer costs each request a turn through the router. The order is
   // the one above: route, auth, faults, limit — then the body — then validation and the handler.
   router.use(async (req, res, next) => {
+    journal?.begin(req, res);
     if (!matchRoute(req, res) || !(await admit(req, res))) return;
     limit(res);
     next();
   });
 
-  router.use(jsonBody(options.bodyLimit));
+  router.use(jsonBody(options.bodyLimit, journal ? { verify: journal.keepRawBody } : {}));
 
   router.use(async (req, res) => {
     const changesBefore = engine.store.changes;
@@ -185,11 +191,14 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     const request: HandlerRequest = { ...seen, query, operationId: operation.operationId, tenant, params, body: req.body };
     const run = async (): Promise<HandlerResult & { storable?: boolean }> => {
       try {
-        return await handler(request);
+        return await (journal ? journal.call(res, handler, request) : handler(request));
       } catch (error) {
         // Handler errors are results too, rendered now and replayed under the same Idempotency-Key —
         // except validation failures, which (as Stripe does) are not kept, so a corrected retry may succeed.
-        if (error instanceof SimError) return { ...render(provider, error), storable: !VALIDATION_KINDS.has(error.kind) };
+        if (error instanceof SimError) {
+          journalOf(res)?.failed(error);
+          return { ...render(provider, error), storable: !VALIDATION_KINDS.has(error.kind) };
+        }
         throw error;
       }
     };
@@ -198,7 +207,10 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
       : await run();
     const pending = acknowledgement(engine, changesBefore);
     const unsaved = pending && (await pending);
-    if (unsaved) result = render(provider, unsaved);
+    if (unsaved) {
+      journalOf(res)?.failed(unsaved);
+      result = render(provider, unsaved);
+    }
     // Limit headers on every response: also where the limiter did not run (public operations, limits off).
     if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(uncountedLimitHeaders(req, res));
     send(res, result);
@@ -207,6 +219,7 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
   router.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const simError = toSimError(error, provider);
     if (simError.status >= 500 && simError.kind === 'internal') options.logger?.error({ err: error, path: req.path }, 'unhandled error');
+    journalOf(res)?.failed(simError);
     // Providers that send limit headers on every response do so on errors raised before the limiter too.
     if (provider.rateLimitHeaders && !locals(res).rateLimit) res.set(uncountedLimitHeaders(req, res));
     send(res, render(provider, simError));
@@ -225,13 +238,16 @@ export function send(res: Response, result: HandlerResult): void {
   if (result.headers) res.set(result.headers);
   res.status(result.status);
   if (result.body === undefined || result.status === 204 || result.status === 304) {
+    journalOf(res)?.answered(res, result, undefined);
     res.end();
     return;
   }
   // What res.json would send (no ETag: they are off), without its per-response content negotiation
   // and freshness checks; node sets Content-Length and drops the body of a HEAD.
   if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.end(JSON.stringify(result.body));
+  const text = JSON.stringify(result.body);
+  journalOf(res)?.answered(res, result, text);
+  res.end(text);
 }
 
 function incoming(req: Request) {

@@ -157,6 +157,11 @@ export interface Provider {
    */
   validationError?(problem: ValidationProblem): { code?: string; message?: string } | undefined;
   /**
+   * Whom a request addresses, as the operation's body names them (to, to[], contacts, recipients,
+   * targets[].to…): the request journal's provider-neutral `to` filter. None for operations that address no one.
+   */
+  requestRecipients?: (operationId: string, body: unknown) => readonly string[];
+  /**
    * Builds the provider on an engine: subscribes to events (including `reset`, to drop timers it owns),
    * returns the handlers. `mount` says where the app serves it, for links written into answers.
    */

@@ -2,6 +2,7 @@
  * Request bodies: JSON only, size-limited, and free of prototype-polluting keys. Every failure here is
  * a SimError, so the provider renders it in its own envelope (never an HTML page from a default handler).
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import { SimError } from '../engine/errors.js';
 
@@ -10,12 +11,15 @@ const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 32;
 const BODYLESS = new Set(['GET', 'HEAD', 'DELETE']);
 
+/** Sees the raw bytes of a body before they are parsed, valid JSON or not (the request journal keeps them). */
+export type RawBodyHook = (req: IncomingMessage, res: ServerResponse, raw: Buffer, encoding: string) => void;
+
 /**
  * Parses JSON bodies; a body of another media type is a 415, not silently ignored. One middleware, not
  * three: every layer costs each request a turn through the router.
  */
-export function jsonBody(limit: string = DEFAULT_BODY_LIMIT): RequestHandler {
-  const parse = express.json({ limit, strict: true, type: isJsonType });
+export function jsonBody(limit: string = DEFAULT_BODY_LIMIT, options: { verify?: RawBodyHook } = {}): RequestHandler {
+  const parse = express.json({ limit, strict: true, type: isJsonType, ...(options.verify ? { verify: options.verify } : {}) });
   return (req, res, next) => {
     // Bodies on GET/HEAD/DELETE mean nothing to these APIs and are ignored, not refused.
     if (hasBody(req.headers) && !isJsonType(req) && !BODYLESS.has(req.method)) {
@@ -43,7 +47,7 @@ export function mediaType(contentType: string | string[] | undefined): string {
   return typeof contentType === 'string' ? contentType.split(';')[0]!.trim().toLowerCase() : '';
 }
 
-function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
+export function hasBody(headers: Record<string, string | string[] | undefined>): boolean {
   const length = headers['content-length'];
   if (length !== undefined) return Number(length) > 0;
   return headers['transfer-encoding'] !== undefined;

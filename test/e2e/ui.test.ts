@@ -59,7 +59,8 @@ async function sendMsghub(to: string, text: string): Promise<string> {
   return ((await res.json()) as { messageId: string }).messageId;
 }
 
-const row = (text: string) => page.locator('.vrow', { hasText: text });
+const row = (text: string) => page.locator('#message-list .vrow', { hasText: text });
+const requestRow = (text: string) => page.locator('#request-list .vrow', { hasText: text });
 const detail = () => page.locator('#detail');
 
 async function openMessage(text: string): Promise<void> {
@@ -89,8 +90,8 @@ async function waitForRows(count: number, status?: string): Promise<void> {
   await page.waitForFunction(
     ([n, wanted]) => {
       const doc = (globalThis as unknown as { document: BrowserDocument }).document;
-      const badges = Array.from(doc.querySelectorAll('.vrow .badge'));
-      return doc.querySelectorAll('.vrow').length === n && (!wanted || badges.every((b) => b.textContent === wanted));
+      const badges = Array.from(doc.querySelectorAll('#message-list .vrow .badge'));
+      return doc.querySelectorAll('#message-list .vrow').length === n && (!wanted || badges.every((b) => b.textContent === wanted));
     },
     [count, status ?? ''] as const,
     { timeout: WAIT },
@@ -303,6 +304,77 @@ describe('dev inbox in headless Chromium', () => {
     expect((await control<{ data: unknown[] }>('/faults')).body.data).toEqual([]);
     await page.keyboard.press('Escape');
     await page.locator('#faults-dialog').waitFor({ state: 'hidden' });
+  });
+
+  it('shows every request in the Requests view, live, refused ones marked, each send linked to its message', async () => {
+    const invalid = await post(
+      `${sim.url}/msghub/api/v1/messages/send`,
+      { 'X-API-Key': MSGHUB_KEY },
+      { channel: 'sms', to: '+15005550001', body: 'Never sent' },
+    );
+    expect(invalid.status).toBe(400);
+    await page.click('#tab-requests');
+    await page.locator('#requests').waitFor();
+    expect(await page.locator('#inbox').isHidden()).toBe(true);
+
+    // Refused: marked, with the provider's error code and the field.
+    const refused = requestRow('invalid_phone_number');
+    await refused.waitFor();
+    expect(await refused.getAttribute('class')).toContain('refused');
+    expect(await refused.locator('[data-role="http-status"]').textContent()).toBe('400');
+    expect(await refused.locator('[data-role="error-field"]').textContent()).toBe('to');
+    // The 503 the fault rule caused in the test before, also marked.
+    expect(
+      await requestRow('/msghub/api/v1/messages/send')
+        .filter({ has: page.locator('[data-role="http-status"]', { hasText: '503' }) })
+        .getAttribute('class'),
+    ).toContain('refused');
+
+    // Live: a request refused while the view is open appears without a reload.
+    const unauthorised = await post(
+      `${sim.url}/msghub/api/v1/messages/send`,
+      { 'X-API-Key': 'nope' },
+      { channel: 'sms', to: '+14155550166', body: 'Who am I?' },
+    );
+    expect(unauthorised.status).toBe(401);
+    const live = requestRow('+14155550166');
+    await live.locator('[data-role="http-status"]', { hasText: '401' }).waitFor();
+    await live.click();
+    await page.locator('#request-detail [data-role="refusal"] [data-role="error-code"]', { hasText: 'invalid_api_key' }).waitFor();
+    await page.locator('#request-detail [data-role="body"]', { hasText: 'Who am I?' }).waitFor();
+    await refused.click();
+    await page.locator('#request-detail [data-role="error-field"]', { hasText: 'to' }).waitFor();
+    await screenshot('inbox-requests');
+
+    // Filters: provider and status class.
+    await page.selectOption('#r-provider', 'msghub');
+    await page.selectOption('#r-status', '4xx');
+    await requestRow('invalid_phone_number').waitFor();
+    await page.waitForFunction(() => {
+      const doc = (globalThis as unknown as { document: BrowserDocument }).document;
+      const badges = Array.from(doc.querySelectorAll('#request-list .vrow [data-role="http-status"]'));
+      return badges.length > 0 && badges.every((b) => /^4\d\d$/.test(b.textContent ?? ''));
+    });
+
+    // An accepted send links to the message it created, opened in the message detail view.
+    await page.selectOption('#r-status', '2xx');
+    await page.fill('#r-to', '+14155550123');
+    await page.locator('#request-summary', { hasText: '1 matching request' }).waitFor();
+    const accepted = page.locator('#request-list .vrow').first();
+    expect(await accepted.getAttribute('class')).not.toContain('refused');
+    await accepted.click();
+    await page.locator('#request-detail [data-role="message-link"]').click();
+    await detail().locator('[data-role="body"]', { hasText: 'Hello from the msghub API' }).waitFor();
+    expect(await page.getAttribute('#tab-messages', 'aria-pressed')).toBe('true');
+    expect(await page.locator('#requests').isHidden()).toBe(true);
+
+    // Back to everything, for the tests after this one.
+    await page.click('#tab-requests');
+    await page.fill('#r-to', '');
+    await page.selectOption('#r-status', '');
+    await page.selectOption('#r-provider', '');
+    await page.click('#tab-messages');
+    await page.locator('#inbox').waitFor();
   });
 
   it('filters by provider, status and recipient, and searches', async () => {

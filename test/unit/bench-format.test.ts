@@ -139,8 +139,19 @@ describe('the results table', () => {
       op: 'send',
       measurement: m(rps, 8, 16),
     });
-    const targets = throughputTargets([...rows, persisted(5_500)], 450, 5);
-    expect(targets.map((t) => t.met)).toEqual([true, true, true, true, true]);
+    const unjournaled = (rps: number): RowResult => ({
+      id: 'msgsim-nojournal.msghub-send',
+      label: 'Msghub send, --journal-size 0',
+      server: 'msgsim --journal-size 0',
+      kind: 'msgsim',
+      group: 'msgsim-nojournal',
+      op: 'send',
+      measurement: m(rps, 6, 12),
+    });
+    const targets = throughputTargets([...rows, persisted(5_500), unjournaled(7_000)], 450, 5);
+    expect(targets.map((t) => t.met)).toEqual([true, true, true, true, true, true]);
+    expect(targets[5]!.measured).toBe('0.93× (p99 14.0 ms vs 12.0 ms)');
+    expect(throughputTargets([...rows, unjournaled(7_500)], 450, 5)[5]!.met).toBe(false);
     expect(targets[3]!.measured).toBe('0.85× (--data --fsync: —)');
     expect(throughputTargets([...rows, persisted(5_000)], 450, 5)[3]!.met).toBe(false);
     // Not measured: neither met nor missed.

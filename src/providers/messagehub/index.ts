@@ -9,6 +9,7 @@ import { AttemptRunner } from './fallback.js';
 import { MESSAGEHUB_FIXTURE_FILES, MESSAGEHUB_KEYS } from './fixtures.js';
 import { messageHandlers } from './handlers.js';
 import { messagehubProfile } from './profile.js';
+import { messagehubRecipients } from './request-recipients.js';
 import { receiptHandlers } from './receipts.js';
 import { rateLimitHeaders, rateWindows } from './tiers.js';
 
@@ -28,6 +29,7 @@ export const messagehub: Provider = {
   rateLimits: (tenant) => rateWindows(tenant),
   rateLimitHeaders,
   idempotentOperations: ['sendMessage', 'sendBatch', 'distributeContent'],
+  requestRecipients: messagehubRecipients,
   create(engine) {
     const runner = new AttemptRunner(engine);
     runner.subscribe();

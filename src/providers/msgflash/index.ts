@@ -15,6 +15,7 @@ import { groupHandlers } from './groups.js';
 import { instanceHandlers, msgflashTenantSettings } from './instances.js';
 import { messageHandlers } from './messages.js';
 import { msgflashProfile } from './profile.js';
+import { msgflashRecipients } from './request-recipients.js';
 import { ScheduledSends } from './scheduler.js';
 import { statusHandlers } from './statuses.js';
 import { templateHandlers } from './templates.js';
@@ -33,6 +34,7 @@ export const msgflash: Provider = {
   renderError: renderMsgflashError,
   // "10 req/s per API key" (API_RATE_LIMIT_EXCEEDED), and the plan's monthlyApiRequestQuota.
   rateLimits: msgflashRateLimits,
+  requestRecipients: msgflashRecipients,
   // A cursor the spec refuses (over-long) is as invalid as a tampered one (listing.ts): same code and words.
   validationError: (problem) =>
     problem.location === 'query' && problem.field === 'cursor' ? { code: MsgflashCode.invalidCursor, message: MsgflashMessage.invalidCursor } : undefined,

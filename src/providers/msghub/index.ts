@@ -12,6 +12,7 @@ import { MSGHUB_FIXTURE_FILES, MSGHUB_FIXTURES } from './fixtures.js';
 import { defineFlowJobs, flowHandlers } from './flows.js';
 import { messageHandlers, NAMESPACE } from './messages.js';
 import { msghubProfile } from './profile.js';
+import { msghubRecipients } from './request-recipients.js';
 import { signMsghub, webhookHandlers } from './webhooks.js';
 
 export const msghub: Provider = {
@@ -30,6 +31,7 @@ export const msghub: Provider = {
     { name: 'per-day', limit: 10_000, calendar: 'day' },
   ],
   idempotentOperations: ['sendMessage'],
+  requestRecipients: msghubRecipients,
   validationError: msghubValidationError,
   create(engine) {
     // Named, so deliveries signed with it resume after a restart (--data).

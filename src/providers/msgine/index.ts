@@ -7,6 +7,7 @@ import { msgineValidationError, renderMsgineError } from './errors.js';
 import { MSGINE_FIXTURE_FILES, MSGINE_KEYS } from './fixtures.js';
 import { messageHandlers } from './messages.js';
 import { msgineProfile } from './profile.js';
+import { msgineRecipients } from './request-recipients.js';
 
 export const msgine: Provider = {
   name: NAMESPACE,
@@ -27,6 +28,7 @@ export const msgine: Provider = {
   ],
   // "include an Idempotency-Key header … The API stores idempotency keys for 24 hours"
   idempotentOperations: ['sendSms'],
+  requestRecipients: msgineRecipients,
   create(engine) {
     subscribeMsgineCallbacks(engine);
     return {

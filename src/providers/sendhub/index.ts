@@ -11,6 +11,7 @@ import { LINK_BASE_PATH, linksUnder } from './links.js';
 import { messageHandlers } from './messages.js';
 import { sendhubProfile } from './profile.js';
 import { sendhubValidationError } from './wording.js';
+import { sendhubRecipients } from './request-recipients.js';
 
 export const sendhub: Provider = {
   name: NAMESPACE,
@@ -26,6 +27,7 @@ export const sendhub: Provider = {
   fixtureFiles: SENDHUB_FIXTURE_FILES,
   profile: sendhubProfile,
   renderError: renderSendhubError,
+  requestRecipients: sendhubRecipients,
   validationError: sendhubValidationError,
   redirectBody,
   // No rate limits: the doc documents none.
