@@ -61,6 +61,8 @@ export interface Engine {
   /** Credentials with properties; kept across resets. */
   readonly keys: KeyRegistry;
   readonly settings: EngineSettings;
+  /** The seed of this run (the last one given to `reseed`): generated fixtures and state exports read it. */
+  readonly seed: number;
   /** Forgets state: everything, one namespace (provider) or one tenant of it. */
   reset(namespace?: string, tenant?: string): void;
   /** Resets everything and restarts ids, secrets and fault dice from `seed`: the same run again. */
@@ -117,6 +119,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
   const jobs = new Jobs(clock, persisted ? store.table('jobs') : undefined);
   const faults = new FaultInjector(ids, options.seed ?? 1, () => clock.iso());
   const settings: EngineSettings = { rateLimits: options.rateLimits ?? true };
+  let seed = options.seed ?? 1;
 
   // Messages restored from a data file continue their lifecycle where they left off.
   for (const ref of store.collections<SimMessage>(MESSAGES)) lifecycle.resume(ref.collection.all());
@@ -135,6 +138,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     faults,
     jobs,
     settings,
+    get seed() {
+      return seed;
+    },
     reset(namespace, tenant) {
       lifecycle.clear(namespace, tenant);
       if (!namespace) clock.clearTimers();
@@ -146,10 +152,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       if (!tenant) faults.clear(namespace);
       events.emit('reset', { ...(namespace ? { namespace } : {}), ...(tenant ? { tenant } : {}) });
     },
-    reseed(seed) {
+    reseed(next) {
       engine.reset();
-      random.reseed(seed);
-      faults.reseed(seed);
+      seed = next;
+      random.reseed(next);
+      faults.reseed(next);
     },
     settle: () => webhooks.settle(),
     async close() {
