@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `msgsim`: serve every provider (or one at the root) with flags > MSGSIM_* env > defaults, and shut
+ * `msgsim`: serve every provider (or one at the root) with flags > MSGSIM_* env > --config file > defaults, and shut
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, flush state, exit).
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -10,6 +10,8 @@ import { createSimulator } from './simulator.js';
 import { StorageError } from './engine/storage-error.js';
 import { registerVerifyCommand } from './contract/command.js';
 import { registerProxyCommand } from './proxy/command.js';
+import { loadConfigFile } from './setup/config-file.js';
+import { withConfigFile } from './setup/flag-precedence.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -71,8 +73,13 @@ const program = new Command()
       .default('loopback,private'),
   )
   .addOption(new Option('--log-level <level>', 'log level').env('MSGSIM_LOG_LEVEL').choices(LOG_LEVELS).default('info'))
+  .addOption(
+    new Option('--config <file>', 'set-up file (YAML or JSON): providers, clock, keys, fixtures, faults, receivers; flags and MSGSIM_* beat it').env(
+      'MSGSIM_CONFIG',
+    ),
+  )
   .action(
-    async (opts: {
+    async (flags: {
       port: number;
       host: string;
       provider?: string;
@@ -86,7 +93,10 @@ const program = new Command()
       cors?: boolean | string;
       webhookAllow: string;
       logLevel: LogLevel;
+      config?: string;
     }) => {
+      const config = flags.config ? await loadConfigFile(flags.config) : undefined;
+      const opts = config ? withConfigFile(flags, (name) => program.getOptionValueSource(name), config, process.env) : flags;
       const logger = createLogger(opts.logLevel, { buffered: true });
       if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
       const sim = await createSimulator({
@@ -105,9 +115,11 @@ const program = new Command()
           .map((s) => s.trim())
           .filter(Boolean),
         logger,
+        ...(config ? { config } : {}),
       });
       const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;
-      const served = opts.provider ? PROVIDERS.filter((p) => p.name === opts.provider) : PROVIDERS;
+      const mounted = config?.document.providers;
+      const served = PROVIDERS.filter((p) => (opts.provider ? p.name === opts.provider : !mounted || mounted.includes(p.name)));
       logger.info(
         { url: base, clock: sim.clock.mode, seed: sim.seed, data: opts.data ?? null, ...(opts.data ? { fsync: opts.fsync === true } : {}) },
         'msgsim listening',

@@ -6,3 +6,7 @@ export { Clock, type AdvanceResult, type AdvanceTarget, type ClockMode, type Sli
 export { MAGIC_RECIPIENTS } from './engine/magic.js';
 export { PROVIDERS } from './providers/index.js';
 export type { Provider } from './providers/provider.js';
+export type { StateDocument, StateScope } from './engine/state-document.js';
+export type { RuntimeScenario, ScenarioDocument } from './setup/document.js';
+export { ConfigError } from './setup/config-file.js';
+export type { ScenarioSummary } from './http/app.js';

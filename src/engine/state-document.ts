@@ -10,8 +10,9 @@
  *   to send an unfinished one again);
  * - `keys` (registered credentials) and `faults` (rules with their hits), for the whole simulation or
  *   one provider (a tenant's state carries none: both are the provider's);
- * - `facts`: the simulated time and the last insertion number; for the whole simulation also the seed,
- *   the id generator's and the fault dice's positions, rate limiting on or off and the lifecycle timings.
+ * - `facts`: the simulated time and the last insertion number (for a provider or tenant, the highest
+ *   among its records); for the whole simulation also the seed, the id generator's and the fault dice's
+ *   positions, rate limiting on or off and the lifecycle timings.
  *
  * Not state: the clock's mode and speed, the server's options, in-flight requests and Idempotency-Keys
  * still in flight, per-second rate windows (over before anyone could restore them), the built-in
@@ -54,7 +55,7 @@ export interface StateRecordEntry {
 export interface StateFacts {
   /** Simulated time when the export ended. */
   now: string;
-  /** The last insertion number given out (records' `seq`). */
+  /** The last insertion number given out (records' `seq`); for a provider or tenant, the highest among its records. */
   seq: number;
   /** The rest only for the whole simulation. */
   seed?: number;

@@ -18,6 +18,7 @@ export async function* exportStateChunks(engine: Engine, scope: StateScope = WHO
   const tenant = scope.tenant ?? undefined;
   let buffer = `${stateHead(scope)}\n`;
   let first = true;
+  let maxSeq = 0;
   const full = () => buffer.length >= CHUNK_CHARS;
   const add = (entry: unknown): void => {
     buffer += `${first ? '' : ','}${JSON.stringify(entry)}\n`;
@@ -42,6 +43,7 @@ export async function* exportStateChunks(engine: Engine, scope: StateScope = WHO
         // A copy: a removal while the export yields would shift the live array under the loop.
         const rows = store.find(ns, t, name)?.all().slice() ?? [];
         for (const record of rows) {
+          maxSeq = Math.max(maxSeq, record.seq);
           add({ provider: ns, tenant: t, collection: name, record });
           if (full()) yield await spill();
         }
@@ -66,15 +68,20 @@ export async function* exportStateChunks(engine: Engine, scope: StateScope = WHO
       if (full()) yield await spill();
     }
   }
-  buffer += `],"facts":${JSON.stringify(factsOf(engine, scope))}}\n`;
+  buffer += `],"facts":${JSON.stringify(factsOf(engine, scope, maxSeq))}}\n`;
   yield buffer;
 }
 
-function factsOf(engine: Engine, scope: StateScope): StateFacts {
-  const facts: StateFacts = { now: engine.clock.iso(), seq: engine.store.seq };
-  if (scope.provider !== null) return facts;
+/**
+ * The whole simulation's facts for the whole simulation; for a part of it only the time and the highest
+ * insertion number among its records (the store's counter moves with every other tenant's inserts, and a
+ * restore needs only a floor for it).
+ */
+function factsOf(engine: Engine, scope: StateScope, maxSeq: number): StateFacts {
+  if (scope.provider !== null) return { now: engine.clock.iso(), seq: maxSeq };
   return {
-    ...facts,
+    now: engine.clock.iso(),
+    seq: engine.store.seq,
     seed: engine.seed,
     idPosition: engine.random.position,
     faultDice: engine.faults.dicePosition,

@@ -5,12 +5,13 @@
  */
 import cors from 'cors';
 import express, { type Express } from 'express';
-import { CONTROL_PREFIX, controlError, controlPathRedaction, createControlRouter, type MountedProvider } from '../control/index.js';
+import { CONTROL_PREFIX, controlError, controlPathRedaction, createControl, type MountedProvider, type ScenarioSummary } from '../control/index.js';
 import type { Engine } from '../engine/engine.js';
 import { SimError } from '../engine/errors.js';
 import type { Provider } from '../providers/provider.js';
 import type { Logger } from '../logger.js';
 import { requestLogger } from '../web/request-logger.js';
+import { operationInvoker } from './operation-invoker.js';
 import { createProviderRouter, render, send } from './provider-router.js';
 
 export interface AppOptions {
@@ -41,9 +42,13 @@ const EXPOSED_HEADERS = [
   'WWW-Authenticate',
 ];
 
+export type { ScenarioSummary };
+
 export interface MsgsimApp {
   app: Express;
   providers: Map<string, MountedProvider>;
+  /** Loads a scenario as POST /_sim/scenario does (README, "Set-up from a file"). */
+  applyScenario: (scenario: unknown) => Promise<ScenarioSummary>;
 }
 
 export async function createApp(options: AppOptions): Promise<MsgsimApp> {
@@ -59,7 +64,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   // First: a preflight must be answered before any route (a provider would answer OPTIONS with its 405).
   if (options.cors) app.use(cors({ origin: options.cors === true ? true : [...options.cors], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   const mounted = new Map<string, MountedProvider>();
-  const control = createControlRouter({ engine, providers: mounted, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
+  const { router: control, applyScenario } = createControl({ engine, providers: mounted, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
   if (logger) app.use(requestLogger(logger, engine.clock, controlPathRedaction(control)));
   app.use(CONTROL_PREFIX, control);
 
@@ -73,7 +78,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ...(logger ? { logger } : {}),
     });
-    mounted.set(provider.name, { provider, instance, apiPrefix });
+    mounted.set(provider.name, { provider, instance, apiPrefix, invoke: await operationInvoker(provider, instance, engine) });
     app.use(apiPrefix, router);
     // Anything else under the provider's prefix is still answered in the provider's envelope.
     app.use(mountPath || '/', (req, res) => {
@@ -91,5 +96,5 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     );
   });
   app.use(controlError);
-  return { app, providers: mounted };
+  return { app, providers: mounted, applyScenario };
 }

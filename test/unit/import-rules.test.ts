@@ -11,7 +11,8 @@ import { cyclesOf, moduleSpecifiers, readImportGraph, type ModuleImports } from 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** A folder of src/, or a file directly in src/ (by its name without .ts). */
-type Area = 'engine' | 'paths' | 'logger' | 'providers' | 'web' | 'control' | 'http' | 'contract' | 'proxy' | 'wait-for' | 'simulator' | 'index' | 'cli';
+type Area =
+  'engine' | 'paths' | 'logger' | 'providers' | 'setup' | 'web' | 'control' | 'http' | 'contract' | 'proxy' | 'wait-for' | 'simulator' | 'index' | 'cli';
 
 /** What each area may import besides itself. Read bottom up: each layer uses only those below it. */
 const MAY_IMPORT: Record<Area, readonly Area[]> = {
@@ -23,10 +24,12 @@ const MAY_IMPORT: Record<Area, readonly Area[]> = {
   logger: ['engine'],
   // One folder a provider, each behind its Provider object; they know the engine, never the app around them.
   providers: ['engine', 'paths'],
+  // The set-up document: its schema, a file's lines, generated people, start-up options and flag precedence.
+  setup: ['engine', 'providers', 'paths'],
   // Request helpers both the provider routes and the control API use (JSON body, reading errors, the log line).
   web: ['engine', 'logger'],
   // The /_sim control API.
-  control: ['engine', 'providers', 'web', 'paths'],
+  control: ['engine', 'providers', 'setup', 'web', 'paths'],
   // Spec-driven provider routes, and the app that mounts them and the control API.
   http: ['engine', 'providers', 'web', 'control', 'paths', 'logger'],
   // `msgsim verify`: a client of a real API, checking it against the provider's spec (wall time from the engine's clock).
@@ -35,10 +38,10 @@ const MAY_IMPORT: Record<Area, readonly Area[]> = {
   proxy: ['engine', 'contract', 'providers', 'logger'],
   'wait-for': ['engine'],
   // Library mode: an engine, the app and a listening server.
-  simulator: ['engine', 'providers', 'http', 'logger', 'wait-for'],
+  simulator: ['engine', 'providers', 'setup', 'http', 'logger', 'wait-for'],
   // The package's public entry.
-  index: ['simulator', 'http', 'engine', 'providers'],
-  cli: ['simulator', 'contract', 'proxy', 'providers', 'engine', 'logger'],
+  index: ['simulator', 'http', 'engine', 'providers', 'setup'],
+  cli: ['simulator', 'contract', 'proxy', 'providers', 'setup', 'engine', 'logger'],
 };
 
 /** The only files of these areas that another area may import; the rest is their inside. */

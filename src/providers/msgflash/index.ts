@@ -19,6 +19,7 @@ import { ScheduledSends } from './scheduler.js';
 import { statusHandlers } from './statuses.js';
 import { templateHandlers } from './templates.js';
 import { webhookHandlers } from './webhooks.js';
+import { msgflashScenario } from './scenario.js';
 
 export const msgflash: Provider = {
   name: NAMESPACE,
@@ -37,6 +38,7 @@ export const msgflash: Provider = {
     if (location === 'query' && field === 'cursor') return MsgflashCode.invalidCursor;
     return undefined;
   },
+  scenario: msgflashScenario,
   create(engine) {
     const campaigns = new CampaignRunner(engine);
     const bulkJobs = new BulkJobRunner(engine);

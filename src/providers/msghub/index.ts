@@ -13,6 +13,7 @@ import { defineFlowJobs, flowHandlers } from './flows.js';
 import { messageHandlers, NAMESPACE } from './messages.js';
 import { msghubProfile } from './profile.js';
 import { signMsghub, webhookHandlers } from './webhooks.js';
+import { msghubScenario } from './scenario.js';
 
 export const msghub: Provider = {
   name: NAMESPACE,
@@ -35,6 +36,7 @@ export const msghub: Provider = {
     if (field === 'email') return MsghubCode.invalidEmail;
     return undefined;
   },
+  scenario: msghubScenario,
   create(engine) {
     // Named, so deliveries signed with it resume after a restart (--data).
     engine.webhooks.registerSigner(NAMESPACE, signMsghub);

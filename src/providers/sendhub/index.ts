@@ -9,6 +9,7 @@ import { renderSendhubError } from './errors.js';
 import { receiveSendhubInbound } from './inbound.js';
 import { messageHandlers } from './messages.js';
 import { sendhubProfile } from './profile.js';
+import { sendhubScenario } from './scenario.js';
 
 export const sendhub: Provider = {
   name: NAMESPACE,
@@ -20,6 +21,7 @@ export const sendhub: Provider = {
   fixtureFiles: SENDHUB_FIXTURE_FILES,
   profile: sendhubProfile,
   renderError: renderSendhubError,
+  scenario: sendhubScenario,
   // No rate limits: the doc documents none.
   create(engine) {
     subscribeSendhubDelivery(engine);
