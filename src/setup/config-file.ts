@@ -27,8 +27,8 @@ export class ConfigError extends Error {
 export interface LoadedConfig {
   file: string;
   document: ScenarioDocument;
-  /** `file:line:col` of the node at `path`, or of its nearest ancestor the file has. */
-  locate(path: DocumentPath): string;
+  /** `file:line:col` of the node at `path` (of its key, with `key`), or of its nearest ancestor the file has. */
+  locate(path: DocumentPath, key?: boolean): string;
   /** A ScenarioError met while applying the document, as a ConfigError with its place in the file. */
   explain(error: ScenarioError): ConfigError;
 }
@@ -51,15 +51,14 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   const yaml = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const syntax = yaml.errors[0];
   if (syntax) {
-    const at = syntax.linePos?.[0];
-    throw new ConfigError(`${file}${at ? `:${at.line}:${at.col}` : ''}: not valid YAML: ${syntax.message.split('\n')[0]}`);
+    const { line, col } = lines.linePos(syntax.pos[0]);
+    throw new ConfigError(`${file}:${line}:${col}: not valid YAML: ${syntax.message.split('\n')[0]}`);
   }
-  const locate = (target: DocumentPath): string => {
-    const offset = offsetOf(yaml, target);
-    const { line, col } = lines.linePos(offset);
+  const locate = (target: DocumentPath, key = false): string => {
+    const { line, col } = lines.linePos(offsetOf(yaml, target, key));
     return `${file}:${line}:${col}`;
   };
-  const explain = (error: ScenarioError) => new ConfigError(`${locate(error.path)}: ${error.message}`, { cause: error });
+  const explain = (error: ScenarioError) => new ConfigError(`${locate(error.path, error.key)}: ${error.message}`, { cause: error });
   let value: unknown;
   try {
     value = yaml.toJS({ maxAliasCount: MAX_ALIASES }) as unknown;
@@ -77,18 +76,19 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   return { file, document, locate, explain };
 }
 
-/** The start of the node at `target`; for a key the map lacks, its map; for a key the schema refused, the key itself. */
-function offsetOf(yaml: Document, target: DocumentPath): number {
+/**
+ * Where the node at `target` starts: its key's start with `key` (or when it has no value node), else its
+ * value's; for a path the file lacks (a missing field), where its nearest ancestor starts.
+ */
+function offsetOf(yaml: Document, target: DocumentPath, key: boolean): number {
   for (let depth = target.length; depth > 0; depth--) {
     const node = yaml.getIn(target.slice(0, depth), true) as { range?: [number, number, number] } | undefined;
-    if (node?.range) return node.range[0];
-    // An unknown key: its value may be null (no node), but the key is there.
     const parent = depth === 1 ? yaml.contents : yaml.getIn(target.slice(0, depth - 1), true);
-    if (isMap(parent)) {
-      const pair = parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === target[depth - 1]);
-      const key = pair?.key as { range?: [number, number, number] } | undefined;
-      if (key?.range) return key.range[0];
-    }
+    const pair = isMap(parent) ? parent.items.find((item) => (item.key as { value?: unknown } | null)?.value === target[depth - 1]) : undefined;
+    const keyRange = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+    if (keyRange && (key || !node?.range) && depth === target.length) return keyRange[0];
+    if (node?.range) return node.range[0];
+    if (keyRange) return keyRange[0];
   }
   return (yaml.contents as { range?: [number, number, number] } | null)?.range?.[0] ?? 0;
 }

@@ -9,10 +9,15 @@ import { SimError } from '../engine/errors.js';
 export type DocumentPath = ReadonlyArray<string | number>;
 
 export class ScenarioError extends SimError {
+  /**
+   * @param key the problem is the key at `path` itself (an unknown field), not its value: a file's line
+   *   is then the key's.
+   */
   constructor(
     readonly path: DocumentPath,
     message: string,
     value?: unknown,
+    readonly key = false,
   ) {
     super({
       kind: 'invalid_request',

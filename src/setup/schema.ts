@@ -17,7 +17,8 @@ function validator(): ValidateFunction {
   if (!compiled) {
     const Ajv = (require('ajv') as { default: new (options: object) => AjvCore }).default;
     const addFormats = (require('ajv-formats') as { default: (ajv: AjvCore) => AjvCore }).default;
-    const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+    // verbose: a `oneOf` error carries its schema, whose title says what it takes (schema/msgsim-config.schema.json).
+    const ajv = addFormats(new Ajv({ allErrors: true, strict: false, verbose: true }));
     compiled = ajv.compile(JSON.parse(readFileSync(configSchemaPath, 'utf8')) as object);
   }
   return compiled;
@@ -34,30 +35,46 @@ export function checkScenarioDocument(value: unknown): ScenarioDocument {
   throw toScenarioError(pickError(validate.errors ?? []), value);
 }
 
-/** The most telling problem: the deepest, and among those not the summary a `oneOf` adds. */
+/**
+ * The most telling problem: the deepest; at one depth, a `oneOf` whose title says what it takes rather
+ * than what one of its branches wanted.
+ */
 function pickError(errors: readonly ErrorObject[]): ErrorObject {
-  const depth = (e: ErrorObject) => e.instancePath.split('/').length + (e.keyword === 'additionalProperties' || e.keyword === 'required' ? 1 : 0);
-  return [...errors].sort((a, b) => depth(b) - depth(a) || Number(a.keyword === 'oneOf') - Number(b.keyword === 'oneOf'))[0]!;
+  const depth = (e: ErrorObject) =>
+    e.instancePath.split('/').length + (e.keyword === 'additionalProperties' || e.keyword === 'required' || e.propertyName ? 1 : 0);
+  const titled = (e: ErrorObject) => (e.keyword === 'oneOf' && titleOf(e) ? 0 : e.keyword === 'oneOf' ? 2 : 1);
+  return [...errors].sort((a, b) => depth(b) - depth(a) || titled(a) - titled(b))[0]!;
+}
+
+function titleOf(error: ErrorObject): string | undefined {
+  const title = (error.parentSchema as { title?: unknown } | undefined)?.title;
+  return typeof title === 'string' ? title : undefined;
 }
 
 function toScenarioError(error: ErrorObject, document: unknown): ScenarioError {
   const path = pathOf(error.instancePath, document);
   const params = error.params as Record<string, unknown>;
+  // A map key the schema refuses (an unknown provider under tenants): the key is the problem.
+  if (error.propertyName !== undefined) return new ScenarioError([...path, error.propertyName], describe(error), undefined, true);
   switch (error.keyword) {
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
       const known = path.length === 0 ? `; a set-up has ${topLevelFields().join(', ')}` : '';
-      return new ScenarioError([...path, field], `unknown field${known}`);
+      return new ScenarioError([...path, field], `unknown field${known}`, undefined, true);
     }
     case 'required':
       return new ScenarioError([...path, String(params.missingProperty)], 'is required');
-    case 'enum':
-      return new ScenarioError(path, `must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}`, valueAt(document, path));
     case 'propertyNames':
-      return new ScenarioError([...path, String(params.propertyName)], 'is not a name this map takes');
+      return new ScenarioError([...path, String(params.propertyName)], 'is not a name this map takes', undefined, true);
     default:
-      return new ScenarioError(path, error.message ?? 'is not valid', valueAt(document, path));
+      return new ScenarioError(path, describe(error), valueAt(document, path));
   }
+}
+
+function describe(error: ErrorObject): string {
+  if (error.keyword === 'enum') return `must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String).join(', ')}`;
+  if (error.keyword === 'oneOf' && titleOf(error)) return `must be ${titleOf(error)}`;
+  return error.message ?? 'is not valid';
 }
 
 /** Ajv's JSON pointer as keys and indexes (an index only where the document has an array). */
