@@ -4,7 +4,6 @@
  * naming the field, found before anything changes where it can be; never a 5xx.
  */
 import fc from 'fast-check';
-import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../../src/providers/index.js';
 import { createTestSim, type TestSim } from '../support/harness.js';
@@ -254,7 +253,7 @@ describe('POST /_sim/scenario refuses a bad document with a 400 naming the field
           parent[at.at(-1)!] = value;
         }
         await sim.http.post('/_sim/reset').send({});
-        const res = await request(sim.app).post('/_sim/scenario').send(doc);
+        const res = await load(sim, doc);
         expect(res.status, res.text).toBeLessThan(500);
         if (res.status !== 200) expect(res.body.error).toMatchObject({ code: expect.any(String), message: expect.any(String) });
       }),

@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestSim, T0, type TestSim } from '../support/harness.js';
 import { KEYS, populateEveryProvider, SENDHUB_TENANT } from '../support/populate.js';
@@ -299,7 +298,7 @@ describe('PUT /_sim/state refuses a bad document with a 400 naming the field, an
         else if (kind === 'duplicate') copy.splice(line, 0, text.startsWith(',') || line === 0 ? text : `,${text}`);
         else if (kind === 'garble') copy[line] = text.replace(/"[a-zA-Z]+":/, `"${JSON.stringify(value).replace(/["\\]/g, '')}x":`);
         else copy[line] = text.replace(/:("[^"]*"|\d+|true|false|null)/, `:${JSON.stringify(value) ?? 'null'}`);
-        const res = await request(sim.app).put('/_sim/state').set('Content-Type', 'application/json').send(copy.join('\n'));
+        const res = await restore(sim, copy.join('\n'));
         expect(res.status, res.text).toBeLessThan(500);
         if (res.status !== 200) {
           refused++;
