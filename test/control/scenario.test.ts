@@ -3,9 +3,14 @@
  * with generated contacts, and fault rules, seen through the provider APIs; a bad document is a 400
  * naming the field, found before anything changes where it can be; never a 5xx.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
+import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../../src/providers/index.js';
+import { START_UP_FIELDS } from '../../src/setup/document.js';
+import { ROOT } from '../support/cli.js';
 import { createTestSim, type TestSim } from '../support/harness.js';
 
 const MSGHUB_KEY = 'mk_live_scenario01';
@@ -135,6 +140,18 @@ describe('POST /_sim/scenario loads a set-up into the running simulator', () => 
     expect(first).toHaveLength(40 + 4 + 5);
     expect(await made(42)).toEqual(first);
     expect(await made(43)).not.toEqual(first);
+  });
+
+  it("loads the README's set-up example as written (without its start-up parts)", async () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const start = readme.indexOf('# yaml-language-server: $schema=./node_modules/msgsim/schema/msgsim-config.schema.json');
+    const document = parse(readme.slice(start, readme.indexOf('```', start))) as Record<string, unknown>;
+    for (const field of START_UP_FIELDS) delete document[field];
+    const sim = await createTestSim();
+    const res = await load(sim, document);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.applied.tenants.msghub.mk_live_qa000001.created.contacts).toHaveLength(501);
+    expect(Object.keys(res.body.applied.tenants.msgflash.msgf_live_qa000001.created)).toEqual(['contacts', 'groups', 'templates']);
   });
 
   it('takes the YAML of a set-up file as it is', async () => {
