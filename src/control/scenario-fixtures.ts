@@ -21,9 +21,12 @@ export interface TenantSummary {
 
 /** Items made between two turns of the event loop: a set-up of 10,000 contacts does not hold the server for its length. */
 const ITEMS_PER_TURN = 256;
+/** Generated items in one scenario, all accounts together: memory stays bounded whatever a 1 MB body asks for. */
+export const MAX_GENERATED = 100_000;
 
 /** Finds what would fail before anything is made: unknown providers and kinds, kinds that cannot be generated, refs that name nothing. */
 export function checkTenants(tenants: Record<string, Record<string, TenantFixtures>>, providers: ReadonlyMap<string, MountedProvider>): void {
+  let generated = 0;
   for (const [name, accounts] of Object.entries(tenants)) {
     const mounted = providers.get(name);
     if (!mounted) throw new ScenarioError(['tenants', name], `no provider ${name} is served here (${[...providers.keys()].join(', ') || 'none'})`);
@@ -35,6 +38,9 @@ export function checkTenants(tenants: Record<string, Record<string, TenantFixtur
       }
       for (const [kind, count] of Object.entries(fixtures.generate ?? {})) {
         if (count && !kinds[kind]?.fromPerson) throw new ScenarioError([...path, 'generate', kind], `${mounted.provider.title} cannot generate ${kind}`);
+        generated += count ?? 0;
+        if (generated > MAX_GENERATED)
+          throw new ScenarioError([...path, 'generate', kind], `a scenario generates at most ${MAX_GENERATED} items in all`, count);
       }
       const names = new Set<string>();
       for (const kind of Object.keys(kinds)) {

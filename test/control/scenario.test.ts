@@ -225,6 +225,16 @@ describe('POST /_sim/scenario refuses a bad document with a 400 naming the field
     if (message) expect(res.body.error.message).toMatch(message);
   });
 
+  it('bounds what one scenario generates, all accounts together', async () => {
+    const sim = await createTestSim();
+    const accounts = Object.fromEntries(
+      Array.from({ length: 11 }, (_, i) => [`mk_live_many${String(i).padStart(4, '0')}`, { generate: { contacts: 10_000 } }]),
+    );
+    const res = await load(sim, { tenants: { msghub: accounts } });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ field: 'tenants.msghub.mk_live_many0010.generate.contacts', message: expect.stringMatching(/at most 100000/) });
+  });
+
   it('finds what it can before changing anything: a bad fault rule leaves the keys before it unregistered', async () => {
     const sim = await createTestSim();
     const res = await load(sim, { keys: [{ provider: 'msghub', key: 'mk_live_notyet01' }], faults: [{ action: { status: 200 } }] });

@@ -10,7 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBuilt, http, killAll, runToExit, startCli, withTimeout, type Running } from '../support/cli.js';
+import { ensureBuilt, http, killAll, ROOT, runToExit, startCli, withTimeout, type ApiResponse, type Running } from '../support/cli.js';
+import { CONTROL_SPEC } from '../support/harness.js';
+import { SpecChecker } from '../support/spec-check.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const KEY = 'mk_live_e2econfig01';
@@ -18,12 +20,22 @@ const FLASH = 'msgf_live_e2econfig01';
 let dir: string;
 let hook: WebhookReceiver;
 let busy: Server;
+const checkers: Record<string, SpecChecker> = {};
+
+/** A call whose answer is checked against the spec that owns it (`spec`: control, or a provider's). */
+async function checked(spec: string, url: string, route: string, init: RequestInit = {}): Promise<ApiResponse> {
+  const res = await http(url, init);
+  checkers[spec]!.check(init.method ?? 'GET', route.split('?')[0]!, res);
+  return res;
+}
+
+const json = (body: unknown): RequestInit => (body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {});
 
 const control = (run: Running, method: string, route: string, body?: unknown) =>
-  http(`${run.url}/_sim${route}`, { method, ...(body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+  checked('control', `${run.url}/_sim${route}`, route, { method, ...json(body) });
 
 const msghub = (run: Running, method: string, route: string, body?: unknown) =>
-  http(`${run.url}/msghub/api/v1${route}`, {
+  checked('msghub', `${run.url}/msghub/api/v1${route}`, route, {
     method,
     headers: { 'X-API-Key': KEY, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
@@ -37,6 +49,8 @@ function write(name: string, text: string): string {
 
 beforeAll(async () => {
   ensureBuilt();
+  checkers.control = await SpecChecker.load(CONTROL_SPEC);
+  for (const name of ['msghub', 'messagehub', 'msgflash']) checkers[name] = await SpecChecker.load(path.join(ROOT, 'openapi', `${name}.yaml`));
   dir = mkdtempSync(path.join(tmpdir(), 'msgsim-config-'));
   hook = await startWebhookReceiver('/hooks/msghub');
   // A port in use: were the file to beat --port 0, the start would fail on it.
@@ -102,9 +116,11 @@ faults:
     const campaigns = await msghub(run, 'GET', '/campaigns');
     expect(campaigns.body.data).toEqual([expect.objectContaining({ name: 'Spring', recipients: ['+14155550123'] })]);
 
-    const free = await http(`${run.url}/messagehub/api/v1/messages/msg_none`, { headers: { Authorization: 'Bearer cpk_live_e2efree01' } });
+    const free = await checked('messagehub', `${run.url}/messagehub/api/v1/messages/msg_none`, '/messages/msg_none', {
+      headers: { Authorization: 'Bearer cpk_live_e2efree01' },
+    });
     expect(free.headers['x-ratelimit-limit']).toBe('60');
-    const group = await http(`${run.url}/msgflash/api/v1/contacts/groups`, { headers: { 'x-api-key': FLASH } });
+    const group = await checked('msgflash', `${run.url}/msgflash/api/v1/contacts/groups`, '/contacts/groups', { headers: { 'x-api-key': FLASH } });
     expect(group.body.data.groups).toEqual([expect.objectContaining({ name: 'VIP', memberCount: 1 })]);
     expect((await control(run, 'GET', '/receivers/down')).body.config.status).toBe(503);
 

@@ -5,13 +5,29 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createSimulator, type Simulator } from '../../src/index.js';
+import { specPath } from '../../src/paths.js';
+import { SpecChecker } from '../support/spec-check.js';
 
 const KEY = 'mk_live_library01';
 const START = Date.parse('2024-04-08T10:30:00Z');
 const dir = mkdtempSync(path.join(tmpdir(), 'msgsim-library-'));
 let sims: Simulator[] = [];
+let checker: SpecChecker;
+
+beforeAll(async () => {
+  checker = await SpecChecker.load(specPath('msghub'));
+});
+
+/** GET /contacts of an account, the answer checked against openapi/msghub.yaml. */
+async function getContacts(sim: Simulator, key = KEY) {
+  const res = await fetch(`${sim.url}/msghub/api/v1/contacts?limit=100`, { headers: { 'X-API-Key': key } });
+  const text = await res.text();
+  const answer = { status: res.status, headers: Object.fromEntries(res.headers), body: JSON.parse(text), text };
+  checker.check('GET', '/contacts', answer);
+  return answer;
+}
 
 async function start(options: Parameters<typeof createSimulator>[0]): Promise<Simulator> {
   const sim = await createSimulator(options);
@@ -93,7 +109,7 @@ describe('sim.scenario, sim.exportState, sim.importState', () => {
     state.collections.length = 0;
     expect((await b.exportState()).collections).toHaveLength(6);
     // The fault rule came back with its one hit, then the contacts answer.
-    expect((await fetch(`${b.url}/msghub/api/v1/contacts`, { headers: { 'X-API-Key': KEY } })).status).toBe(503);
+    expect((await getContacts(b)).status).toBe(503);
     expect(await contacts(b)).toBe(6);
     await expect(b.importState({ ...scoped, version: 2 as never })).rejects.toMatchObject({ status: 400, field: 'version' });
   });
