@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `msgsim`: serve every provider (or one at the root) with flags > MSGSIM_* env > defaults, and shut
+ * `msgsim`: serve every provider (or one at the root) with flags > MSGSIM_* env > --config file > defaults, and shut
  * down gracefully on SIGINT/SIGTERM (stop accepting, finish in-flight requests, flush state, exit).
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -13,6 +13,8 @@ import { createSimulator } from './simulator.js';
 import { StorageError } from './engine/storage-error.js';
 import { registerVerifyCommand } from './contract/command.js';
 import { registerProxyCommand } from './proxy/command.js';
+import { loadConfigFile } from './setup/config-file.js';
+import { withConfigFile } from './setup/flag-precedence.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Commander's errors that mean "the command line is wrong": exit 2, as `verify` documents. */
@@ -112,8 +114,13 @@ const program = new Command()
       .choices(['pretty', 'json'])
       .default(process.stdout.isTTY ? 'pretty' : 'json', 'pretty on a terminal, json otherwise'),
   )
+  .addOption(
+    new Option('--config <file>', 'set-up file (YAML or JSON): providers, clock, keys, fixtures, faults, receivers; flags and MSGSIM_* beat it').env(
+      'MSGSIM_CONFIG',
+    ),
+  )
   .action(
-    async (opts: {
+    async (flags: {
       port: number;
       host: string;
       provider?: string;
@@ -129,10 +136,13 @@ const program = new Command()
       journalSize: number;
       logLevel: LogLevel;
       logFormat: LogFormat;
+      config?: string;
     }) => {
       const [unknown] = program.args;
       if (unknown !== undefined)
         program.error(`error: unknown command '${unknown}' (commands: verify, proxy, help; serving takes only flags: msgsim --help)`, { exitCode: 2 });
+      const config = flags.config ? await loadConfigFile(flags.config) : undefined;
+      const opts = config ? withConfigFile(flags, (name) => program.getOptionValueSource(name), config, process.env) : flags;
       const pretty = opts.logFormat === 'pretty';
       const logger = createLogger(opts.logLevel, pretty ? { format: 'pretty' } : { buffered: true });
       if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
@@ -153,9 +163,11 @@ const program = new Command()
           .filter(Boolean),
         journalSize: opts.journalSize,
         logger,
+        ...(config ? { config } : {}),
       });
       const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;
-      const served = (opts.provider ? PROVIDERS.filter((p) => p.name === opts.provider) : PROVIDERS).map((p) => {
+      const mounted = config?.document.providers;
+      const served = PROVIDERS.filter((p) => (opts.provider ? p.name === opts.provider : !mounted || mounted.includes(p.name))).map((p) => {
         const [url, ...aliases] = apiBasePaths(p).map((path) => `${base}${opts.provider ? '' : `/${p.name}`}${path}`);
         return { title: p.title, url: `${url!}${aliases.length ? ` (also ${aliases.join(', ')})` : ''}` };
       });

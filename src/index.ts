@@ -17,6 +17,10 @@ export { MAGIC_RECIPIENTS } from './engine/magic.js';
 export type { JournalFault, RequestEntry } from './engine/request-journal.js';
 export { PROVIDERS } from './providers/index.js';
 export type { Provider } from './providers/provider.js';
+export type { StateDocument, StateScope } from './engine/state-document.js';
+export type { RuntimeScenario, ScenarioDocument } from './setup/document.js';
+export { ConfigError } from './setup/config-file.js';
+export type { ScenarioSummary, TenantSummary } from './control/types.js';
 
 /** What `createApp` builds: a request handler that never listens (mount it, or hand it to supertest). */
 export interface MsgsimHandler {

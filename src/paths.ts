@@ -11,3 +11,5 @@ export const fixturePath = (name: string): string => path.join(PACKAGE_ROOT, 'fi
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 }
+/** The JSON Schema of the set-up file (msgsim.yaml), shipped for editors and checked at load. */
+export const configSchemaPath = path.join(PACKAGE_ROOT, 'schema', 'msgsim-config.schema.json');

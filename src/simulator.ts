@@ -14,6 +14,7 @@ import type { SimMessage } from './engine/message.js';
 import { mergeNewestFirst } from './engine/pagination.js';
 import { createApp, type MsgsimApp } from './http/app.js';
 import type { ReceivedRequest } from './http/app-options.js';
+import type { ScenarioSummary } from './control/types.js';
 import { hungRequests } from './http/fault-actions.js';
 import { createLogger, type Logger, type LogLevel } from './logger.js';
 import { PROVIDERS } from './providers/index.js';
@@ -24,6 +25,12 @@ import type { FaultRule, FaultRuleInput } from './engine/faults.js';
 import type { DeliveryStatus, WebhookDelivery } from './engine/webhooks.js';
 import type { RequestEntry, RequestFilter } from './engine/request-journal.js';
 import { waitForEvent, waitForMessage, type WaitOptions } from './wait-for.js';
+import type { StateDocument } from './engine/state-document.js';
+import { exportStateChunks } from './engine/state-export.js';
+import { importState } from './engine/state-import.js';
+import { readStateDocument } from './engine/state-read.js';
+import { loadSetup, type SetupSource } from './setup/load-setup.js';
+import type { RuntimeScenario } from './setup/document.js';
 
 export interface SimulatorOptions {
   port?: number;
@@ -61,6 +68,13 @@ export interface SimulatorOptions {
   webhookAllow?: readonly string[];
   logger?: Logger;
   providers?: readonly Provider[];
+  /**
+   * A set-up file (YAML or JSON, schema/msgsim-config.schema.json): providers, clock, seed… and the keys,
+   * fixtures, faults and receivers loaded before the server answers. Options given here beat the file's.
+   */
+  config?: SetupSource['config'];
+  /** The same document inline (an object, or its YAML text), instead of `config`. */
+  scenario?: SetupSource['scenario'];
 }
 
 /** `sim.requests()` filters: those of `GET /_sim/requests`, with `since` as a Date, an ISO string or ms of simulated time. */
@@ -106,6 +120,12 @@ export interface Simulator {
   };
   /** Resolves once no webhook attempt is queued or in flight. */
   settle(): Promise<void>;
+  /** Loads a scenario, as POST /_sim/scenario: keys, fixtures, generated fixtures, faults, receivers, timings (an object, or YAML text). */
+  scenario(scenario: RuntimeScenario | string): Promise<ScenarioSummary>;
+  /** The state as one document (GET /_sim/state): everything, one provider's, or one of its tenants'. A copy: later changes do not show in it. */
+  exportState(scope?: { provider?: string; tenant?: string }): Promise<StateDocument>;
+  /** Restores a state document (PUT /_sim/state), replacing its scope; a bad one throws a 400 SimError naming the field and changes nothing. */
+  importState(document: StateDocument | string): Promise<void>;
   /** Stops accepting connections, waits for in-flight requests and webhooks, flushes state. */
   close(): Promise<void>;
 }
@@ -119,7 +139,14 @@ export interface DeliveryFilter {
   subject?: string;
 }
 
-export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+/** The options given in code, without those left undefined (which must not hide a set-up file's). */
+function definedOnly(options: SimulatorOptions): SimulatorOptions {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
+}
+
+export async function createSimulator(given: SimulatorOptions = {}): Promise<Simulator> {
+  const setup = await loadSetup(given, given.providers ?? PROVIDERS);
+  const options: SimulatorOptions = setup ? { ...setup.options, ...definedOnly(given) } : given;
   const logger = options.logger ?? createLogger(options.logLevel ?? 'silent');
   const clock = new Clock({
     mode: options.clock ?? (options.speed ? 'speed' : 'real'),
@@ -144,12 +171,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   let app: MsgsimApp['app'];
   let mounted: MsgsimApp['providers'];
   let receiverStore: MsgsimApp['receivers'];
+  let applyScenario: MsgsimApp['applyScenario'];
   let server: Server;
   try {
     ({
       app,
       providers: mounted,
       receivers: receiverStore,
+      applyScenario,
     } = await createApp({
       engine,
       providers: options.providers ?? PROVIDERS,
@@ -158,6 +187,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       ...(options.cors ? { cors: options.cors } : {}),
       logger,
     }));
+    if (setup) await setup.apply(applyScenario);
     server = await new Promise<Server>((resolve, reject) => {
       // Express 5 passes listen errors (EADDRINUSE) to this callback instead of emitting them.
       const listening = app.listen(options.port ?? 0, host, (error?: Error) => (error ? reject(error) : resolve(listening)));
@@ -219,6 +249,21 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       },
     },
     settle: () => engine.settle(),
+    async scenario(scenario) {
+      const summary = await applyScenario(scenario);
+      await engine.store.commit();
+      return summary;
+    },
+    async exportState(scope = {}) {
+      if (scope.tenant !== undefined && scope.provider === undefined) throw new Error('a tenant scope needs its provider');
+      return (await readStateDocument(exportStateChunks(engine, { provider: scope.provider ?? null, tenant: scope.tenant ?? null }))) as StateDocument;
+    },
+    async importState(document) {
+      // Detached from the caller's object, which could otherwise change restored records behind the store's back.
+      const value = typeof document === 'string' ? await readStateDocument([document]) : structuredClone(document);
+      importState(engine, value, { namespaces: [...mounted.keys()] });
+      await engine.store.commit();
+    },
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -16,13 +16,17 @@ import { rejectMalformedParams } from './malformed-params.js';
 import { registerReceiverRoutes } from './receivers.js';
 import { registerRequestRoutes } from './request-routes.js';
 import { routeTable } from './route-list.js';
+import { applyScenario, type ScenarioSummary } from './scenario-apply.js';
+import { registerScenarioRoutes, scenarioFrom } from './scenario-routes.js';
 import { registerSeedRoutes } from './seed-routes.js';
+import { registerStateRoutes } from './state-routes.js';
 import { registerSystemRoutes } from './system-routes.js';
 import { registerUiRoutes } from './ui-routes.js';
 import { registerWebhookRoutes } from './webhook-routes.js';
 
-export type { ControlContext, MountedProvider } from './context.js';
+export type { ControlContext, MountedProvider, OperationCall, OperationInvoker } from './context.js';
 export { ReceiverStore, type ReceivedRequest } from './receiver-store.js';
+export type { ScenarioSummary, TenantSummary } from './scenario-summary.js';
 /** Also the app's last error handler: an unrouted request outside every provider gets the control envelope. */
 export { controlError };
 /** `mk_live_…1234`: how a credential is shown in logs and the request journal. */
@@ -41,12 +45,27 @@ export function controlPathRedaction(router: Router): (path: string) => string {
       : path;
 }
 
+/** The control API's router, and what it does that library mode calls without HTTP. */
+export interface ControlApi {
+  router: Router;
+  /** Loads a scenario (a set-up document without start-up parts, or its YAML/JSON text); throws a 400 SimError naming the field. */
+  applyScenario: (scenario: unknown) => Promise<ScenarioSummary>;
+}
+
 export function createControlRouter(context: ControlContext): Router {
+  return createControl(context).router;
+}
+
+export function createControl(context: ControlContext): ControlApi {
   const router = express.Router();
   if (context.adminToken) router.use(requireAdminToken(context.adminToken));
   router.use(rejectMalformedParams(() => routeTable(router)));
   // Receivers take any body as raw text (signatures are checked over the exact bytes), so they come first.
-  registerReceiverRoutes(router, context.engine, context.receivers);
+  const receivers = registerReceiverRoutes(router, context.engine, context.receivers);
+  const load = (scenario: unknown) => applyScenario({ engine: context.engine, providers: context.providers, receivers }, scenarioFrom(scenario));
+  // State snapshots stream past the 1 MB JSON limit below; scenarios take YAML as well.
+  registerStateRoutes(router, context);
+  registerScenarioRoutes(router, context, load);
   // As the provider routes take bodies: JSON only (another media type is a 415, not a body silently
   // read as empty, which made `POST /reset` with a form body reset everything), bodies on GET/DELETE ignored.
   router.use(jsonBody(CONTROL_BODY_LIMIT), acknowledgeWrites(context.engine));
@@ -65,5 +84,5 @@ export function createControlRouter(context: ControlContext): Router {
     throw notFound(`No control route ${req.method} ${CONTROL_PREFIX}${req.path}`);
   });
   router.use(controlError);
-  return router;
+  return { router, applyScenario: load };
 }

@@ -15,8 +15,17 @@ export type { ReceivedRequest, ReceiverConfig, ReceiverLimits } from './receiver
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Registered on the control router itself (not a sub-router), so its routes are in the one route table. */
-export function registerReceiverRoutes(router: Router, engine: Engine, store: ReceiverStore = new ReceiverStore(RECEIVER_LIMITS)): void {
+/** How a receiver answers, set by PUT /_sim/receivers/<name> and by a scenario's `receivers`. */
+export interface ReceiverSettings {
+  /** Creates the receiver if needed and applies a partial config; throws a 400 naming the field for a bad one. */
+  configure(name: string, config: unknown): Receiver;
+}
+
+/**
+ * Registered on the control router itself (not a sub-router), so its routes are in the one route table.
+ * Returns the receivers' settings, for scenarios.
+ */
+export function registerReceiverRoutes(router: Router, engine: Engine, store: ReceiverStore = new ReceiverStore(RECEIVER_LIMITS)): ReceiverSettings {
   const { limits } = store;
 
   const checkName = (name: string): void => {
@@ -77,9 +86,9 @@ export function registerReceiverRoutes(router: Router, engine: Engine, store: Re
   });
 
   /** Body (all optional): { status: 200-599, delayMs: 0-120000, paused: boolean }. Unpausing answers held requests. */
-  router.put('/receivers/:name', jsonBody('1mb'), (req, res) => {
-    checkName(String(req.params.name));
-    const body = (req.body ?? {}) as Partial<ReceiverConfig>;
+  const configure = (name: string, config: unknown): Receiver => {
+    checkName(name);
+    const body = (config ?? {}) as Partial<ReceiverConfig>;
     if (typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body must be an object of status, delayMs, paused', 'body');
     const unknown = Object.keys(body).find((k) => !['status', 'delayMs', 'paused'].includes(k));
     if (unknown) throw badRequest(`unknown field ${unknown}; a receiver has status, delayMs, paused`, unknown);
@@ -88,14 +97,20 @@ export function registerReceiverRoutes(router: Router, engine: Engine, store: Re
     if (body.delayMs !== undefined && !(Number.isInteger(body.delayMs) && body.delayMs >= 0 && body.delayMs <= 120_000))
       throw badRequest('delayMs must be an integer from 0 to 120000', 'delayMs', body.delayMs);
     if (body.paused !== undefined && typeof body.paused !== 'boolean') throw badRequest('paused must be a boolean', 'paused', body.paused);
-    const receiver = get(String(req.params.name), true);
+    const receiver = get(name, true);
     receiver.config = { ...receiver.config, ...body };
     if (!receiver.config.paused) store.releaseAll(receiver);
-    res.json(summary(receiver));
+    return receiver;
+  };
+
+  router.put('/receivers/:name', jsonBody('1mb'), (req, res) => {
+    res.json(summary(configure(String(req.params.name), req.body)));
   });
 
   router.delete('/receivers/:name', (req, res) => {
     store.remove(get(req.params.name));
     res.status(204).end();
   });
+
+  return { configure };
 }

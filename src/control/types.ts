@@ -3,3 +3,4 @@
  * package's published types compile without express's.
  */
 export type { ReceivedRequest } from './receiver-store.js';
+export type { ScenarioSummary, TenantSummary } from './scenario-summary.js';

@@ -68,6 +68,8 @@ export interface Engine {
   /** Every request to a provider route and its answer, bounded; in memory only, never persisted. */
   readonly requests: RequestJournal;
   readonly settings: EngineSettings;
+  /** The seed of this run (the last one given to `reseed`): generated fixtures and state exports read it. */
+  readonly seed: number;
   /** Forgets state: everything, one namespace (provider) or one tenant of it. */
   reset(namespace?: string, tenant?: string): void;
   /** Resets everything and restarts ids, secrets and fault dice from `seed`: the same run again. */
@@ -129,6 +131,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     ...(options.journalBytes !== undefined ? { maxBytes: options.journalBytes } : {}),
     onAdd: (record) => events.emit('request', { record }),
   });
+  let seed = options.seed ?? 1;
 
   // Messages restored from a data file continue their lifecycle where they left off.
   for (const ref of store.collections<SimMessage>(MESSAGES)) lifecycle.resume(ref.collection.all());
@@ -148,6 +151,9 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     jobs,
     settings,
     requests,
+    get seed() {
+      return seed;
+    },
     reset(namespace, tenant) {
       lifecycle.clear(namespace, tenant);
       if (!namespace) clock.clearTimers();
@@ -160,10 +166,11 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
       if (!tenant) faults.clear(namespace);
       events.emit('reset', { ...(namespace ? { namespace } : {}), ...(tenant ? { tenant } : {}) });
     },
-    reseed(seed) {
+    reseed(next) {
       engine.reset();
-      random.reseed(seed);
-      faults.reseed(seed);
+      seed = next;
+      random.reseed(next);
+      faults.reseed(next);
       requests.restartIds();
     },
     settle: () => webhooks.settle(),

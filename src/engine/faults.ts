@@ -116,6 +116,24 @@ export class FaultInjector {
     this.rules = provider ? this.rules.filter((r) => r.provider !== provider) : [];
   }
 
+  /** Where the dice are in their sequence: a state export keeps it, so a restored run rolls the same. */
+  get dicePosition(): number {
+    return this.dice.position;
+  }
+
+  set dicePosition(position: number) {
+    this.dice.position = position;
+  }
+
+  /**
+   * Rules a state import brings back, as they were (ids, hits, what remains): they replace every rule,
+   * or those of one provider. Checked by `validateRule` and `validateStoredRule` first.
+   */
+  restore(rules: readonly FaultRule[], provider?: string): void {
+    this.clear(provider);
+    this.rules.push(...rules);
+  }
+
   /** The action of the first live rule that matches and wins its roll; counts the hit. */
   match(request: FaultRequest): FaultAction | undefined {
     for (const rule of this.rules) {
@@ -220,6 +238,17 @@ export function validateRule(input: FaultRuleInput): void {
   }
   if (input.path !== undefined && input.path.length > MAX_RULE_PATH_LENGTH)
     throw invalid(`path must be at most ${MAX_RULE_PATH_LENGTH} characters`, 'path', `${input.path.slice(0, 64)}…`);
+}
+
+/** A rule as a state export wrote it: a valid input plus the bookkeeping `add` gave it. */
+export function validateStoredRule(rule: FaultRule): void {
+  const { id, hits, remaining, createdAt, ...input } = rule;
+  validateRule(input);
+  if (typeof id !== 'string' || id === '') throw invalid('id must be a non-empty string', 'id', id);
+  if (!Number.isInteger(hits) || hits < 0) throw invalid('hits must be a non-negative integer', 'hits', hits);
+  if (remaining !== null && !(Number.isInteger(remaining) && remaining >= 0))
+    throw invalid('remaining must be null or a non-negative integer', 'remaining', remaining);
+  if (typeof createdAt !== 'string' || Number.isNaN(Date.parse(createdAt))) throw invalid('createdAt must be an ISO time', 'createdAt', createdAt);
 }
 
 function validateDelay(delay: DelaySpec): void {

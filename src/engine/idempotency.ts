@@ -131,6 +131,18 @@ export class IdempotencyStore {
     this.completed.deleteWhere(matches);
   }
 
+  /** Completed entries of everything, one namespace or one tenant of it (in-flight ones are no state: see the header). */
+  entries(namespace?: string, tenant?: string): IdempotencyRecord[] {
+    return [...this.completed.all()].filter(
+      (entry) => (namespace === undefined || entry.scope.namespace === namespace) && (tenant === undefined || entry.scope.tenant === tenant),
+    );
+  }
+
+  /** Completed entries a state import brings back. */
+  restore(entries: readonly IdempotencyRecord[]): void {
+    for (const entry of entries) this.completed.put(entry);
+  }
+
   /** The entry for this key unless it has expired (an expired one is dropped). */
   private live(id: string, now: number): Entry | undefined {
     const entry = this.inFlight.get(id) ?? this.completed.get(id);
@@ -155,7 +167,7 @@ export function validateIdempotencyKey(key: string): boolean {
   return key.length <= MAX_KEY_LENGTH && /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/.test(key);
 }
 
-function entryId(scope: IdempotencyScope): string {
+export function entryId(scope: IdempotencyScope): string {
   // JSON array: unambiguous whatever characters the parts contain. Methods are case-normalised.
   return JSON.stringify([scope.namespace, scope.tenant, scope.method.toUpperCase(), scope.route, scope.key]);
 }

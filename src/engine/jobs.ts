@@ -72,6 +72,25 @@ export class Jobs {
     return this.table.get(jobId(kind, namespace, tenant, key)) as Job<P> | undefined;
   }
 
+  /** Whether a kind of job is defined here (a state import refuses jobs nobody could run). */
+  defines(kind: string): boolean {
+    return this.handlers.has(kind);
+  }
+
+  /** The jobs of everything, one namespace or one tenant of it, in the order they were scheduled. */
+  list(namespace?: string, tenant?: string): Job[] {
+    return [...this.table.all()].filter((job) => (namespace === undefined || job.namespace === namespace) && (tenant === undefined || job.tenant === tenant));
+  }
+
+  /** Jobs a state import brings back, armed as after a restart: at their time, at once if it has passed. */
+  restore(jobs: readonly Job[]): void {
+    for (const job of jobs) {
+      this.disarm(job.id);
+      this.table.put(job);
+      if (this.handlers.has(job.kind)) this.arm(job);
+    }
+  }
+
   /** Jobs waiting for their time. */
   get size(): number {
     return this.table.size;
@@ -104,7 +123,7 @@ export class Jobs {
   };
 }
 
-function jobId(kind: string, namespace: string, tenant: string, key: string): string {
+export function jobId(kind: string, namespace: string, tenant: string, key: string): string {
   return JSON.stringify([kind, namespace, tenant, key]);
 }
 

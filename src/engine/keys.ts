@@ -43,6 +43,12 @@ export class KeyRegistry {
   remove(provider: string, key: string): boolean {
     return this.keys.delete(mapKey(provider, key));
   }
+
+  /** Keys a state import brings back: they replace every key, or one provider's. */
+  restore(entries: readonly RegisteredKey[], provider?: string): void {
+    for (const existing of this.list(provider)) this.remove(existing.provider, existing.key);
+    for (const entry of entries) this.register(entry);
+  }
 }
 
 function mapKey(provider: string, key: string): string {

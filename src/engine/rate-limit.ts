@@ -143,6 +143,33 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * The counters of windows an hour or longer that are still running (what a restart keeps, and so what a
+   * state export keeps: a per-second window is over before anyone could restore it).
+   */
+  quotas(): QuotaRecord[] {
+    const now = this.clock.now();
+    const out: QuotaRecord[] = [];
+    for (const [key, byName] of this.counters) {
+      for (const [window, counter] of byName) {
+        if (counter.end > now && counter.end - counter.start >= PERSISTED_WINDOW_MS) {
+          out.push({ id: `${key}\u0000${window}`, key, window, start: counter.start, end: counter.end, count: counter.count });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Counters a state import brings back; they count on while their window runs. */
+  restoreQuotas(records: readonly QuotaRecord[]): void {
+    for (const record of records) {
+      let byName = this.counters.get(record.key);
+      if (!byName) this.counters.set(record.key, (byName = new Map<string, WindowCounter>()));
+      byName.set(record.window, { start: record.start, end: record.end, count: record.count });
+      this.table?.put({ ...record });
+    }
+  }
+
   /** Number of keys holding at least one live counter (for tests and /_sim diagnostics). */
   get size(): number {
     this.sweep(this.clock.now());

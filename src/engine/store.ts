@@ -93,6 +93,15 @@ export class Store implements ChangeSink {
     return ++this.data.seq;
   }
 
+  /** The last insertion number given out; a state import sets it (never below a record it restores). */
+  get seq(): number {
+    return this.data.seq;
+  }
+
+  set seq(value: number) {
+    this.data.seq = value;
+  }
+
   collection<T extends BaseRecord>(namespace: string, tenant: string, name: string): Collection<T> {
     let tenants = this.cache.get(namespace);
     if (!tenants) this.cache.set(namespace, (tenants = new Map<string, Map<string, Collection<BaseRecord>>>()));
@@ -138,6 +147,28 @@ export class Store implements ChangeSink {
 
   namespaces(): string[] {
     return Object.keys(this.data.partitions);
+  }
+
+  /** The names of a tenant's collections, in the order they were made (a state export walks them). */
+  collectionNames(namespace: string, tenant: string): string[] {
+    return Object.keys(this.data.partitions[namespace]?.[tenant] ?? {});
+  }
+
+  /**
+   * Puts a state import's records in place of a collection that holds none (a reset emptied it), in their
+   * order. The caller marks the store changed, so the file is rewritten as a snapshot.
+   */
+  restore(namespace: string, tenant: string, name: string, rows: BaseRecord[]): void {
+    const existing = this.data.partitions[namespace]?.[tenant]?.[name];
+    if (existing && existing.length > 0) throw new Error(`${namespace}/${tenant}/${name} still holds records`);
+    ((this.data.partitions[namespace] ??= {})[tenant] ??= {})[name] = rows;
+    // An empty collection looked up since the reset indexes the old array: the next lookup makes a new one.
+    const names = this.cache.get(namespace)?.get(tenant);
+    const cached = names?.get(name);
+    if (cached) {
+      cached.detached = true;
+      names!.delete(name);
+    }
   }
 
   /** Every tenant's collection of that name, across namespaces (the control API's outbox). */

@@ -163,6 +163,9 @@ export interface SavedDelivery {
   headers?: Record<string, string>;
 }
 
+/** A delivery in a state export: a saved one without its place in the log. */
+export type ExportedDelivery = Omit<SavedDelivery, 'seq'>;
+
 /** The signer every Standard Webhooks provider uses, registered by every dispatcher under this name. */
 export const STANDARD_WEBHOOKS = 'standard-webhooks';
 
@@ -625,30 +628,79 @@ export class WebhookDispatcher {
     if (!this.table) return;
     const saved = [...this.table.all()].sort((a, b) => a.seq - b.seq);
     for (const entry of saved) {
-      const record: DeliveryRecord = {
-        id: entry.id,
-        seq: entry.seq,
-        delivery: entry.delivery,
-        rawBody: entry.rawBody,
-        secret: entry.secret,
-        headers: entry.headers,
-        sign: undefined,
-        saved: entry,
-        timer: undefined,
-        cancelled: false,
-      };
-      this.seq = Math.max(this.seq, record.seq);
-      this.log.add(record);
-      const { status } = record.delivery;
-      if (status === 'succeeded' || status === 'failed' || status === 'disabled') {
-        this.log.finished(record);
+      const record = this.adopt(entry);
+      if (!isFinished(record.delivery.status)) this.awaitSigner(record, entry.signer);
+    }
+  }
+
+  /** A saved delivery back in the log (a finished one is done with), not yet resumed. */
+  private adopt(entry: SavedDelivery): DeliveryRecord {
+    const record: DeliveryRecord = {
+      id: entry.id,
+      seq: entry.seq,
+      delivery: entry.delivery,
+      rawBody: entry.rawBody,
+      secret: entry.secret,
+      headers: entry.headers,
+      sign: undefined,
+      saved: this.table ? entry : undefined,
+      timer: undefined,
+      cancelled: false,
+    };
+    this.seq = Math.max(this.seq, record.seq);
+    this.log.add(record);
+    if (isFinished(record.delivery.status)) this.log.finished(record);
+    return record;
+  }
+
+  /** Unsigned deliveries cannot be sent again; they wait, listed, for a signer of that name. */
+  private awaitSigner(record: DeliveryRecord, signer: string | undefined): void {
+    const name = signer ?? '';
+    const waiting = this.dormant.get(name);
+    if (waiting) waiting.push(record);
+    else this.dormant.set(name, [record]);
+  }
+
+  /**
+   * Every delivery of everything, one namespace or one tenant of it, oldest first, as a state export keeps
+   * it: what the data file would hold, without the log position (a restore gives each a new one).
+   */
+  exported(namespace?: string, tenant?: string): ExportedDelivery[] {
+    const out: ExportedDelivery[] = [];
+    for (const record of this.log.newestFirst()) {
+      const { delivery } = record;
+      if ((namespace !== undefined && delivery.namespace !== namespace) || (tenant !== undefined && delivery.tenant !== tenant)) continue;
+      const signer = record.sign ? this.signerNames.get(record.sign) : record.saved?.signer;
+      out.push({
+        id: record.id,
+        ...(signer ? { signer } : {}),
+        delivery,
+        rawBody: record.rawBody,
+        secret: record.secret,
+        ...(record.headers ? { headers: record.headers } : {}),
+      });
+    }
+    return out.reverse();
+  }
+
+  /**
+   * Deliveries a state import brings back, after the ones in the log, in their order: listed again, and
+   * the unfinished ones resumed as after a restart (a retry at its time, else in line).
+   */
+  restore(deliveries: readonly ExportedDelivery[]): void {
+    for (const exported of deliveries) {
+      const entry: SavedDelivery = { ...exported, seq: this.seq + 1 };
+      const record = this.adopt(entry);
+      this.table?.put(entry);
+      // Finished, or already forgotten to keep the log's bound.
+      if (isFinished(record.delivery.status) || this.log.get(record.id) !== record) continue;
+      const signer = this.signers.get(entry.signer ?? '');
+      if (!signer) {
+        this.awaitSigner(record, entry.signer);
         continue;
       }
-      // Unsigned deliveries cannot be sent again; they wait, listed, for a signer of that name.
-      const name = entry.signer ?? '';
-      const waiting = this.dormant.get(name);
-      if (waiting) waiting.push(record);
-      else this.dormant.set(name, [record]);
+      record.sign = signer;
+      this.resume(record);
     }
   }
 
@@ -668,6 +720,10 @@ export class WebhookDispatcher {
       this.onListenerError?.(error, delivery);
     }
   }
+}
+
+function isFinished(status: DeliveryStatus): boolean {
+  return status === 'succeeded' || status === 'failed' || status === 'disabled';
 }
 
 function matches(delivery: WebhookDelivery, filter: WebhookDeliveryFilter): boolean {

@@ -5,12 +5,21 @@
  */
 import cors from 'cors';
 import express, { type Express } from 'express';
-import { CONTROL_PREFIX, controlError, controlPathRedaction, createControlRouter, ReceiverStore, type MountedProvider } from '../control/index.js';
+import {
+  CONTROL_PREFIX,
+  controlError,
+  controlPathRedaction,
+  createControl,
+  ReceiverStore,
+  type MountedProvider,
+  type ScenarioSummary,
+} from '../control/index.js';
 import { SimError } from '../engine/errors.js';
 import { apiBasePaths } from '../providers/provider.js';
 import { requestLogger } from '../web/request-logger.js';
 import type { AppOptions } from './app-options.js';
 import { JournalRecorder } from './journal-recorder.js';
+import { operationInvoker } from './operation-invoker.js';
 import { createProviderRouter, render, send } from './provider-router.js';
 
 export type { AppOptions } from './app-options.js';
@@ -26,11 +35,15 @@ const EXPOSED_HEADERS = [
   'WWW-Authenticate',
 ];
 
+export type { ScenarioSummary };
+
 export interface MsgsimApp {
   app: Express;
   providers: Map<string, MountedProvider>;
   /** The built-in webhook receivers (/_sim/receivers), for library mode. */
   receivers: ReceiverStore;
+  /** Loads a scenario as POST /_sim/scenario does (README, "Set-up from a file"). */
+  applyScenario: (scenario: unknown) => Promise<ScenarioSummary>;
 }
 
 export async function createApp(options: AppOptions): Promise<MsgsimApp> {
@@ -47,7 +60,12 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   if (options.cors) app.use(cors({ origin: options.cors === true ? true : [...options.cors], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   const mounted = new Map<string, MountedProvider>();
   const receivers = new ReceiverStore();
-  const control = createControlRouter({ engine, providers: mounted, receivers, ...(options.adminToken ? { adminToken: options.adminToken } : {}) });
+  const { router: control, applyScenario } = createControl({
+    engine,
+    providers: mounted,
+    receivers,
+    ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+  });
   if (logger) app.use(requestLogger(logger, engine.clock, controlPathRedaction(control)));
   app.use(CONTROL_PREFIX, control);
 
@@ -71,7 +89,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
       ...(options.bodyLimit ? { bodyLimit: options.bodyLimit } : {}),
       ...(logger ? { logger } : {}),
     });
-    mounted.set(provider.name, { provider, instance, apiPrefix });
+    mounted.set(provider.name, { provider, instance, apiPrefix, invoke: await operationInvoker(provider, instance, engine) });
     // One router for the base path and its aliases: the same state, rules and answers on each.
     for (const basePath of apiBasePaths(provider)) app.use(`${mountPath}${basePath}`, router);
     // Anything else under the provider's prefix is still answered in the provider's envelope.
@@ -91,5 +109,5 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     );
   });
   app.use(controlError);
-  return { app, providers: mounted, receivers };
+  return { app, providers: mounted, receivers, applyScenario };
 }

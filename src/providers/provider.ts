@@ -104,6 +104,50 @@ export interface TenantSettings {
   update(tenant: string, patch: unknown): Record<string, unknown>;
 }
 
+/** A made-up person for generated fixtures (`generate: {contacts: 500}`): the same seed, the same people. */
+export interface GeneratedPerson {
+  firstName: string;
+  lastName: string;
+  /** First and last name. */
+  name: string;
+  /** Valid E.164, unique within one generated batch. */
+  phone: string;
+  /** At a reserved example domain, unique within one generated batch. */
+  email: string;
+}
+
+/** What a fixture kind gets to make one item for an account. */
+export interface FixtureContext {
+  engine: Engine;
+  /** The account, as the provider's own authentication named it. */
+  tenant: Tenant;
+  /**
+   * Runs one of the provider's operations for the account as an authenticated request would (its
+   * authorisation, the spec's validation, the handler) and resolves to the answer's body; a refusal
+   * rejects with the SimError a client would have been answered with. `field` renames the fields its
+   * errors name, when the item calls them otherwise.
+   */
+  call(operationId: string, body?: unknown, options?: { params?: Record<string, string>; field?: (field: string) => string }): Promise<unknown>;
+}
+
+/** How a scenario (README, "Set-up from a file") makes one kind of fixture for an account. */
+export interface FixtureKind {
+  /** One item, in the provider's own terms: for the docs and the tests that make every kind. */
+  example: Record<string, unknown>;
+  /** Makes one item for the account exactly as the API would have; resolves to its id (what `{ idOf }` stands for). */
+  create(item: Record<string, unknown>, context: FixtureContext): Promise<string>;
+  /** The item a generated person becomes; without it the kind cannot be generated. */
+  fromPerson?(person: GeneratedPerson): Record<string, unknown>;
+}
+
+/** What a provider offers a scenario: its accounts' fixtures. */
+export interface ScenarioSupport {
+  /** How the account a scenario names (the credential its client sends: a key, SendHub's `username:api_key`) goes on a request. */
+  auth(credential: string, engine: Engine): AuthParts;
+  /** The kinds of fixture an account may declare, in the order they are made: an item may name one of an earlier kind with `{ idOf }`. */
+  fixtures: Readonly<Record<string, FixtureKind>>;
+}
+
 export interface Provider {
   /** URL prefix and engine namespace: 'msghub'. */
   name: string;
@@ -161,6 +205,8 @@ export interface Provider {
    * targets[].to…): the request journal's provider-neutral `to` filter. None for operations that address no one.
    */
   requestRecipients?: (operationId: string, body: unknown) => readonly string[];
+  /** Fixtures a scenario may declare for an account (none: a scenario may only name its keys). */
+  scenario?: ScenarioSupport;
   /**
    * Builds the provider on an engine: subscribes to events (including `reset`, to drop timers it owns),
    * returns the handlers. `mount` says where the app serves it, for links written into answers.

@@ -12,7 +12,21 @@ const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** A folder of src/, or a file directly in src/ (by its name without .ts). */
 type Area =
-  'engine' | 'paths' | 'logger' | 'banner' | 'providers' | 'web' | 'control' | 'http' | 'contract' | 'proxy' | 'wait-for' | 'simulator' | 'index' | 'cli';
+  | 'engine'
+  | 'paths'
+  | 'logger'
+  | 'banner'
+  | 'providers'
+  | 'setup'
+  | 'web'
+  | 'control'
+  | 'http'
+  | 'contract'
+  | 'proxy'
+  | 'wait-for'
+  | 'simulator'
+  | 'index'
+  | 'cli';
 
 /** What each area may import besides itself. Read bottom up: each layer uses only those below it. */
 const MAY_IMPORT: Record<Area, readonly Area[]> = {
@@ -26,10 +40,12 @@ const MAY_IMPORT: Record<Area, readonly Area[]> = {
   banner: [],
   // One folder a provider, each behind its Provider object; they know the engine, never the app around them.
   providers: ['engine', 'paths'],
+  // The set-up document: its schema, a file's lines, generated people, start-up options and flag precedence.
+  setup: ['engine', 'providers', 'paths'],
   // Request helpers both the provider routes and the control API use (JSON body, reading errors, the log line).
   web: ['engine', 'logger'],
   // The /_sim control API.
-  control: ['engine', 'providers', 'web', 'paths'],
+  control: ['engine', 'providers', 'setup', 'web', 'paths'],
   // Spec-driven provider routes, and the app that mounts them and the control API.
   http: ['engine', 'providers', 'web', 'control', 'paths', 'logger'],
   // `msgsim verify`: a client of a real API, checking it against the provider's spec (wall time from the engine's clock).
@@ -38,10 +54,10 @@ const MAY_IMPORT: Record<Area, readonly Area[]> = {
   proxy: ['engine', 'contract', 'providers', 'logger'],
   'wait-for': ['engine'],
   // Library mode: an engine, the app and a listening server.
-  simulator: ['engine', 'providers', 'http', 'logger', 'wait-for'],
+  simulator: ['engine', 'providers', 'setup', 'http', 'control', 'logger', 'wait-for'],
   // The package's public entry.
-  index: ['simulator', 'http', 'engine', 'providers'],
-  cli: ['simulator', 'contract', 'proxy', 'providers', 'engine', 'logger', 'banner', 'paths'],
+  index: ['simulator', 'http', 'control', 'engine', 'providers', 'setup'],
+  cli: ['simulator', 'contract', 'proxy', 'providers', 'setup', 'engine', 'logger', 'banner', 'paths'],
 };
 
 /** The only files of these areas that another area may import; the rest is their inside. */

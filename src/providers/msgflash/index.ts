@@ -20,6 +20,7 @@ import { ScheduledSends } from './scheduler.js';
 import { statusHandlers } from './statuses.js';
 import { templateHandlers } from './templates.js';
 import { webhookHandlers } from './webhooks.js';
+import { msgflashScenario } from './scenario.js';
 
 export const msgflash: Provider = {
   name: NAMESPACE,
@@ -38,6 +39,7 @@ export const msgflash: Provider = {
   // A cursor the spec refuses (over-long) is as invalid as a tampered one (listing.ts): same code and words.
   validationError: (problem) =>
     problem.location === 'query' && problem.field === 'cursor' ? { code: MsgflashCode.invalidCursor, message: MsgflashMessage.invalidCursor } : undefined,
+  scenario: msgflashScenario,
   create(engine) {
     // Before the campaign runner: a campaign's last message.* webhook goes out before its campaign.completed.
     subscribeMsgflashEvents(engine);

@@ -14,6 +14,7 @@ import { messageHandlers, NAMESPACE } from './messages.js';
 import { msghubProfile } from './profile.js';
 import { msghubRecipients } from './request-recipients.js';
 import { signMsghub, webhookHandlers } from './webhooks.js';
+import { msghubScenario } from './scenario.js';
 
 export const msghub: Provider = {
   name: NAMESPACE,
@@ -33,6 +34,7 @@ export const msghub: Provider = {
   idempotentOperations: ['sendMessage'],
   requestRecipients: msghubRecipients,
   validationError: msghubValidationError,
+  scenario: msghubScenario,
   create(engine) {
     // Named, so deliveries signed with it resume after a restart (--data).
     engine.webhooks.registerSigner(NAMESPACE, signMsghub);

@@ -12,6 +12,7 @@ import { messageHandlers } from './messages.js';
 import { sendhubProfile } from './profile.js';
 import { sendhubValidationError } from './wording.js';
 import { sendhubRecipients } from './request-recipients.js';
+import { sendhubScenario } from './scenario.js';
 
 export const sendhub: Provider = {
   name: NAMESPACE,
@@ -30,6 +31,7 @@ export const sendhub: Provider = {
   requestRecipients: sendhubRecipients,
   validationError: sendhubValidationError,
   redirectBody,
+  scenario: sendhubScenario,
   // No rate limits: the doc documents none.
   create(engine, mount = defaultMount({ name: NAMESPACE })) {
     subscribeSendhubDelivery(engine);
