@@ -2,6 +2,7 @@
 // loads a module file by file: src/'s ~150 modules cost ~80 ms of every start, and express, pino,
 // commander, Ajv and libphonenumber-js with their ~250 files another ~250 ms (bench/README.md, cold
 // start). The library entry (dist/index.js) stays tsc's per-file output with its dependencies external.
+import { chmodSync } from 'node:fs';
 import { build } from 'esbuild';
 
 await build({
@@ -23,3 +24,5 @@ await build({
   legalComments: 'linked',
   logLevel: 'warning',
 });
+// Runnable as ./dist/cli.js, and through a node_modules/.bin link made without npm (a workspace, a symlinked checkout).
+chmodSync('dist/cli.js', 0o755);
