@@ -14,7 +14,7 @@ import { StorageError } from './engine/storage-error.js';
 import { registerVerifyCommand } from './contract/command.js';
 import { registerProxyCommand } from './proxy/command.js';
 import { loadConfigFile } from './setup/config-file.js';
-import { withConfigFile } from './setup/flag-precedence.js';
+import { withConfigFile, type ServeFlags } from './setup/flag-precedence.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 /** Commander's errors that mean "the command line is wrong": exit 2, as `verify` documents. */
@@ -119,93 +119,74 @@ const program = new Command()
       'MSGSIM_CONFIG',
     ),
   )
-  .action(
-    async (flags: {
-      port: number;
-      host: string;
-      provider?: string;
-      clock?: 'real' | 'manual' | 'speed';
-      speed?: number;
-      data?: string;
-      fsync?: boolean;
-      seed?: number;
-      rateLimits: boolean;
-      adminToken?: string;
-      cors?: boolean | string;
-      webhookAllow: string;
-      journalSize: number;
-      logLevel: LogLevel;
-      logFormat: LogFormat;
-      config?: string;
-    }) => {
-      const [unknown] = program.args;
-      if (unknown !== undefined)
-        program.error(`error: unknown command '${unknown}' (commands: verify, proxy, help; serving takes only flags: msgsim --help)`, { exitCode: 2 });
-      const config = flags.config ? await loadConfigFile(flags.config) : undefined;
-      const opts = config ? withConfigFile(flags, (name) => program.getOptionValueSource(name), config, process.env) : flags;
-      const pretty = opts.logFormat === 'pretty';
-      const logger = createLogger(opts.logLevel, pretty ? { format: 'pretty' } : { buffered: true });
-      if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
-      const sim = await createSimulator({
-        port: opts.port,
-        host: opts.host,
-        ...(opts.provider ? { provider: opts.provider } : {}),
-        clock: opts.clock ?? (opts.speed ? 'speed' : 'real'),
-        ...(opts.speed ? { speed: opts.speed } : {}),
-        ...(opts.data ? { data: opts.data, fsync: opts.fsync === true } : {}),
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-        rateLimits: opts.rateLimits && process.env.MSGSIM_RATE_LIMITS !== 'false',
-        ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
-        ...(opts.cors && opts.cors !== 'false' ? { cors: corsOrigins(opts.cors) } : {}),
-        webhookAllow: opts.webhookAllow
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        journalSize: opts.journalSize,
-        logger,
-        ...(config ? { config } : {}),
-      });
-      const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;
-      const mounted = config?.document.providers;
-      const served = PROVIDERS.filter((p) => (opts.provider ? p.name === opts.provider : !mounted || mounted.includes(p.name))).map((p) => {
-        const [url, ...aliases] = apiBasePaths(p).map((path) => `${base}${opts.provider ? '' : `/${p.name}`}${path}`);
-        return { title: p.title, url: `${url!}${aliases.length ? ` (also ${aliases.join(', ')})` : ''}` };
-      });
-      if (pretty && opts.logLevel !== 'silent') {
-        process.stdout.write(banner({ version: packageVersion(), base, clock: sim.clock.mode, seed: sim.seed, data: opts.data, providers: served }));
-      } else {
-        logger.info(
-          { url: base, clock: sim.clock.mode, seed: sim.seed, data: opts.data ?? null, ...(opts.data ? { fsync: opts.fsync === true } : {}) },
-          'msgsim listening',
-        );
-        for (const p of served) logger.info(`${p.title}: ${p.url}`);
-        logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
-        logger.info(`dev inbox: ${base}/_sim/ui · API reference: ${base}/_sim/docs`);
-      }
-      // Scripts and tests wait for these lines: out now, not when the buffer next fills.
-      void flushLogger(logger, sim.clock);
+  .action(async (flags: ServeFlags & { logLevel: LogLevel; logFormat: LogFormat; config?: string }) => {
+    const [unknown] = program.args;
+    if (unknown !== undefined)
+      program.error(`error: unknown command '${unknown}' (commands: verify, proxy, help; serving takes only flags: msgsim --help)`, { exitCode: 2 });
+    const config = flags.config ? await loadConfigFile(flags.config) : undefined;
+    const opts = config ? withConfigFile(flags, (name) => program.getOptionValueSource(name), config, process.env) : flags;
+    const pretty = opts.logFormat === 'pretty';
+    const logger = createLogger(opts.logLevel, pretty ? { format: 'pretty' } : { buffered: true });
+    if (opts.clock === 'speed' && !opts.speed) program.error('--clock speed needs --speed <factor>');
+    const sim = await createSimulator({
+      port: opts.port,
+      host: opts.host,
+      ...(opts.provider ? { provider: opts.provider } : {}),
+      clock: opts.clock ?? (opts.speed ? 'speed' : 'real'),
+      ...(opts.speed ? { speed: opts.speed } : {}),
+      ...(opts.data ? { data: opts.data, fsync: opts.fsync === true } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      rateLimits: opts.rateLimits && process.env.MSGSIM_RATE_LIMITS !== 'false',
+      ...(opts.adminToken ? { adminToken: opts.adminToken } : {}),
+      ...(opts.cors && opts.cors !== 'false' ? { cors: corsOrigins(opts.cors) } : {}),
+      webhookAllow: opts.webhookAllow
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      journalSize: opts.journalSize,
+      logger,
+      ...(config ? { config } : {}),
+    });
+    const base = `http://${opts.host === '0.0.0.0' ? 'localhost' : opts.host}:${sim.port}`;
+    const mounted = config?.document.providers;
+    const served = PROVIDERS.filter((p) => (opts.provider ? p.name === opts.provider : !mounted || mounted.includes(p.name))).map((p) => {
+      const [url, ...aliases] = apiBasePaths(p).map((path) => `${base}${opts.provider ? '' : `/${p.name}`}${path}`);
+      return { title: p.title, url: `${url!}${aliases.length ? ` (also ${aliases.join(', ')})` : ''}` };
+    });
+    if (pretty && opts.logLevel !== 'silent') {
+      process.stdout.write(banner({ version: packageVersion(), base, clock: sim.clock.mode, seed: sim.seed, data: opts.data, providers: served }));
+    } else {
+      logger.info(
+        { url: base, clock: sim.clock.mode, seed: sim.seed, data: opts.data ?? null, ...(opts.data ? { fsync: opts.fsync === true } : {}) },
+        'msgsim listening',
+      );
+      for (const p of served) logger.info(`${p.title}: ${p.url}`);
+      logger.info(`control API: ${base}/_sim (health: ${base}/_sim/health)`);
+      logger.info(`dev inbox: ${base}/_sim/ui · API reference: ${base}/_sim/docs`);
+    }
+    // Scripts and tests wait for these lines: out now, not when the buffer next fills.
+    void flushLogger(logger, sim.clock);
 
-      let closing = false;
-      const shutdown = (signal: string) => {
-        if (closing) return;
-        closing = true;
-        logger.info({ signal }, 'shutting down');
-        void sim
-          .close()
-          .then(() => 0)
-          .catch((err: unknown) => {
-            logger.error({ err }, 'shutdown failed');
-            return 1;
-          })
-          .then(async (code) => {
-            await flushLogger(logger, sim.clock);
-            process.exit(code);
-          });
-      };
-      process.on('SIGINT', () => shutdown('SIGINT'));
-      process.on('SIGTERM', () => shutdown('SIGTERM'));
-    },
-  );
+    let closing = false;
+    const shutdown = (signal: string) => {
+      if (closing) return;
+      closing = true;
+      logger.info({ signal }, 'shutting down');
+      void sim
+        .close()
+        .then(() => 0)
+        .catch((err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          return 1;
+        })
+        .then(async (code) => {
+          await flushLogger(logger, sim.clock);
+          process.exit(code);
+        });
+    };
+    process.on('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGTERM', () => shutdown('SIGTERM'));
+  });
 
 registerVerifyCommand(program);
 registerProxyCommand(program);

@@ -7,6 +7,7 @@
  * cancelled its retries, and 500 of 10,500 events never arrived.)
  */
 import { Fifo } from './fifo.js';
+import { firstAtOrAfter } from './seq-search.js';
 
 export interface LoggedEntry {
   readonly id: string;
@@ -76,24 +77,12 @@ export class DeliveryLog<E extends LoggedEntry> {
   *newestFirst(beforeSeq?: number): Generator<E> {
     // The array is captured: a compaction during the walk replaces `this.order` and leaves this one intact.
     const order = this.order;
-    let i = beforeSeq === undefined ? order.length - 1 : this.countBefore(beforeSeq) - 1;
+    let i = beforeSeq === undefined ? order.length - 1 : firstAtOrAfter(order, beforeSeq) - 1;
     for (; i >= 0; i--) {
       const entry = order[i]!;
       // Checked at each step: entries may be forgotten while a walk is under way.
       if (this.byId.get(entry.id) === entry) yield entry;
     }
-  }
-
-  /** How many entries of `order` have a seq below `seq` (binary search; holes keep their seq). */
-  private countBefore(seq: number): number {
-    let low = 0;
-    let high = this.order.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.order[mid]!.seq < seq) low = mid + 1;
-      else high = mid;
-    }
-    return low;
   }
 
   /** Drops the holes once they are most of `order`, so forgetting stays O(1) amortised. */

@@ -12,6 +12,7 @@
 import { SimError } from './errors.js';
 import { compileGlob, type GlobMatcher } from './glob.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
+import { firstAtOrAfter } from './seq-search.js';
 
 /** What a test control did to a request (a `/_sim/faults` rule or the X-Msgsim-Fault / Prefer header). */
 export interface JournalFault {
@@ -181,7 +182,7 @@ export class RequestJournal<R extends JournalRecord = JournalRecord> {
     const text = id.slice(ID_PREFIX.length);
     if (!/^[1-9][0-9]{0,15}$/.test(text)) return undefined;
     const seq = Number(text);
-    const record = this.order[this.lowerBound(seq)];
+    const record = this.order[firstAtOrAfter(this.order, seq, this.head)];
     return record?.seq === seq ? record : undefined;
   }
 
@@ -267,18 +268,6 @@ export class RequestJournal<R extends JournalRecord = JournalRecord> {
       this.order = this.order.slice(this.head);
       this.head = 0;
     }
-  }
-
-  /** Index of the first live entry whose seq is at least `seq` (binary search). */
-  private lowerBound(seq: number): number {
-    let low = this.head;
-    let high = this.order.length;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      if (this.order[mid]!.seq < seq) low = mid + 1;
-      else high = mid;
-    }
-    return low;
   }
 }
 
