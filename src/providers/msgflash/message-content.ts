@@ -61,8 +61,8 @@ export function prepareContent(engine: Engine, tenant: string, input: ContentInp
     if (input.text === undefined) throw msgflashError.invalid('text is required for a text message (or give templateId)', 'text');
     return { type, text: input.text };
   }
-  if (input.mediaUrl === undefined) throw msgflashError.invalid(`mediaUrl is required for a ${type} message`, 'mediaUrl');
-  if (input.text !== undefined) throw msgflashError.invalid(`a ${type} message takes caption, not text`, 'text', input.text);
+  if (input.mediaUrl === undefined) throw msgflashError.invalid(`mediaUrl is required for ${type} messages`, 'mediaUrl');
+  if (input.text !== undefined) throw msgflashError.invalid(`${type} messages take caption, not text`, 'text', input.text);
   if (input.templateId !== undefined) throw msgflashError.invalid('templateId is only for text messages', 'templateId', input.templateId);
   if (input.variables !== undefined) throw msgflashError.invalid('variables are only used with templateId', 'variables');
   if (type === 'audio' && input.caption !== undefined) throw msgflashError.invalid('audio messages have no caption', 'caption', input.caption);

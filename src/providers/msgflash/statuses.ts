@@ -36,8 +36,8 @@ function checkContent(input: StatusInput): void {
     if (input.caption !== undefined) throw msgflashError.invalid('caption is only for image and video statuses', 'caption', input.caption);
     return;
   }
-  if (input.mediaUrl === undefined) throw msgflashError.invalid(`mediaUrl is required for a ${input.type} status`, 'mediaUrl');
-  if (input.text !== undefined) throw msgflashError.invalid(`a ${input.type} status takes caption, not text`, 'text', input.text);
+  if (input.mediaUrl === undefined) throw msgflashError.invalid(`mediaUrl is required for ${input.type} statuses`, 'mediaUrl');
+  if (input.text !== undefined) throw msgflashError.invalid(`${input.type} statuses take caption, not text`, 'text', input.text);
   if (input.backgroundColor !== undefined) throw msgflashError.invalid('backgroundColor is only for text statuses', 'backgroundColor', input.backgroundColor);
 }
 

@@ -61,6 +61,12 @@ describe('POST /messages/send', () => {
     expect(image.text).toBeUndefined();
     expectOk(await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, type: 'document', mediaUrl: 'https://example.com/a.pdf' }), 201);
     expectOk(await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, type: 'audio', mediaUrl: 'https://example.com/a.ogg' }), 201);
+    // Refusals name the media type in plain words ("for image messages", not "for a image message").
+    const missing = await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, type: 'image' });
+    expectError(missing, 400, 'VALIDATION_ERROR', 'mediaUrl');
+    expect(missing.body.error.message).toBe('mediaUrl is required for image messages');
+    const withText = await api.post('/messages/send', { instanceId: MAIN, to: TEXT.to, type: 'audio', mediaUrl: 'https://example.com/a.ogg', text: 'x' });
+    expect(withText.body.error.message).toBe('audio messages take caption, not text');
   });
 
   it.each([
