@@ -59,6 +59,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   // First: a preflight must be answered before any route (a provider would answer OPTIONS with its 405).
   if (options.cors) app.use(cors({ origin: options.cors === true ? true : [...options.cors], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
   const mounted = new Map<string, MountedProvider>();
+  const servedPrefixes: string[] = [];
   const receivers = new ReceiverStore();
   const { router: control, applyScenario } = createControl({
     engine,
@@ -91,7 +92,10 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     });
     mounted.set(provider.name, { provider, instance, apiPrefix, invoke: await operationInvoker(provider, instance, engine) });
     // One router for the base path and its aliases: the same state, rules and answers on each.
-    for (const basePath of apiBasePaths(provider)) app.use(`${mountPath}${basePath}`, router);
+    for (const basePath of apiBasePaths(provider)) {
+      app.use(`${mountPath}${basePath}`, router);
+      servedPrefixes.push(`${mountPath}${basePath}`);
+    }
     // Anything else under the provider's prefix is still answered in the provider's envelope.
     app.use(mountPath || '/', (req, res) => {
       journal?.begin(req, res);
@@ -104,7 +108,7 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
       new SimError({
         kind: 'route_not_found',
         code: 'not_found',
-        message: `No route ${req.method} ${req.path}; providers are served under ${[...mounted.values()].map((m) => m.apiPrefix).join(', ')}`,
+        message: `No route ${req.method} ${req.path}; providers are served under ${servedPrefixes.join(', ')}`,
       }),
     );
   });

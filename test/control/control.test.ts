@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../../src/providers/index.js';
+import { apiBasePaths } from '../../src/providers/provider.js';
 import { createTestSim, T0, type TestSim } from '../support/harness.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
@@ -234,6 +236,10 @@ describe('/_sim control API', () => {
     const root = await sim.http.get('/nowhere');
     expect(root.status).toBe(404);
     expect(root.headers['content-type']).toMatch(/^application\/json/);
+    // The answer points to every prefix a provider answers on, its aliases too (SendHub's /api/v1, where its links lead).
+    const served = PROVIDERS.flatMap((p) => apiBasePaths(p).map((basePath) => `/${p.name}${basePath}`));
+    expect(root.body.error.message).toBe(`No route GET /nowhere; providers are served under ${served.join(', ')}`);
+    expect(served).toContain('/sendhub/api/v1');
   });
 });
 
