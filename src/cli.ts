@@ -88,7 +88,7 @@ const program = new Command()
   )
   .addOption(new Option('--no-rate-limits', "do not enforce the providers' rate limits"))
   .addOption(
-    new Option('--cors [origins]', "answer browsers' CORS requests, from any origin or from these (comma-separated); off by default, as the live APIs are").env(
+    new Option('--cors [origins]', "answer browsers' CORS requests to the provider APIs (not /_sim), from any origin or from these (comma-separated); off by default, as the live APIs are").env(
       'MSGSIM_CORS',
     ),
   )

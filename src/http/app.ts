@@ -46,6 +46,10 @@ export interface MsgsimApp {
   applyScenario: (scenario: unknown) => Promise<ScenarioSummary>;
 }
 
+function isControlPath(path: string): boolean {
+  return path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+}
+
 export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   const { engine, logger } = options;
   const selected = options.only ? options.providers.filter((p) => p.name === options.only) : options.providers;
@@ -56,8 +60,13 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // First: a preflight must be answered before any route (a provider would answer OPTIONS with its 405).
-  if (options.cors) app.use(cors({ origin: options.cors === true ? true : [...options.cors], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
+  // First: a preflight must be answered before any route (a provider would answer OPTIONS with its 405). The
+  // provider APIs only: /_sim stays same-origin (the inbox is served from it), so no page elsewhere can read
+  // the outbox or the webhook secrets, or reset the simulator, through a browser.
+  if (options.cors) {
+    const allowCors = cors({ origin: options.cors === true ? true : [...options.cors], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
+    app.use((req, res, next) => (isControlPath(req.path) ? next() : allowCors(req, res, next)));
+  }
   const mounted = new Map<string, MountedProvider>();
   const servedPrefixes: string[] = [];
   const receivers = new ReceiverStore();

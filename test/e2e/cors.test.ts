@@ -1,6 +1,6 @@
 /**
  * `--cors` (issue 20): off by default, as the live APIs are (a preflight is then the provider's own 405);
- * on, a browser app on another origin can call every provider and read the limit headers.
+ * on, a browser app on another origin can call every provider and read the limit headers; /_sim stays same-origin.
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, http, killAll, startCli, stop } from '../support/cli.js';
@@ -46,8 +46,22 @@ describe('CORS', () => {
   it('--cors with a list admits only those origins', async () => {
     const run = await startCli(['--cors', 'http://localhost:3000']);
     expect((await preflight(`${run.url}/msghub/api/v1/messages/send`)).headers['access-control-allow-origin']).toBeUndefined();
-    const allowed = await http(`${run.url}/_sim/health`, { headers: { Origin: 'http://localhost:3000' } });
+    const allowed = await http(`${run.url}/msghub/api/v1/messages/msg_none`, {
+      headers: { Origin: 'http://localhost:3000', 'X-API-Key': 'mk_live_corsapp0001' },
+    });
+    expect(allowed.status).toBe(404);
     expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+    await stop(run);
+  });
+
+  it('leaves the control API same-origin: no page elsewhere reads the outbox or steers the simulator', async () => {
+    const run = await startCli(['--cors']);
+    const read = await http(`${run.url}/_sim/messages`, { headers: { Origin: APP } });
+    expect(read.status).toBe(200);
+    expect(read.headers['access-control-allow-origin']).toBeUndefined();
+    const pre = await http(`${run.url}/_sim/reset`, { method: 'OPTIONS', headers: { Origin: APP, 'Access-Control-Request-Method': 'POST' } });
+    expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+    expect(pre.headers['access-control-allow-methods']).toBeUndefined();
     await stop(run);
   });
 });
