@@ -6,7 +6,7 @@
 import type { Request, Response } from 'express';
 import type { Clock } from '../engine/clock.js';
 import type { FaultAction, FaultInjector } from '../engine/faults.js';
-import { faultError } from './request-controls.js';
+import { faultError, type FaultSource } from './request-controls.js';
 
 /** Requests left hanging by TIMEOUT faults; the server destroys them on close. */
 export const hungRequests: Set<Request> = new Set();
@@ -15,7 +15,7 @@ export const hungRequests: Set<Request> = new Set();
  * Returns true when the fault answered (or broke) the request; false when the request should go on
  * (a plain delay). Throws the provider-rendered error for a status fault.
  */
-export async function applyFault(action: FaultAction, req: Request, res: Response, faults: FaultInjector, clock: Clock): Promise<boolean> {
+export async function applyFault(action: FaultAction, source: FaultSource, req: Request, res: Response, faults: FaultInjector, clock: Clock): Promise<boolean> {
   if (action.delay && !('chunked' in action.delay)) {
     await sleep(clock, faults.sampleDelay(action.delay));
   }
@@ -24,7 +24,7 @@ export async function applyFault(action: FaultAction, req: Request, res: Respons
     return true;
   }
   if (action.delay && 'chunked' in action.delay) dribble(res, clock, action.delay.chunked.chunks, action.delay.chunked.totalMs);
-  if (action.status !== undefined) throw faultError(action.status);
+  if (action.status !== undefined) throw faultError(action.status, source);
   return false;
 }
 

@@ -120,8 +120,9 @@ export async function createProviderRouter(options: ProviderRouterOptions): Prom
     // authorised caller, before anything is counted or stored.
     const asked = requestedFault(req.headers);
     const action = asked ?? engine.faults.match({ provider: provider.name, method: req.method, path: req.path, tenant: tenant.id });
-    if (action) journalOf(res)?.faulted(res, action, asked ? 'header' : 'rule');
-    return !(action && (await applyFault(action, req, res, engine.faults, engine.clock)));
+    const source = asked ? 'header' : 'rule';
+    if (action) journalOf(res)?.faulted(res, action, source);
+    return !(action && (await applyFault(action, source, req, res, engine.faults, engine.clock)));
   };
 
   const limit = (res: Response): void => {

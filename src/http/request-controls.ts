@@ -52,12 +52,20 @@ function badHeader(raw: string): SimError {
   });
 }
 
-export function faultError(status: number): SimError {
+/** Where a fault came from: a request's own header, or a rule set through /_sim/faults (or a set-up file). */
+export type FaultSource = 'header' | 'rule';
+
+const FAULT_ORIGIN: Record<FaultSource, string> = {
+  header: 'requested by a test control header',
+  rule: 'injected by a fault rule',
+};
+
+export function faultError(status: number, source: FaultSource): SimError {
   const kind = kindForStatus(status);
   return new SimError({
     kind,
     status,
-    message: `Simulated ${status} (requested by a test control header)`,
+    message: `Simulated ${status} (${FAULT_ORIGIN[source]})`,
     ...(kind === 'rate_limited' ? { retryAfter: 1 } : {}),
   });
 }

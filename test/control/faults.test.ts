@@ -17,9 +17,19 @@ describe('/_sim/faults rules (in process)', () => {
     for (let i = 0; i < 3; i++) {
       const res = await sim.http.post('/msghub/api/v1/messages/send').set(HEADERS).send(BODY);
       statuses.push(res.status);
-      if (res.status === 503) expect(res.body.error.code).toBe('service_unavailable');
+      if (res.status === 503) {
+        expect(res.body.error.code).toBe('service_unavailable');
+        expect(res.body.error.message).toBe('Simulated 503 (injected by a fault rule)');
+      }
     }
     expect(statuses).toEqual([503, 503, 201]);
+    // The same status asked for by a request's own header says so.
+    const asked = await sim.http
+      .post('/msghub/api/v1/messages/send')
+      .set({ ...HEADERS, 'X-Msgsim-Fault': '503' })
+      .send(BODY);
+    expect(asked.status).toBe(503);
+    expect(asked.body.error.message).toBe('Simulated 503 (requested by a test control header)');
     // GETs do not match the rule.
     expect((await sim.http.get('/msghub/api/v1/messages').set(HEADERS)).status).toBe(200);
     const listed = await sim.http.get('/_sim/faults');
