@@ -15,7 +15,7 @@ import { RateLimiter } from './rate-limit.js';
 import { RequestJournal } from './request-journal.js';
 import { Store } from './store.js';
 import { WebhookDispatcher, type SavedDelivery } from './webhooks.js';
-import { webhookUrlPolicy } from './webhook-url-policy.js';
+import { webhookAddressPolicy, webhookUrlPolicy } from './webhook-url-policy.js';
 
 export interface EngineOptions {
   clock?: Clock | ClockOptions;
@@ -116,6 +116,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     onGone: (delivery) => events.emit('webhook.gone', { delivery }),
     onChange: (delivery) => events.emit('webhook.delivery', { delivery }),
     allowUrl: webhookUrlPolicy(options.webhookAllow),
+    allowAddress: webhookAddressPolicy(options.webhookAllow),
     onListenerError: (error) => onError(error, 'webhook listener'),
     ...(options.webhookRetrySchedule ? { retrySchedule: options.webhookRetrySchedule } : {}),
     ...(options.webhookTimeoutMs ? { timeoutMs: options.webhookTimeoutMs } : {}),

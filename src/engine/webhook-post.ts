@@ -15,9 +15,12 @@
  *   to a local server (see bench/README.md, "Webhook delivery"), which in a burst is CPU the provider
  *   API does not get.
  */
+import dns from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { Clock } from './clock.js';
+import type { AddressPolicy } from './webhook-url-policy.js';
 
 export interface PostRequest {
   url: string;
@@ -72,8 +75,22 @@ export interface HttpTransport {
   close(): void;
 }
 
-export function createHttpTransport(maxSocketsPerOrigin: number): HttpTransport {
-  const options = { keepAlive: true, maxSockets: maxSocketsPerOrigin, timeout: IDLE_SOCKET_MS };
+export interface HttpTransportOptions {
+  /** Why connecting to an address a host name resolved to is refused; unchecked without it. */
+  allowAddress?: AddressPolicy;
+  /** How host names are resolved: dns.lookup unless given (tests resolve without DNS). */
+  lookup?: LookupFunction;
+}
+
+/** A connection the address policy refused before it was opened: nothing was sent. */
+export class AddressRefusedError extends Error {
+  override readonly name = 'AddressRefusedError';
+  readonly code = 'ERR_WEBHOOK_ADDRESS_REFUSED';
+}
+
+export function createHttpTransport(maxSocketsPerOrigin: number, { allowAddress, lookup }: HttpTransportOptions = {}): HttpTransport {
+  const resolve = allowAddress ? checkedLookup(lookup ?? dns.lookup, allowAddress) : lookup;
+  const options = { keepAlive: true, maxSockets: maxSocketsPerOrigin, timeout: IDLE_SOCKET_MS, ...(resolve ? { lookup: resolve } : {}) };
   const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
   return {
     post: (request) =>
@@ -129,6 +146,25 @@ export function createHttpTransport(maxSocketsPerOrigin: number): HttpTransport 
   };
 }
 
+/**
+ * Resolves a host name and checks every address it gets before the socket connects to one: a name the
+ * URL check admitted (by `*`, say) can still lead to 169.254.169.254. One refused address refuses the
+ * name, so whichever address Node then tries (it asks for all of them to try IPv6 and IPv4 in turn)
+ * has passed. Node calls `lookup` only for names (an IP address in the URL is connected to as it is,
+ * and the URL check saw it) and only to open a connection: a kept-alive socket, reused for the same
+ * host and port only, was checked when it connected, whatever the name resolves to since.
+ */
+function checkedLookup(resolve: LookupFunction, allowAddress: AddressPolicy): LookupFunction {
+  return (host, options, callback) =>
+    resolve(host, options, (error, address, family) => {
+      if (error) return callback(error, address, family);
+      const addresses = typeof address === 'string' ? [address] : address.map((a) => a.address);
+      const reason = addresses.map((a) => allowAddress(host, a)).find((r) => r !== undefined);
+      if (reason !== undefined) callback(new AddressRefusedError(reason), address, family);
+      else callback(null, address, family);
+    });
+}
+
 export async function postWebhook(
   transport: WebhookTransport,
   clock: Clock,
@@ -142,6 +178,8 @@ export async function postWebhook(
   try {
     answer = await transport({ url, headers, body, deadline });
   } catch (error) {
+    // The allowlist's answer, not a network failure: the dispatcher treats it as a URL off the list.
+    if (error instanceof AddressRefusedError) throw error;
     return { error: describeNetworkError(error, timeoutMs), outcome: 'failure' };
   } finally {
     deadline.clear();

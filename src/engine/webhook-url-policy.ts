@@ -9,6 +9,10 @@
  * checked as the WHATWG URL parser normalises them, so decimal, octal and hex spellings of an IPv4
  * address (`http://2852039166/`, `http://0251.0376.0251.0376/`) are the dotted address here, and an
  * IPv4 address inside an IPv6 one (mapped, compatible, NAT64) is checked as that IPv4 address.
+ *
+ * A host name is checked twice: its text (webhookUrlPolicy, before an attempt), and each address it
+ * resolves to (webhookAddressPolicy, when a connection is opened: webhook-post.ts), so a name admitted
+ * by `*` that resolves to 169.254.169.254 is refused too.
  */
 import { BlockList, isIP } from 'node:net';
 
@@ -73,6 +77,8 @@ const DENIED_HOSTS = new Set([
 ]);
 
 export type UrlPolicy = (url: string) => string | undefined;
+/** Why connecting to `address`, one that the host name `host` resolved to, is refused; undefined when it may be. */
+export type AddressPolicy = (host: string, address: string) => string | undefined;
 
 function subnets(list: BlockList, entries: readonly Subnet[]): BlockList {
   for (const [net, prefix, type] of entries) list.addSubnet(net, prefix, type);
@@ -85,20 +91,37 @@ const denied = subnets(new BlockList(), [
   ...DENIED_V4.flatMap(([net, prefix]) => EMBEDDING_PREFIXES.map((p): Subnet => [`${p}${net}`, 96 + prefix, 'ipv6'])),
 ]);
 
-/** Builds a checker that returns why a URL is refused, or undefined when it may be called. */
-export function webhookUrlPolicy(allow: readonly string[] = DEFAULT_WEBHOOK_ALLOW): UrlPolicy {
+/** Addresses of this machine or its networks: 0.0.0.0/8 and `::` connect to this machine, as loopback does. */
+const internal = subnets(new BlockList(), [...RANGES.loopback!, ...RANGES.private!, ['0.0.0.0', 8, 'ipv4'], ['::', 128, 'ipv6']]);
+
+/** How a host name is on the list: named exactly, by `*`, by `*.suffix`, or `localhost` by the `loopback` keyword. */
+type NameMatch = 'named' | 'any' | 'suffix' | 'localhost';
+
+interface Allowlist {
   /** Everything the entries admit; `named` only what CIDRs and IP addresses name. */
+  admitted: BlockList;
+  named: BlockList;
+  /** `*` is on the list: it admits any address but link-local and metadata ones. */
+  anything: boolean;
+  match: (host: string) => NameMatch | undefined;
+  refuse: (what: string) => string;
+}
+
+function compile(allow: readonly string[]): Allowlist {
   const admitted = new BlockList();
   const named = new BlockList();
   const hosts: string[] = [];
   const suffixes: string[] = [];
   let anything = false;
+  let loopback = false;
   for (const raw of allow) {
     const entry = raw.trim().toLowerCase();
     if (!entry) continue;
     if (entry === '*') anything = true;
-    else if (RANGES[entry]) subnets(admitted, RANGES[entry]);
-    else if (entry.includes('/')) {
+    else if (RANGES[entry]) {
+      subnets(admitted, RANGES[entry]);
+      loopback ||= entry === 'loopback';
+    } else if (entry.includes('/')) {
       const [net, prefix] = entry.split('/');
       const type = isIP(net ?? '');
       if (!type || !Number.isInteger(Number(prefix))) throw new RangeError(`not a CIDR: ${raw}`);
@@ -108,10 +131,26 @@ export function webhookUrlPolicy(allow: readonly string[] = DEFAULT_WEBHOOK_ALLO
     } else if (entry.startsWith('*.')) suffixes.push(entry.slice(1));
     else hosts.push(hostname(entry));
   }
-  if (allow.some((a) => a.trim().toLowerCase() === 'loopback')) hosts.push('localhost');
+  return {
+    admitted,
+    named,
+    anything,
+    match: (host) => {
+      if (hosts.includes(host)) return 'named';
+      if (DENIED_HOSTS.has(host)) return undefined;
+      if (anything) return 'any';
+      if (suffixes.some((s) => host.endsWith(s))) return 'suffix';
+      return loopback && host === 'localhost' ? 'localhost' : undefined;
+    },
+    refuse: (what) => `${what} is not on the webhook allowlist (${allow.join(', ')}); widen it with --webhook-allow`,
+  };
+}
 
-  const refuse = (host: string) => `${host} is not on the webhook allowlist (${allow.join(', ')}); widen it with --webhook-allow`;
+const MUST_BE_NAMED = '(link-local and cloud metadata addresses must be named: a CIDR or the address)';
 
+/** Builds a checker that returns why a URL is refused, or undefined when it may be called. */
+export function webhookUrlPolicy(allow: readonly string[] = DEFAULT_WEBHOOK_ALLOW): UrlPolicy {
+  const { admitted, named, anything, match, refuse } = compile(allow);
   return (url) => {
     let parsed: URL;
     try {
@@ -124,12 +163,40 @@ export function webhookUrlPolicy(allow: readonly string[] = DEFAULT_WEBHOOK_ALLO
     const type = isIP(host);
     if (type) {
       const family = type === 6 ? 'ipv6' : 'ipv4';
-      if (denied.check(host, family))
-        return named.check(host, family) ? undefined : `${refuse(host)} (link-local and cloud metadata addresses must be named: a CIDR or the address)`;
+      if (denied.check(host, family)) return named.check(host, family) ? undefined : `${refuse(host)} ${MUST_BE_NAMED}`;
       return anything || admitted.check(host, family) ? undefined : refuse(host);
     }
-    if (DENIED_HOSTS.has(host)) return hosts.includes(host) ? undefined : `${refuse(host)} (cloud metadata hostnames must be named exactly)`;
-    return anything || hosts.includes(host) || suffixes.some((s) => host.endsWith(s)) ? undefined : refuse(host);
+    if (match(host)) return undefined;
+    return DENIED_HOSTS.has(host) ? `${refuse(host)} (cloud metadata hostnames must be named exactly)` : refuse(host);
+  };
+}
+
+/**
+ * Builds the check of an address a host name resolved to, made when a connection is opened (see
+ * webhook-post.ts): the URL's host text says nothing of where a name leads. A name named exactly by an
+ * entry leads wherever its owner's DNS says (that is how `metadata.google.internal` named exactly
+ * works). A name admitted by `*`, `*.suffix` or, for `localhost`, by `loopback` leads only to an address
+ * the list admits: never to a link-local or metadata address unless a CIDR or the address names it; under
+ * `*` to any other address (as `*` admits any address in a URL); under `*.suffix` to public addresses,
+ * and to loopback, private and 0.0.0.0/8 ones only when an entry admits them (`loopback`, `private`, a
+ * CIDR), since a suffix admits names, not the machine's own networks they might resolve to.
+ */
+export function webhookAddressPolicy(allow: readonly string[] = DEFAULT_WEBHOOK_ALLOW): AddressPolicy {
+  const { admitted, named, match, refuse } = compile(allow);
+  return (name, address) => {
+    const host = hostname(name);
+    const how = match(host);
+    if (!how) return refuse(host);
+    if (how === 'named') return undefined;
+    const type = isIP(address);
+    if (!type) return `${host} resolved to ${address}, not an IP address`;
+    const family = type === 6 ? 'ipv6' : 'ipv4';
+    const what = `${address}, which ${host} resolves to,`;
+    if (denied.check(address, family)) return named.check(address, family) ? undefined : `${refuse(what)} ${MUST_BE_NAMED}`;
+    if (how === 'any' || admitted.check(address, family)) return undefined;
+    if (how === 'localhost') return refuse(what);
+    if (!internal.check(address, family)) return undefined;
+    return `${refuse(what)} (*.suffix admits names, not the loopback and private addresses they resolve to: add loopback, private or a CIDR)`;
   };
 }
 

@@ -19,6 +19,7 @@
  * Time: simulated time (`clock.now()`) for timestamps and retry timers; wall time only for the network
  * timeout and the measured attempt duration, because the receiver is a real process.
  */
+import type { LookupFunction } from 'node:net';
 import type { Clock, TimerHandle } from './clock.js';
 import { DeliveryLog } from './delivery-log.js';
 import { DispatchPool } from './dispatch-pool.js';
@@ -26,8 +27,17 @@ import { SimError } from './errors.js';
 import { decodeCursor, encodeCursor } from './pagination.js';
 import type { IdGenerator } from './random.js';
 import type { Table } from './table.js';
-import { createHttpTransport, describeError, postWebhook, type HttpTransport, type PostResult, type WebhookTransport } from './webhook-post.js';
+import {
+  AddressRefusedError,
+  createHttpTransport,
+  describeError,
+  postWebhook,
+  type HttpTransport,
+  type PostResult,
+  type WebhookTransport,
+} from './webhook-post.js';
 import { standardWebhooksSigner, type WebhookSigner } from './webhook-signing.js';
+import type { AddressPolicy } from './webhook-url-policy.js';
 
 export interface WebhookRequest {
   /** Provider name, opaque to the engine. */
@@ -141,6 +151,13 @@ export interface WebhookDispatcherOptions {
   onListenerError?: (error: unknown, delivery: WebhookDelivery) => void;
   /** Refuses URLs outside the allowlist (returns the reason); refused deliveries fail at once, unsent. */
   allowUrl?: (url: string) => string | undefined;
+  /**
+   * Refuses the addresses a URL's host name resolves to (returns the reason), checked by the default
+   * transport as it connects; refused deliveries fail at once, unsent, as with `allowUrl`.
+   */
+  allowAddress?: AddressPolicy;
+  /** How the default transport resolves host names (dns.lookup by default). Injectable for tests. */
+  lookup?: LookupFunction;
   /**
    * Where deliveries are kept across restarts (`--data`): loaded at construction, pending and retrying
    * ones resumed on the clock once their signer is registered (`registerSigner`).
@@ -286,7 +303,12 @@ export class WebhookDispatcher {
     );
     const maxPerOrigin = options.maxPerOrigin ?? DEFAULT_MAX_PER_ORIGIN;
     this.pool = new DispatchPool({ maxConcurrent: options.maxConcurrent ?? DEFAULT_MAX_CONCURRENT, maxPerOrigin }, (record) => this.attempt(record));
-    this.ownTransport = options.transport ? undefined : createHttpTransport(maxPerOrigin);
+    this.ownTransport = options.transport
+      ? undefined
+      : createHttpTransport(maxPerOrigin, {
+          ...(options.allowAddress ? { allowAddress: options.allowAddress } : {}),
+          ...(options.lookup ? { lookup: options.lookup } : {}),
+        });
     this.transport = options.transport ?? this.ownTransport!.post;
     this.table = options.table;
     this.load();
@@ -514,15 +536,17 @@ export class WebhookDispatcher {
     let headers: Record<string, string> = {};
     let result: PostResult;
     const started = this.clock.realNow();
-    const refused = this.allowUrl?.(delivery.url);
+    let refused = this.allowUrl?.(delivery.url);
     try {
       headers = this.buildHeaders(record);
       result = refused
         ? { error: `not sent: ${refused}`, outcome: 'failure' }
         : await postWebhook(this.transport, this.clock, this.timeoutMs, delivery.url, headers, rawBody);
     } catch (error) {
-      // Signing or header problems (or anything unexpected) are logged as a failed attempt, never thrown.
-      result = { error: `request not sent: ${describeError(error)}`, outcome: 'failure' };
+      // The host name resolved to an address off the allowlist; signing or header problems (or anything
+      // unexpected) are logged as a failed attempt, never thrown.
+      refused = error instanceof AddressRefusedError ? error.message : undefined;
+      result = { error: refused ? `not sent: ${refused}` : `request not sent: ${describeError(error)}`, outcome: 'failure' };
     }
     const durationMs = Math.max(0, Math.round(this.clock.realNow() - started));
     if (record.cancelled) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { webhookUrlPolicy } from '../../src/engine/webhook-url-policy.js';
+import { webhookAddressPolicy, webhookUrlPolicy } from '../../src/engine/webhook-url-policy.js';
 
 describe('webhookUrlPolicy', () => {
   const byDefault = webhookUrlPolicy();
@@ -111,5 +111,80 @@ describe('webhookUrlPolicy', () => {
     expect(() => webhookUrlPolicy(['10.0.0.0/abc'])).toThrow(/not a CIDR/);
     expect(byDefault('http://169.254.169.254/')).toMatch(/link-local and cloud metadata addresses must be named/);
     expect(webhookUrlPolicy(['*'])('http://metadata.google.internal/')).toMatch(/cloud metadata hostnames must be named exactly/);
+  });
+});
+
+describe('webhookAddressPolicy: where a host name resolves to', () => {
+  // Link-local and cloud metadata addresses as a resolver may return them.
+  const METADATA_ADDRESSES = [
+    '169.254.169.254',
+    '169.254.170.2',
+    '169.254.0.23',
+    '169.254.1.1',
+    '100.100.100.200',
+    '192.0.0.192',
+    '168.63.129.16',
+    '::ffff:169.254.169.254',
+    '::ffff:a9fe:a9fe',
+    '64:ff9b::a9fe:a9fe',
+    'fe80::1',
+    'fe80::1%eth0',
+    'febf::1',
+    'fd00:ec2::254',
+    'fd20:ce::254',
+  ];
+
+  it.each(METADATA_ADDRESSES)('a name resolving to %s is refused under *, *.suffix and every keyword', (address) => {
+    for (const allow of [['*'], ['*.test'], ['*', 'loopback', 'private'], ['loopback', 'private', '*.test']]) {
+      const reason = webhookAddressPolicy(allow)('metadata.test', address);
+      expect(reason, `${JSON.stringify(allow)} ${address}`).toMatch(/, which metadata\.test resolves to, is not on the webhook allowlist/);
+      expect(reason).toMatch(/link-local and cloud metadata addresses must be named/);
+    }
+    expect(webhookAddressPolicy()('localhost', address), address).toMatch(/not on the webhook allowlist/);
+  });
+
+  it.each([
+    [['*', '169.254.169.254'], 'metadata.test', '169.254.169.254', true],
+    [['*', '169.254.169.254'], 'metadata.test', '::ffff:169.254.169.254', true],
+    [['*', '169.254.169.254'], 'metadata.test', '169.254.170.2', false],
+    [['*.test', '169.254.0.0/16'], 'metadata.test', '169.254.170.2', true],
+    [['*', 'fe80::/10'], 'router.test', 'fe80::1', true],
+    [['*', 'private'], 'aws.test', 'fd00:ec2::254', false],
+    // A name named exactly leads wherever its DNS says: that is how naming a metadata host works.
+    [['metadata.google.internal'], 'metadata.google.internal', '169.254.169.254', true],
+    [['metadata.google.internal'], 'metadata.google.internal.', '169.254.169.254', true],
+    [['hooks.example.com'], 'hooks.example.com', '10.0.0.5', true],
+    [['*.example.com', 'hooks.example.com'], 'hooks.example.com', '169.254.169.254', true],
+    [['*.example.com', 'hooks.example.com'], 'other.example.com', '169.254.169.254', false],
+  ])('an entry naming it admits it: allow %j, %s at %s allowed = %s', (allow, host, address, allowed) => {
+    expect(webhookAddressPolicy(allow)(host, address) === undefined).toBe(allowed);
+  });
+
+  it('* admits a name at any other address, as it admits any other address in a URL', () => {
+    for (const address of ['127.0.0.1', '::1', '10.1.2.3', '192.168.1.10', 'fd12:3456::1', '203.0.113.7', '2001:db8::7']) {
+      expect(webhookAddressPolicy(['*'])('receiver.test', address), address).toBeUndefined();
+    }
+  });
+
+  it('*.suffix admits public addresses, and loopback and private ones only when the list does', () => {
+    const suffixOnly = webhookAddressPolicy(['*.test']);
+    for (const address of ['203.0.113.7', '8.8.8.8', '2001:db8::7']) expect(suffixOnly('a.b.test', address), address).toBeUndefined();
+    const internal = ['127.0.0.1', '127.1.2.3', '::1', '::ffff:127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.10', 'fd12:3456::1', '0.0.0.0', '::'];
+    for (const address of internal) {
+      expect(suffixOnly('a.b.test', address), address).toMatch(/\*\.suffix admits names, not the loopback and private addresses they resolve to/);
+    }
+    expect(webhookAddressPolicy(['*.test', 'loopback'])('a.test', '127.0.0.1')).toBeUndefined();
+    expect(webhookAddressPolicy(['*.test', 'loopback'])('a.test', '10.1.2.3')).toMatch(/not on the webhook allowlist/);
+    expect(webhookAddressPolicy(['*.test', 'private'])('a.test', '10.1.2.3')).toBeUndefined();
+    expect(webhookAddressPolicy(['*.test', '10.0.0.0/8'])('a.test', '10.1.2.3')).toBeUndefined();
+  });
+
+  it('localhost, admitted by loopback, must resolve to loopback; a name off the list is refused wherever it resolves', () => {
+    const byDefault = webhookAddressPolicy();
+    expect(byDefault('localhost', '127.0.0.1')).toBeUndefined();
+    expect(byDefault('localhost', '::1')).toBeUndefined();
+    expect(byDefault('localhost', '203.0.113.7')).toMatch(/203\.0\.113\.7, which localhost resolves to, is not on the webhook allowlist/);
+    expect(byDefault('receiver.test', '127.0.0.1')).toMatch(/receiver\.test is not on the webhook allowlist/);
+    expect(webhookAddressPolicy(['*'])('metadata.google.internal', '203.0.113.7')).toMatch(/not on the webhook allowlist/);
   });
 });

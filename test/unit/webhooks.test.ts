@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isIP, type AddressInfo, type LookupFunction } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Clock } from '../../src/engine/clock.js';
 import { IdGenerator, SeededRandom } from '../../src/engine/random.js';
 import { createHttpTransport, type Deadline } from '../../src/engine/webhook-post.js';
 import { standardWebhooksSigner, verifyStandardWebhook, type WebhookSigner } from '../../src/engine/webhook-signing.js';
+import { webhookAddressPolicy, webhookUrlPolicy } from '../../src/engine/webhook-url-policy.js';
 import {
   WebhookDispatcher,
   type DeliveryTransition,
@@ -717,6 +718,61 @@ describe('WebhookDispatcher — never throws', () => {
     }
     expect(broken[2]?.attempts[0]?.error).toContain('bad secret');
     expect(receiver.received).toHaveLength(0);
+  });
+});
+
+describe('WebhookDispatcher — the address a host name resolves to', () => {
+  // A stand-in for dns.lookup, so no DNS is asked: names resolve as this table says.
+  const table: Record<string, string> = { 'metadata.test': '169.254.169.254', 'receiver.test': '127.0.0.1' };
+  const lookups: string[] = [];
+  const lookup: LookupFunction = (host, options, callback) => {
+    lookups.push(host);
+    const address = table[host];
+    if (!address) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: 'ENOTFOUND' }), '', 0);
+    if (options.all) callback(null, [{ address, family: isIP(address) }]);
+    else callback(null, address, isIP(address));
+  };
+  const underStar = (): WebhookDispatcher => makeDispatcher({ allowUrl: webhookUrlPolicy(['*']), allowAddress: webhookAddressPolicy(['*']), lookup });
+  const at = (host: string, path: string): string => `http://${host}:${new URL(receiver.url).port}${path}`;
+
+  beforeEach(() => {
+    lookups.length = 0;
+  });
+
+  it('under *, a name resolving to 169.254.169.254 is never connected to: not sent, failed, not retried', async () => {
+    underStar();
+    const delivery = dispatcher.dispatch(request({ url: at('metadata.test', '/latest/meta-data/') }));
+    await dispatcher.settle();
+    await advance(6 * HOUR);
+    expect(delivery.status).toBe('failed');
+    expect(delivery.attempts).toHaveLength(1);
+    expect(delivery.attempts[0]?.error).toMatch(
+      /^not sent: 169\.254\.169\.254, which metadata\.test resolves to, is not on the webhook allowlist \(\*\).*link-local and cloud metadata addresses must be named/,
+    );
+    expect(lookups).toEqual(['metadata.test']);
+    expect(receiver.received).toHaveLength(0);
+  });
+
+  it('under *, a name resolving to 127.0.0.1 is delivered, over one connection checked once', async () => {
+    underStar();
+    const deliveries = [];
+    for (const eventId of ['evt_1', 'evt_2', 'evt_3']) {
+      deliveries.push(dispatcher.dispatch(request({ url: at('receiver.test', '/hooks'), eventId })));
+      await dispatcher.settle();
+    }
+    expect(deliveries.map((d) => d.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(receiver.received.map((r) => r.headers.host)).toEqual(Array(3).fill(`receiver.test:${new URL(receiver.url).port}`));
+    // The check is made when a connection opens; the kept-alive one is reused for the same host and port.
+    expect(lookups).toEqual(['receiver.test']);
+    await dispatcher.close();
+  });
+
+  it("a resolver's own error is a network failure, retried as usual", async () => {
+    underStar();
+    const delivery = dispatcher.dispatch(request({ url: at('nowhere.test', '/hooks') }));
+    await dispatcher.settle();
+    expect(delivery.status).toBe('retrying');
+    expect(delivery.attempts[0]?.error).toMatch(/ENOTFOUND nowhere\.test/);
   });
 });
 
