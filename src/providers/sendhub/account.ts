@@ -52,8 +52,13 @@ export const SENDHUB_FIXTURE_FILES: readonly string[] = [FIXTURE_FILE];
 
 export const SENDHUB_FIXTURES: SendhubFixtures = JSON.parse(readFileSync(FIXTURE_FILE, 'utf8')) as SendhubFixtures;
 
-/** Where message ids start in a new account. */
-const FIRST_MESSAGE_ID = 1;
+/**
+ * A new account's first message id: SendHub's ids come from its database's sequence, so they are large and
+ * do not start over. Drawn from the run's seed, so two starts give different ids (a consumer that stores
+ * them as unique keys sees no collision after a simulator restart) and a `--seed` run repeats its own.
+ */
+const FIRST_ID_FLOOR = 100_000;
+const FIRST_ID_SPAN = 900_000_000;
 
 function seed(engine: Engine, tenant: string): void {
   if (engine.store.hasTenant(NAMESPACE, tenant)) return;
@@ -79,9 +84,25 @@ export function sendhubMessagesOf(engine: Engine, tenant: string) {
   return engine.store.collection<SendhubMessageRecord>(NAMESPACE, tenant, 'sh_messages');
 }
 
-/** Sequential per account (the doc's ids are small integers: "25", "30"); records are never deleted. */
+/**
+ * Sequential within an account from its first id (the doc's ids are integers: "25", "30"): the last id plus
+ * one. Records are never deleted and keep their insertion order (in the data file and a state restore too),
+ * so that is the largest id plus one, and an account saved before ids were drawn (first id 1) continues its
+ * sequence. A restored state document may hold any ids (gaps, another order, not integers): if the last id
+ * plus one is taken or not a number, the next id is one past the largest integer id.
+ */
 export function nextMessageId(engine: Engine, tenant: string): string {
-  return String(FIRST_MESSAGE_ID + sendhubMessagesOf(engine, tenant).size);
+  const messages = sendhubMessagesOf(engine, tenant);
+  const rows = messages.all();
+  if (rows.length === 0) return String(FIRST_ID_FLOOR + engine.random.int(FIRST_ID_SPAN));
+  const next = Number(rows[rows.length - 1]!.id) + 1;
+  if (Number.isSafeInteger(next) && !messages.get(String(next))) return String(next);
+  let largest = 0;
+  for (const row of rows) {
+    const id = Number(row.id);
+    if (Number.isSafeInteger(id) && id > largest) largest = id;
+  }
+  return String(largest + 1);
 }
 
 export function findContactByNumber(engine: Engine, tenant: string, number: string): ContactRecord | undefined {

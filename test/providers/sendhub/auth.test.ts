@@ -53,31 +53,38 @@ describe('credentials in the query string', () => {
 });
 
 describe('a username and its api_key are one account (Tastypie: one ApiKey per user)', () => {
-  it('tenants never see each other: ids restart at 1, lists and lookups are separate', async () => {
+  it('tenants never see each other: each account has its own id sequence, lists and lookups are separate', async () => {
     const { sim, api, other } = await sendhubSim();
     const mine = await api.post('/messages/', DOC_SEND);
     const theirs = await other.post('/messages/', { contacts: [1112], text: 'Other account' });
-    expect(mine.body.id).toBe('1');
-    expect(theirs.body.id).toBe('1');
-    expect((await api.get('/messages/1/')).body.text).toBe('Testing');
-    expect((await other.get('/messages/1/')).body.text).toBe('Other account');
-    expect((await api.get('/messages/')).body.meta.total_count).toBe(1);
-    // A third account has no message 1 at all.
+    const mineAgain = await api.post('/messages/', { contacts: [1113], text: 'Again' });
+    // Each account draws its own first id; the other account's send takes no number from mine.
+    expect(theirs.body.id).not.toBe(mine.body.id);
+    expect(mineAgain.body.id).toBe(String(Number(mine.body.id) + 1));
+    expect((await api.get(`/messages/${mine.body.id}/`)).body.text).toBe('Testing');
+    expect((await other.get(`/messages/${theirs.body.id}/`)).body.text).toBe('Other account');
+    expect((await api.get(`/messages/${theirs.body.id}/`)).status).toBe(404);
+    expect((await other.get(`/messages/${mine.body.id}/`)).status).toBe(404);
+    expect((await api.get('/messages/')).body.meta.total_count).toBe(2);
+    expect((await other.get('/messages/')).body.meta.total_count).toBe(1);
+    // A third account has neither message.
     const third = withCredentials(sim.client('sendhub'), 'someone', 'KEY3');
-    expect((await third.get('/messages/1/')).status).toBe(404);
-    // The /_sim outbox names each account <username>:<api_key>.
-    expect((await outbox(sim, TENANT)).map((m) => m.to)).toEqual([NUMBERS[1111]]);
+    expect((await third.get(`/messages/${mine.body.id}/`)).status).toBe(404);
+    expect((await third.get(`/messages/${theirs.body.id}/`)).status).toBe(404);
+    // The /_sim outbox (newest first) names each account <username>:<api_key>.
+    expect((await outbox(sim, TENANT)).map((m) => m.to)).toEqual([NUMBERS[1113], NUMBERS[1111]]);
     expect((await outbox(sim, OTHER_TENANT)).map((m) => m.to)).toEqual([NUMBERS[1112]]);
   });
 
   it('once used, the username with another key is a 401 on every route (it used to be a new, empty account), and nothing is stored', async () => {
     const { sim, api, anonymous } = await sendhubSim();
-    expect((await api.post('/messages/', DOC_SEND)).status).toBe(201);
+    const sent = await api.post('/messages/', DOC_SEND);
+    expect(sent.status).toBe(201);
     const wrongKey = withCredentials(anonymous, 'USERNAME', 'WRONGKEY');
     expectUnauthorized(await wrongKey.get('/messages/'));
-    expectUnauthorized(await wrongKey.get('/messages/1/'));
+    expectUnauthorized(await wrongKey.get(`/messages/${sent.body.id}/`));
     expectUnauthorized(await wrongKey.post('/messages/', DOC_SEND));
-    expectUnauthorized(await wrongKey.put('/messages/1/', { unread: false }));
+    expectUnauthorized(await wrongKey.put(`/messages/${sent.body.id}/`, { unread: false }));
     expectUnauthorized(await wrongKey.get('/groups/'));
     expect(await outbox(sim, 'USERNAME:WRONGKEY')).toHaveLength(0);
     expect(sim.engine.store.hasTenant('sendhub', 'USERNAME:WRONGKEY')).toBe(false);

@@ -10,6 +10,7 @@ import {
   DOC_SEND,
   DOC_SEND_MANY,
   DOC_SEND_NUMBER,
+  FIRST_ID,
   LINKS,
   NUMBERS,
   TENANT,
@@ -32,18 +33,20 @@ describe("the doc's cURL example", () => {
     expect(res.status, res.text).toBe(201);
     // Exactly the doc's fields, in the doc's (sorted) order.
     expect(Object.keys(res.body)).toEqual(Object.keys(DOC_QUEUED));
+    const { id } = res.body;
+    expect(id).toMatch(FIRST_ID);
     expect(res.body).toEqual({
       ...DOC_QUEUED,
       created_at: at(0),
-      id: '1',
-      resource_uri: `${LINKS}/messages/1/`,
+      id,
+      resource_uri: `${LINKS}/messages/${id}/`,
       // Not yet sent: it leaves the queue on the clock (1 s), where the doc's example was already sent.
       sent: null,
     });
     expect(res.text.indexOf('"acknowledgment"')).toBeLessThan(res.text.indexOf('"unread"'));
     const stored = await outbox(sim);
     expect(stored).toHaveLength(1);
-    expect(stored[0]).toMatchObject({ to: NUMBERS[1111], status: 'queued', tenant: TENANT, data: { parentId: '1', text: 'Testing', contactId: 1111 } });
+    expect(stored[0]).toMatchObject({ to: NUMBERS[1111], status: 'queued', tenant: TENANT, data: { parentId: id, text: 'Testing', contactId: 1111 } });
   });
 });
 
@@ -79,7 +82,9 @@ describe("the doc's JSON request examples", () => {
     const res = await api.post('/messages/', DOC_SCHEDULE);
     expect(res.status, res.text).toBe(201);
     expect(Object.keys(res.body)).toEqual(Object.keys(DOC_SCHEDULED));
-    expect(res.body).toEqual({ ...DOC_SCHEDULED, contacts: [1111], created_at: at(0), id: '1', resource_uri: `${LINKS}/messages/1/` });
+    const { id } = res.body;
+    expect(id).toMatch(FIRST_ID);
+    expect(res.body).toEqual({ ...DOC_SCHEDULED, contacts: [1111], created_at: at(0), id, resource_uri: `${LINKS}/messages/${id}/` });
     expect((await outbox(sim))[0]).toMatchObject({ status: 'queued', sendAt: '2011-02-17T22:30:00.000Z' });
   });
 });

@@ -64,6 +64,12 @@ export const NUMBERS: Record<number, string> = {
   21399: '+16505550101',
 };
 
+/** A new account's first message id: drawn from the seed, 100000 to 900099999 (account.ts). */
+export const FIRST_ID = /^[1-9][0-9]{5,8}$/;
+
+/** The id `n` after `id` in an account's sequence. */
+export const plus = (id: string, n: number): string => String(Number(id) + n);
+
 export const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/;
 
 /** A SendHub timestamp `ms` after T0: naive UTC with microseconds. */

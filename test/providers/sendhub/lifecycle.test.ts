@@ -1,6 +1,6 @@
 /** `sent` on the clock: immediate and scheduled sends, the engine outbox behind them, and resets. */
 import { describe, expect, it } from 'vitest';
-import { DOC_SCHEDULE, DOC_SEND, DOC_SEND_MANY, NUMBERS, T0, at, outbox, sendhubSim } from './helpers.js';
+import { DOC_SCHEDULE, DOC_SEND, DOC_SEND_MANY, FIRST_ID, NUMBERS, T0, at, outbox, plus, sendhubSim } from './helpers.js';
 
 describe('sent', () => {
   it('is null until the message leaves the queue (1 s), then keeps that time', async () => {
@@ -74,16 +74,23 @@ describe('scheduled sends', () => {
 });
 
 describe('reset', () => {
-  it('a tenant reset forgets its messages, restarts ids at 1 and reseeds the fixtures', async () => {
+  it('a tenant reset forgets its messages, draws a new first id and reseeds the fixtures', async () => {
     const { sim, api, other } = await sendhubSim();
-    await api.post('/messages/', DOC_SEND);
-    await api.post('/messages/', DOC_SEND);
-    await other.post('/messages/', DOC_SEND);
+    const first = (await api.post('/messages/', DOC_SEND)).body.id;
+    const second = (await api.post('/messages/', DOC_SEND)).body.id;
+    const theirs = (await other.post('/messages/', DOC_SEND)).body.id;
+    expect(second).toBe(plus(first, 1));
     const reset = await sim.http.post('/_sim/reset').send({ provider: 'sendhub', tenant: 'USERNAME:APIKEY' });
     expect(reset.status, reset.text).toBe(200);
     expect((await api.get('/messages/')).body.meta.total_count).toBe(0);
+    expect((await api.get(`/messages/${first}/`)).status).toBe(404);
     expect((await api.get('/contacts/')).body.meta.total_count).toBe(4);
-    expect((await api.post('/messages/', DOC_SEND)).body.id).toBe('1');
+    const after = (await api.post('/messages/', DOC_SEND)).body.id;
+    expect(after).toMatch(FIRST_ID);
+    expect([first, second]).not.toContain(after);
+    expect((await api.post('/messages/', DOC_SEND)).body.id).toBe(plus(after, 1));
+    // The other account keeps its messages and its sequence.
     expect((await other.get('/messages/')).body.meta.total_count).toBe(1);
+    expect((await other.post('/messages/', DOC_SEND)).body.id).toBe(plus(theirs, 1));
   });
 });

@@ -5,7 +5,7 @@
  * and alone at the root (`msgsim --provider sendhub`). Issue 20: these links used to 404.
  */
 import { describe, expect, it } from 'vitest';
-import { APIKEY, USERNAME, receive, sendhubSim, type SendhubSim } from './helpers.js';
+import { APIKEY, USERNAME, plus, receive, sendhubSim, type SendhubSim } from './helpers.js';
 
 const ITEMS = 250;
 const AUTH = `username=${USERNAME}&api_key=${APIKEY}`;
@@ -27,7 +27,12 @@ describe.each([
 ])('links %s', (_mode, only, mount) => {
   it(`a ${ITEMS}-message list walked by following next alone, back by previous, and every resource_uri`, { timeout: 60_000 }, async () => {
     const { sim, api } = await sendhubSim(only ? { only } : {});
-    for (let i = 1; i <= ITEMS; i++) expect((await api.post('/messages/', { contacts: [1111], text: `Message ${i}` })).status).toBe(201);
+    const sent: string[] = [];
+    for (let i = 1; i <= ITEMS; i++) {
+      const res = await api.post('/messages/', { contacts: [1111], text: `Message ${i}` });
+      expect(res.status).toBe(201);
+      sent.push(res.body.id as string);
+    }
 
     // Forward: the first page is the doc's request URL; every later one is only meta.next, as given.
     const pages: Array<Record<string, any>> = [];
@@ -40,7 +45,9 @@ describe.each([
     }
     const seen = pages.flatMap((p) => p.objects as Array<{ id: string; resource_uri: string }>);
     expect(pages).toHaveLength(Math.ceil(ITEMS / 20));
-    expect(seen.map((m) => m.id)).toEqual(Array.from({ length: ITEMS }, (_, i) => String(ITEMS - i)));
+    expect(seen.map((m) => m.id)).toEqual(sent.toReversed());
+    // Consecutive from the account's first id.
+    expect(sent).toEqual(sent.map((_, i) => plus(sent[0]!, i)));
     for (const p of pages) expect(p.meta.total_count).toBe(ITEMS);
 
     // Back: previous from the last page lands on each earlier page in turn, then is null.
@@ -78,16 +85,18 @@ describe.each([
 
   it('/v1/ and /api/v1/ serve the same account, and each redirects a GET without its slash to itself', async () => {
     const { sim, api } = await sendhubSim(only ? { only } : {});
-    await api.post('/messages/', { contacts: [1111], text: 'Hi' });
-    const v1 = await follow(sim, `${mount}/v1/messages/1/?${AUTH}`);
-    expect(await follow(sim, `${mount}/api/v1/messages/1/?${AUTH}`)).toEqual(v1);
+    const { id } = (await api.post('/messages/', { contacts: [1111], text: 'Hi' })).body;
+    const v1 = await follow(sim, `${mount}/v1/messages/${id}/?${AUTH}`);
+    expect(v1).toMatchObject({ id, text: 'Hi' });
+    expect(await follow(sim, `${mount}/api/v1/messages/${id}/?${AUTH}`)).toEqual(v1);
     const posted = await sim.http.post(`${mount}/api/v1/messages/?${AUTH}`).send({ contacts: [1112], text: 'Via the alias' });
     expect(posted.status, posted.text).toBe(201);
+    expect(posted.body.id).toBe(plus(id, 1));
     expect((await follow(sim, `${mount}/v1/messages/?${AUTH}`)).meta.total_count).toBe(2);
     for (const base of ['/v1', '/api/v1']) {
-      const res = await sim.http.get(`${mount}${base}/messages/2?${AUTH}`);
+      const res = await sim.http.get(`${mount}${base}/messages/${posted.body.id}?${AUTH}`);
       expect(res.status).toBe(301);
-      expect(res.headers.location).toBe(`${mount}${base}/messages/2/?${AUTH}`);
+      expect(res.headers.location).toBe(`${mount}${base}/messages/${posted.body.id}/?${AUTH}`);
     }
   });
 });

@@ -1,9 +1,17 @@
 /** Tastypie lists: GET /v1/messages/, /v1/contacts/, /v1/groups/ and their details. */
 import { describe, expect, it } from 'vitest';
-import { DOC_SEND, LINKS, NUMBERS, expectError, receive, sendhubSim, type SendhubSim } from './helpers.js';
+import { DOC_SEND, LINKS, NUMBERS, expectError, plus, receive, sendhubSim, type SendhubSim } from './helpers.js';
 
-async function sendMany(api: SendhubSim['api'], n: number): Promise<void> {
-  for (let i = 1; i <= n; i++) expect((await api.post('/messages/', { contacts: [1111], text: `Message ${i}` })).status).toBe(201);
+/** Sends `n` messages and returns their ids, oldest first: consecutive numbers. */
+async function sendMany(api: SendhubSim['api'], n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 1; i <= n; i++) {
+    const res = await api.post('/messages/', { contacts: [1111], text: `Message ${i}` });
+    expect(res.status).toBe(201);
+    ids.push(res.body.id as string);
+  }
+  expect(ids).toEqual(ids.map((_, i) => plus(ids[0]!, i)));
+  return ids;
 }
 
 const AUTH = 'username=USERNAME&api_key=APIKEY';
@@ -19,8 +27,10 @@ describe('GET /v1/messages/', () => {
 
   it('lists both directions, newest first, and pages with next/previous that carry the query string', async () => {
     const { sim, api } = await sendhubSim();
-    await sendMany(api, 24);
-    await receive(sim, NUMBERS[1112]!, 'A reply');
+    const sent = await sendMany(api, 24);
+    const reply = await receive(sim, NUMBERS[1112]!, 'A reply');
+    expect(reply.id).toBe(plus(sent[23]!, 1));
+    const newestFirst = [reply.id as string, ...sent.toReversed()];
     const first = await api.get('/messages/');
     expect(first.body.meta).toEqual({
       limit: 20,
@@ -29,19 +39,20 @@ describe('GET /v1/messages/', () => {
       previous: null,
       total_count: 25,
     });
-    expect(first.body.objects.map((m: { id: string }) => m.id)).toEqual(Array.from({ length: 20 }, (_, i) => String(25 - i)));
+    expect(first.body.objects.map((m: { id: string }) => m.id)).toEqual(newestFirst.slice(0, 20));
     expect(first.body.objects[0]).toMatchObject({ direction: 'from', text: 'A reply' });
 
     // Following next: the /api/v1/ URI (like resource_uri) names the same list msgsim serves at /v1/.
     const next = new URL(first.body.meta.next, 'http://x');
     const second = await api.get('/messages/', undefined, { query: { limit: next.searchParams.get('limit')!, offset: next.searchParams.get('offset')! } });
-    expect(second.body.objects.map((m: { id: string }) => m.id)).toEqual(['5', '4', '3', '2', '1']);
+    expect(second.body.objects.map((m: { id: string }) => m.id)).toEqual(newestFirst.slice(20));
+    expect(second.body.objects.map((m: { id: string }) => m.id)).toEqual(sent.slice(0, 5).toReversed());
     expect(second.body.meta).toEqual({ limit: 20, next: null, offset: 20, previous: `${LINKS}/messages/?${AUTH}&limit=20&offset=0`, total_count: 25 });
   });
 
   it("previous is null when offset - limit < 0 (Tastypie's paginator), and filters stay in the links", async () => {
     const { api } = await sendhubSim();
-    await sendMany(api, 12);
+    const sent = await sendMany(api, 12);
     const res = await api.get('/messages/', undefined, { query: { direction: 'to', offset: 3, limit: 4 } });
     expect(res.body.meta).toEqual({
       limit: 4,
@@ -50,7 +61,8 @@ describe('GET /v1/messages/', () => {
       previous: null,
       total_count: 12,
     });
-    expect(res.body.objects.map((m: { id: string }) => m.id)).toEqual(['9', '8', '7', '6']);
+    // Newest first, skipping the 3 newest: the 9th to the 6th sent.
+    expect(res.body.objects.map((m: { id: string }) => m.id)).toEqual(sent.slice(5, 9).toReversed());
   });
 
   it('limit 0 or above 1000 means 1000; negative or non-integer limit/offset is a 400', async () => {
@@ -66,10 +78,11 @@ describe('GET /v1/messages/', () => {
 
   it('filters by direction and unread', async () => {
     const { sim, api } = await sendhubSim();
-    await api.post('/messages/', DOC_SEND);
+    const sent = await api.post('/messages/', DOC_SEND);
     const reply = await receive(sim, NUMBERS[1111]!, 'Yes');
     const ids = async (query: Record<string, string>) => (await api.get('/messages/', undefined, { query })).body.objects.map((m: { id: string }) => m.id);
-    expect(await ids({ direction: 'to' })).toEqual(['1']);
+    expect(reply.id).not.toBe(sent.body.id);
+    expect(await ids({ direction: 'to' })).toEqual([sent.body.id]);
     expect(await ids({ direction: 'from' })).toEqual([reply.id]);
     expect(await ids({ unread: 'true' })).toEqual([reply.id]);
     expect(await ids({ unread: 'false' })).toEqual([]);

@@ -1,6 +1,6 @@
 /** Inbound replies (POST /_sim/inbound/sendhub) and PUT /v1/messages/{id}/: "You may only mark a message as read". */
 import { describe, expect, it } from 'vitest';
-import { DOC_SEND, LINKS, NUMBERS, OTHER_TENANT, at, expectError, receive, sendhubSim, withCredentials } from './helpers.js';
+import { DOC_SEND, FIRST_ID, LINKS, NUMBERS, OTHER_TENANT, at, expectError, plus, receive, sendhubSim, withCredentials } from './helpers.js';
 
 describe('inbound messages', () => {
   it('arrive as direction "from", unread, from the contact whose number sent them', async () => {
@@ -13,21 +13,25 @@ describe('inbound messages', () => {
       created_at: at(2_500),
       direction: 'from',
       groups: null,
-      id: '1',
-      resource_uri: `${LINKS}/messages/1/`,
+      id: reply.id,
+      resource_uri: `${LINKS}/messages/${reply.id}/`,
       scheduled_at: null,
       sent: at(2_500),
       text: 'Running late',
       unread: true,
     });
-    expect((await api.get('/messages/1/')).body).toEqual(reply);
+    // The first message of the account, so its id starts the account's sequence.
+    expect(reply.id).toMatch(FIRST_ID);
+    expect((await api.get(`/messages/${reply.id}/`)).body).toEqual(reply);
   });
 
   it('from a number that is not a contact name the number; ids share the sequence with sends', async () => {
     const { sim, api } = await sendhubSim();
-    await api.post('/messages/', DOC_SEND);
+    const sent = await api.post('/messages/', DOC_SEND);
     const reply = await receive(sim, '+16505551234', 'Who is this?');
-    expect(reply).toMatchObject({ id: '2', contacts: ['+16505551234'], direction: 'from', unread: true });
+    expect(reply).toMatchObject({ id: plus(sent.body.id, 1), contacts: ['+16505551234'], direction: 'from', unread: true });
+    // And a send after the reply takes the next number.
+    expect((await api.post('/messages/', DOC_SEND)).body.id).toBe(plus(sent.body.id, 2));
   });
 
   it('reach only the account named by tenant, which is seeded on first sight', async () => {

@@ -8,17 +8,17 @@ import { createEngine } from '../../../src/engine/engine.js';
 import { createApp } from '../../../src/http/app.js';
 import { sendhub } from '../../../src/providers/sendhub/index.js';
 import { specChecker } from '../../support/harness.js';
-import { DOC_SEND, T0, expectError, expectUnauthorized, outbox, sendhubSim } from './helpers.js';
+import { DOC_SEND, FIRST_ID, T0, expectError, expectUnauthorized, outbox, sendhubSim } from './helpers.js';
 
 const QUERY = '?username=USERNAME&api_key=APIKEY';
 
 describe('trailing slashes', () => {
   it('a GET without the slash is a 301 to the slash URL, query kept (no spec operation documents it, so raw supertest)', async () => {
     const { sim, api } = await sendhubSim();
-    await api.post('/messages/', DOC_SEND);
+    const { id } = (await api.post('/messages/', DOC_SEND)).body;
     for (const [path, target] of [
       ['/sendhub/v1/messages', '/sendhub/v1/messages/'],
-      ['/sendhub/v1/messages/1', '/sendhub/v1/messages/1/'],
+      [`/sendhub/v1/messages/${id}`, `/sendhub/v1/messages/${id}/`],
       ['/sendhub/v1/contacts/1111', '/sendhub/v1/contacts/1111/'],
     ] as const) {
       const res = await request(sim.app).get(`${path}${QUERY}&format=json`);
@@ -87,8 +87,9 @@ describe('msgsim --provider sendhub', () => {
     expect(api.prefix).toBe('/v1');
     const res = await sim.http.post(`/v1/messages/${QUERY}`).set('Content-Type', 'application/json').send('{"contacts" : [1111],"text" : "Testing"}');
     expect(res.status, res.text).toBe(201);
-    expect(res.body.resource_uri).toBe('/api/v1/messages/1/');
-    expect((await api.get('/messages/1/')).body.id).toBe('1');
+    expect(res.body.id).toMatch(FIRST_ID);
+    expect(res.body.resource_uri).toBe(`/api/v1/messages/${res.body.id}/`);
+    expect((await api.get(`/messages/${res.body.id}/`)).body).toMatchObject({ id: res.body.id, text: 'Testing' });
   });
 });
 
