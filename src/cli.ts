@@ -88,9 +88,10 @@ const program = new Command()
   )
   .addOption(new Option('--no-rate-limits', "do not enforce the providers' rate limits"))
   .addOption(
-    new Option('--cors [origins]', "answer browsers' CORS requests to the provider APIs (not /_sim), from any origin or from these (comma-separated); off by default, as the live APIs are").env(
-      'MSGSIM_CORS',
-    ),
+    new Option(
+      '--cors [origins]',
+      "answer browsers' CORS requests to the provider APIs (not /_sim), from any origin or from these (comma-separated); off by default, as the live APIs are",
+    ).env('MSGSIM_CORS'),
   )
   .addOption(new Option('--admin-token <token>', 'protect the /_sim control API with this token').env('MSGSIM_ADMIN_TOKEN'))
   .addOption(

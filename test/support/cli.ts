@@ -2,7 +2,8 @@
  * Starting the built CLI (dist/cli.js) as a real child process on a free port, for end-to-end tests.
  * Every wait is bounded; killAll() in afterEach makes sure no child outlives its test.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -134,8 +135,101 @@ export async function http(url: string, init: RequestInit = {}): Promise<ApiResp
   return { status: res.status, headers, body, text };
 }
 
-/** Kills every child still running (afterEach). */
+/**
+ * Process groups of CLIs started under a pseudo-terminal, by their `script` process: msgsim's (`script` puts
+ * it in a session of its own, on the terminal) and `script`'s own (it is spawned detached). killAll() kills
+ * both while `script` runs (once it has exited, so has msgsim, and the ids may be reused).
+ */
+const groups = new Map<ChildProcess, number[]>();
+
+/** A word for `sh -c`, quoted. */
+function shellWord(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface InTerminal {
+  /** `script`, which runs msgsim on a pseudo-terminal and copies what it shows to this pipe. */
+  child: ChildProcessByStdio<Writable, Readable, Readable>;
+  /** What the terminal showed so far, line ends as `\n` (the terminal writes `\r\n`). */
+  output(): string;
+  /** msgsim's pid (and process group), once the shell has said it. */
+  pid(): number | undefined;
+  /** Types on the terminal's keyboard (`\x03` is Ctrl-C). */
+  type(keys: string): void;
+  exited: Promise<Exit>;
+}
+
+/**
+ * Starts `node dist/cli.js …` as a person does, on a terminal: util-linux `script` gives it a pseudo-terminal
+ * (`-q` quiet, `-f` flush at once, `-e` its exit code, `-c` the command; the typescript file is /dev/null).
+ * The shell prints its pid, then execs node in its place, so that pid is msgsim's.
+ */
+export function spawnCliInTerminal(args: string[], env: Record<string, string> = {}): InTerminal {
+  const command = `echo "msgsim-pid $$"; exec ${[process.execPath, CLI, ...args].map(shellWord).join(' ')}`;
+  const child = spawn('script', ['-qfec', command, '/dev/null'], {
+    cwd: ROOT,
+    // `script -c` runs the command with $SHELL: a POSIX one, whatever the user's is.
+    env: cleanEnv({ ...env, SHELL: '/bin/sh' }),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  children.add(child);
+  const pgids = child.pid === undefined ? [] : [child.pid];
+  groups.set(child, pgids);
+  let output = '';
+  let pid: number | undefined;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+    const said = /^msgsim-pid (\d+)\r?$/m.exec(output);
+    if (pid === undefined && said) pgids.unshift((pid = Number(said[1])));
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  // Typing into a terminal that is gone is not an error of the test's.
+  child.stdin.on('error', () => undefined);
+  const exited = new Promise<Exit>((resolve) => {
+    // No `script` on this machine: say so in the output, which the waits quote.
+    child.once('error', (err) => {
+      output += `\n${String(err)}\n`;
+      resolve({ code: null, signal: null });
+    });
+    child.once('exit', (code, signal) => setImmediate(() => resolve({ code, signal })));
+  });
+  return { child, output: () => output.replace(/\r\n/g, '\n'), pid: () => pid, type: (keys) => void child.stdin.write(keys), exited };
+}
+
+/** Resolves once the terminal's output satisfies `done`; fails if the process ends first or after `ms`. */
+export function waitForOutput(run: InTerminal, done: (output: string) => boolean, what: string, ms = WAIT_MS): Promise<string> {
+  return withTimeout(
+    new Promise<string>((resolve, reject) => {
+      const look = () => {
+        if (!done(run.output())) return;
+        run.child.stdout.off('data', look);
+        resolve(run.output());
+      };
+      run.child.stdout.on('data', look);
+      look();
+      void run.exited.then((exit) => reject(new Error(`exited (${JSON.stringify(exit)}) before ${what}`)));
+    }),
+    what,
+    ms,
+  ).catch((err: unknown) => {
+    throw new Error(`${(err as Error).message}; the terminal showed: ${JSON.stringify(run.output())}`);
+  });
+}
+
+/** Kills every child still running (afterEach), and the process groups of those started on a terminal. */
 export async function killAll(): Promise<void> {
+  for (const [child, pgids] of groups) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    for (const pgid of pgids) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+  groups.clear();
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) {
       const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
