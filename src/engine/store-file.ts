@@ -204,6 +204,16 @@ export class StoreFile {
     }
   }
 
+  /**
+   * Only the facts changed (simulated time moved, nothing fell due): a batch of its meta line alone,
+   * waited for as a record's change is, or a restart would find the clock where the last record left it.
+   */
+  changedFacts(): void {
+    this.pending = true;
+    this.changes++;
+    this.soon();
+  }
+
   /** A change only a full snapshot captures (a reset): written next, appends waiting for it. */
   changedAll(): void {
     this.all = true;

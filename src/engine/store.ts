@@ -223,6 +223,11 @@ export class Store implements ChangeSink {
     this.persistence?.changedRecord(source, id, durable);
   }
 
+  /** The facts a write carries (meta: the clock's time…) changed without any record: written, and waited for. */
+  changedFacts(): void {
+    this.persistence?.changedFacts();
+  }
+
   /**
    * Resolves once every durable change made so far is written (to the operating system; with `fsync`,
    * to the disk), or rejects with the StorageError that kept it from being written. Undefined when there
