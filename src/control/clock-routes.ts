@@ -43,6 +43,8 @@ export function registerClockRoutes(router: Router, { engine }: ControlContext):
     }
     const { state, from, fired } = result;
     const advancedBy = state.nowMs - from;
+    // Simulated time is state a restart keeps: the answer waits for it to be written, events or not.
+    if (advancedBy > 0) engine.store.changedFacts();
     engine.events.emit('clock', { mode: state.mode, now: state.now, advancedBy });
     res.json({ ...state, advancedBy, firedEvents: fired });
   });

@@ -27,7 +27,8 @@
  * (Redis writes its AOF buffer in `beforeSleep`, before replying, the same way): a write of a few
  * hundred kilobytes to the page cache costs less than a round trip through libuv's thread pool, and
  * what a write() handed to the kernel survives the process being killed. With `fsync`, an fdatasync
- * (off the event loop) follows each batch, for power loss.
+ * (off the event loop) follows each batch, for power loss: the journal is given the sync function, so a
+ * test can see it called, hold it or fail it.
  *
  * Compaction in the background: the journal is renamed to `<file>.journal.old` and a new one begun for
  * the next generation, so appends go on while the snapshot streams. Every record in that snapshot is
@@ -66,6 +67,11 @@ export const CHUNK_CHARS = 1 << 18;
 
 export const END_LINE = '{"op":"end"}';
 
+/** Makes what was written through `fd` durable; `fdatasync` unless a test stands in for it. */
+export type DataSync = (fd: number) => Promise<void>;
+
+export const fdatasyncFd: DataSync = (fd) => new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
+
 export interface ReplayResult {
   /** The journal is absent, empty or extends `gen` (false: legacy lines, or a stale journal, which is not replayed). */
   current: boolean;
@@ -89,7 +95,8 @@ export class Journal {
 
   constructor(
     readonly file: string,
-    private readonly sync = false,
+    /** Undefined: no sync (a kill -9 loses nothing written, power loss may). */
+    private readonly sync?: DataSync,
   ) {}
 
   /** Bytes of complete batches. */
@@ -204,7 +211,7 @@ export class Journal {
   /** Ends a batch: its bytes now count as complete (and, with `sync`, reach the disk first). */
   async endBatch(): Promise<void> {
     this.write(`${END_LINE}\n`);
-    if (this.sync && this.fd !== undefined) await datasync(this.fd);
+    if (this.sync && this.fd !== undefined) await this.sync(this.fd);
     this.committed = this.written;
   }
 
@@ -250,7 +257,7 @@ export class Journal {
     this.committed = this.written = 0;
     this.torn = false;
     this.write(JSON.stringify({ op: 'gen', gen, batches: true }) + '\n');
-    if (this.sync) await datasync(fd);
+    if (this.sync) await this.sync(fd);
     this.committed = this.written;
     this.gen = gen;
   }
@@ -300,10 +307,6 @@ export class Journal {
   }
 }
 
-function datasync(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fdatasync(fd, (error) => (error ? reject(error) : resolve())));
-}
-
 /** A file's size; undefined when there is no such file. */
 export async function sizeOf(file: string): Promise<number | undefined> {
   try {
@@ -343,7 +346,7 @@ export async function writeSnapshot(
   partitions: () => Partitions,
   trailer: () => SnapshotTrailer,
   aborted: () => boolean = () => false,
-  sync = false,
+  sync?: DataSync,
 ): Promise<{ bytes: number; records: number }> {
   const handle = await open(tmp, 'w');
   let bytes = 0;
@@ -384,7 +387,7 @@ export async function writeSnapshot(
     const { seq, meta, gen, journal } = trailer();
     buffer += `},"seq":${seq},${meta ? `"meta":${JSON.stringify(meta)},` : ''}${journal ? `"journal":${JSON.stringify(journal)},` : ''}"gen":${gen}}\n`;
     await spill();
-    if (sync) await handle.datasync();
+    if (sync) await sync(handle.fd);
     await handle.close();
   } catch (error) {
     await handle.close().catch(() => undefined);

@@ -19,7 +19,17 @@ import path from 'node:path';
 import type { Clock } from './clock.js';
 import type { BaseRecord, Journaled } from './collection.js';
 import { DataLock } from './data-lock.js';
-import { CHUNK_CHARS, Journal, readSnapshot, SnapshotAborted, writeSnapshot, type JournalEntry, type SnapshotTrailer } from './journal.js';
+import {
+  CHUNK_CHARS,
+  fdatasyncFd,
+  Journal,
+  readSnapshot,
+  SnapshotAborted,
+  writeSnapshot,
+  type DataSync,
+  type JournalEntry,
+  type SnapshotTrailer,
+} from './journal.js';
 import { Replay } from './replay.js';
 import { StorageError, describeFsError } from './storage-error.js';
 
@@ -43,6 +53,8 @@ export interface StoreFileOptions {
   flushDelayMs?: number;
   compactAtBytes?: number;
   fsync?: boolean;
+  /** What `fsync` calls on the journal and snapshots (default fdatasync): a test observes or fails it. */
+  datasync?: DataSync;
   lock?: boolean;
   onWriteError?: (error: unknown) => void;
 }
@@ -83,7 +95,8 @@ export class StoreFile {
   private readonly clock: Clock;
   private readonly flushDelayMs: number;
   private readonly compactAtBytes: number;
-  private readonly sync: boolean;
+  /** With `fsync`: how a batch reaches the disk before it is acknowledged. */
+  private readonly sync: DataSync | undefined;
   private readonly onWriteError: (error: unknown) => void;
   private readonly journal: Journal;
   private readonly lockWanted: boolean;
@@ -124,7 +137,7 @@ export class StoreFile {
     this.clock = options.clock;
     this.flushDelayMs = options.flushDelayMs ?? 200;
     this.compactAtBytes = options.compactAtBytes ?? 8 * 1024 * 1024;
-    this.sync = options.fsync ?? false;
+    this.sync = options.fsync ? (options.datasync ?? fdatasyncFd) : undefined;
     this.onWriteError = options.onWriteError ?? (() => undefined);
     this.journal = new Journal(`${options.file}.journal`, this.sync);
     this.lockWanted = options.lock ?? false;
@@ -189,6 +202,16 @@ export class StoreFile {
     } else {
       this.later();
     }
+  }
+
+  /**
+   * Only the facts changed (simulated time moved, nothing fell due): a batch of its meta line alone,
+   * waited for as a record's change is, or a restart would find the clock where the last record left it.
+   */
+  changedFacts(): void {
+    this.pending = true;
+    this.changes++;
+    this.soon();
   }
 
   /** A change only a full snapshot captures (a reset): written next, appends waiting for it. */

@@ -6,6 +6,7 @@
  */
 import type { Clock } from './clock.js';
 import { Collection, type BaseRecord, type ChangeSink, type Journaled } from './collection.js';
+import type { DataSync } from './journal.js';
 import { StoreFile, type StoreData, type StoreHealth } from './store-file.js';
 import { Table, TABLES_NAMESPACE, type TableOptions, type TableRecord } from './table.js';
 
@@ -25,6 +26,8 @@ export interface StoreOptions {
   compactAtBytes?: number;
   /** fdatasync each batch before acknowledging it (power-loss safety); default off. */
   fsync?: boolean;
+  /** What `fsync` calls (default fdatasync), for a test to see when a batch is synced. */
+  datasync?: DataSync;
   /** Take `<file>.lock`, so a second process cannot open the same file (default off; the engine takes it). */
   lock?: boolean;
 }
@@ -218,6 +221,11 @@ export class Store implements ChangeSink {
 
   changedRecord(source: Journaled, id: string | undefined, durable: boolean): void {
     this.persistence?.changedRecord(source, id, durable);
+  }
+
+  /** The facts a write carries (meta: the clock's time…) changed without any record: written, and waited for. */
+  changedFacts(): void {
+    this.persistence?.changedFacts();
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * What a user would miss after a restart survives it (`--data`, the built CLI, a manual clock):
  * - idempotency keys: after kill -9, replaying 50 keys returns the 50 original responses, no duplicate;
- * - quotas: a monthly quota used up to 4 of 5 before kill -9 has 1 left after it;
+ * - quotas: a monthly quota used up to 4 of 5 before kill -9 has 1 left after it; Msghub's daily 10,000,
+ *   used up to 9,998, has 2 left, then a 429 until midnight;
  * - webhook deliveries: 200 events retrying against a receiver that is down at kill -9 each arrive
  *   exactly once after the restart, when the receiver is back; after a graceful stop, no event that was
  *   delivered is sent again, however far the clock then moves;
@@ -23,7 +24,16 @@ const MSGFLASH = { 'x-api-key': 'msgf_live_restart0001', 'Content-Type': 'applic
 const MESSAGEHUB = { Authorization: 'Bearer cpk_live_restart0001', 'Content-Type': 'application/json' };
 const INSTANCE = '5f0c8a1e-2b7d-4c3a-9e61-0d4b8f2a7c11';
 
-export const restartFigures = { replayed: 0, webhookEvents: 0, webhookDuplicates: 0, graceful: 0, campaignMessages: 0 };
+export const restartFigures = {
+  replayed: 0,
+  dailyUsedBeforeKill: 0,
+  dailyAnsweredAfter: 0,
+  dailyRetryAfter: 0,
+  webhookEvents: 0,
+  webhookDuplicates: 0,
+  graceful: 0,
+  campaignMessages: 0,
+};
 
 /** A receiver the test owns, so it outlives the simulator; counts each event id it answered 200. */
 class Receiver {
@@ -137,6 +147,46 @@ describe('a restart with --data keeps what a user would miss', () => {
     expect(over.body.error.code).toBe('MONTHLY_API_QUOTA_EXCEEDED');
     await stop(second);
   }, 60_000);
+
+  it("Msghub's daily quota counts on after kill -9: the rest of the day's 10,000, then 429 until midnight", async () => {
+    const DAILY = 10_000;
+    const USED = DAILY - 2;
+    const DAY_MS = 86_400_000;
+    const file = path.join(dir, 'daily.json');
+    const first = await cli(file);
+    // An hour into the next UTC day, so the run cannot cross a midnight.
+    const dayStart = Math.ceil(((await get(first, '/_sim/clock')).body as { nowMs: number }).nowMs / DAY_MS) * DAY_MS;
+    expect(
+      (await post(first, '/_sim/clock/advance', { 'Content-Type': 'application/json' }, { to: new Date(dayStart + 3_600_000).toISOString() })).status,
+    ).toBe(200);
+    // Reads, 100 a simulated second (the per-second limit), then a send: acknowledged with the counts before it.
+    for (let done = 0; done < USED - 1; done += 100) {
+      const burst = await Promise.all(Array.from({ length: Math.min(100, USED - 1 - done) }, () => get(first, '/msghub/api/v1/webhooks', MSGHUB)));
+      expect(
+        burst.filter((res) => res.status !== 200).map((res) => res.status),
+        `after ${done} reads`,
+      ).toEqual([]);
+      await advance(first, '1s');
+    }
+    expect((await sendMsghub(first, '+14155559999')).status).toBe(201);
+    restartFigures.dailyUsedBeforeKill = USED;
+    await stop(first, 'SIGKILL');
+
+    const second = await cli(file);
+    for (let i = 0; i < DAILY - USED; i++) expect((await get(second, '/msghub/api/v1/webhooks', MSGHUB)).status).toBe(200);
+    restartFigures.dailyAnsweredAfter = DAILY - USED;
+    const now = ((await get(second, '/_sim/clock')).body as { nowMs: number }).nowMs;
+    const untilMidnight = Math.ceil((dayStart + DAY_MS - now) / 1000);
+    const over = await get(second, '/msghub/api/v1/webhooks', MSGHUB);
+    expect(over.status).toBe(429);
+    expect(over.body.error.code).toBe('rate_limit_exceeded');
+    expect(over.headers['retry-after']).toBe(String(untilMidnight));
+    // Not the per-second window: the day's, whichever endpoint asks.
+    expect(untilMidnight).toBeGreaterThan(3_000);
+    expect((await sendMsghub(second, '+14155559998')).status).toBe(429);
+    restartFigures.dailyRetryAfter = untilMidnight;
+    await stop(second);
+  }, 120_000);
 
   it('webhook deliveries retrying at kill -9 each arrive exactly once after the restart', async () => {
     const file = path.join(dir, 'hooks.json');

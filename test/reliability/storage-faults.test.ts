@@ -8,20 +8,24 @@
  *   process with prlimit, so the kernel answers EFBIG, as a full disk answers ENOSPC) is not
  *   acknowledged: 503 in the provider's own envelope with Retry-After, /_sim/ready says why; reads go
  *   on; both recover once writes succeed again, and what was acknowledged is all there after a restart.
+ *   Control calls that change state (a forced status, a clock advance, a reset) the same, in the control
+ *   API's envelope.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { specPath } from '../../src/paths.js';
 import { ensureBuilt, http, killAll, runToExit, startCli, stop, type Running, type SpawnAs } from '../support/cli.js';
+import { SpecChecker } from '../support/spec-check.js';
 
 const MSGHUB = { 'X-API-Key': 'mk_live_storage0001', 'Content-Type': 'application/json' };
 const MSGINE = { Authorization: 'Bearer storage-token-0001', 'Content-Type': 'application/json' };
 const NOBODY: SpawnAs = { uid: 65534, gid: 65534 };
 const isRoot = process.getuid?.() === 0;
 
-export const storageFigures = { refusals: 0, unsaved: 0, acknowledged: 0, recovered: 0 };
+export const storageFigures = { refusals: 0, unsaved: 0, acknowledged: 0, recovered: 0, controlRefused: 0, controlAnswered: 0 };
 
 async function sendMsghub(run: Running, body = 'hello') {
   return http(`${run.url}/msghub/api/v1/messages/send`, {
@@ -38,6 +42,19 @@ async function sendMsgine(run: Running) {
 /** Caps the size of any file the running process writes (soft limit; the hard limit stays). */
 function capFileSize(run: Running, bytes: number | 'unlimited'): void {
   execFileSync('prlimit', ['--pid', String(run.child.pid), `--fsize=${bytes}:unlimited`]);
+}
+
+const control = (run: Running, path: string, body: unknown) =>
+  http(`${run.url}/_sim${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+/** Polls /_sim/ready until it answers 200 (bounded): the store retries a failed write within a second. */
+async function untilReady(run: Running): Promise<void> {
+  let ready = await http(`${run.url}/_sim/ready`);
+  for (let i = 0; i < 50 && ready.status !== 200; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    ready = await http(`${run.url}/_sim/ready`);
+  }
+  expect(ready.body).toEqual({ status: 'ready' });
 }
 
 async function expectRefused(args: string[], path: string, cause: RegExp, as: SpawnAs = {}) {
@@ -178,6 +195,63 @@ describe('storage faults with --data', () => {
     const restarted = await startCli(['--data', file]);
     for (const id of acked) expect((await http(`${restarted.url}/msghub/api/v1/messages/${id}`, { headers: MSGHUB })).status).toBe(200);
     storageFigures.recovered = acked.length;
+    await stop(restarted);
+  }, 60_000);
+
+  it('a control call whose change cannot be written is answered 503 in the control envelope; 2xx once writes succeed', async () => {
+    const file = path.join(dir, 'control.json');
+    const run = await startCli(['--data', file, '--clock', 'manual']);
+    const ids: string[] = [];
+    for (const body of ['forced', 'advanced']) {
+      const res = await sendMsghub(run, body);
+      expect(res.status).toBe(201);
+      ids.push(res.body.messageId as string);
+    }
+    // No file may grow past its first byte: the journal's next batch and a reset's snapshot both fail.
+    capFileSize(run, 1);
+
+    const spec = await SpecChecker.load(specPath('control'));
+    const refusals = [
+      [`/messages/msghub/${ids[0]}/status`, await control(run, `/messages/msghub/${ids[0]}/status`, { status: 'failed', reason: 'Handset switched off' })],
+      // The messages' lifecycle steps fire on the way: changes to write.
+      ['/clock/advance', await control(run, '/clock/advance', { by: '10s' })],
+      ['/reset', await control(run, '/reset', {})],
+    ] as const;
+    for (const [what, res] of refusals) {
+      spec.check('post', what, res);
+      expect(res.status, what).toBe(503);
+      expect(res.headers['retry-after'], what).toBe('1');
+      expect(res.headers['content-type'], what).toMatch(/^application\/json/);
+      expect(res.body, what).toEqual({
+        error: { code: 'storage_unavailable', message: expect.stringContaining('could not be saved (file too large (EFBIG))') },
+      });
+      storageFigures.controlRefused++;
+    }
+    expect((await http(`${run.url}/_sim/ready`)).status).toBe(503);
+    // A control call that changes nothing promises nothing new: answered as usual.
+    expect((await http(`${run.url}/_sim/clock`)).status).toBe(200);
+
+    capFileSize(run, 'unlimited');
+    await untilReady(run);
+    // A refused call's outcome is unknown to the client (as with any 5xx): the reset is sent again.
+    expect((await control(run, '/reset', { provider: 'msghub' })).status).toBe(200);
+    const sent = await sendMsghub(run, 'after');
+    expect(sent.status).toBe(201);
+    const id = sent.body.messageId as string;
+    const forced = await control(run, `/messages/msghub/${id}/status`, { status: 'failed', reason: 'Number unreachable' });
+    expect(forced.status).toBe(200);
+    expect(forced.body).toMatchObject({ id, status: 'failed' });
+    const advanced = await control(run, '/clock/advance', { by: '1h' });
+    expect(advanced.status).toBe(200);
+    storageFigures.controlAnswered = 3;
+
+    // What they answered is what a restart finds: the reset outbox with the one message sent since, as
+    // forced, and the clock where the advance left it.
+    await stop(run, 'SIGKILL');
+    const restarted = await startCli(['--data', file, '--clock', 'manual']);
+    const outbox = await http(`${restarted.url}/msghub/api/v1/messages?limit=10`, { headers: MSGHUB });
+    expect(outbox.body.data.map((m: { messageId: string; status: string }) => [m.messageId, m.status])).toEqual([[id, 'failed']]);
+    expect((await http(`${restarted.url}/_sim/clock`)).body.nowMs).toBe(advanced.body.nowMs);
     await stop(restarted);
   }, 60_000);
 });

@@ -1,13 +1,14 @@
 /**
  * The store's group commit and its failures (store-file.ts): what `commit()` promises, and what happens
- * when the disk says no. The end-to-end counterparts are test/reliability/persistence.test.ts and
- * storage-faults.test.ts.
+ * when the disk says no, and with `fsync`, that a batch is synced before it is acknowledged. The end-to-end
+ * counterparts are test/reliability/persistence.test.ts and storage-faults.test.ts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Clock } from '../../src/engine/clock.js';
+import type { DataSync } from '../../src/engine/journal.js';
 import { StorageError } from '../../src/engine/storage-error.js';
 import { Store, type BaseRecord } from '../../src/engine/store.js';
 
@@ -138,5 +139,134 @@ describe('Store.commit: acknowledge only what is written', () => {
     expect(JSON.parse(readFileSync(`${file}.lock`, 'utf8'))).toMatchObject({ pid: process.pid });
     await store.close();
     expect(() => readFileSync(`${file}.lock`)).toThrow(/ENOENT/);
+  });
+});
+
+/**
+ * `--fsync`: the store is given a stand-in for fdatasync that records which file each call was for (read
+ * from /proc, as the kernel names the descriptor) and can hold the call, as a slow disk would.
+ */
+describe('Store.commit with fsync: acknowledged only once synced', () => {
+  let dir: string;
+  let file: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'msgsim-fsync-'));
+    file = path.join(dir, 'state.json');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  interface Sync {
+    file: string;
+    /** The journal as it was when the sync was asked for. */
+    journal: string;
+  }
+
+  /** A datasync that records its calls; while `held`, each waits for `release()`. */
+  function recordingSync() {
+    const calls: Sync[] = [];
+    let held = false;
+    let waiting: Array<() => void> = [];
+    let called: (() => void) | undefined;
+    const datasync: DataSync = async (fd) => {
+      calls.push({ file: readlinkSync(`/proc/self/fd/${fd}`), journal: journalText(file) });
+      called?.();
+      if (held) await new Promise<void>((resolve) => waiting.push(resolve));
+    };
+    return {
+      datasync,
+      calls,
+      hold: () => (held = true),
+      /** Resolves at the next call. */
+      nextCall: () => new Promise<void>((resolve) => (called = resolve)),
+      release: () => {
+        held = false;
+        const go = waiting;
+        waiting = [];
+        go.forEach((resolve) => resolve());
+      },
+    };
+  }
+
+  const journalText = (of: string) => {
+    try {
+      return readFileSync(`${of}.journal`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+
+  it('a batch is written, then synced through the journal, and only then is the commit resolved', async () => {
+    const sync = recordingSync();
+    const store = await Store.open({ clock: clock(), file, fsync: true, datasync: sync.datasync });
+    const notes = store.collection<Note>('a', 't', 'notes');
+    notes.insert({ id: 'n1', text: 'first' });
+    await store.commit();
+    // A new file's first write is a snapshot, synced, then the journal's first line, synced.
+    expect(sync.calls.map((call) => call.file)).toEqual([`${file}.tmp`, `${file}.journal`]);
+
+    sync.hold();
+    const synced = sync.nextCall();
+    notes.insert({ id: 'n2', text: 'held by the disk' });
+    let acknowledged = false;
+    const commit = store.commit()!.then(() => (acknowledged = true));
+    await synced;
+    expect(sync.calls[2]).toEqual({ file: `${file}.journal`, journal: expect.stringContaining('held by the disk') });
+    // The sync is held: the change is in the file, but the commit waits for the disk.
+    for (let turn = 0; turn < 10; turn++) await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(acknowledged).toBe(false);
+    sync.release();
+    await commit;
+    expect(acknowledged).toBe(true);
+    expect(sync.calls).toHaveLength(3);
+    await store.close();
+  });
+
+  it('without fsync, nothing is synced', async () => {
+    const sync = recordingSync();
+    const store = await Store.open({ clock: clock(), file, datasync: sync.datasync });
+    const notes = store.collection<Note>('a', 't', 'notes');
+    notes.insert({ id: 'n1', text: 'first' });
+    await store.commit();
+    notes.insert({ id: 'n2', text: 'second' });
+    await store.commit();
+    expect(journalText(file)).toContain('second');
+    expect(sync.calls).toEqual([]);
+    await store.close();
+  });
+
+  it('a failed sync is not acknowledged: the commit rejects, the batch is written again, and it loads', async () => {
+    let fail = false;
+    const calls: string[] = [];
+    const datasync: DataSync = async (fd) => {
+      calls.push(readlinkSync(`/proc/self/fd/${fd}`));
+      if (fail) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO', syscall: 'fdatasync' });
+    };
+    const store = await Store.open({ clock: clock(), file, fsync: true, datasync, onWriteError: () => undefined });
+    const notes = store.collection<Note>('a', 't', 'notes');
+    notes.insert({ id: 'n1', text: '' });
+    await store.commit();
+
+    fail = true;
+    notes.insert({ id: 'n2', text: 'not on the disk' });
+    const failed = await store.commit()!.catch((error: unknown) => error);
+    expect(failed).toBeInstanceOf(StorageError);
+    expect((failed as StorageError).message).toBe(`${file}.journal: input/output error (EIO)`);
+    expect(store.health()).toMatchObject({ ok: false, path: `${file}.journal` });
+
+    fail = false;
+    notes.insert({ id: 'n3', text: '' });
+    await store.commit();
+    expect(store.health()).toEqual({ ok: true });
+    // The unsynced batch was cut off and written again with n3's: one copy of each line.
+    expect(journalText(file).match(/not on the disk/g)).toHaveLength(1);
+    expect(calls.at(-1)).toBe(`${file}.journal`);
+    await store.close();
+    const reopened = await Store.open({ clock: clock(), file });
+    expect(
+      reopened
+        .collection<Note>('a', 't', 'notes')
+        .all()
+        .map((n) => n.id),
+    ).toEqual(['n1', 'n2', 'n3']);
   });
 });
