@@ -176,6 +176,8 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     },
     settle: () => webhooks.settle(),
     async close() {
+      // Simulated time is state a restart keeps, also when it moved with nothing falling due since the last write.
+      store.changedFacts();
       clock.close();
       await webhooks.close();
       await store.close();

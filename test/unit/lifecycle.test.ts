@@ -617,6 +617,24 @@ describe('lifecycle.resume', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a close keeps simulated time moved with nothing falling due (library mode: sim.clock.advance, then close)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'msgsim-lifecycle-'));
+    try {
+      const file = path.join(dir, 'state.json');
+      const first = await createEngine({ clock: newClock(), dataFile: file });
+      first.store.collection<SimMessage>(NS, TENANT, 'notes').insert({ id: 'written' } as never);
+      await first.store.commit();
+      first.clock.advance(3_600_000);
+      await first.close();
+
+      const second = await createEngine({ clock: new Clock({ mode: 'manual', start: T0 }), dataFile: file });
+      expect(second.clock.now()).toBe(T0 + 3_600_000);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('engine.reset', () => {
