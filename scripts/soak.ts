@@ -1,7 +1,9 @@
 /**
- * Soak (not run in CI): the reliability suite's load — sends across 3 providers and 10 tenants from 25
- * concurrent clients, webhooks to the built-in receivers, reads back by id — for SOAK_SECONDS (default
- * 60), then reports RSS and heap growth per minute (least-squares slope over samples every 5 s).
+ * Soak (not run in CI): the reliability suite's load — sends across the registered providers that deliver
+ * webhooks and 10 tenants from 25 concurrent clients, webhooks to the built-in receivers, reads back by
+ * id — for SOAK_SECONDS (default 60), then reports RSS and heap growth per minute (least-squares slope
+ * over samples every 5 s). Each provider's credentials, paths, send and webhooks come from its client
+ * profile (src/providers/<name>/profile.ts).
  *
  *   npm run soak                      # 60 s
  *   SOAK_SECONDS=1800 npm run soak    # 30 min
@@ -9,7 +11,8 @@
  *
  * Exits 1 if any request failed or timed out.
  */
-import { createSimulator } from '../src/index.js';
+import { createSimulator, PROVIDERS as REGISTRY, type Provider } from '../src/index.js';
+import { messagePath, present, type WebhookProfile } from '../src/providers/client-profile.js';
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 60);
 const RESET = process.env.SOAK_RESET === '1';
@@ -18,24 +21,24 @@ const TENANTS = 10;
 const REQUEST_MS = 15_000;
 const SAMPLE_MS = 5_000;
 
-type Name = 'msghub' | 'msgine' | 'msgflash';
-const PROVIDERS: readonly Name[] = ['msghub', 'msgine', 'msgflash'];
-const BASE: Record<Name, string> = { msghub: '/msghub/api/v1', msgine: '/msgine/api/v1', msgflash: '/msgflash/api/v1' };
-const SEND: Record<Name, string> = { msghub: '/messages/send', msgine: '/messages/sms', msgflash: '/messages/send' };
-const INSTANCE = '5f0c8a1e-2b7d-4c3a-9e61-0d4b8f2a7c11';
+/** The registered providers that deliver webhooks (a subscription, or a callback URL on each send). */
+const PROVIDERS = REGISTRY.flatMap((provider) => {
+  const webhooks = present(provider.profile.webhooks);
+  return webhooks ? [{ provider, webhooks }] : [];
+});
 
-const headers = (p: Name, t: number): Record<string, string> => {
-  const id = `soak${String(t).padStart(4, '0')}`;
-  const auth: Record<string, string> =
-    p === 'msghub' ? { 'X-API-Key': `mk_live_${id}` } : p === 'msgine' ? { Authorization: `Bearer token_${id}` } : { 'x-api-key': `msgf_live_${id}` };
-  return { ...auth, 'Content-Type': 'application/json' };
+const authOf = ({ profile }: Provider, t: number) => profile.auth(profile.tenant(`soak${String(t).padStart(4, '0')}`));
+/** The URL of a provider's path for tenant `t`, with the profile's query credentials. */
+const url = (base: string, provider: Provider, t: number, path: string): string => {
+  const query = new URLSearchParams(authOf(provider, t).query).toString();
+  return `${base}/${provider.name}${provider.basePath}${path}${query ? `${path.includes('?') ? '&' : '?'}${query}` : ''}`;
 };
-const body = (p: Name, to: string, text: string, hook: string): unknown =>
-  p === 'msghub' ? { channel: 'sms', to, body: text } : p === 'msgine' ? { to, message: text, callbackUrl: hook } : { instanceId: INSTANCE, to, text };
-const idOf = (p: Name, b: unknown): string => {
-  const body = b as { messageId?: unknown; id?: unknown; data?: { id?: unknown } };
-  return String(p === 'msghub' ? body.messageId : p === 'msgine' ? body.id : body.data?.id);
-};
+const headers = (provider: Provider, t: number): Record<string, string> => ({ ...authOf(provider, t).headers, 'Content-Type': 'application/json' });
+const hookUrl = (base: string, { name }: Provider, t: number): string => `${base}/_sim/receivers/soak-${name}-${t}/hook`;
+const sendBody = (base: string, provider: Provider, webhooks: WebhookProfile, t: number, to: string, text: string): unknown => ({
+  ...provider.profile.send.body(to, text),
+  ...(webhooks.via === 'send' ? { [webhooks.field]: hookUrl(base, provider, t) } : {}),
+});
 
 function slopePerMinute(samples: Array<{ t: number; v: number }>): number {
   if (samples.length < 2) return 0;
@@ -53,13 +56,13 @@ async function main(): Promise<void> {
   const sim = await createSimulator({ clock: 'manual', port: 0, rateLimits: false, seed: 42 });
   const subscribe = async () => {
     for (let t = 0; t < TENANTS; t++) {
-      for (const p of ['msghub', 'msgflash'] as const) {
-        const hook = `${sim.url}/_sim/receivers/soak-${p}-${t}/hook`;
-        const payload = p === 'msghub' ? { event: 'message.delivered', url: hook } : { url: hook, events: ['message.delivered'] };
-        await fetch(`${sim.url}${BASE[p]}/webhooks`, {
+      for (const { provider, webhooks } of PROVIDERS) {
+        if (webhooks.via !== 'subscription') continue;
+        const { path, body } = webhooks.subscribe(hookUrl(sim.url, provider, t));
+        await fetch(url(sim.url, provider, t, path), {
           method: 'POST',
-          headers: headers(p, t),
-          body: JSON.stringify(payload),
+          headers: headers(provider, t),
+          body: JSON.stringify(body),
           signal: AbortSignal.timeout(REQUEST_MS),
         });
       }
@@ -86,20 +89,24 @@ async function main(): Promise<void> {
   const worker = async () => {
     while (Date.now() < end) {
       const n = i++;
-      const p = PROVIDERS[n % PROVIDERS.length]!;
+      const { provider, webhooks } = PROVIDERS[n % PROVIDERS.length]!;
       const t = Math.floor(n / PROVIDERS.length) % TENANTS;
       const text = `soak #${n}`;
       try {
-        const res = await fetch(`${sim.url}${BASE[p]}${SEND[p]}`, {
+        const res = await fetch(url(sim.url, provider, t, provider.profile.send.path), {
           method: 'POST',
-          headers: headers(p, t),
-          body: JSON.stringify(body(p, `+1415555${String(1000 + (n % 9000))}`, text, `${sim.url}/_sim/receivers/soak-msgine-${t}/hook`)),
+          headers: headers(provider, t),
+          body: JSON.stringify(sendBody(sim.url, provider, webhooks, t, `+1415555${String(1000 + (n % 9000))}`, text)),
           signal: AbortSignal.timeout(REQUEST_MS),
         });
         if (res.status !== 201) throw new Error(`send ${res.status}`);
-        const id = idOf(p, await res.json());
+        const id = provider.profile.sentId(await res.json());
+        if (id === undefined) throw new Error('send: no message id');
         counts.sent++;
-        const got = await fetch(`${sim.url}${BASE[p]}/messages/${id}`, { headers: headers(p, t), signal: AbortSignal.timeout(REQUEST_MS) });
+        const got = await fetch(url(sim.url, provider, t, messagePath(provider.profile.messageTemplate, id)), {
+          headers: headers(provider, t),
+          signal: AbortSignal.timeout(REQUEST_MS),
+        });
         if (got.status !== 200 || !(await got.text()).includes(text)) throw new Error(`read ${got.status}`);
         counts.read++;
       } catch (error) {

@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Clock } from '../engine/clock.js';
+import type { Credentials } from '../providers/client-profile.js';
 import { PROVIDERS } from '../providers/index.js';
 
 interface VerifyFlags {
@@ -44,6 +45,12 @@ async function probe(url: URL): Promise<string | undefined> {
 
 const PROBE_TIMEOUT_MS = 10_000;
 
+/** The registered providers whose credentials have this part, as a credential flag's help names them: " (msghub, sendhub)". */
+function providersTaking(part: keyof Credentials): string {
+  const names = PROVIDERS.filter((p) => p.profile.defaultCredentials[part] !== undefined).map((p) => p.name);
+  return names.length > 0 ? ` (${names.join(', ')})` : '';
+}
+
 export function registerVerifyCommand(program: Command): void {
   // Subcommands reuse names of the root's serve flags (--provider, --port): each command reads its own.
   program.enablePositionalOptions();
@@ -52,9 +59,9 @@ export function registerVerifyCommand(program: Command): void {
     .description('run the consumer contract suite for one provider against a base URL (the simulator or a real sandbox)')
     .addOption(new Option('--provider <name>', 'provider whose contract to check').choices(PROVIDERS.map((p) => p.name)).makeOptionMandatory())
     .requiredOption('--base-url <url>', "the provider API's base URL, e.g. http://localhost:4010/msghub/api/v1")
-    .option('--api-key <key>', 'API key (msghub, messagehub, msgflash, sendhub with --username)')
-    .option('--token <token>', 'bearer token (msgine)')
-    .option('--username <name>', 'account username (sendhub)')
+    .option('--api-key <key>', `API key${providersTaking('apiKey')}`)
+    .option('--token <token>', `bearer token${providersTaking('token')}`)
+    .option('--username <name>', `account username, with --api-key${providersTaking('username')}`)
     .option('--recipient <e164>', 'a recipient sends may go to (repeatable; default +15005550000)', collect, [])
     .option('--max-sends <n>', 'never send more than this many messages', nonNegativeInteger, 5)
     .option('--read-only', 'skip every check that writes', false)

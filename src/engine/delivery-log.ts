@@ -21,6 +21,7 @@ export class DeliveryLog<E extends LoggedEntry> {
   private order: E[] = [];
   /** Finished entries in the order they finished: the eviction order. */
   private readonly finishedOrder = new Fifo<E>();
+  private highestSeq = 0;
 
   /** `onForget` hears of each finished entry forgotten to respect the bound (not of `removeWhere`). */
   constructor(
@@ -38,12 +39,18 @@ export class DeliveryLog<E extends LoggedEntry> {
     return this.finishedOrder.size;
   }
 
+  /** The highest seq ever added (0 before any), forgotten and removed entries included: a new entry's must be greater. */
+  get lastSeq(): number {
+    return this.highestSeq;
+  }
+
   get(id: string): E | undefined {
     return this.byId.get(id);
   }
 
   /** `entry.seq` must be greater than every seq added before. */
   add(entry: E): void {
+    this.highestSeq = Math.max(this.highestSeq, entry.seq);
     this.byId.set(entry.id, entry);
     this.order.push(entry);
   }

@@ -15,18 +15,36 @@
  * finished → retry scheduled (back in line when the clock reaches it) or finished; or dropped by a reset.
  * Each of these is one method below and one `onTransition` call, so persistence can attach there.
  *
+ * This file is the dispatch and its retries. A delivery's types are in webhook-delivery.ts (the
+ * dispatcher's record of one in delivery-record.ts); reading the log (lists, pages, counts, figures) in
+ * delivery-queries.ts; keeping deliveries across restarts and state snapshots (the table, signers saved
+ * by name, export and restore) in delivery-persistence.ts.
+ *
  * The engine knows no provider: `namespace` is opaque, signing is a function passed in with the request.
  * Time: simulated time (`clock.now()`) for timestamps and retry timers; wall time only for the network
  * timeout and the measured attempt duration, because the receiver is a real process.
  */
 import type { LookupFunction } from 'node:net';
-import type { Clock, TimerHandle } from './clock.js';
+import type { Clock } from './clock.js';
 import { DeliveryLog } from './delivery-log.js';
+import { DeliveryPersistence } from './delivery-persistence.js';
+import { countDeliveries, dispatchStats, listDeliveries, pageDeliveries } from './delivery-queries.js';
+import type { DeliveryRecord } from './delivery-record.js';
 import { DispatchPool } from './dispatch-pool.js';
 import { SimError } from './errors.js';
-import { decodeCursor, encodeCursor } from './pagination.js';
 import type { IdGenerator } from './random.js';
 import type { Table } from './table.js';
+import type {
+  DeliveryAttempt,
+  DeliveryTransition,
+  ExportedDelivery,
+  SavedDelivery,
+  WebhookDelivery,
+  WebhookDeliveryFilter,
+  WebhookDeliveryPage,
+  WebhookDispatchStats,
+  WebhookRequest,
+} from './webhook-delivery.js';
 import {
   AddressRefusedError,
   createHttpTransport,
@@ -39,83 +57,7 @@ import {
 import { standardWebhooksSigner, type WebhookSigner } from './webhook-signing.js';
 import type { AddressPolicy } from './webhook-url-policy.js';
 
-export interface WebhookRequest {
-  /** Provider name, opaque to the engine. */
-  namespace: string;
-  tenant: string;
-  /** Subscription id when the provider has subscriptions. */
-  endpointId?: string;
-  url: string;
-  secret: string;
-  /** Stable across retries and replays (at-least-once; receivers dedupe on it). */
-  eventId: string;
-  eventType: string;
-  /** Serialised once with JSON.stringify; the same raw bytes are sent on every attempt. */
-  payload: unknown;
-  sign: WebhookSigner;
-  headers?: Record<string, string>;
-  /** E.g. a message id, for filtering the log. */
-  subject?: string;
-}
-
-export interface DeliveryAttempt {
-  attempt: number;
-  /** Simulated ISO time the attempt's request was sent (after any wait for a slot in the pool). */
-  at: string;
-  /** Wall-clock duration of the HTTP exchange, from sending the request to the end of the answer. */
-  durationMs: number;
-  request: { url: string; headers: Record<string, string>; body: string };
-  /** Body holds at most the first 4 KiB. */
-  response?: { status: number; headers: Record<string, string>; body: string };
-  /** Timeout, connection refused, reset… */
-  error?: string;
-  outcome: 'success' | 'failure' | 'gone';
-}
-
-export type DeliveryStatus = 'pending' | 'retrying' | 'succeeded' | 'failed' | 'disabled';
-
-export interface WebhookDelivery {
-  /** `whd_…` */
-  id: string;
-  namespace: string;
-  tenant: string;
-  endpointId?: string;
-  url: string;
-  eventId: string;
-  eventType: string;
-  subject?: string;
-  payload: unknown;
-  status: DeliveryStatus;
-  attempts: DeliveryAttempt[];
-  /** Simulated ISO time of the next attempt, null when none is planned or one is in flight. */
-  nextAttemptAt: string | null;
-  createdAt: string;
-  /** Id of the delivery this one replays. */
-  replayOf?: string;
-}
-
-/**
- * The plain-JSON part of a delivery: with its signer (which a persisted record would name), everything
- * needed to list it and to send it again after a restart.
- */
-export interface DeliveryState {
-  readonly delivery: WebhookDelivery;
-  /** Serialised once at dispatch; every attempt and every replay sends exactly these bytes. */
-  readonly rawBody: string;
-  readonly secret: string;
-  /** The provider's extra headers, sent on every attempt. */
-  readonly headers: Record<string, string> | undefined;
-}
-
-/** Every change of a delivery's state, in the order they happen; `state` is the live record. */
-export type DeliveryTransition =
-  | { kind: 'created'; state: DeliveryState }
-  | { kind: 'attempt-started'; state: DeliveryState; attempt: number }
-  | { kind: 'attempt-finished'; state: DeliveryState; attempt: DeliveryAttempt }
-  | { kind: 'retry-scheduled'; state: DeliveryState; at: string }
-  | { kind: 'finished'; state: DeliveryState }
-  /** `reset`: its tenant, provider or everything was reset. `forgotten`: finished, and past the log's bound. */
-  | { kind: 'dropped'; state: DeliveryState; reason: 'reset' | 'forgotten' };
+export type * from './webhook-delivery.js';
 
 export interface WebhookDispatcherOptions {
   ids: IdGenerator;
@@ -165,55 +107,8 @@ export interface WebhookDispatcherOptions {
   table?: Table<SavedDelivery>;
 }
 
-/**
- * A delivery as the data file holds it: what it takes to list it and to send it again after a restart.
- * Its signer is named: functions are not data (see `registerSigner`).
- */
-export interface SavedDelivery {
-  id: string;
-  seq: number;
-  /** The registered name of its signer; absent for a signer nobody registered (it cannot be resumed). */
-  signer?: string;
-  delivery: WebhookDelivery;
-  rawBody: string;
-  secret: string;
-  headers?: Record<string, string>;
-}
-
-/** A delivery in a state export: a saved one without its place in the log. */
-export type ExportedDelivery = Omit<SavedDelivery, 'seq'>;
-
 /** The signer every Standard Webhooks provider uses, registered by every dispatcher under this name. */
 export const STANDARD_WEBHOOKS = 'standard-webhooks';
-
-export interface WebhookDeliveryFilter {
-  namespace?: string;
-  tenant?: string;
-  eventType?: string;
-  status?: DeliveryStatus;
-  subject?: string;
-  endpointId?: string;
-}
-
-export interface WebhookDeliveryPage {
-  /** Newest first. */
-  deliveries: WebhookDelivery[];
-  /** Every delivery in the log that matches the filter, on every page. */
-  total: number;
-  /** Where the next page starts; null on the last page. */
-  nextCursor: string | null;
-}
-
-export interface WebhookDispatchStats {
-  /** Attempts due and waiting for a slot in the pool. */
-  queued: number;
-  /** Attempts sent and not yet answered. */
-  inFlight: number;
-  /** Deliveries pending or retrying (queued, in flight, or waiting for the clock). */
-  unfinished: number;
-  /** Deliveries in the log, finished or not. */
-  logged: number;
-}
 
 /**
  * Svix's schedule (https://docs.svix.com/retries): immediately, 5 s, 5 min, 30 min, 2 h, 5 h — each delay
@@ -242,19 +137,6 @@ export const DEFAULT_MAX_CONCURRENT = 64;
 
 const USER_AGENT = 'msgsim-webhooks/1.0';
 
-interface DeliveryRecord extends DeliveryState {
-  readonly id: string;
-  /** Creation order, for the log. */
-  readonly seq: number;
-  /** Undefined for a delivery loaded from the data file whose signer is not registered (yet). */
-  sign: WebhookSigner | undefined;
-  /** Its persisted form, when the dispatcher has a table: the same delivery object, so it is written as it now is. */
-  saved: SavedDelivery | undefined;
-  timer: TimerHandle | undefined;
-  /** Set when the delivery is reset: in-flight results are dropped and nothing is rescheduled. */
-  cancelled: boolean;
-}
-
 /** A retry timer's label, built only if the timer throws (a string per timer would cost memory). */
 const retryLabel = (record: DeliveryRecord): string => `webhook retry ${record.id}`;
 
@@ -272,13 +154,9 @@ export class WebhookDispatcher {
   private retrySchedule: number[];
   private readonly log: DeliveryLog<DeliveryRecord>;
   private readonly pool: DispatchPool<DeliveryRecord>;
-  private seq = 0;
   private closed = false;
-  private readonly table: Table<SavedDelivery> | undefined;
-  private readonly signerNames = new Map<WebhookSigner, string>();
-  private readonly signers = new Map<string, WebhookSigner>();
-  /** Unfinished deliveries loaded from the data file, by the signer they wait for. */
-  private readonly dormant = new Map<string, DeliveryRecord[]>();
+  /** Deliveries across restarts (`table`) and state snapshots, and the signers they are saved by name with. */
+  private readonly persistence: DeliveryPersistence;
   /** One function for every retry timer (the timer carries the record), not a closure each. */
   private readonly retryDue = (record: DeliveryRecord): void => {
     record.timer = undefined;
@@ -310,8 +188,8 @@ export class WebhookDispatcher {
           ...(options.lookup ? { lookup: options.lookup } : {}),
         });
     this.transport = options.transport ?? this.ownTransport!.post;
-    this.table = options.table;
-    this.load();
+    this.persistence = new DeliveryPersistence(this.log, options.table, (record) => this.resume(record));
+    this.persistence.load();
     this.registerSigner(STANDARD_WEBHOOKS, standardWebhooksSigner);
   }
 
@@ -320,15 +198,7 @@ export class WebhookDispatcher {
    * loaded deliveries that wait for it. Providers register theirs when they are built.
    */
   registerSigner(name: string, signer: WebhookSigner): void {
-    this.signerNames.set(signer, name);
-    this.signers.set(name, signer);
-    const waiting = this.dormant.get(name);
-    if (!waiting) return;
-    this.dormant.delete(name);
-    for (const record of waiting) {
-      record.sign = signer;
-      this.resume(record);
-    }
+    this.persistence.registerSigner(name, signer);
   }
 
   /**
@@ -343,47 +213,12 @@ export class WebhookDispatcher {
 
   /** Newest first. */
   list(filter: WebhookDeliveryFilter = {}): WebhookDelivery[] {
-    const out: WebhookDelivery[] = [];
-    for (const { delivery } of this.log.newestFirst()) {
-      if (matches(delivery, filter)) out.push(delivery);
-    }
-    return out;
+    return listDeliveries(this.log, filter);
   }
 
-  /**
-   * One page, newest first. The cursor is a position in the log (the creation order), not an index:
-   * deliveries created since the first page sort before it, so a walk through every page sees each
-   * delivery that stayed in the log exactly once, however many arrive meanwhile. A malformed or
-   * tampered cursor is a 400 naming `cursor`.
-   */
+  /** One page, newest first, from a cursor that is a position in the log (see pageDeliveries). */
   page(options: { filter?: WebhookDeliveryFilter; limit: number; cursor?: string }): WebhookDeliveryPage {
-    const { filter = {}, limit } = options;
-    let before: number | undefined;
-    if (options.cursor !== undefined) {
-      const key = decodeCursor(options.cursor);
-      if (key === undefined) {
-        throw new SimError({ kind: 'invalid_request', message: 'cursor is not one this list returned', field: 'cursor', value: options.cursor });
-      }
-      before = key.seq;
-    }
-    const deliveries: WebhookDelivery[] = [];
-    let last: DeliveryRecord | undefined;
-    let more = false;
-    for (const record of this.log.newestFirst(before)) {
-      if (!matches(record.delivery, filter)) continue;
-      if (deliveries.length === limit) {
-        more = true;
-        break;
-      }
-      deliveries.push(record.delivery);
-      last = record;
-    }
-    return {
-      deliveries,
-      total: this.count(filter),
-      // The log is ordered by seq alone; createdAt is 0 in the shared cursor format (pagination.ts).
-      nextCursor: more && last ? encodeCursor({ createdAt: 0, seq: last.seq }) : null,
-    };
+    return pageDeliveries(this.log, options);
   }
 
   get(id: string): WebhookDelivery | undefined {
@@ -402,19 +237,11 @@ export class WebhookDispatcher {
 
   /** How many deliveries in the log match. */
   count(filter: WebhookDeliveryFilter = {}): number {
-    if (Object.values(filter).every((value) => value === undefined)) return this.log.size;
-    let n = 0;
-    for (const { delivery } of this.log.newestFirst()) if (matches(delivery, filter)) n++;
-    return n;
+    return countDeliveries(this.log, filter);
   }
 
   stats(): WebhookDispatchStats {
-    return {
-      queued: this.pool.queued,
-      inFlight: this.pool.active,
-      unfinished: this.log.size - this.log.finishedCount,
-      logged: this.log.size,
-    };
+    return dispatchStats(this.log, this.pool);
   }
 
   /** Resolves once no attempt is queued or in flight (tests await it after `clock.advance`). */
@@ -488,7 +315,7 @@ export class WebhookDispatcher {
     };
     const record: DeliveryRecord = {
       id: delivery.id,
-      seq: ++this.seq,
+      seq: this.log.lastSeq + 1,
       delivery,
       rawBody,
       secret: sending.secret,
@@ -498,18 +325,7 @@ export class WebhookDispatcher {
       timer: undefined,
       cancelled: false,
     };
-    if (this.table) {
-      const signer = sending.sign && this.signerNames.get(sending.sign);
-      record.saved = {
-        id: record.id,
-        seq: record.seq,
-        ...(signer ? { signer } : {}),
-        delivery,
-        rawBody,
-        secret: record.secret,
-        ...(record.headers ? { headers: record.headers } : {}),
-      };
-    }
+    record.saved = this.persistence.savedFor(record);
     this.log.add(record);
     this.transition({ kind: 'created', state: record });
     // In line, not started here: the caller (an API handler, a clock event) must never wait for the
@@ -616,7 +432,7 @@ export class WebhookDispatcher {
   }
 
   private transition(transition: DeliveryTransition): void {
-    this.save(transition);
+    this.persistence.save(transition);
     if (!this.onTransition) return;
     try {
       this.onTransition(transition);
@@ -626,85 +442,11 @@ export class WebhookDispatcher {
   }
 
   /**
-   * Keeps the table in step. An attempt's start is not written: after a crash in the middle of one, the
-   * delivery is still due and is sent again (at least once; receivers dedupe on the event id). Its
-   * result is written in the same batch as the retry or the end it leads to.
-   */
-  private save(transition: DeliveryTransition): void {
-    const saved = (transition.state as DeliveryRecord).saved;
-    if (!this.table || !saved) return;
-    switch (transition.kind) {
-      case 'created':
-        this.table.put(saved);
-        return;
-      case 'attempt-started':
-        return;
-      case 'dropped':
-        this.table.delete(saved.id);
-        return;
-      default:
-        this.table.touch(saved);
-    }
-  }
-
-  /** The deliveries the data file holds, back in the log in creation order; unfinished ones wait for their signer. */
-  private load(): void {
-    if (!this.table) return;
-    const saved = [...this.table.all()].sort((a, b) => a.seq - b.seq);
-    for (const entry of saved) {
-      const record = this.adopt(entry);
-      if (!isFinished(record.delivery.status)) this.awaitSigner(record, entry.signer);
-    }
-  }
-
-  /** A saved delivery back in the log (a finished one is done with), not yet resumed. */
-  private adopt(entry: SavedDelivery): DeliveryRecord {
-    const record: DeliveryRecord = {
-      id: entry.id,
-      seq: entry.seq,
-      delivery: entry.delivery,
-      rawBody: entry.rawBody,
-      secret: entry.secret,
-      headers: entry.headers,
-      sign: undefined,
-      saved: this.table ? entry : undefined,
-      timer: undefined,
-      cancelled: false,
-    };
-    this.seq = Math.max(this.seq, record.seq);
-    this.log.add(record);
-    if (isFinished(record.delivery.status)) this.log.finished(record);
-    return record;
-  }
-
-  /** Unsigned deliveries cannot be sent again; they wait, listed, for a signer of that name. */
-  private awaitSigner(record: DeliveryRecord, signer: string | undefined): void {
-    const name = signer ?? '';
-    const waiting = this.dormant.get(name);
-    if (waiting) waiting.push(record);
-    else this.dormant.set(name, [record]);
-  }
-
-  /**
    * Every delivery of everything, one namespace or one tenant of it, oldest first, as a state export keeps
    * it: what the data file would hold, without the log position (a restore gives each a new one).
    */
   exported(namespace?: string, tenant?: string): ExportedDelivery[] {
-    const out: ExportedDelivery[] = [];
-    for (const record of this.log.newestFirst()) {
-      const { delivery } = record;
-      if ((namespace !== undefined && delivery.namespace !== namespace) || (tenant !== undefined && delivery.tenant !== tenant)) continue;
-      const signer = record.sign ? this.signerNames.get(record.sign) : record.saved?.signer;
-      out.push({
-        id: record.id,
-        ...(signer ? { signer } : {}),
-        delivery,
-        rawBody: record.rawBody,
-        secret: record.secret,
-        ...(record.headers ? { headers: record.headers } : {}),
-      });
-    }
-    return out.reverse();
+    return this.persistence.exported(namespace, tenant);
   }
 
   /**
@@ -712,20 +454,7 @@ export class WebhookDispatcher {
    * the unfinished ones resumed as after a restart (a retry at its time, else in line).
    */
   restore(deliveries: readonly ExportedDelivery[]): void {
-    for (const exported of deliveries) {
-      const entry: SavedDelivery = { ...exported, seq: this.seq + 1 };
-      const record = this.adopt(entry);
-      this.table?.put(entry);
-      // Finished, or already forgotten to keep the log's bound.
-      if (isFinished(record.delivery.status) || this.log.get(record.id) !== record) continue;
-      const signer = this.signers.get(entry.signer ?? '');
-      if (!signer) {
-        this.awaitSigner(record, entry.signer);
-        continue;
-      }
-      record.sign = signer;
-      this.resume(record);
-    }
+    this.persistence.restore(deliveries);
   }
 
   /** A loaded delivery goes on where it was: a retry at its time (at once if that has passed), else in line. */
@@ -744,21 +473,6 @@ export class WebhookDispatcher {
       this.onListenerError?.(error, delivery);
     }
   }
-}
-
-function isFinished(status: DeliveryStatus): boolean {
-  return status === 'succeeded' || status === 'failed' || status === 'disabled';
-}
-
-function matches(delivery: WebhookDelivery, filter: WebhookDeliveryFilter): boolean {
-  return (
-    (filter.namespace === undefined || delivery.namespace === filter.namespace) &&
-    (filter.tenant === undefined || delivery.tenant === filter.tenant) &&
-    (filter.eventType === undefined || delivery.eventType === filter.eventType) &&
-    (filter.status === undefined || delivery.status === filter.status) &&
-    (filter.subject === undefined || delivery.subject === filter.subject) &&
-    (filter.endpointId === undefined || delivery.endpointId === filter.endpointId)
-  );
 }
 
 /** The pool's key: one line per scheme, host and port, the unit a receiver (and undici's pool) serves. */

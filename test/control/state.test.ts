@@ -10,8 +10,12 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { present } from '../../src/providers/client-profile.js';
+import { PROVIDERS } from '../../src/providers/index.js';
+import { rateLimitKey } from '../../src/providers/provider.js';
 import { createTestSim, T0, type TestSim } from '../support/harness.js';
-import { KEYS, populateEveryProvider, SENDHUB_TENANT } from '../support/populate.js';
+import { populateEveryProvider, PROVIDERS_WITH_JOBS, stateAuth, stateTenant } from '../support/populate.js';
+import { apiOf } from '../support/profile-api.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 let hook: WebhookReceiver;
@@ -67,14 +71,15 @@ describe('/_sim/state with every provider holding data', () => {
   it('exports everything a restart keeps, from every provider', () => {
     const doc = sections(first);
     expect(doc.scope).toEqual({ provider: null, tenant: null });
-    expect(new Set(doc.collections.map((c) => c.provider))).toEqual(new Set(['msghub', 'msgine', 'messagehub', 'msgflash', 'sendhub']));
+    expect(new Set(doc.collections.map((c) => c.provider))).toEqual(new Set(PROVIDERS.map((p) => p.name)));
     const statuses = new Set(doc.collections.filter((c) => c.collection === 'messages').map((c) => c.record.status));
     expect(statuses).toEqual(new Set(['queued', 'sent']));
     // A running campaign's next batch, a fallback timeout, a scheduled send, a scheduled campaign, a bulk job.
-    expect(new Set(doc.jobs.map((j) => j.namespace))).toEqual(new Set(['msghub', 'messagehub', 'msgflash']));
+    expect(new Set(doc.jobs.map((j) => j.namespace))).toEqual(new Set(PROVIDERS_WITH_JOBS));
     expect(new Set(doc.jobs.map((j) => j.kind)).size).toBeGreaterThanOrEqual(4);
-    expect(doc.idempotency).toHaveLength(1);
-    expect(doc.quotas.map((q) => q.key)).toEqual(expect.arrayContaining([`msghub:${KEYS.msghub}:`, `msgflash:${KEYS.msgflash}:`]));
+    // One Idempotency-Key send from each provider that honours them.
+    expect(doc.idempotency).toHaveLength(PROVIDERS.filter((p) => present(p.profile.idempotency)).length);
+    expect(doc.quotas.map((q) => q.key)).toEqual(expect.arrayContaining(['msghub', 'msgflash'].map((p) => rateLimitKey(p, stateTenant(sim, p)))));
     expect(doc.webhookDeliveries.length).toBeGreaterThan(0);
     expect(doc.webhookDeliveries.every((d) => d.delivery.status === 'retrying')).toBe(true);
     expect(doc.keys.map((k) => k.provider)).toContain('msghub');
@@ -88,7 +93,11 @@ describe('/_sim/state with every provider holding data', () => {
   it('export → restore → export is byte-identical in the same simulator', async () => {
     const res = await restore(sim, first);
     expect(res.status, res.text).toBe(200);
-    expect(res.body.restored).toMatchObject({ scope: { provider: null, tenant: null }, records: sections(first).collections.length, idempotency: 1 });
+    expect(res.body.restored).toMatchObject({
+      scope: { provider: null, tenant: null },
+      records: sections(first).collections.length,
+      idempotency: sections(first).idempotency.length,
+    });
     expect(await exported(sim)).toBe(first);
   });
 
@@ -165,7 +174,7 @@ describe('/_sim/state scopes', () => {
 
     // msghub changes, then is put back; the others keep what they did meanwhile.
     const others = await exported(sim, '?provider=msgflash');
-    const api = sim.client('msghub', { 'X-API-Key': KEYS.msghub });
+    const api = apiOf(sim, { name: 'msghub' }, stateAuth('msghub'));
     expect((await api.post('/contacts', { name: 'Later', phone: '+14155550199' })).status).toBe(201);
     await sim.http.delete('/_sim/faults');
     expect((await restore(sim, msghub)).status).toBe(200);
@@ -185,15 +194,16 @@ describe('/_sim/state scopes', () => {
     await populateEveryProvider(sim, hook.url);
     const other = sim.client('sendhub');
     expect((await other.post('/messages/', { contacts: [1112], text: 'Other' }, { query: { username: 'OTHER', api_key: 'KEY2' } })).status).toBe(201);
-    const query = `?provider=sendhub&tenant=${encodeURIComponent(SENDHUB_TENANT)}`;
+    const tenant = stateTenant(sim, 'sendhub');
+    const query = `?provider=sendhub&tenant=${encodeURIComponent(tenant)}`;
     const mine = await exported(sim, query);
     const doc = sections(mine);
-    expect(new Set(doc.collections.map((c) => c.tenant))).toEqual(new Set([SENDHUB_TENANT]));
+    expect(new Set(doc.collections.map((c) => c.tenant))).toEqual(new Set([tenant]));
     expect(doc.keys).toEqual([]);
     expect(doc.faults).toEqual([]);
 
     const before = await exported(sim, `?provider=sendhub&tenant=${encodeURIComponent('OTHER:KEY2')}`);
-    await sim.http.post('/_sim/reset').send({ provider: 'sendhub', tenant: SENDHUB_TENANT });
+    await sim.http.post('/_sim/reset').send({ provider: 'sendhub', tenant });
     expect((await restore(sim, mine)).status).toBe(200);
     expect(await exported(sim, query)).toBe(mine);
     expect(await exported(sim, `?provider=sendhub&tenant=${encodeURIComponent('OTHER:KEY2')}`)).toBe(before);

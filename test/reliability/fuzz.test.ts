@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROVIDERS } from '../../src/providers/index.js';
 import { createTestSim, type ProviderClient, type TestSim } from '../support/harness.js';
 import { mutate, rare, validish, type Schema } from './fuzz-arbitraries.js';
-import { credentials, MSGFLASH_INSTANCE, PROVIDER_NAMES, sendBody, sendPath, sentId, withQuery } from './support.js';
+import { credentials, PROVIDER_NAMES, sendBody, sendFieldValue, sendPath, sentId, withQuery } from './support.js';
 
 fc.configureGlobal({ seed: 42 });
 const RUNS = 60;
@@ -26,7 +26,7 @@ const PHONES = fc.constantFrom('+14155550123', '+919876543210', '+256701234567',
 const HINTS: Record<string, fc.Arbitrary<unknown>> = {
   to: PHONES,
   phone: PHONES,
-  instanceId: fc.constant(MSGFLASH_INSTANCE),
+  instanceId: fc.constant(sendFieldValue('instanceId')),
   contacts: fc.array(PHONES, { minLength: 1, maxLength: 2 }),
   email: fc.constant('someone@example.com'),
 };

@@ -4,12 +4,21 @@
  */
 import { messagePath as templatePath } from '../../src/providers/client-profile.js';
 import { PROVIDERS, providerNamed } from '../../src/providers/index.js';
-import { MSGFLASH_DEFAULT_INSTANCE } from '../../src/providers/msgflash/profile.js';
 
 export type ProviderName = string;
 export const PROVIDER_NAMES: readonly ProviderName[] = PROVIDERS.map((p) => p.name);
 
-export const MSGFLASH_INSTANCE = MSGFLASH_DEFAULT_INSTANCE;
+/**
+ * The value a registered provider's minimal send gives `field` (MsgFlash's instanceId, an instance every
+ * account has), for fields whose random values would almost never be valid; undefined when no send has it.
+ */
+export function sendFieldValue(field: string): unknown {
+  for (const { profile } of PROVIDERS) {
+    const body = profile.send.body('+14155550123');
+    if (field in body) return body[field];
+  }
+  return undefined;
+}
 
 /** Headers, and query credentials as a query string, for tenant number `n` of a provider. */
 export function credentials(provider: ProviderName, n: number): { headers: Record<string, string>; query: string } {

@@ -1,6 +1,8 @@
 /**
  * Everything a registered provider must bring, checked part by part, so a provider that is served but
- * would escape `msgsim verify` and the shared suite fails here, naming what it lacks.
+ * would escape `msgsim verify` and the shared suite fails here, naming what it lacks. The checks are a
+ * table: `describeProviderParts` makes each a test, `partFindings` runs them against any provider and
+ * returns what each found (parts-findings.test.ts shows them failing on a toy that lacks a part).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -38,9 +40,16 @@ function thrownStatus(fn: () => unknown): number | undefined {
   }
 }
 
-export function describeProviderParts(provider: Provider, options: PartsOptions): void {
-  describe(`${provider.name}: every part a provider must bring`, () => {
-    it('a name (URL prefix and engine namespace), a title and a base path', () => {
+/** One part a provider must bring: the parts test's title for it, and a check that throws (an expect failing) naming what is wrong. */
+export interface PartCheck {
+  part: string;
+  check(provider: Provider, options: PartsOptions): void | Promise<void>;
+}
+
+export const PART_CHECKS: readonly PartCheck[] = [
+  {
+    part: 'a name (URL prefix and engine namespace), a title and a base path',
+    check(provider, options) {
       expect(provider.name).toMatch(/^[a-z][a-z0-9-]*$/);
       expect(provider.name).not.toBe('_sim');
       expect(provider.title.trim()).not.toBe('');
@@ -51,31 +60,46 @@ export function describeProviderParts(provider: Provider, options: PartsOptions)
       expect(new Set(paths).size).toBe(paths.length);
       for (const a of paths) for (const b of paths) if (a !== b) expect(b.startsWith(`${a}/`), `${b} under ${a}`).toBe(false);
       expect(existsSync(options.folder), options.folder).toBe(true);
-    });
-
-    it('its spec file, which loads as the server loads it, with an Error schema for unrouted answers', async () => {
+    },
+  },
+  {
+    part: 'its spec file, which loads as the server loads it, with an Error schema for unrouted answers',
+    async check(provider) {
       expect(existsSync(provider.specFile), provider.specFile).toBe(true);
       const { spec } = await loadSpecWithValidators(provider.specFile);
       expect(new RouteTable(spec).operations.length).toBeGreaterThan(0);
       expect(spec.components?.schemas?.Error, 'components.schemas.Error').toBeDefined();
-    });
-
-    it('a handler for every operation of its spec, and none for an operation the spec does not document', async () => {
+    },
+  },
+  {
+    part: 'a handler for every operation of its spec, and none for an operation the spec does not document',
+    async check(provider) {
       const engine = await createEngine({ clock: new Clock({ mode: 'manual', start: T0 }), seed: 42 });
       try {
-        const handled = Object.keys(provider.create(engine).operations).sort();
-        const documented = (await specFacts(provider.specFile)).operations.map((o) => o.operationId).sort();
-        expect(handled).toEqual(documented);
+        const handled = Object.keys(provider.create(engine).operations);
+        const documented = (await specFacts(provider.specFile)).operations.map((o) => o.operationId);
+        expect(
+          documented.filter((id) => !handled.includes(id)),
+          'operations without a handler',
+        ).toEqual([]);
+        expect(
+          handled.filter((id) => !documented.includes(id)),
+          'handlers for no operation of the spec',
+        ).toEqual([]);
       } finally {
         await engine.close();
       }
-    });
-
-    it('a client profile whose declarations (and declared absences) agree with its spec and its server rules', async () => {
+    },
+  },
+  {
+    part: 'a client profile whose declarations (and declared absences) agree with its spec and its server rules',
+    async check(provider) {
       expect(declarationProblems(provider, await specFacts(provider.specFile))).toEqual([]);
-    });
-
-    it('declares every fixture file it reads, each present and JSON', () => {
+    },
+  },
+  {
+    part: 'declares every fixture file it reads, each present and JSON',
+    check(provider, options) {
       const read = fixturesRead(options.folder);
       expect(
         read.filter((file) => !provider.fixtureFiles.includes(file)),
@@ -85,9 +109,11 @@ export function describeProviderParts(provider: Provider, options: PartsOptions)
         expect(existsSync(file), file).toBe(true);
         expect(() => JSON.parse(readFileSync(file, 'utf8')), file).not.toThrow();
       }
-    });
-
-    it('named keys that are admitted as its profile places them, but for the magic ones it refuses with 401', async () => {
+    },
+  },
+  {
+    part: 'named keys that are admitted as its profile places them, but for the magic ones it refuses with 401',
+    async check(provider) {
       const keys = provider.fixtureKeys ?? [];
       const sendOperation = find(await specFacts(provider.specFile), 'post', provider.profile.send.path)?.operationId ?? '';
       if (keys.length) expect(provider.profile.namedKeyAuth, 'profile.namedKeyAuth').toBeTypeOf('function');
@@ -111,9 +137,11 @@ export function describeProviderParts(provider: Provider, options: PartsOptions)
       // Its own credential for a new tenant authenticates too, and the wrong one does not.
       expect(() => provider.authenticate(requestWith(provider.profile.auth(provider.profile.tenant('parts01'))), sim.engine)).not.toThrow();
       expect(() => provider.authenticate(requestWith(provider.profile.wrongAuth), sim.engine)).toThrow();
-    });
-
-    it('an API reference page, its raw spec, and a line in /_sim/health once mounted', async () => {
+    },
+  },
+  {
+    part: 'an API reference page, its raw spec, and a line in /_sim/health once mounted',
+    async check(provider) {
       const sim = await createTestSim({ providers: [provider] });
       const docs = await sim.http.get(`/_sim/docs/${provider.name}`);
       expect(docs.status).toBe(200);
@@ -123,6 +151,33 @@ export function describeProviderParts(provider: Provider, options: PartsOptions)
       expect(raw.text).toBe(readFileSync(provider.specFile, 'utf8'));
       const health = await sim.http.get('/_sim/health');
       expect(health.body.providers).toContainEqual({ name: provider.name, title: provider.title, baseUrl: `/${provider.name}${provider.basePath}` });
-    });
+    },
+  },
+];
+
+export function describeProviderParts(provider: Provider, options: PartsOptions): void {
+  describe(`${provider.name}: every part a provider must bring`, () => {
+    for (const { part, check } of PART_CHECKS) it(part, () => check(provider, options));
   });
+}
+
+/** What one part's check found wrong: its failure, and the value it failed on where it was an expect's. */
+export interface PartFinding {
+  part: string;
+  finding: string;
+  found?: unknown;
+}
+
+/** Runs every part's check against the provider: one finding a part it lacks or gets wrong (none: it brings them all). */
+export async function partFindings(provider: Provider, options: PartsOptions): Promise<PartFinding[]> {
+  const findings: PartFinding[] = [];
+  for (const { part, check } of PART_CHECKS) {
+    try {
+      await check(provider, options);
+    } catch (error) {
+      const found = (error as { actual?: unknown } | null)?.actual;
+      findings.push({ part, finding: error instanceof Error ? error.message : String(error), ...(found !== undefined ? { found } : {}) });
+    }
+  }
+  return findings;
 }

@@ -7,10 +7,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { itemId, listItems } from '../../src/contract/context.js';
-import { isAbsent, messagePath, type Absent, type AuthParts, type Pagination } from '../../src/providers/client-profile.js';
+import { isAbsent, messagePath, type Absent, type Pagination } from '../../src/providers/client-profile.js';
 import { rateWindowsOf, requestWith, type Provider } from '../../src/providers/provider.js';
 import { outboxOf } from '../support/assertions.js';
-import { createTestSim, type ApiResponse, type TestSim, type TestSimOptions } from '../support/harness.js';
+import { createTestSim, type TestSimOptions } from '../support/harness.js';
+import { apiOf, type Api } from '../support/profile-api.js';
 import {
   idempotencyProblems,
   paginationProblems,
@@ -32,20 +33,6 @@ const TO_DELIVERED_MS = 3_000;
 /** Ajv's wording, which no provider writes (src/http/validation-wording.ts words refusals instead). */
 const VALIDATOR_PHRASES =
   /must have required property|must NOT have|must be (<=|>=|<|>|equal to one of|string|integer|number|array|object|boolean)\b|must match (format|pattern)/;
-
-interface Api {
-  get(path: string, query?: Record<string, string | number>): Promise<ApiResponse>;
-  post(path: string, body: unknown, options?: { headers?: Record<string, string>; raw?: string }): Promise<ApiResponse>;
-}
-
-/** A spec-checked client of the provider with credentials placed as its profile says. */
-function apiOf(sim: TestSim, provider: Provider, auth: AuthParts): Api {
-  const client = sim.client(provider.name, auth.headers);
-  return {
-    get: (path, query = {}) => client.get(path, undefined, { query: { ...auth.query, ...query } }),
-    post: (path, body, options = {}) => client.post(path, body, { query: auth.query, ...options }),
-  };
-}
 
 /** Registers `run` as a case when the capability is there; otherwise a SKIP case proving the spec agrees. */
 function capability<T extends object>(

@@ -78,7 +78,7 @@ describe('a set-up file checked against the schema', () => {
     [
       'an unknown provider, at its key',
       'tenants:\n  msgnope:\n    k: {}\n',
-      'msgsim.yaml:2:3: tenants.msgnope: must be one of msghub, msgine, messagehub, msgflash, sendhub',
+      `msgsim.yaml:2:3: tenants.msgnope: must be one of ${PROVIDERS.map((p) => p.name).join(', ')}`,
     ],
     [
       'a typo in a fixture kind',

@@ -26,6 +26,17 @@ describe('DeliveryLog', () => {
     expect(log.get('e4')).toBeUndefined();
   });
 
+  it('lastSeq is the highest seq added, forgotten and removed entries included, so a new seq never repeats one', () => {
+    const log = new DeliveryLog<Entry>(1);
+    expect(log.lastSeq).toBe(0);
+    for (let seq = 1; seq <= 3; seq++) log.add(entry(seq));
+    log.finished(log.get('e2')!);
+    log.finished(log.get('e3')!);
+    log.removeWhere(() => true);
+    expect(log.size).toBe(0);
+    expect(log.lastSeq).toBe(3);
+  });
+
   it('walks newest first from before a seq, also when that seq was forgotten', () => {
     const log = new DeliveryLog<Entry>(1);
     for (let seq = 1; seq <= 6; seq++) log.add(entry(seq));

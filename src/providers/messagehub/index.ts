@@ -1,4 +1,4 @@
-/** MessageHub (../shared/provider-docs/messagehub.txt): the Provider object that plugs it into msgsim. */
+/** MessageHub, after its public API documentation (openapi/messagehub.yaml in msgsim's words): the Provider object that plugs it into msgsim. */
 import { specPath } from '../../paths.js';
 import type { OperationHandler, Provider } from '../provider.js';
 import { authenticateMessageHub, authorizeMessageHub, NAMESPACE } from './auth.js';

@@ -1,4 +1,4 @@
-/** How a client talks to MessageHub (../shared/provider-docs/messagehub.txt), for `msgsim verify`, the shared tests and the benchmarks. */
+/** How a client talks to MessageHub by its public API documentation (openapi/messagehub.yaml), for `msgsim verify`, the shared tests and the benchmarks. */
 import { asString, DEFAULT_SEND_TEXT, field, type ClientProfile } from '../client-profile.js';
 
 const bearer = (key: string | undefined) => ({ headers: key ? { Authorization: `Bearer ${key}` } : ({} as Record<string, string>), query: {} });

@@ -1,4 +1,4 @@
-/** MsgFlash (../shared/provider-docs/msgflash.txt): the Provider object that plugs it into msgsim. */
+/** MsgFlash, after its public API documentation (openapi/msgflash.yaml in msgsim's words): the Provider object that plugs it into msgsim. */
 import { specPath } from '../../paths.js';
 import type { Provider } from '../provider.js';
 import { msgflashRateLimits, NAMESPACE } from './account.js';

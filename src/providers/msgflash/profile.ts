@@ -1,4 +1,4 @@
-/** How a client talks to MsgFlash (../shared/provider-docs/msgflash.txt), for `msgsim verify`, the shared tests and the benchmarks. */
+/** How a client talks to MsgFlash by its public API documentation (openapi/msgflash.yaml), for `msgsim verify`, the shared tests and the benchmarks. */
 import { asString, DEFAULT_SEND_TEXT, definedHeaders, field, type AuthParts, type ClientProfile } from '../client-profile.js';
 import { verifyStandardWebhook } from '../../engine/webhook-signing.js';
 import { MSGFLASH_FIXTURES } from './fixtures.js';

@@ -1,4 +1,4 @@
-/** Msghub (../shared/provider-docs/msghub.txt): the Provider object that plugs it into msgsim. */
+/** Msghub, after its public API documentation (openapi/msghub.yaml in msgsim's words): the Provider object that plugs it into msgsim. */
 import { specPath } from '../../paths.js';
 import type { Provider } from '../provider.js';
 import { authenticateMsghub } from './auth.js';

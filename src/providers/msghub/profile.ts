@@ -1,4 +1,4 @@
-/** How a client talks to Msghub (../shared/provider-docs/msghub.txt), for `msgsim verify`, the shared tests and the benchmarks. */
+/** How a client talks to Msghub by its public API documentation (openapi/msghub.yaml), for `msgsim verify`, the shared tests and the benchmarks. */
 import { asNumber, asString, DEFAULT_SEND_TEXT, field, type ClientProfile } from '../client-profile.js';
 import { hmacSha256Hex } from '../../engine/webhook-signing.js';
 

@@ -1,4 +1,4 @@
-/** MsGine (../shared/provider-docs/msgine.txt): the Provider object that plugs it into msgsim. */
+/** MsGine, after its public API documentation (openapi/msgine.yaml in msgsim's words): the Provider object that plugs it into msgsim. */
 import { specPath } from '../../paths.js';
 import type { Provider } from '../provider.js';
 import { NAMESPACE, authenticateMsgine, authorizeMsgine } from './auth.js';

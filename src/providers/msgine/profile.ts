@@ -1,4 +1,4 @@
-/** How a client talks to MsGine (../shared/provider-docs/msgine.txt), for `msgsim verify`, the shared tests and the benchmarks. */
+/** How a client talks to MsGine by its public API documentation (openapi/msgine.yaml), for `msgsim verify`, the shared tests and the benchmarks. */
 import { asNumber, asString, DEFAULT_SEND_TEXT, definedHeaders, field, type ClientProfile } from '../client-profile.js';
 import { verifyStandardWebhook } from '../../engine/webhook-signing.js';
 

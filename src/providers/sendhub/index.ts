@@ -1,4 +1,4 @@
-/** SendHub (../shared/provider-docs/sendhub.txt): the Provider object that plugs it into msgsim. */
+/** SendHub, after its public API documentation (openapi/sendhub.yaml in msgsim's words): the Provider object that plugs it into msgsim. */
 import { specPath } from '../../paths.js';
 import { defaultMount, type Provider } from '../provider.js';
 import { NAMESPACE, SENDHUB_FIXTURE_FILES, SENDHUB_FIXTURES } from './account.js';

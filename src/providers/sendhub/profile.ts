@@ -1,4 +1,4 @@
-/** How a client talks to SendHub (../shared/provider-docs/sendhub.txt), for `msgsim verify`, the shared tests and the benchmarks. */
+/** How a client talks to SendHub by its public API documentation (openapi/sendhub.yaml), for `msgsim verify`, the shared tests and the benchmarks. */
 import { asNumber, asString, DEFAULT_SEND_TEXT, field, type ClientProfile } from '../client-profile.js';
 
 export const sendhubProfile: ClientProfile = {
