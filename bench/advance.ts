@@ -24,7 +24,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { BENCH_DIR, envNumber } from './lib/config.js';
-import { formatInt, formatMB, formatMs, formatRatio, markdownTable, median, percentile, ratio } from './lib/format.js';
+import { formatInt, formatMB, formatMs, formatRatio, longestStallText, markdownTable, median, percentile, ratio } from './lib/format.js';
 import { harness, HEAVY, sendMany, sendRequest, type Harness } from './lib/in-process.js';
 import { watchStalls, type StallReport } from './lib/stall-watch.mjs';
 
@@ -123,13 +123,6 @@ async function run(way: Way): Promise<Run> {
 
 function longest(report: StallReport): number {
   return report.longestMs;
-}
-
-function longestStallText(report: StallReport): string {
-  const worst = report.stalls.reduce<StallReport['stalls'][number] | undefined>((a, s) => (!a || s.ms > a.ms ? s : a), undefined);
-  if (!worst) return formatMs(report.longestMs);
-  const markCompacts = worst.gcs.filter((g) => g.startsWith('mark-compact')).length;
-  return `${formatMs(worst.ms)} (CPU ${formatMs(worst.cpuMs)}; GC ${worst.gcs.length ? `${worst.gcs.length} pauses, ${formatMs(worst.gcMs)}${markCompacts ? `, ${markCompacts} mark-compact` : ''}` : 'none'})`;
 }
 
 const WAYS: Record<Way, string> = {

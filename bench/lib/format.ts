@@ -33,6 +33,23 @@ export function formatMs(ms: number | undefined): string {
   return `${formatInt(ms)} ms`;
 }
 
+/** The stalls lib/stall-watch.mjs reports, as far as this file reads them. */
+export interface StallSummary {
+  stalls: ReadonlyArray<{ ms: number; cpuMs: number; gcMs: number; gcs: readonly string[] }>;
+  longestMs: number;
+}
+
+/**
+ * The longest event-loop stall, with the process's CPU time and the GC pauses inside it (`412 ms (CPU 380 ms;
+ * GC 2 pauses, 35.0 ms, 1 mark-compact)`); only the longest gap when no stall passed the watcher's bound.
+ */
+export function longestStallText(report: StallSummary): string {
+  const worst = report.stalls.reduce<StallSummary['stalls'][number] | undefined>((a, s) => (!a || s.ms > a.ms ? s : a), undefined);
+  if (!worst) return formatMs(report.longestMs);
+  const markCompacts = worst.gcs.filter((g) => g.startsWith('mark-compact')).length;
+  return `${formatMs(worst.ms)} (CPU ${formatMs(worst.cpuMs)}; GC ${worst.gcs.length ? `${worst.gcs.length} pauses, ${formatMs(worst.gcMs)}${markCompacts ? `, ${markCompacts} mark-compact` : ''}` : 'none'})`;
+}
+
 /** Microseconds per operation, for the scale run's per-send cost. */
 export function formatUs(us: number | undefined): string {
   if (us === undefined || !Number.isFinite(us)) return '—';

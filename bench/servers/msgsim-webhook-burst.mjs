@@ -5,9 +5,16 @@
 // queued; `POST /_sim/clock/advance {"by":"3s"}` takes them all to delivered at once and so releases
 // BURST_N webhook deliveries in one go. Listens only once filled, so "answers" means "ready".
 //
-// GET /__bench/memory answers the V8 heap in use after a full GC (run with --expose-gc).
+// GET /__bench/memory answers the V8 heap in use after a full GC (run with --expose-gc). GET /__bench/stalls
+// answers the event-loop stalls over 50 ms and the longest gap seen since the last such request (or the
+// start), with the GC pauses inside each (lib/stall-watch.mjs, as bench/stalls.ts and bench/advance.ts), and
+// starts over.
 import { createServer } from 'node:http';
-import { Clock, createApp, createEngine, PROVIDERS } from '../../dist/index.js';
+import { Clock, createEngine, PROVIDERS } from '../../dist/index.js';
+// The internal app (the express app and the mounted providers' operations), as bench/lib/in-process.ts
+// takes it from src/: the public createApp answers a request handler only.
+import { createApp } from '../../dist/http/app.js';
+import { watchStalls } from '../lib/stall-watch.mjs';
 
 const port = Number(process.argv[2]);
 const count = Number(process.env.BURST_N ?? 100_000);
@@ -35,7 +42,13 @@ for (let i = 0; i < count; i++) {
   if (sent.status !== 201) throw new Error(`send ${i}: ${sent.status} ${JSON.stringify(sent.body)}`);
 }
 
+const stalls = watchStalls(50);
 const server = createServer((req, res) => {
+  if (req.url === '/__bench/stalls') {
+    const body = JSON.stringify(stalls.take());
+    res.writeHead(200, { 'content-type': 'application/json' }).end(body);
+    return;
+  }
   if (req.url !== '/__bench/memory') return app(req, res);
   globalThis.gc?.();
   const body = JSON.stringify({ heapUsed: process.memoryUsage().heapUsed, gc: typeof globalThis.gc === 'function' });

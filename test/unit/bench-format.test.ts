@@ -6,6 +6,7 @@ import {
   formatMs,
   formatRatio,
   formatUs,
+  longestStallText,
   markdownTable,
   median,
   meets,
@@ -54,6 +55,18 @@ describe('number formatting', () => {
     expect([formatMs(0.314), formatMs(42.26), formatMs(1234.4), formatMs(undefined)]).toEqual(['0.31 ms', '42.3 ms', '1,234 ms', '—']);
     expect([formatUs(3.14159), formatUs(55.55), formatUs(4321)]).toEqual(['3.14 µs', '55.5 µs', '4,321 µs']);
     expect([formatMB(5_500_000), formatMB(1_499_999_999), formatMB(undefined)]).toEqual(['5.5 MB', '1,500 MB', '—']);
+  });
+});
+
+describe('the longest stall', () => {
+  it('names the longest stall with its CPU time and the GC inside it, or the longest gap when none passed the bound', () => {
+    const stalls = [
+      { ms: 80, cpuMs: 70, gcMs: 0, gcs: [] },
+      { ms: 412, cpuMs: 380, gcMs: 35, gcs: ['scavenge 3.0 ms', 'mark-compact 32.0 ms'] },
+    ];
+    expect(longestStallText({ stalls, longestMs: 412 })).toBe('412 ms (CPU 380 ms; GC 2 pauses, 35.0 ms, 1 mark-compact)');
+    expect(longestStallText({ stalls: stalls.slice(0, 1), longestMs: 80 })).toBe('80.0 ms (CPU 70.0 ms; GC none)');
+    expect(longestStallText({ stalls: [], longestMs: 12.5 })).toBe('12.5 ms');
   });
 });
 
