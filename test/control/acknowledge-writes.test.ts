@@ -69,6 +69,20 @@ describe('a control call that changes state is answered once its change is writt
       .filter((entry) => entry.op === 'meta')
       .at(-1)?.meta;
 
+  /**
+   * Sends `test` (supertest sends on its first then) with commits held: unanswered while the commit waits,
+   * answered once it is released. Answered before the store was asked to commit would be the bug too.
+   */
+  async function answeredAfterCommit(test: Test) {
+    const held = holdCommits(sim);
+    const call = track(test);
+    await Promise.race([held.asked, call.answer]);
+    await turns(20);
+    expect(call.state.arrived).toBe(false);
+    held.release();
+    return call.answer;
+  }
+
   async function sent(): Promise<string> {
     const res = await sim.client('msghub', MSGHUB).post('/messages/send', { channel: 'sms', to: '+14155550123', body: 'hello' });
     expect(res.status).toBe(201);
@@ -77,14 +91,7 @@ describe('a control call that changes state is answered once its change is writt
 
   it('a forced status waits for the group commit, and its change is in the journal when it is answered', async () => {
     const id = await sent();
-    const held = holdCommits(sim);
-    const call = track(sim.http.post(`/_sim/messages/msghub/${id}/status`).send({ status: 'failed', reason: 'Handset switched off' }));
-    // Answered before the store was asked to commit would be the bug: no waiting for it then.
-    await Promise.race([held.asked, call.answer]);
-    await turns(20);
-    expect(call.state.arrived).toBe(false);
-    held.release();
-    const res = await call.answer;
+    const res = await answeredAfterCommit(sim.http.post(`/_sim/messages/msghub/${id}/status`).send({ status: 'failed', reason: 'Handset switched off' }));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id, status: 'failed' });
     expect(journal()).toContain('Handset switched off');
@@ -95,14 +102,7 @@ describe('a control call that changes state is answered once its change is writt
     await sent();
     await sim.advance(60_000);
     await sim.engine.store.flush();
-    const held = holdCommits(sim);
-    const call = track(sim.http.post('/_sim/clock/advance').send({ by: '1h' }));
-    // Answered before the store was asked to commit would be the bug: no waiting for it then.
-    await Promise.race([held.asked, call.answer]);
-    await turns(20);
-    expect(call.state.arrived).toBe(false);
-    held.release();
-    const res = await call.answer;
+    const res = await answeredAfterCommit(sim.http.post('/_sim/clock/advance').send({ by: '1h' }));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ nowMs: T0 + 3_660_000, firedEvents: 0 });
     expect(lastMeta()?.clockNow).toBe(T0 + 3_660_000);
@@ -111,14 +111,7 @@ describe('a control call that changes state is answered once its change is writt
   it('a reset waits for its snapshot', async () => {
     const id = await sent();
     await sim.engine.store.flush();
-    const held = holdCommits(sim);
-    const call = track(sim.http.post('/_sim/reset').send({}));
-    // Answered before the store was asked to commit would be the bug: no waiting for it then.
-    await Promise.race([held.asked, call.answer]);
-    await turns(20);
-    expect(call.state.arrived).toBe(false);
-    held.release();
-    expect((await call.answer).status).toBe(200);
+    expect((await answeredAfterCommit(sim.http.post('/_sim/reset').send({}))).status).toBe(200);
     // The snapshot holds no message any more, and the journal was begun again after it.
     expect(readFileSync(file, 'utf8')).not.toContain(id);
     expect(journal()).not.toContain(id);

@@ -17,6 +17,17 @@ interface Note extends BaseRecord {
 }
 
 const clock = () => new Clock({ mode: 'manual', start: Date.parse('2024-04-08T10:30:00Z') });
+/** The notes a store opened afresh on `file` finds, as a restart would. */
+async function reopenedIds(file: string): Promise<string[]> {
+  const reopened = await Store.open({ clock: clock(), file });
+  const ids = reopened
+    .collection<Note>('a', 't', 'notes')
+    .all()
+    .map((n) => n.id);
+  await reopened.close();
+  return ids;
+}
+
 const onDisk = (file: string) =>
   readFileSync(file, 'utf8') +
   (() => {
@@ -115,13 +126,7 @@ describe('Store.commit: acknowledge only what is written', () => {
     await store.commit();
     expect(store.health()).toEqual({ ok: true });
     await store.close();
-    const reopened = await Store.open({ clock: clock(), file });
-    expect(
-      reopened
-        .collection<Note>('a', 't', 'notes')
-        .all()
-        .map((n) => n.id),
-    ).toEqual(['n1', 'n2', 'n3']);
+    expect(await reopenedIds(file)).toEqual(['n1', 'n2', 'n3']);
   });
 
   it('a second store with the lock on the same file is refused until the first closes', async () => {
@@ -261,12 +266,6 @@ describe('Store.commit with fsync: acknowledged only once synced', () => {
     expect(journalText(file).match(/not on the disk/g)).toHaveLength(1);
     expect(calls.at(-1)).toBe(`${file}.journal`);
     await store.close();
-    const reopened = await Store.open({ clock: clock(), file });
-    expect(
-      reopened
-        .collection<Note>('a', 't', 'notes')
-        .all()
-        .map((n) => n.id),
-    ).toEqual(['n1', 'n2', 'n3']);
+    expect(await reopenedIds(file)).toEqual(['n1', 'n2', 'n3']);
   });
 });
