@@ -46,10 +46,6 @@ export interface MsgsimApp {
   applyScenario: (scenario: unknown) => Promise<ScenarioSummary>;
 }
 
-function isControlPath(path: string): boolean {
-  return path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
-}
-
 export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   const { engine, logger } = options;
   const selected = options.only ? options.providers.filter((p) => p.name === options.only) : options.providers;
@@ -60,13 +56,6 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  // First: a preflight must be answered before any route (a provider would answer OPTIONS with its 405). The
-  // provider APIs only: /_sim stays same-origin (the inbox is served from it), so no page elsewhere can read
-  // the outbox or the webhook secrets, or reset the simulator, through a browser.
-  if (options.cors) {
-    const allowCors = cors({ origin: options.cors === true ? true : [...options.cors], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 });
-    app.use((req, res, next) => (isControlPath(req.path) ? next() : allowCors(req, res, next)));
-  }
   const mounted = new Map<string, MountedProvider>();
   const servedPrefixes: string[] = [];
   const receivers = new ReceiverStore();
@@ -78,19 +67,18 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
   });
   if (logger) app.use(requestLogger(logger, engine.clock, controlPathRedaction(control)));
   app.use(CONTROL_PREFIX, control);
+  // After /_sim, which answers every path under it (so it stays same-origin: the inbox is served from it, and no
+  // page elsewhere can read the outbox or the webhook secrets, or reset the simulator, through a browser), and
+  // before any provider route: a preflight must be answered before a provider answers OPTIONS with its 405.
+  if (options.cors) app.use(cors({ origin: options.cors === true ? true : [...options.cors], exposedHeaders: EXPOSED_HEADERS, maxAge: 600 }));
 
   for (const provider of selected) {
     for (const fixture of provider.fixtureKeys ?? []) engine.keys.register({ provider: provider.name, ...fixture });
     const mountPath = options.only ? '' : `/${provider.name}`;
     const apiPrefix = `${mountPath}${provider.basePath}`;
+    const prefixes = apiBasePaths(provider).map((basePath) => `${mountPath}${basePath}`);
     // The provider's router and the 404 below each open the request's journal record.
-    const journal = engine.requests.enabled
-      ? new JournalRecorder(
-          engine,
-          provider,
-          apiBasePaths(provider).map((basePath) => `${mountPath}${basePath}`),
-        )
-      : undefined;
+    const journal = engine.requests.enabled ? new JournalRecorder(engine, provider, prefixes) : undefined;
     const { router, instance } = await createProviderRouter({
       provider,
       engine,
@@ -101,10 +89,8 @@ export async function createApp(options: AppOptions): Promise<MsgsimApp> {
     });
     mounted.set(provider.name, { provider, instance, apiPrefix, invoke: await operationInvoker(provider, instance, engine) });
     // One router for the base path and its aliases: the same state, rules and answers on each.
-    for (const basePath of apiBasePaths(provider)) {
-      app.use(`${mountPath}${basePath}`, router);
-      servedPrefixes.push(`${mountPath}${basePath}`);
-    }
+    for (const prefix of prefixes) app.use(prefix, router);
+    servedPrefixes.push(...prefixes);
     // Anything else under the provider's prefix is still answered in the provider's envelope.
     app.use(mountPath || '/', (req, res) => {
       journal?.begin(req, res);
